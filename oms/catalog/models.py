@@ -1,0 +1,40 @@
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Product(Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=200)
+    slug = fields.CharField(max_length=200, unique=True)
+    description = fields.TextField(null=True)
+    # An open string owned by exactly one plugin (``physical``, ``digital``...).
+    product_type = fields.CharField(max_length=64, db_index=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    variants: fields.ReverseRelation["Variant"]
+
+    class Meta:
+        table = "product"
+        ordering = ["id"]
+
+
+class Variant(Model):
+    id = fields.IntField(primary_key=True)
+    product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
+        "models.Product", related_name="variants", on_delete=fields.CASCADE
+    )
+    sku = fields.CharField(max_length=64, unique=True)
+    name = fields.CharField(max_length=200)
+    price = fields.DecimalField(max_digits=12, decimal_places=2)
+    currency = fields.CharField(max_length=3)
+    # Plugin-owned data (a file, a plan interval, a session length, a weight), validated
+    # against the owning plugin's schema. Only keys the plugin marks public are shown.
+    attributes = fields.JSONField(default=dict)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    product_id: int
+
+    class Meta:
+        table = "variant"
+        ordering = ["id"]

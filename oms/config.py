@@ -1,0 +1,103 @@
+"""Settings, read from ``OMS_*`` environment variables in this one place."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import secrets
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+
+DEFAULT_DATABASE_URL = "sqlite://oms.sqlite3"
+_DEV_SECRET_FILE = ".oms-secret-key"
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    secret_key: str = ""
+    public_url: str = "http://127.0.0.1:8000"
+    currency: str = "USD"
+    stripe_api_key: str | None = None
+    stripe_webhook_secret: str | None = None
+    stripe_api_base: str | None = None
+    smtp_url: str | None = None
+    payment_timeout_seconds: int = 1800
+    media_root: str = "media"
+    # Access tokens (JWT) live this long.
+    token_ttl_seconds: int = 3600 * 24
+    # Protection of the GraphQL endpoint.
+    max_body_bytes: int = 1_000_000
+    max_query_depth: int = 12
+    max_query_tokens: int = 4000
+    max_query_aliases: int = 30
+    # Orders: limits on a cart.
+    max_cart_lines: int = 100
+    max_line_quantity: int = 10_000
+    # Seed a demo catalog and staff account when the database is empty (``oms serve``).
+    seed_demo: bool = True
+    debug: bool = False
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from ``OMS_*`` variables; unknown ones are ignored."""
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for field in dataclasses.fields(cls):
+            raw = env.get(f"OMS_{field.name.upper()}")
+            if raw is None or raw == "":
+                continue
+            values[field.name] = _parse(field.type, raw, field.name)
+        settings = cls(**values)  # type: ignore[arg-type]
+        if not settings.secret_key:
+            settings = dataclasses.replace(settings, secret_key=_dev_secret_key())
+        return settings
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith(("postgres://", "postgresql://", "asyncpg://"))
+
+    @property
+    def dialect(self) -> str:
+        return "postgres" if self.is_postgres else "sqlite"
+
+    @property
+    def stripe_enabled(self) -> bool:
+        return bool(self.stripe_api_key)
+
+
+def _parse(type_name: object, raw: str, name: str) -> object:
+    type_text = str(type_name)
+    try:
+        if type_text.startswith("int"):
+            return int(raw)
+        if type_text.startswith("bool"):
+            if raw.lower() in ("1", "true", "yes", "on"):
+                return True
+            if raw.lower() in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(raw)
+        if type_text.startswith("Decimal"):
+            return Decimal(raw)
+    except ValueError as exc:
+        raise ValueError(f"OMS_{name.upper()}: cannot read {raw!r} as {type_text}") from exc
+    return raw
+
+
+def _dev_secret_key() -> str:
+    """A secret kept in a local file, so tokens survive a restart of a dev server.
+
+    Production sets OMS_SECRET_KEY; several processes must share it.
+    """
+    path = Path(_DEV_SECRET_FILE)
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        key = secrets.token_urlsafe(48)
+        try:
+            path.write_text(key)
+            path.chmod(0o600)
+        except OSError:
+            pass
+        return key

@@ -1,0 +1,271 @@
+"""Catalog types, queries and mutations."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import strawberry
+from strawberry.scalars import JSON
+from tortoise.expressions import Q
+
+from oms.accounts.permissions import Permission
+from oms.catalog import models
+from oms.catalog import services as catalog
+from oms.errors import DomainError, ErrorCode
+from oms.graphql.common import (
+    Money,
+    Node,
+    PageInfo,
+    UserError,
+    decode_cursor,
+    encode_cursor,
+    from_global_id,
+    to_global_id,
+    user_errors,
+)
+from oms.graphql.context import Info
+from oms.pagination import paginate
+
+
+@strawberry.type(description="A product type and the plugin that delivers it.")
+class ProductTypeInfo:
+    name: str
+    plugin: str
+    requires_shipping: bool
+    tracks_stock: bool
+    options_schema: JSON | None = strawberry.field(
+        description="JSON schema of the `options` a cart line of this type takes."
+    )
+    attributes_schema: JSON | None = strawberry.field(
+        description="JSON schema of a variant's `attributes` for this type."
+    )
+
+
+@strawberry.type
+class Product(Node):
+    model: strawberry.Private[models.Product]
+    id: strawberry.ID
+    name: str
+    slug: str
+    description: str | None
+    product_type: str
+
+    @classmethod
+    def from_model(cls, product: models.Product) -> Product:
+        return cls(
+            model=product,
+            id=to_global_id("Product", product.id),
+            name=product.name,
+            slug=product.slug,
+            description=product.description,
+            product_type=product.product_type,
+        )
+
+    @strawberry.field
+    async def variants(self, info: Info) -> list[Variant]:
+        rows = await info.context.loaders.variants_by_product.load(self.model.id)
+        return [Variant.from_model(v) for v in rows]
+
+
+@strawberry.type
+class Variant(Node):
+    model: strawberry.Private[models.Variant]
+    id: strawberry.ID
+    sku: str
+    name: str
+
+    @classmethod
+    def from_model(cls, variant: models.Variant) -> Variant:
+        return cls(model=variant, id=to_global_id("Variant", variant.id), sku=variant.sku, name=variant.name)
+
+    @strawberry.field
+    def price(self) -> Money:
+        return Money.of(self.model.price, self.model.currency)
+
+    @strawberry.field
+    async def product(self, info: Info) -> Product:
+        product = await info.context.loaders.product.load(self.model.product_id)
+        return Product.from_model(product)
+
+    @strawberry.field(description="Units that can still be ordered; null where the type tracks no stock.")
+    async def quantity_available(self, info: Info) -> int | None:
+        product = await info.context.loaders.product.load(self.model.product_id)
+        product_type = info.context.plugins.get_type(product.product_type)
+        if product_type is None or not product_type.tracks_stock:
+            return None
+        return await info.context.loaders.available_by_variant.load(self.model.id)
+
+    @strawberry.field(description="Type-specific data; the public sees only what the owning plugin marks public.")
+    async def attributes(self, info: Info) -> JSON | None:
+        if info.context.viewer.has(Permission.MANAGE_CATALOG):
+            return self.model.attributes
+        product = await info.context.loaders.product.load(self.model.product_id)
+        product_type = info.context.plugins.get_type(product.product_type)
+        public = product_type.public_attributes if product_type else ()
+        return catalog.public_attributes(self.model.attributes or {}, public)
+
+
+@strawberry.type
+class ProductEdge:
+    node: Product
+    cursor: str
+
+
+@strawberry.type
+class ProductConnection:
+    edges: list[ProductEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.input
+class VariantInput:
+    sku: str
+    name: str | None = None
+    price: Decimal
+    attributes: JSON | None = strawberry.field(
+        default=None,
+        description=(
+            "Type-specific data validated by the owning plugin: a file for a download, an interval\n"
+            "for a subscription, a duration and consultants for a consultation, a weight for a parcel."
+        ),
+    )
+
+
+@strawberry.input
+class CreateProductInput:
+    name: str
+    slug: str | None = None
+    description: str | None = None
+    product_type: str
+    variants: list[VariantInput]
+
+
+@strawberry.type
+class ProductPayload:
+    product: Product | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class SetStockInput:
+    sku: str
+    warehouse: str | None = strawberry.field(
+        default=None, description="Warehouse code; the default warehouse when omitted."
+    )
+    quantity: int = strawberry.field(description="Units on hand (not counting reservations).")
+
+
+@strawberry.type
+class StockPayload:
+    variant: Variant | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+def product_type_infos(info: Info) -> list[ProductTypeInfo]:
+    plugins = info.context.plugins
+    return [
+        ProductTypeInfo(
+            name=name,
+            plugin=registered.plugin_name,
+            requires_shipping=registered.product_type.requires_shipping,
+            tracks_stock=registered.product_type.tracks_stock,
+            options_schema=registered.product_type.options_schema,
+            attributes_schema=registered.product_type.attributes_schema,
+        )
+        for name, registered in sorted(plugins.types.items())
+    ]
+
+
+@strawberry.type
+class CatalogQuery:
+    @strawberry.field
+    async def products(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        product_type: str | None = None,
+        search: str | None = None,
+    ) -> ProductConnection:
+        qs = models.Product.all()
+        if product_type:
+            qs = qs.filter(product_type=product_type)
+        if search and search.strip():
+            term = search.strip()
+            qs = qs.filter(
+                Q(name__icontains=term)
+                | Q(description__icontains=term)
+                | Q(id__in=models.Variant.filter(sku=term).values("product_id"))
+            )
+        page = await paginate(qs, first=first, after_id=decode_cursor(after), newest_first=False)
+        return ProductConnection(
+            edges=[ProductEdge(node=Product.from_model(p), cursor=encode_cursor(p.id)) for p in page.items],
+            page_info=PageInfo.for_ids([p.id for p in page.items], page.has_next, page.has_previous),
+            total_count=page.total,
+        )
+
+    @strawberry.field
+    async def product(self, id: strawberry.ID | None = None, slug: str | None = None) -> Product | None:
+        if id is not None:
+            parsed = from_global_id(id)
+            if parsed is None or parsed[0] != "Product":
+                return None
+            product = await models.Product.get_or_none(id=parsed[1])
+        elif slug is not None:
+            product = await models.Product.get_or_none(slug=slug)
+        else:
+            return None
+        return Product.from_model(product) if product else None
+
+    @strawberry.field
+    def product_types(self, info: Info) -> list[ProductTypeInfo]:
+        return product_type_infos(info)
+
+
+def _to_product_data(data: CreateProductInput) -> catalog.ProductData:
+    for i, variant in enumerate(data.variants):
+        if variant.attributes is not None and not isinstance(variant.attributes, dict):
+            raise DomainError.of(
+                ErrorCode.INVALID, "Attributes must be a JSON object.", ["variants", i, "attributes"]
+            )
+    return catalog.ProductData(
+        name=data.name,
+        slug=data.slug,
+        description=data.description,
+        product_type=data.product_type,
+        variants=[
+            catalog.VariantData(sku=v.sku, name=v.name, price=v.price, attributes=v.attributes or {})
+            for v in data.variants
+        ],
+    )
+
+
+@strawberry.type
+class CatalogMutation:
+    @strawberry.mutation(description="Staff: add a product of any registered type.")
+    async def create_product(self, info: Info, input: CreateProductInput) -> ProductPayload:
+        try:
+            info.context.require_permission(Permission.MANAGE_CATALOG)
+            product = await catalog.create_product(
+                _to_product_data(input),
+                plugins=info.context.plugins,
+                currency=info.context.settings.currency,
+            )
+        except DomainError as exc:
+            return ProductPayload(user_errors=user_errors(exc))
+        return ProductPayload(product=Product.from_model(product))
+
+    @strawberry.mutation(description="Staff: set units on hand of a stock-tracked variant.")
+    async def set_stock(self, info: Info, input: SetStockInput) -> StockPayload:
+        try:
+            info.context.require_permission(Permission.MANAGE_CATALOG)
+            variant = await catalog.set_stock(
+                sku=input.sku,
+                quantity=input.quantity,
+                warehouse_code=input.warehouse,
+                plugins=info.context.plugins,
+            )
+        except DomainError as exc:
+            return StockPayload(user_errors=user_errors(exc))
+        return StockPayload(variant=Variant.from_model(variant))

@@ -1,0 +1,144 @@
+"""Shared GraphQL shapes: Node and global ids, Money, PageInfo, UserError, Address."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from decimal import Decimal
+from typing import Any
+
+import strawberry
+
+from oms.errors import DomainError, ErrorCode, FieldError
+from oms.money import Money as DomainMoney
+
+ErrorCodeEnum = strawberry.enum(ErrorCode, name="ErrorCode")
+
+
+@strawberry.interface
+class Node:
+    id: strawberry.ID
+
+
+def to_global_id(type_name: str, pk: int) -> strawberry.ID:
+    return strawberry.ID(base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("="))
+
+
+def from_global_id(global_id: str) -> tuple[str, int] | None:
+    """``(type_name, pk)``, or None for anything malformed."""
+    try:
+        padded = global_id + "=" * (-len(global_id) % 4)
+        type_name, _, raw = base64.urlsafe_b64decode(padded.encode()).decode().partition(":")
+        pk = int(raw)
+    except (binascii.Error, UnicodeError, ValueError):
+        return None
+    if not type_name or pk < 1 or pk > 2**63:
+        return None
+    return type_name, pk
+
+
+def parse_id(global_id: str, expected_type: str, field: list[str]) -> int:
+    """The pk of a global id of ``expected_type``; INVALID otherwise."""
+    parsed = from_global_id(global_id)
+    if parsed is None or parsed[0] != expected_type:
+        raise DomainError.of(ErrorCode.INVALID, f"Not a valid {expected_type} id.", field)
+    return parsed[1]
+
+
+def encode_cursor(pk: int) -> str:
+    return base64.urlsafe_b64encode(f"cursor:{pk}".encode()).decode()
+
+
+def decode_cursor(cursor: str | None) -> int | None:
+    if cursor is None:
+        return None
+    try:
+        prefix, _, raw = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+        if prefix != "cursor":
+            raise ValueError(cursor)
+        return int(raw)
+    except (binascii.Error, UnicodeError, ValueError):
+        raise DomainError.of(ErrorCode.INVALID, "The cursor is malformed.", ["after"]) from None
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+    @classmethod
+    def for_ids(cls, ids: list[int], has_next: bool, has_previous: bool) -> PageInfo:
+        return cls(
+            has_next_page=has_next,
+            has_previous_page=has_previous,
+            start_cursor=encode_cursor(ids[0]) if ids else None,
+            end_cursor=encode_cursor(ids[-1]) if ids else None,
+        )
+
+
+@strawberry.type
+class Money:
+    amount: Decimal
+    currency: str
+
+    @classmethod
+    def of(cls, amount: Decimal | DomainMoney, currency: str | None = None) -> Money:
+        if isinstance(amount, DomainMoney):
+            return cls(amount=amount.amount, currency=amount.currency)
+        money = DomainMoney(Decimal(amount), currency or "")
+        return cls(amount=money.amount, currency=money.currency)
+
+
+@strawberry.type
+class UserError:
+    field: list[str] | None = strawberry.field(
+        description='Path to the input field at fault, e.g. ["lines", "0", "quantity"].'
+    )
+    code: ErrorCodeEnum
+    message: str
+
+    @classmethod
+    def from_field_error(cls, error: FieldError) -> UserError:
+        return cls(field=list(error.field) if error.field else None, code=error.code, message=error.message)
+
+
+def user_errors(exc: DomainError) -> list[UserError]:
+    return [UserError.from_field_error(e) for e in exc.errors]
+
+
+ADDRESS_KEYS = ("name", "line1", "line2", "city", "postal_code", "region", "country", "phone")
+
+
+@strawberry.type
+class Address:
+    name: str
+    line1: str
+    line2: str | None
+    city: str
+    postal_code: str
+    region: str | None
+    country: str
+    phone: str | None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Address | None:
+        if not data:
+            return None
+        return cls(**{key: data.get(key) for key in ADDRESS_KEYS})
+
+
+@strawberry.input
+class AddressInput:
+    name: str
+    line1: str
+    line2: str | None = None
+    city: str
+    postal_code: str
+    region: str | None = None
+    country: str
+    phone: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {key: getattr(self, key) for key in ADDRESS_KEYS}

@@ -1,0 +1,79 @@
+"""Per-request DataLoaders: relations load in one query per kind, never one per row."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, TypeVar
+
+from strawberry.dataloader import DataLoader
+
+from oms.accounts.models import Customer
+from oms.catalog.models import Product, Variant
+from oms.inventory.services import available_quantities
+from oms.orders.models import OrderEvent, OrderLine
+
+K = TypeVar("K")
+
+
+def _by_key(rows: Iterable[Any], attr: str) -> dict[Any, Any]:
+    return {getattr(row, attr): row for row in rows}
+
+
+def _grouped(rows: Iterable[Any], attr: str) -> dict[Any, list[Any]]:
+    groups: dict[Any, list[Any]] = defaultdict(list)
+    for row in rows:
+        groups[getattr(row, attr)].append(row)
+    return groups
+
+
+def one_each(fetch: Callable[[list[Any]], Awaitable[Iterable[Any]]], attr: str = "id"):
+    async def load(keys: list[Any]) -> list[Any]:
+        found = _by_key(await fetch(keys), attr)
+        return [found.get(key) for key in keys]
+
+    return load
+
+
+def many_each(fetch: Callable[[list[Any]], Awaitable[Iterable[Any]]], attr: str):
+    async def load(keys: list[Any]) -> list[list[Any]]:
+        groups = _grouped(await fetch(keys), attr)
+        return [groups.get(key, []) for key in keys]
+
+    return load
+
+
+async def _available(keys: list[int]) -> list[int]:
+    found = await available_quantities(keys)
+    return [found.get(key, 0) for key in keys]
+
+
+@dataclasses.dataclass
+class Loaders:
+    customer: DataLoader[int, Customer | None]
+    product: DataLoader[int, Product | None]
+    variants_by_product: DataLoader[int, list[Variant]]
+    lines_by_order: DataLoader[int, list[OrderLine]]
+    events_by_order: DataLoader[int, list[OrderEvent]]
+    available_by_variant: DataLoader[int, int]
+
+    @classmethod
+    def create(cls) -> Loaders:
+        return cls(
+            customer=DataLoader(one_each(lambda ids: Customer.filter(id__in=ids))),
+            product=DataLoader(one_each(lambda ids: Product.filter(id__in=ids))),
+            variants_by_product=DataLoader(
+                many_each(lambda ids: Variant.filter(product_id__in=ids).order_by("id"), "product_id")
+            ),
+            lines_by_order=DataLoader(
+                many_each(
+                    lambda ids: OrderLine.filter(order_id__in=ids).order_by("order_id", "position"),
+                    "order_id",
+                )
+            ),
+            events_by_order=DataLoader(
+                many_each(lambda ids: OrderEvent.filter(order_id__in=ids).order_by("id"), "order_id")
+            ),
+            available_by_variant=DataLoader(_available),
+        )

@@ -1,0 +1,436 @@
+"""Order types, cart pricing, placing, cancelling and finding orders."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+from strawberry.scalars import JSON
+
+from oms.accounts.permissions import Permission
+from oms.errors import DomainError, ErrorCode
+from oms.graphql.common import (
+    Address,
+    AddressInput,
+    Money,
+    Node,
+    PageInfo,
+    UserError,
+    decode_cursor,
+    encode_cursor,
+    parse_id,
+    to_global_id,
+    user_errors,
+)
+from oms.graphql.context import Info
+from oms.orders import access, inputs
+from oms.orders import models as order_models
+from oms.orders import services as orders
+from oms.orders.pricing import quote_cart
+from oms.orders.status import LineStatus as DomainLineStatus
+from oms.orders.status import OrderStatus as DomainOrderStatus
+from oms.orders.status import PaymentStatus as DomainPaymentStatus
+from oms.pagination import Page
+
+OrderStatus = strawberry.enum(DomainOrderStatus, name="OrderStatus")
+PaymentStatus = strawberry.enum(DomainPaymentStatus, name="PaymentStatus")
+LineStatus = strawberry.enum(DomainLineStatus, name="LineStatus")
+
+
+@strawberry.type
+class Customer(Node):
+    id: strawberry.ID
+    email: str
+    name: str | None
+
+
+@strawberry.type
+class ShippingMethod:
+    code: str
+    name: str
+    price: Money
+
+
+@strawberry.type
+class OrderLine(Node):
+    model: strawberry.Private[order_models.OrderLine]
+    id: strawberry.ID
+    sku: str
+    name: str
+    product_type: str
+    options: JSON | None
+    quantity: int
+    quantity_fulfilled: int
+    quantity_canceled: int
+    quantity_returned: int
+    status: LineStatus
+
+    @classmethod
+    def from_model(cls, line: order_models.OrderLine) -> OrderLine:
+        return cls(
+            model=line,
+            id=to_global_id("OrderLine", line.id),
+            sku=line.sku,
+            name=line.name,
+            product_type=line.product_type,
+            options=line.options,
+            quantity=line.quantity,
+            quantity_fulfilled=line.quantity_fulfilled,
+            quantity_canceled=line.quantity_canceled,
+            quantity_returned=line.quantity_returned,
+            status=line.status,
+        )
+
+    @strawberry.field
+    def unit_price(self) -> Money:
+        return Money.of(self.model.unit_price, self.model.currency)
+
+    @strawberry.field
+    def total(self) -> Money:
+        return Money.of(self.model.unit_price * self.model.quantity, self.model.currency)
+
+
+@strawberry.type(description="One entry of an order's timeline: every change to an order writes one.")
+class OrderEvent:
+    id: strawberry.ID
+    type: str
+    message: str
+    actor: str | None = strawberry.field(
+        description="Who did it: a staff email, a customer email, 'system' or a plugin name."
+    )
+    data: JSON | None
+    created_at: dt.datetime
+
+    @classmethod
+    def from_model(cls, event: order_models.OrderEvent) -> OrderEvent:
+        return cls(
+            id=to_global_id("OrderEvent", event.id),
+            type=event.type,
+            message=event.message,
+            actor=event.actor,
+            data=event.data,
+            created_at=event.created_at,
+        )
+
+
+@strawberry.type
+class Order(Node):
+    model: strawberry.Private[order_models.Order]
+    id: strawberry.ID
+    number: str
+    status: OrderStatus
+    payment_status: PaymentStatus
+    email: str
+    currency: str
+    note: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    paid_at: dt.datetime | None
+    completed_at: dt.datetime | None
+    canceled_at: dt.datetime | None
+
+    @classmethod
+    def from_model(cls, order: order_models.Order) -> Order:
+        return cls(
+            model=order,
+            id=to_global_id("Order", order.id),
+            number=order.number,
+            status=order.status,
+            payment_status=order.payment_status,
+            email=order.email,
+            currency=order.currency,
+            note=order.note,
+            created_at=order.created_at,
+            updated_at=order.updated_at,
+            paid_at=order.paid_at,
+            completed_at=order.completed_at,
+            canceled_at=order.canceled_at,
+        )
+
+    @strawberry.field
+    async def customer(self, info: Info) -> Customer | None:
+        if self.model.customer_id is None:
+            return None
+        customer = await info.context.loaders.customer.load(self.model.customer_id)
+        if customer is None:
+            return None
+        return Customer(id=to_global_id("Customer", customer.id), email=customer.email, name=customer.name)
+
+    @strawberry.field
+    async def lines(self, info: Info) -> list[OrderLine]:
+        rows = await info.context.loaders.lines_by_order.load(self.model.id)
+        return [OrderLine.from_model(line) for line in rows]
+
+    @strawberry.field
+    async def events(self, info: Info) -> list[OrderEvent]:
+        rows = await info.context.loaders.events_by_order.load(self.model.id)
+        return [OrderEvent.from_model(event) for event in rows]
+
+    @strawberry.field
+    def subtotal(self) -> Money:
+        return Money.of(self.model.subtotal, self.model.currency)
+
+    @strawberry.field
+    def shipping_total(self) -> Money:
+        return Money.of(self.model.shipping_total, self.model.currency)
+
+    @strawberry.field
+    def total(self) -> Money:
+        return Money.of(self.model.total, self.model.currency)
+
+    @strawberry.field
+    def refunded_total(self) -> Money:
+        return Money.of(self.model.refunded_total, self.model.currency)
+
+    @strawberry.field
+    def shipping_address(self) -> Address | None:
+        return Address.from_dict(self.model.shipping_address)
+
+    @strawberry.field
+    def billing_address(self) -> Address | None:
+        return Address.from_dict(self.model.billing_address)
+
+    @strawberry.field
+    def shipping_method(self) -> ShippingMethod | None:
+        method = self.model.shipping_method
+        if not method:
+            return None
+        return ShippingMethod(
+            code=method["code"], name=method["name"], price=Money.of(method["price"], self.model.currency)
+        )
+
+
+@strawberry.type
+class OrderEdge:
+    node: Order
+    cursor: str
+
+
+@strawberry.type
+class OrderConnection:
+    edges: list[OrderEdge]
+    page_info: PageInfo
+    total_count: int
+
+    @classmethod
+    def from_page(cls, page: Page[order_models.Order]) -> OrderConnection:
+        return cls(
+            edges=[OrderEdge(node=Order.from_model(o), cursor=encode_cursor(o.id)) for o in page.items],
+            page_info=PageInfo.for_ids([o.id for o in page.items], page.has_next, page.has_previous),
+            total_count=page.total,
+        )
+
+
+@strawberry.input
+class OrderFilter:
+    status: list[OrderStatus] | None = None
+    payment_status: list[PaymentStatus] | None = None
+    product_type: str | None = None
+    email: str | None = None
+    search: str | None = strawberry.field(default=None, description="Matches order number, email or sku.")
+    created_after: dt.datetime | None = None
+    created_before: dt.datetime | None = None
+
+    def to_domain(self) -> inputs.OrderFilter:
+        return inputs.OrderFilter(
+            status=[s.value for s in self.status] if self.status else None,
+            payment_status=[s.value for s in self.payment_status] if self.payment_status else None,
+            product_type=self.product_type,
+            email=self.email,
+            search=self.search,
+            created_after=self.created_after,
+            created_before=self.created_before,
+        )
+
+
+@strawberry.input
+class CartLineInput:
+    sku: str
+    quantity: int
+    options: JSON | None = strawberry.field(
+        default=None,
+        description='Type-specific options, e.g. {"slot": "2026-12-01T10:00:00+00:00"} for a consultation.',
+    )
+
+
+@strawberry.input
+class CartInput:
+    lines: list[CartLineInput]
+    email: str | None = None
+    shipping_address: AddressInput | None = None
+    shipping_method: str | None = None
+
+
+@strawberry.type
+class CartQuoteLine:
+    sku: str
+    quantity: int
+    product_type: str
+    unit_price: Money
+    total: Money
+    available: bool
+
+
+@strawberry.type
+class CartQuote:
+    lines: list[CartQuoteLine]
+    subtotal: Money
+    shipping_total: Money
+    total: Money
+    requires_shipping: bool
+    shipping_methods: list[ShippingMethod]
+    user_errors: list[UserError]
+
+
+@strawberry.input
+class PlaceOrderInput:
+    lines: list[CartLineInput]
+    email: str | None = strawberry.field(
+        default=None, description="Required for guests; customers default to their account email."
+    )
+    shipping_address: AddressInput | None = None
+    billing_address: AddressInput | None = None
+    shipping_method: str | None = None
+    idempotency_key: str = strawberry.field(
+        description="The same key returns the same order; the same key with another cart is IDEMPOTENCY_CONFLICT."
+    )
+    note: str | None = None
+
+
+@strawberry.type
+class PlaceOrderPayload:
+    order: Order | None = None
+    order_token: str | None = strawberry.field(
+        default=None, description="Lets a guest read, follow, cancel and return this order."
+    )
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class OrderPayload:
+    order: Order | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+def _lines(lines: list[CartLineInput]) -> list[inputs.LineInput]:
+    result = []
+    for i, line in enumerate(lines):
+        if line.options is not None and not isinstance(line.options, dict):
+            raise DomainError.of(ErrorCode.INVALID, "Options must be a JSON object.", ["lines", i, "options"])
+        result.append(inputs.LineInput(sku=line.sku, quantity=line.quantity, options=line.options))
+    return result
+
+
+def _cart(data: CartInput | PlaceOrderInput) -> inputs.CartInput:
+    return inputs.CartInput(
+        lines=_lines(data.lines),
+        email=data.email,
+        shipping_address=data.shipping_address.to_dict() if data.shipping_address else None,
+        shipping_method=data.shipping_method,
+    )
+
+
+def _quote_line(line) -> CartQuoteLine | None:
+    if line.unit_price is None:
+        return None
+    return CartQuoteLine(
+        sku=line.sku,
+        quantity=line.quantity,
+        product_type=line.product_type.name,
+        unit_price=Money.of(line.unit_price),
+        total=Money.of(line.total),
+        available=line.available,
+    )
+
+
+def _method(offer) -> ShippingMethod:
+    return ShippingMethod(code=offer.code, name=offer.name, price=Money.of(offer.price))
+
+
+def _empty_quote(currency: str, errors: list[UserError]) -> CartQuote:
+    zero = Money.of(0, currency)
+    return CartQuote(
+        lines=[], subtotal=zero, shipping_total=zero, total=zero, requires_shipping=False,
+        shipping_methods=[], user_errors=errors,
+    )
+
+
+@strawberry.type
+class OrdersQuery:
+    @strawberry.field
+    async def price_cart(self, info: Info, input: CartInput) -> CartQuote:
+        try:
+            quote = await quote_cart(_cart(input), plugins=info.context.plugins, settings=info.context.settings)
+        except DomainError as exc:
+            return _empty_quote(info.context.settings.currency, user_errors(exc))
+        return CartQuote(
+            lines=[q for q in map(_quote_line, quote.lines) if q is not None],
+            subtotal=Money.of(quote.subtotal),
+            shipping_total=Money.of(quote.shipping_total),
+            total=Money.of(quote.total),
+            requires_shipping=quote.requires_shipping,
+            shipping_methods=[_method(m) for m in quote.shipping_methods],
+            user_errors=[UserError.from_field_error(e) for e in quote.errors],
+        )
+
+    @strawberry.field(description="A customer's own order, any order for staff, or a guest's order with its token.")
+    async def order(self, info: Info, id: strawberry.ID | None = None, token: str | None = None) -> Order | None:
+        try:
+            order_id = parse_id(id, "Order", ["id"]) if id is not None else None
+        except DomainError:
+            return None
+        order = await access.find_order(info.context.viewer, order_id=order_id, token=token)
+        return Order.from_model(order) if order else None
+
+    @strawberry.field(description="Staff only.")
+    async def orders(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: OrderFilter | None = None,
+    ) -> OrderConnection:
+        info.context.require_permission(Permission.MANAGE_ORDERS)
+        page = await orders.list_orders(
+            filters=filter.to_domain() if filter else None, first=first, after_id=decode_cursor(after)
+        )
+        return OrderConnection.from_page(page)
+
+
+@strawberry.type
+class OrdersMutation:
+    @strawberry.mutation
+    async def place_order(self, info: Info, input: PlaceOrderInput) -> PlaceOrderPayload:
+        context = info.context
+        try:
+            if context.auth_error is not None:
+                raise context.auth_error
+            data = inputs.PlaceOrderInput(
+                cart=_cart(input),
+                idempotency_key=input.idempotency_key,
+                billing_address=input.billing_address.to_dict() if input.billing_address else None,
+                note=input.note,
+            )
+            placed = await orders.place_order(
+                data, viewer=context.viewer, plugins=context.plugins, settings=context.settings
+            )
+        except DomainError as exc:
+            return PlaceOrderPayload(user_errors=user_errors(exc))
+        return PlaceOrderPayload(order=Order.from_model(placed.order), order_token=placed.token)
+
+    @strawberry.mutation
+    async def cancel_order(
+        self, info: Info, id: strawberry.ID, token: str | None = None, reason: str | None = None
+    ) -> OrderPayload:
+        context = info.context
+        try:
+            order_id = parse_id(id, "Order", ["id"])
+            order = await access.find_order(context.viewer, order_id=order_id, token=token)
+            if order is None:
+                raise DomainError.of(ErrorCode.NOT_FOUND, "Order not found.", ["id"])
+            order = await orders.cancel_order(
+                order, actor=context.viewer.actor, reason=reason, plugins=context.plugins
+            )
+        except DomainError as exc:
+            return OrderPayload(user_errors=user_errors(exc))
+        return OrderPayload(order=Order.from_model(order))

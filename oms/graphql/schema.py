@@ -1,0 +1,127 @@
+"""The schema: root types composed from the per-domain pieces, plus ``node(id:)``."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.types import ExecutionContext
+
+from oms.accounts.models import Customer as CustomerModel
+from oms.accounts.permissions import Permission
+from oms.catalog import models as catalog_models
+from oms.config import Settings
+from oms.errors import DomainError
+from oms.graphql.accounts import AccountsMutation, AccountsQuery
+from oms.graphql.catalog import CatalogMutation, CatalogQuery, Product, Variant
+from oms.graphql.common import Node, from_global_id, to_global_id
+from oms.graphql.context import Info
+from oms.graphql.orders import Customer, Order, OrderLine, OrdersMutation, OrdersQuery
+from oms.orders import access
+from oms.orders import models as order_models
+
+logger = logging.getLogger("oms.graphql")
+
+
+async def _product(info: Info, pk: int) -> Node | None:
+    product = await catalog_models.Product.get_or_none(id=pk)
+    return Product.from_model(product) if product else None
+
+
+async def _variant(info: Info, pk: int) -> Node | None:
+    variant = await catalog_models.Variant.get_or_none(id=pk)
+    return Variant.from_model(variant) if variant else None
+
+
+async def _order(info: Info, pk: int) -> Node | None:
+    order = await access.find_order(info.context.viewer, order_id=pk, token=None)
+    return Order.from_model(order) if order else None
+
+
+async def _order_line(info: Info, pk: int) -> Node | None:
+    line = await order_models.OrderLine.get_or_none(id=pk).select_related("order")
+    if line is None or not access.can_access(info.context.viewer, line.order):
+        return None
+    return OrderLine.from_model(line)
+
+
+async def _customer(info: Info, pk: int) -> Node | None:
+    viewer = info.context.viewer
+    own = viewer.customer is not None and viewer.customer.id == pk
+    if not own and not viewer.has(Permission.MANAGE_ORDERS):
+        return None
+    customer = await CustomerModel.get_or_none(id=pk)
+    if customer is None:
+        return None
+    return Customer(id=to_global_id("Customer", customer.id), email=customer.email, name=customer.name)
+
+
+NODE_RESOLVERS: dict[str, Callable[[Info, int], Awaitable[Node | None]]] = {
+    "Product": _product,
+    "Variant": _variant,
+    "Order": _order,
+    "OrderLine": _order_line,
+    "Customer": _customer,
+}
+
+
+@strawberry.type
+class NodeQuery:
+    @strawberry.field
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        parsed = from_global_id(id)
+        if parsed is None or parsed[0] not in NODE_RESOLVERS:
+            return None
+        return await NODE_RESOLVERS[parsed[0]](info, parsed[1])
+
+
+@strawberry.type
+class Query(NodeQuery, CatalogQuery, OrdersQuery, AccountsQuery):
+    pass
+
+
+@strawberry.type
+class Mutation(AccountsMutation, OrdersMutation, CatalogMutation):
+    pass
+
+
+def _is_expected(error: GraphQLError) -> bool:
+    return isinstance(error.original_error, DomainError)
+
+
+class OmsSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        unexpected = []
+        for error in errors:
+            if _is_expected(error):
+                error.extensions = {**(error.extensions or {}), "code": error.original_error.code.value}
+            else:
+                unexpected.append(error)
+        super().process_errors(unexpected, execution_context)
+
+
+def _mask(error: GraphQLError) -> bool:
+    """Hide internals of unexpected failures; keep validation and domain errors readable."""
+    return error.original_error is not None and not _is_expected(error)
+
+
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    settings = settings or Settings()
+    extensions: list[Any] = [
+        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_query_aliases),
+    ]
+    if not settings.debug:
+        extensions.append(lambda: MaskErrors(should_mask_error=_mask))
+    return OmsSchema(query=Query, mutation=Mutation, types=[Product, Variant, Order, OrderLine, Customer], extensions=extensions)
+
+
+# For `strawberry export-schema oms.graphql.schema:schema` and the schema-drift test.
+schema = build_schema()

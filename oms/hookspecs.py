@@ -1,0 +1,215 @@
+"""Every oms hook: the plugin author's contract.
+
+A plugin is a module or object with functions marked ``@oms.hookimpl`` whose names match
+the specs below; it registers under the ``oms`` entry-point group of its distribution::
+
+    [project.entry-points.oms]
+    tickets = "oms_tickets.plugin"
+
+Any hook may be ``async def``: the host awaits what an implementation returns when it is
+awaitable. A plugin implements only the hooks it needs and may accept fewer parameters
+than the spec lists.
+
+Hooks marked *owner only* are called on the one plugin that declared the product type in
+question, not on every plugin.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from starlette.routing import BaseRoute
+
+    from oms.catalog.models import Variant
+    from oms.config import Settings
+    from oms.errors import FieldError
+    from oms.orders.models import Order, OrderEvent, OrderLine
+    from oms.plugin_types import Cart, PeriodicJob, ProductType, ShippingMethodOffer
+
+hookspec = pluggy.HookspecMarker("oms")
+hookimpl = pluggy.HookimplMarker("oms")
+
+
+# ---------------------------------------------------------------------------
+# Start-up: what a plugin brings
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def oms_product_types() -> list[ProductType]:
+    """Declare the product types this plugin owns and delivers.
+
+    Called once when the plugin host starts.
+
+    :return: a list of :class:`oms.plugin_types.ProductType`. Results of all plugins are
+        combined; a type declared by two plugins is a start-up error naming both.
+    """
+
+
+@hookspec
+def oms_models() -> list[str]:
+    """Name the modules holding this plugin's Tortoise models (e.g. its detail rows).
+
+    Called once when the ORM is configured; the models join the ``models`` app, so they
+    may reference core models (``"models.Order"``) and get migrations like core ones.
+
+    :return: a list of dotted module paths. Results of all plugins are combined.
+    """
+
+
+@hookspec
+def oms_routes(settings: Settings) -> list[BaseRoute]:
+    """Add HTTP routes (a download endpoint, a carrier callback...).
+
+    Called once when the app is created.
+
+    :param settings: the running :class:`oms.config.Settings`.
+    :return: a list of Starlette routes. Results of all plugins are combined.
+    """
+
+
+@hookspec
+def oms_graphql_types() -> list[type]:
+    """Contribute Strawberry types that are members of the ``FulfillmentDetails`` union.
+
+    Called once when the schema is built. This is the only hook that deals in GraphQL
+    types: a plugin describes how its delivery detail looks to API clients.
+
+    :return: a list of Strawberry object types. Each must have a ``from_fulfillment``
+        classmethod or async classmethod ``(fulfillment) -> instance | None``. Results of
+        all plugins are combined.
+    """
+
+
+@hookspec
+def oms_periodic_jobs() -> list[PeriodicJob]:
+    """Declare jobs to run on a schedule (renewals, reminders, clean-ups).
+
+    Called once when a worker starts.
+
+    :return: a list of :class:`oms.plugin_types.PeriodicJob`. Results are combined; names
+        must be unique across plugins.
+    """
+
+
+@hookspec
+def oms_job_handlers() -> Mapping[str, Any]:
+    """Handle outbox job kinds this plugin enqueues itself.
+
+    Called once when a worker starts.
+
+    :return: a mapping of job ``kind`` to a callable ``(payload: dict) -> None`` (may be
+        async). Results are merged; a kind claimed twice is a start-up error.
+    """
+
+
+# ---------------------------------------------------------------------------
+# Catalog and cart: validation and prices
+# ---------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def oms_validate_variant(
+    product_type: str, sku: str, attributes: dict[str, Any]
+) -> list[FieldError] | None:
+    """Check a variant's ``attributes`` beyond its JSON schema. *Owner only.*
+
+    Called by ``createProduct`` after the attributes passed the type's
+    ``attributes_schema``.
+
+    :param product_type: the type's name.
+    :param sku: the variant's sku.
+    :param attributes: the attributes as given (already schema-valid).
+    :return: a list of :class:`oms.errors.FieldError` (field paths relative to the
+        attributes), or ``None`` / ``[]`` when they are fine.
+    """
+
+
+@hookspec(firstresult=True)
+def oms_validate_line(
+    product_type: str, variant: Variant, quantity: int, options: dict[str, Any] | None
+) -> list[FieldError] | None:
+    """Check a cart line beyond the type's ``options_schema``. *Owner only.*
+
+    Called by ``priceCart`` and ``placeOrder`` for each line after its options passed the
+    schema, before anything is written (e.g. a slot must be in the future).
+
+    :param product_type: the line's type.
+    :param variant: the :class:`oms.catalog.models.Variant` being bought.
+    :param quantity: units requested (already checked to be positive).
+    :param options: the line's options (schema-valid), or ``None``.
+    :return: a list of :class:`oms.errors.FieldError` (paths relative to the line's
+        options), or ``None`` / ``[]`` when the line is fine.
+    """
+
+
+@hookspec
+def oms_shipping_methods(cart: Cart) -> list[ShippingMethodOffer]:
+    """Offer ways to ship a cart that requires shipping.
+
+    Called by ``priceCart`` and ``placeOrder`` only when some line's type requires
+    shipping.
+
+    :param cart: the priced :class:`oms.plugin_types.Cart`.
+    :return: a list of :class:`oms.plugin_types.ShippingMethodOffer` priced for this cart
+        (an empty list when the plugin cannot ship it). Results of all plugins are
+        combined; the first offer of a code wins.
+    """
+
+
+# ---------------------------------------------------------------------------
+# Delivery and its reversal
+# ---------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def oms_deliver(order: Order, lines: list[OrderLine]) -> None:
+    """Deliver the paid lines of one product type. *Owner only.*
+
+    Called by the delivery job after payment, once per product type in the order. It may
+    run more than once for the same order and type (a retry after a crash), so it must be
+    idempotent: look for the delivery you already made before making another.
+
+    :param order: the paid :class:`oms.orders.models.Order`.
+    :param lines: its :class:`oms.orders.models.OrderLine` rows of this plugin's type.
+    :return: ``None``. Raise to have the job retried with backoff.
+    """
+
+
+@hookspec(firstresult=True)
+def oms_reverse(order: Order, lines: list[OrderLine], reason: str) -> None:
+    """Undo delivery of some lines of one type: revoke downloads, end a subscription, free
+    a booking. *Owner only.*
+
+    Called when lines are canceled or returned. Called also for lines never delivered,
+    which the plugin then ignores; must be idempotent.
+
+    :param order: the :class:`oms.orders.models.Order`.
+    :param lines: the lines (of this plugin's type) being reversed.
+    :param reason: ``"canceled"``, ``"expired"`` or ``"returned"``.
+    :return: ``None``.
+    """
+
+
+# ---------------------------------------------------------------------------
+# Observation
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def oms_order_event(order: Order, event: OrderEvent) -> None:
+    """Observe an entry of an order's timeline (send an email, call a webhook...).
+
+    Called on every plugin, after the change that wrote the event has committed, from
+    the outbox job of that event: at least once, so an observer with outside effects
+    should be idempotent per ``event.id``.
+
+    :param order: the :class:`oms.orders.models.Order` as it is now.
+    :param event: the :class:`oms.orders.models.OrderEvent` (``type``, ``data``...).
+    :return: ``None``. Raise to have the notification retried.
+    """

@@ -1,0 +1,41 @@
+"""Plain input shapes of the order services (the GraphQL layer builds these)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+
+@dataclasses.dataclass(frozen=True)
+class LineInput:
+    sku: str
+    quantity: int
+    options: dict[str, Any] | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class CartInput:
+    lines: list[LineInput]
+    email: str | None = None
+    # Keys: name, line1, line2, city, postal_code, region, country, phone.
+    shipping_address: dict[str, Any] | None = None
+    shipping_method: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class PlaceOrderInput:
+    cart: CartInput
+    idempotency_key: str
+    billing_address: dict[str, Any] | None = None
+    note: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class OrderFilter:
+    status: list[str] | None = None
+    payment_status: list[str] | None = None
+    product_type: str | None = None
+    email: str | None = None
+    search: str | None = None
+    created_after: Any = None
+    created_before: Any = None

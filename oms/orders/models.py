@@ -1,0 +1,99 @@
+from tortoise import fields
+from tortoise.models import Model
+
+from oms.orders.status import LineStatus, OrderStatus, PaymentStatus
+
+
+class Order(Model):
+    id = fields.IntField(primary_key=True)
+    # Human number shown to customers and staff ("1042"); set right after insert.
+    number = fields.CharField(max_length=32, unique=True, null=True)
+    # Lets a guest reach the order: 32 random bytes, never derived from the id.
+    token = fields.CharField(max_length=64, unique=True)
+    email = fields.CharField(max_length=254, db_index=True)
+    customer = fields.ForeignKeyField(
+        "models.Customer", related_name="orders", null=True, on_delete=fields.SET_NULL
+    )
+    status = fields.CharEnumField(OrderStatus, max_length=32, default=OrderStatus.PENDING_PAYMENT)
+    payment_status = fields.CharEnumField(
+        PaymentStatus, max_length=32, default=PaymentStatus.PENDING
+    )
+    currency = fields.CharField(max_length=3)
+    subtotal = fields.DecimalField(max_digits=14, decimal_places=2)
+    shipping_total = fields.DecimalField(max_digits=14, decimal_places=2)
+    total = fields.DecimalField(max_digits=14, decimal_places=2)
+    refunded_total = fields.DecimalField(max_digits=14, decimal_places=2, default=0)
+    shipping_address = fields.JSONField(null=True)
+    billing_address = fields.JSONField(null=True)
+    # {"code", "name", "price"} of the chosen method, as priced at placement.
+    shipping_method = fields.JSONField(null=True)
+    note = fields.TextField(null=True)
+    idempotency_key = fields.CharField(max_length=200, unique=True)
+    # SHA-256 of the normalized cart; the same key with another cart is a conflict.
+    cart_fingerprint = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+    paid_at = fields.DatetimeField(null=True)
+    completed_at = fields.DatetimeField(null=True)
+    canceled_at = fields.DatetimeField(null=True)
+
+    customer_id: int | None
+    lines: fields.ReverseRelation["OrderLine"]
+    events: fields.ReverseRelation["OrderEvent"]
+
+    class Meta:
+        table = "order"
+        indexes = (("status", "created_at"),)
+
+
+class OrderLine(Model):
+    """A snapshot of what was bought: later catalog edits never change an order."""
+
+    id = fields.IntField(primary_key=True)
+    order = fields.ForeignKeyField("models.Order", related_name="lines", on_delete=fields.CASCADE)
+    position = fields.IntField(default=0)
+    variant = fields.ForeignKeyField(
+        "models.Variant", related_name="order_lines", null=True, on_delete=fields.SET_NULL
+    )
+    sku = fields.CharField(max_length=64, db_index=True)
+    name = fields.CharField(max_length=400)
+    product_type = fields.CharField(max_length=64)
+    options = fields.JSONField(null=True)
+    quantity = fields.IntField()
+    quantity_fulfilled = fields.IntField(default=0)
+    quantity_canceled = fields.IntField(default=0)
+    quantity_returned = fields.IntField(default=0)
+    unit_price = fields.DecimalField(max_digits=12, decimal_places=2)
+    currency = fields.CharField(max_length=3)
+    status = fields.CharEnumField(LineStatus, max_length=32, default=LineStatus.PENDING)
+    # Where the units are reserved (stock-tracked types only).
+    warehouse = fields.ForeignKeyField(
+        "models.Warehouse", related_name="order_lines", null=True, on_delete=fields.RESTRICT
+    )
+
+    order_id: int
+    variant_id: int | None
+    warehouse_id: int | None
+
+    class Meta:
+        table = "order_line"
+        ordering = ["order_id", "position"]
+
+
+class OrderEvent(Model):
+    """One entry of an order's timeline; every change to an order writes one."""
+
+    id = fields.BigIntField(primary_key=True)
+    order = fields.ForeignKeyField("models.Order", related_name="events", on_delete=fields.CASCADE)
+    type = fields.CharField(max_length=100)
+    message = fields.TextField()
+    # A staff email, a customer email, "system" or a plugin name.
+    actor = fields.CharField(max_length=254, null=True)
+    data = fields.JSONField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    order_id: int
+
+    class Meta:
+        table = "order_event"
+        indexes = (("order", "created_at"),)

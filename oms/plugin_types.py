@@ -1,0 +1,87 @@
+"""The typed values plugins and the core exchange through hooks.
+
+Plugins receive domain objects (Tortoise models and these dataclasses), never Strawberry
+types or an HTTP request.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any
+
+from oms.money import Money
+
+
+@dataclasses.dataclass(frozen=True)
+class ProductType:
+    """A product type a plugin owns and delivers.
+
+    :param name: the open string stored on products, e.g. ``"physical"``.
+    :param requires_shipping: lines of this type need a shipping address and method.
+    :param tracks_stock: placing an order reserves units of stock.
+    :param options_schema: JSON schema of a cart line's ``options`` (None: no options allowed).
+    :param attributes_schema: JSON schema of a variant's ``attributes``.
+    :param public_attributes: attribute keys shown to the public; the rest are staff-only.
+    :param description: one line for ``oms plugins`` and GraphiQL.
+    """
+
+    name: str
+    requires_shipping: bool = False
+    tracks_stock: bool = False
+    options_schema: Mapping[str, Any] | None = None
+    attributes_schema: Mapping[str, Any] | None = None
+    public_attributes: Sequence[str] = ()
+    description: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class CartLine:
+    """A priced cart line: prices come from the database, never from the client."""
+
+    sku: str
+    name: str
+    quantity: int
+    product_type: str
+    unit_price: Money
+    attributes: Mapping[str, Any]
+    options: Mapping[str, Any] | None
+
+    @property
+    def total(self) -> Money:
+        return self.unit_price * self.quantity
+
+
+@dataclasses.dataclass(frozen=True)
+class Cart:
+    """What the shipping hook sees of a cart being priced or placed."""
+
+    currency: str
+    lines: Sequence[CartLine]
+    subtotal: Money
+    requires_shipping: bool
+    shipping_address: Mapping[str, Any] | None = None
+
+    def lines_of_types(self, names: set[str]) -> list[CartLine]:
+        return [line for line in self.lines if line.product_type in names]
+
+
+@dataclasses.dataclass(frozen=True)
+class ShippingMethodOffer:
+    """A way to ship a cart, with its price for that cart."""
+
+    code: str
+    name: str
+    price: Money
+
+
+@dataclasses.dataclass(frozen=True)
+class PeriodicJob:
+    """A job the worker runs every ``every_seconds``, once per period across all workers.
+
+    ``run`` is called with no arguments and may be async.
+    """
+
+    name: str
+    every_seconds: int
+    run: Callable[[], Awaitable[None] | None]

@@ -1,0 +1,160 @@
+"""The plugin host: loads plugins, keeps the product-type registry, calls hooks.
+
+Built-in plugins (``plugins/``) and third-party ones load the same way: from the ``oms``
+entry-point group. Tests add plugin objects through ``extra_plugins``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pluggy
+
+from oms import hookspecs
+from oms.plugin_types import ProductType
+
+ENTRY_POINT_GROUP = "oms"
+
+
+class PluginConfigError(RuntimeError):
+    """The set of installed plugins cannot start (a type owned twice, a bad hookimpl)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class RegisteredType:
+    product_type: ProductType
+    plugin_name: str
+    plugin: object
+
+
+async def await_me_maybe(value: Any) -> Any:
+    """Return ``value``, awaiting it first when a (possibly async) hookimpl returned one."""
+    if inspect.isawaitable(value):
+        value = await value
+    return value
+
+
+class PluginHost:
+    """One per process: a pluggy manager plus the registry of product types."""
+
+    def __init__(self, pm: pluggy.PluginManager):
+        self.pm = pm
+        self.types: dict[str, RegisteredType] = {}
+        self._owner_callers: dict[tuple[str, str], Any] = {}
+
+    # -- start-up -----------------------------------------------------------------
+
+    @classmethod
+    def load(
+        cls, extra_plugins: Sequence[object] = (), *, entry_points: bool = True
+    ) -> PluginHost:
+        pm = pluggy.PluginManager("oms")
+        pm.add_hookspecs(hookspecs)
+        if entry_points:
+            pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+        for plugin in extra_plugins:
+            pm.register(plugin, name=getattr(plugin, "__name__", None) or repr(plugin))
+        try:
+            pm.check_pending()
+        except pluggy.PluginValidationError as exc:
+            raise PluginConfigError(f"A plugin implements a hook that does not exist: {exc}")
+        if os.environ.get("OMS_TRACE_PLUGINS"):
+            pm.trace.root.setwriter(sys.stderr.write)
+            pm.enable_tracing()
+        host = cls(pm)
+        host._register_types()
+        return host
+
+    def _register_types(self) -> None:
+        for impl in self.pm.hook.oms_product_types.get_hookimpls():
+            declared = impl.function() or []
+            if inspect.isawaitable(declared):
+                raise PluginConfigError(
+                    f"Plugin {impl.plugin_name!r}: oms_product_types must not be async."
+                )
+            for product_type in declared:
+                if not isinstance(product_type, ProductType):
+                    raise PluginConfigError(
+                        f"Plugin {impl.plugin_name!r} declared {product_type!r}, "
+                        "which is not an oms.plugin_types.ProductType."
+                    )
+                existing = self.types.get(product_type.name)
+                if existing is not None:
+                    raise PluginConfigError(
+                        f"Product type {product_type.name!r} is claimed by two plugins: "
+                        f"{existing.plugin_name!r} and {impl.plugin_name!r}. "
+                        "Exactly one plugin may own a type; uninstall or disable one."
+                    )
+                self.types[product_type.name] = RegisteredType(
+                    product_type, impl.plugin_name, impl.plugin
+                )
+
+    # -- the registry ---------------------------------------------------------------
+
+    def get_type(self, name: str) -> ProductType | None:
+        registered = self.types.get(name)
+        return registered.product_type if registered else None
+
+    def owner_name(self, product_type: str) -> str:
+        return self.types[product_type].plugin_name
+
+    def plugin_names(self) -> list[str]:
+        return sorted(name for name, _ in self.pm.list_name_plugin())
+
+    def owned_types(self, plugin_name: str) -> list[ProductType]:
+        return [r.product_type for r in self.types.values() if r.plugin_name == plugin_name]
+
+    # -- calling hooks ----------------------------------------------------------------
+
+    async def call_owner(self, hook_name: str, owner_type: str, /, **kwargs: Any) -> Any:
+        """Call ``hook_name`` on the one plugin owning the type ``owner_type``; None if it
+        does not implement the hook."""
+        key = (hook_name, owner_type)
+        caller = self._owner_callers.get(key)
+        if caller is None:
+            owner = self.types[owner_type].plugin
+            others = [p for p in self.pm.get_plugins() if p is not owner]
+            caller = self.pm.subset_hook_caller(hook_name, remove_plugins=others)
+            self._owner_callers[key] = caller
+        return await await_me_maybe(caller(**kwargs))
+
+    async def call_all(self, hook_name: str, /, **kwargs: Any) -> list[Any]:
+        """Call ``hook_name`` on every plugin and await each result that is awaitable."""
+        results = getattr(self.pm.hook, hook_name)(**kwargs)
+        return [await await_me_maybe(result) for result in results]
+
+    def call_all_sync(self, hook_name: str, **kwargs: Any) -> list[Any]:
+        """For start-up hooks that must answer synchronously (models, routes, types)."""
+        results = getattr(self.pm.hook, hook_name)(**kwargs)
+        for result in results:
+            if inspect.isawaitable(result):
+                raise PluginConfigError(f"{hook_name} must not be async.")
+        return results
+
+    def collect(self, hook_name: str, **kwargs: Any) -> list[Any]:
+        """Flatten the list results of a start-up hook."""
+        return [item for result in self.call_all_sync(hook_name, **kwargs) for item in result or ()]
+
+
+def plugin_model_modules(host: PluginHost) -> list[str]:
+    return host.collect("oms_models")
+
+
+def describe(host: PluginHost) -> Iterable[str]:
+    """Lines for ``oms plugins``: each plugin and the types it owns."""
+    for name in host.plugin_names():
+        types = host.owned_types(name)
+        if types:
+            owned = ", ".join(
+                f"{t.name} (ships: {'yes' if t.requires_shipping else 'no'}, "
+                f"stock: {'yes' if t.tracks_stock else 'no'})"
+                for t in types
+            )
+        else:
+            owned = "no product types"
+        yield f"{name}: {owned}"

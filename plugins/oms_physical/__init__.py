@@ -1,0 +1,1 @@
+"""oms built-in plugin: physical products."""

@@ -1,0 +1,1 @@
+"""oms built-in plugin: subscription products."""
