@@ -130,8 +130,15 @@ async def _postgres_schema(url: str) -> dict[str, Any]:
             table: {"comment": comment, "columns": {}, "indexes": [], "constraints": []}
             for table, comment in await con.fetch(_PG_TABLES)
         }
-        for table, column, *details in await con.fetch(_PG_COLUMNS):
-            schema[table]["columns"][column] = tuple(details)
+        for table, column, type_, length, precision, scale, nullable, default, comment in (
+            await con.fetch(_PG_COLUMNS)
+        ):
+            schema[table]["columns"][column] = {
+                "type": (type_, length, precision, scale),
+                "nullable": nullable,
+                "default": default,
+                "comment": comment,
+            }
         for table, unique, primary, partial, columns in await con.fetch(_PG_INDEXES):
             schema[table]["indexes"].append((tuple(columns), unique, primary, partial))
         for table, kind, definition in await con.fetch(_PG_CONSTRAINTS):
@@ -146,6 +153,19 @@ async def _postgres_schema(url: str) -> dict[str, Any]:
 
 async def schema_of(url: str) -> dict[str, Any]:
     return await _postgres_schema(url) if DIALECT == "postgres" else _sqlite_schema(url)
+
+
+def _forget_server_defaults_unknown_to_models(
+    migrated: dict[str, Any], from_models: dict[str, Any]
+) -> None:
+    """aerich adds a NOT NULL column with ``DEFAULT <the field's default>`` so that existing
+    rows get a value; Tortoise only writes a server default for ``db_default`` and sets
+    ``default`` in Python. Such extra server defaults are expected, not drift."""
+    for table, described in from_models.items():
+        for column, info in described["columns"].items():
+            applied = migrated.get(table, {}).get("columns", {}).get(column)
+            if applied is not None and info["default"] is None:
+                applied["default"] = None
 
 
 # -- tests --------------------------------------------------------------------------------------
@@ -176,6 +196,7 @@ async def test_migrated_schema_equals_the_schema_of_the_models(
         await ctx.init(config=config)
         await ctx.generate_schemas(safe=False)
     from_models = await schema_of(reference_db)
+    _forget_server_defaults_unknown_to_models(migrated, from_models)
 
     assert sorted(migrated) == sorted(from_models), "tables differ: run `python -m oms.migrate make NAME`"
     for table in from_models:

@@ -125,3 +125,8 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
 
 # For `strawberry export-schema oms.graphql.schema:schema` and the schema-drift test.
 schema = build_schema()
+
+
+def export_sdl() -> str:
+    """The SDL committed as ``schema.graphql``."""
+    return schema.as_str() + "\n"

@@ -1,0 +1,185 @@
+"""The ``oms`` command: serve, migrate, seed, export-schema, create-staff, plugins."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from oms.config import Settings
+
+T = TypeVar("T")
+
+
+async def _with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
+    """Run ``work`` with Tortoise set up on the settings' database, then close it."""
+    from tortoise import Tortoise
+
+    from oms.db import tortoise_config
+
+    await Tortoise.init(config=tortoise_config(settings))
+    try:
+        return await work()
+    finally:
+        await Tortoise.close_connections()
+
+
+def _print_seed(result: Any) -> None:
+    print("Seeded the demo catalog:", ", ".join(result.products))
+    print("Demo staff account (all permissions):")
+    print(f"  email:    {result.staff_email}")
+    print(f"  password: {result.staff_password}")
+    print("Sign in with the `login` mutation and send `Authorization: Bearer <token>`.")
+
+
+async def _migrate(settings: Settings) -> list[str]:
+    from oms.migrate import apply_migrations
+
+    return await apply_migrations(settings)
+
+
+async def _seed_if_empty(settings: Settings, *, force: bool) -> Any:
+    from oms.plugins import PluginHost
+    from oms.seed import is_empty, seed_demo
+
+    async def work() -> Any:
+        if not force and not await is_empty():
+            return None
+        return await seed_demo(plugins=PluginHost.load(), settings=settings)
+
+    return await _with_database(settings, work)
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    applied = asyncio.run(_migrate(settings))
+    print(f"Applied {len(applied)} migration(s)." if applied else "The database is up to date.")
+    for name in applied:
+        print(f"  {name}")
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
+    result = asyncio.run(_seed_if_empty(settings, force=False))
+    if result is None:
+        print("The database already has products or staff; nothing seeded.")
+    else:
+        _print_seed(result)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from oms.app import create_app
+
+    asyncio.run(_migrate(settings))
+    if settings.seed_demo:
+        result = asyncio.run(_seed_if_empty(settings, force=False))
+        if result is not None:
+            _print_seed(result)
+    print(f"oms on {settings.database_url}: GraphQL and GraphiQL at http://{args.host}:{args.port}/graphql")
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
+def cmd_export_schema(args: argparse.Namespace, settings: Settings) -> int:
+    from oms.graphql.schema import export_sdl
+
+    sdl = export_sdl()
+    if args.output == "-":
+        sys.stdout.write(sdl)
+    else:
+        Path(args.output).write_text(sdl)
+        print(f"Wrote {args.output}")
+    return 0
+
+
+def cmd_create_staff(args: argparse.Namespace, settings: Settings) -> int:
+    from oms.accounts.services import create_staff
+    from oms.errors import DomainError
+
+    password = args.password
+    if password is None:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Repeat password: ") != password:
+            print("The passwords differ.", file=sys.stderr)
+            return 2
+
+    async def work() -> Any:
+        return await create_staff(
+            email=args.email, password=password, permissions=args.permission, superuser=args.superuser
+        )
+
+    try:
+        staff = asyncio.run(_with_database(settings, work))
+    except DomainError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    what = "superuser" if staff.is_superuser else ", ".join(staff.permissions) or "no permissions"
+    print(f"Created staff account {staff.email} ({what}).")
+    return 0
+
+
+def cmd_plugins(args: argparse.Namespace, settings: Settings) -> int:
+    from oms.plugins import PluginHost, describe
+
+    for line in describe(PluginHost.load()):
+        print(line)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="oms", description="oms order-management backend")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="apply migrations, seed an empty database, serve the API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--log-level", default="info")
+    serve.set_defaults(func=cmd_serve)
+
+    commands.add_parser("migrate", help="apply pending database migrations").set_defaults(func=cmd_migrate)
+    commands.add_parser("seed", help="add the demo catalog and staff account to an empty database").set_defaults(
+        func=cmd_seed
+    )
+
+    export = commands.add_parser("export-schema", help="write the GraphQL SDL")
+    export.add_argument("--output", "-o", default="schema.graphql", help="file to write, or - for stdout")
+    export.set_defaults(func=cmd_export_schema)
+
+    staff = commands.add_parser("create-staff", help="create a staff account")
+    staff.add_argument("email")
+    staff.add_argument("--password", help="prompted for when omitted")
+    staff.add_argument("--permission", action="append", default=[], metavar="NAME",
+                       help="e.g. MANAGE_ORDERS; repeat for several")
+    staff.add_argument("--superuser", action="store_true", help="all permissions")
+    staff.set_defaults(func=cmd_create_staff)
+
+    commands.add_parser("plugins", help="list plugins and the product types they own").set_defaults(
+        func=cmd_plugins
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from oms.plugins import PluginConfigError
+
+    try:
+        settings = Settings.from_env()
+    except ValueError as exc:  # a malformed OMS_* variable
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return args.func(args, settings)
+    except PluginConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
