@@ -50,6 +50,10 @@ class Settings:
                 continue
             values[field.name] = _parse(field.type, raw, field.name)
         settings = cls(**values)  # type: ignore[arg-type]
+        currency = settings.currency.strip().upper()
+        if len(currency) != 3 or not currency.isalpha():
+            raise ValueError(f"OMS_CURRENCY: {settings.currency!r} is not an ISO 4217 code")
+        settings = dataclasses.replace(settings, currency=currency)
         if not settings.secret_key:
             settings = dataclasses.replace(settings, secret_key=_dev_secret_key())
         return settings

@@ -63,6 +63,7 @@ from aerich import Command  # noqa: E402
 from aerich.exceptions import NotSupportError  # noqa: E402
 from aerich.migrate import Migrate  # noqa: E402
 from tortoise.context import TortoiseContext, get_current_context  # noqa: E402
+from tortoise.exceptions import OperationalError  # noqa: E402
 
 from oms.config import DEFAULT_DATABASE_URL, Settings  # noqa: E402
 from oms.db import db_url_for_tortoise, tortoise_config  # noqa: E402
@@ -206,10 +207,19 @@ async def isolated_tortoise() -> AsyncIterator[TortoiseContext]:
 # -- PostgreSQL helpers -------------------------------------------------------------------------
 
 
+_LIBPQ_PARAMS = {"sslmode", "sslrootcert", "sslcert", "sslkey", "connect_timeout"}
+
+
 def _asyncpg_dsn(url: str) -> str:
+    """A DSN for asyncpg.connect: postgresql scheme, without Tortoise-only parameters
+    (``minsize``, ``maxsize``, ``schema``...), which asyncpg would send as server settings."""
     for scheme in _PG_SCHEMES:
         if url.startswith(scheme):
-            return "postgresql://" + url[len(scheme) :]
+            parts = urlsplit("postgresql://" + url[len(scheme) :])
+            query = "&".join(
+                item for item in parts.query.split("&") if item.split("=")[0] in _LIBPQ_PARAMS
+            )
+            return urlunsplit(parts._replace(query=query))
     raise ValueError(f"Not a PostgreSQL URL: {url!r}")
 
 
@@ -283,7 +293,9 @@ async def _migration_lock(database_url: str) -> AsyncIterator[None]:
 # -- applying ----------------------------------------------------------------------------------
 
 
-async def apply_migrations(settings: Settings, plugin_modules: list[str] | None = None) -> list[str]:
+async def apply_migrations(
+    settings: Settings, plugin_modules: list[str] | None = None
+) -> list[str]:
     """Apply the pending migrations of ``settings.dialect`` to ``settings.database_url``.
 
     Works on an empty database (the initial migration creates every table, the ``aerich``
@@ -320,7 +332,10 @@ async def pending_model_changes(
         async with isolated_tortoise():
             async with Command(tortoise_config=config, app=APP, location=str(location)) as command:
                 await command.init()
-                unapplied = await command.heads()
+                try:
+                    unapplied = await command.heads()
+                except OperationalError as exc:  # no aerich table
+                    raise MigrationError(f"The database is not migrated: {exc}") from exc
                 if unapplied:
                     raise MigrationError(f"Migrations not applied yet: {unapplied}")
                 try:
@@ -345,7 +360,9 @@ def _sql_kept_verbatim() -> Iterator[None]:
     """
     original = Migrate.__dict__["build_migration_file_text"]
 
-    def build(cls: type[Migrate], upgrade_sql: str, models_state: Any, downgrade_sql: str = "") -> str:
+    def build(
+        cls: type[Migrate], upgrade_sql: str, models_state: Any, downgrade_sql: str = ""
+    ) -> str:
         return original.__func__(
             cls,
             upgrade_sql.replace("\\", "\\\\"),
@@ -361,7 +378,12 @@ def _sql_kept_verbatim() -> Iterator[None]:
 
 
 async def _make_one(
-    dialect: str, name: str, *, fresh: bool, admin_url: str | None, plugin_modules: list[str] | None
+    dialect: str,
+    name: str,
+    *,
+    fresh: bool,
+    admin_url: str | None,
+    plugin_modules: list[str] | None,
 ) -> str | None:
     location = migrations_location(dialect)
     folder = migrations_dir(dialect)
@@ -403,9 +425,10 @@ async def _make_one(
                     try:
                         await command.upgrade(run_in_transaction=True)
                     except Exception as exc:
+                        sql = "\n".join(Migrate.upgrade_operators)
                         raise MigrationError(
-                            f"The new migration {folder / created} does not apply on {dialect}: "
-                            f"{exc!r}. It was kept so that you can fix it by hand."
+                            f"The migration generated for {dialect} does not apply: {exc!r}. "
+                            f"Its SQL:\n{sql}\nWrite this migration by hand."
                         ) from exc
                     return created
 
@@ -427,17 +450,29 @@ async def make_migrations(
     """
     if not _NAME.match(name):
         raise ValueError(f"Migration name {name!r}: use lowercase letters, digits and _.")
-    results: dict[str, str | None] = {}
-    for dialect in DIALECTS:
-        results[dialect] = await _make_one(
-            dialect, name, fresh=fresh, admin_url=admin_url, plugin_modules=plugin_modules
-        )
-    made = {d: f for d, f in results.items() if f}
-    if made and len(made) != len(DIALECTS):
-        raise MigrationError(
-            f"Only some dialects got a migration ({made}); the folders are out of step. "
-            "Check the models and the existing migrations."
-        )
+    with tempfile.TemporaryDirectory(prefix="oms-migrations-backup-") as backup:
+        # All dialects or none: on any failure the folders are put back as they were.
+        for dialect in DIALECTS:
+            if migrations_dir(dialect).exists():
+                shutil.copytree(migrations_dir(dialect), Path(backup, dialect))
+        try:
+            results: dict[str, str | None] = {}
+            for dialect in DIALECTS:
+                results[dialect] = await _make_one(
+                    dialect, name, fresh=fresh, admin_url=admin_url, plugin_modules=plugin_modules
+                )
+            made = {d: f for d, f in results.items() if f}
+            if made and len(made) != len(DIALECTS):
+                raise MigrationError(
+                    f"Only some dialects got a migration ({made}); check the models and the "
+                    "existing migrations (were both folders made from the same models?)."
+                )
+        except BaseException:
+            for dialect in DIALECTS:
+                shutil.rmtree(migrations_dir(dialect), ignore_errors=True)
+                if Path(backup, dialect).exists():
+                    shutil.copytree(Path(backup, dialect), migrations_dir(dialect))
+            raise
     return results
 
 
@@ -458,7 +493,9 @@ async def check_migrations(admin_url: str | None = None) -> dict[str, list[str]]
 
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("AERICH_NO_TORTOISE_V1_WARNING", "1")
-    parser = argparse.ArgumentParser(prog="python -m oms.migrate", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m oms.migrate", description=(__doc__ or "").split("\n")[0]
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     up = sub.add_parser("upgrade", help="apply pending migrations")
     up.add_argument("--database-url", help="default: env OMS_DATABASE_URL")

@@ -69,7 +69,12 @@ def _sqlite_schema(url: str) -> dict[str, Any]:
         for table in tables:
             # cid, name, type, notnull, default, pk: keyed by name (order differs after ALTER).
             columns = {
-                name: {"type": type_.upper(), "not_null": bool(notnull), "default": default, "pk": pk}
+                name: {
+                    "type": type_.upper(),
+                    "not_null": bool(notnull),
+                    "default": default,
+                    "pk": pk,
+                }
                 for _cid, name, type_, notnull, default, pk in con.execute(
                     f'PRAGMA table_info("{table}")'
                 )
@@ -173,6 +178,7 @@ def _forget_server_defaults_unknown_to_models(
 
 async def test_migrations_apply_to_an_empty_database_once(fresh_db: str) -> None:
     settings = Settings(database_url=fresh_db)
+    context_before, inited_before = get_current_context(), Tortoise.is_inited()
     expected = [path.name for path in migration_files(DIALECT)]
     assert expected, f"no migrations for {DIALECT}; run `python -m oms.migrate make init`"
 
@@ -181,8 +187,8 @@ async def test_migrations_apply_to_an_empty_database_once(fresh_db: str) -> None
     assert await apply_migrations(settings) == []  # a no-op the second time
     assert await schema_of(fresh_db) == schema
     # Nothing left behind: the app can set up Tortoise afterwards.
-    assert get_current_context() is None
-    assert not Tortoise.is_inited()
+    assert get_current_context() is context_before
+    assert Tortoise.is_inited() == inited_before
 
 
 async def test_migrated_schema_equals_the_schema_of_the_models(
@@ -198,7 +204,9 @@ async def test_migrated_schema_equals_the_schema_of_the_models(
     from_models = await schema_of(reference_db)
     _forget_server_defaults_unknown_to_models(migrated, from_models)
 
-    assert sorted(migrated) == sorted(from_models), "tables differ: run `python -m oms.migrate make NAME`"
+    assert sorted(migrated) == sorted(from_models), (
+        "tables differ: run `python -m oms.migrate make NAME`"
+    )
     for table in from_models:
         assert migrated[table] == from_models[table], (
             f"table {table!r} differs from the models: run `python -m oms.migrate make NAME`"

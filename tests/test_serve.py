@@ -1,0 +1,62 @@
+"""`oms serve` on a fresh database, as a newcomer runs it: migrations, demo data, GraphiQL."""
+
+import asyncio
+import re
+import subprocess
+import sys
+import time
+
+import httpx
+
+from tests.live_server import _stop, free_port, server_env
+
+PRODUCTS = "{ products(first: 20) { totalCount edges { node { productType variants { sku } } } } }"
+
+
+async def _wait_for_health(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    async with httpx.AsyncClient(base_url=url, timeout=2) as client:
+        while time.monotonic() < deadline:
+            assert process.poll() is None, "oms serve exited early"
+            try:
+                if (await client.get("/healthz")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.2)
+    raise AssertionError("oms serve did not become healthy")
+
+
+async def test_serve_seeds_an_empty_database_and_serves_graphiql(oms_database_url, tmp_path):
+    port = free_port()
+    log_path = tmp_path / "serve.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "oms.cli", "serve", "--port", str(port)],
+            env=server_env(oms_database_url, {"OMS_SEED_DEMO": "true"}),
+            stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path, start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        await _wait_for_health(url, process)
+        async with httpx.AsyncClient(base_url=url, timeout=10) as client:
+            page = await client.get("/graphql", headers={"Accept": "text/html"})
+            assert page.status_code == 200 and "graphiql" in page.text.lower()
+
+            body = (await client.post("/graphql", json={"query": PRODUCTS})).json()
+            products = [edge["node"] for edge in body["data"]["products"]["edges"]]
+            assert body["data"]["products"]["totalCount"] == 4
+            assert sorted(p["productType"] for p in products) == [
+                "consultation", "digital", "physical", "subscription"
+            ]
+
+            output = log_path.read_text()
+            password = re.search(r"password: (\S+)", output).group(1)
+            login = (await client.post("/graphql", json={
+                "query": "mutation($e: String!, $p: String!) { login(email: $e, password: $p) "
+                         "{ token me { isStaff } userErrors { code } } }",
+                "variables": {"e": "admin@example.com", "p": password},
+            })).json()["data"]["login"]
+            assert login["userErrors"] == [] and login["me"]["isStaff"] is True
+    finally:
+        await asyncio.to_thread(_stop, process)
