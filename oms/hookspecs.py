@@ -143,8 +143,9 @@ def oms_validate_line(
     :param variant: the :class:`oms.catalog.models.Variant` being bought.
     :param quantity: units requested (already checked to be positive).
     :param options: the line's options (schema-valid), or ``None``.
-    :return: a list of :class:`oms.errors.FieldError` (paths relative to the line's
-        options), or ``None`` / ``[]`` when the line is fine.
+    :return: a list of :class:`oms.errors.FieldError` with paths relative to the line
+        (``["options", "slot"]``, ``["quantity"]``; the host prefixes ``["lines", i]``), or
+        ``None`` / ``[]`` when the line is fine.
     """
 
 
@@ -158,7 +159,8 @@ def oms_shipping_methods(cart: Cart) -> list[ShippingMethodOffer]:
     :param cart: the priced :class:`oms.plugin_types.Cart`.
     :return: a list of :class:`oms.plugin_types.ShippingMethodOffer` priced for this cart
         (an empty list when the plugin cannot ship it). Results of all plugins are
-        combined; the first offer of a code wins.
+        combined; of two offers with one code, the first in call order wins (pluggy's
+        order: the plugin registered last first; ``tryfirst``/``trylast`` move a plugin).
     """
 
 

@@ -55,15 +55,25 @@ class PluginHost:
     ) -> PluginHost:
         pm = pluggy.PluginManager("oms")
         pm.add_hookspecs(hookspecs)
-        if entry_points:
-            pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
-        for plugin in extra_plugins:
-            pm.register(plugin, name=getattr(plugin, "__name__", None) or repr(plugin))
+        try:
+            # A hookimpl whose arguments are not in its spec fails here, at registration.
+            if entry_points:
+                pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+            for plugin in extra_plugins:
+                name = getattr(plugin, "__name__", None) or repr(plugin)
+                if pm.is_registered(plugin) or pm.has_plugin(name):
+                    raise PluginConfigError(
+                        f"Plugin {name!r} is registered twice (is it installed as well as "
+                        "passed in extra_plugins?)."
+                    )
+                pm.register(plugin, name=name)
+        except pluggy.PluginValidationError as exc:
+            raise PluginConfigError(f"A plugin has a hookimpl that does not match its hook: {exc}") from exc
         try:
             pm.check_pending()
         except pluggy.PluginValidationError as exc:
-            raise PluginConfigError(f"A plugin implements a hook that does not exist: {exc}")
-        if os.environ.get("OMS_TRACE_PLUGINS"):
+            raise PluginConfigError(f"A plugin implements a hook that does not exist: {exc}") from exc
+        if os.environ.get("OMS_TRACE_PLUGINS", "").lower() not in ("", "0", "false", "no", "off"):
             pm.trace.root.setwriter(sys.stderr.write)
             pm.enable_tracing()
         host = cls(pm)
@@ -74,6 +84,7 @@ class PluginHost:
         for impl in self.pm.hook.oms_product_types.get_hookimpls():
             declared = impl.function() or []
             if inspect.isawaitable(declared):
+                _discard(declared)
                 raise PluginConfigError(
                     f"Plugin {impl.plugin_name!r}: oms_product_types must not be async."
                 )
@@ -131,14 +142,23 @@ class PluginHost:
     def call_all_sync(self, hook_name: str, **kwargs: Any) -> list[Any]:
         """For start-up hooks that must answer synchronously (models, routes, types)."""
         results = getattr(self.pm.hook, hook_name)(**kwargs)
-        for result in results:
-            if inspect.isawaitable(result):
-                raise PluginConfigError(f"{hook_name} must not be async.")
+        if any(inspect.isawaitable(result) for result in results):
+            for result in results:
+                _discard(result)
+            hook = getattr(self.pm.hook, hook_name)
+            culprits = [i.plugin_name for i in hook.get_hookimpls() if inspect.iscoroutinefunction(i.function)]
+            raise PluginConfigError(f"{hook_name} must not be async (plugins: {', '.join(culprits)}).")
         return results
 
     def collect(self, hook_name: str, **kwargs: Any) -> list[Any]:
         """Flatten the list results of a start-up hook."""
         return [item for result in self.call_all_sync(hook_name, **kwargs) for item in result or ()]
+
+
+def _discard(value: Any) -> None:
+    """Close a coroutine that will never be awaited (else Python warns when it is collected)."""
+    if inspect.iscoroutine(value):
+        value.close()
 
 
 def plugin_model_modules(host: PluginHost) -> list[str]:

@@ -90,7 +90,8 @@ def oms_validate_variant(product_type: str, sku: str, attributes: dict) -> list[
     for i, consultant in enumerate(attributes.get("consultants", [])):
         try:
             zoneinfo.ZoneInfo(consultant["timezone"])
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        # OSError: a key naming a folder of the tz database ("Europe") is no zone either.
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
             errors.append(
                 FieldError(
                     ErrorCode.INVALID,
@@ -119,7 +120,11 @@ def parse_slot(value: str) -> dt.datetime | None:
         return None
     if parsed.tzinfo is None:
         return None
-    return parsed.astimezone(dt.UTC)
+    try:
+        return parsed.astimezone(dt.UTC)
+    except OverflowError:  # hours from the calendar's ends: clamp to its first or last instant
+        edge = dt.datetime.min if parsed.year == 1 else dt.datetime.max
+        return edge.replace(tzinfo=dt.UTC)
 
 
 @hookimpl
