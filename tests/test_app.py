@@ -95,4 +95,4 @@ class TestUnexpectedErrors:
 async def test_staff_only_query_error_carries_a_code(oms_graphql):
     body = await oms_graphql.execute("{ orders(first: 5) { totalCount } }")
     assert body["data"] is None
-    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert body["errors"][0]["extensions"]["code"] == "PERMISSION_DENIED"

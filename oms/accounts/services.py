@@ -62,10 +62,11 @@ async def register_customer(*, email: str, password: str, name: str | None = Non
     """Create a customer account."""
     email = check_email(email, ["email"])
     _check_password(password)
+    name = (name or "").strip() or None
+    if name is not None and len(name) > 200:  # the column's length
+        raise DomainError.of(ErrorCode.INVALID, "At most 200 characters.", ["name"])
     try:
-        return await Customer.create(
-            email=email, password_hash=hash_password(password), name=(name or "").strip() or None
-        )
+        return await Customer.create(email=email, password_hash=hash_password(password), name=name)
     except IntegrityError:
         raise DomainError.of(
             ErrorCode.INVALID, "An account with this email already exists.", ["email"]

@@ -19,6 +19,7 @@ from oms.money import quantize
 from oms.plugins import PluginHost
 
 MAX_PRICE = Decimal("9999999999.99")
+MAX_NAME = 200  # Product.name and Variant.name columns
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,8 +61,11 @@ async def create_product(data: ProductData, *, plugins: PluginHost, currency: st
     name = data.name.strip()
     if not name:
         errors.append(FieldError(ErrorCode.REQUIRED, "A product needs a name.", ["name"]))
+    elif len(name) > MAX_NAME:
+        errors.append(FieldError(ErrorCode.INVALID, f"At most {MAX_NAME} characters.", ["name"]))
     slug = slugify(data.slug if data.slug is not None else name)
-    if not slug:
+    # A slug derived from a blank name is already reported as the name's error.
+    if not slug and (data.slug is not None or name):
         errors.append(FieldError(ErrorCode.INVALID, "The slug must contain letters or digits.", ["slug"]))
     if not data.variants:
         errors.append(FieldError(ErrorCode.REQUIRED, "A product needs at least one variant.", ["variants"]))
@@ -129,6 +133,8 @@ async def _check_variant(
     elif sku in seen_skus:
         errors.append(FieldError(ErrorCode.INVALID, "This sku appears twice.", [*field, "sku"]))
     seen_skus.add(sku)
+    if variant.name is not None and len(variant.name.strip()) > MAX_NAME:
+        errors.append(FieldError(ErrorCode.INVALID, f"At most {MAX_NAME} characters.", [*field, "name"]))
     if not variant.price.is_finite() or variant.price < 0 or variant.price > MAX_PRICE:
         errors.append(FieldError(ErrorCode.INVALID, "The price must be between 0 and 9999999999.99.", [*field, "price"]))
     elif quantize(variant.price, currency) != variant.price:

@@ -32,9 +32,21 @@ def validate_json(
     errors = []
     for error in sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path)):
         path = [*field, *error.absolute_path]
-        code = ErrorCode.REQUIRED if error.validator == "required" else ErrorCode.INVALID
+        code = ErrorCode.INVALID
+        if error.validator == "required":
+            # jsonschema reports a missing key at its parent; point at the key itself.
+            code = ErrorCode.REQUIRED
+            path.extend(_missing_key(error))
         errors.append(FieldError(code, _message(error), path))
     return errors
+
+
+def _missing_key(error: Any) -> list[str]:
+    """The key a ``required`` error is about (jsonschema names it only in the message)."""
+    for key in error.validator_value:
+        if error.message == f"{key!r} is a required property":
+            return [key]
+    return []
 
 
 def _message(error: Any) -> str:

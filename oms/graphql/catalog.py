@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import strawberry
 from strawberry.scalars import JSON
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 
 from oms.accounts.permissions import Permission
 from oms.catalog import models
@@ -196,7 +196,7 @@ class CatalogQuery:
             qs = qs.filter(
                 Q(name__icontains=term)
                 | Q(description__icontains=term)
-                | Q(id__in=models.Variant.filter(sku=term).values("product_id"))
+                | Q(id__in=Subquery(models.Variant.filter(sku=term).values("product_id")))
             )
         page = await paginate(qs, first=first, after_id=decode_cursor(after), newest_first=False)
         return ProductConnection(

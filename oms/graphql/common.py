@@ -12,6 +12,9 @@ import strawberry
 from oms.errors import DomainError, ErrorCode, FieldError
 from oms.money import Money as DomainMoney
 
+# Primary keys are 32-bit integers on PostgreSQL; anything larger names no row.
+MAX_PK = 2**31 - 1
+
 ErrorCodeEnum = strawberry.enum(ErrorCode, name="ErrorCode")
 
 
@@ -32,7 +35,7 @@ def from_global_id(global_id: str) -> tuple[str, int] | None:
         pk = int(raw)
     except (binascii.Error, UnicodeError, ValueError):
         return None
-    if not type_name or pk < 1 or pk > 2**63:
+    if not type_name or not 1 <= pk <= MAX_PK:
         return None
     return type_name, pk
 
@@ -54,9 +57,10 @@ def decode_cursor(cursor: str | None) -> int | None:
         return None
     try:
         prefix, _, raw = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        if prefix != "cursor":
+        pk = int(raw)
+        if prefix != "cursor" or not 0 <= pk <= MAX_PK:
             raise ValueError(cursor)
-        return int(raw)
+        return pk
     except (binascii.Error, UnicodeError, ValueError):
         raise DomainError.of(ErrorCode.INVALID, "The cursor is malformed.", ["after"]) from None
 
