@@ -18,9 +18,11 @@ when it fails to start.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import dataclasses
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -37,6 +39,8 @@ from oms.testing import create_postgres_database, drop_postgres_database, test_d
 SECRET_KEY = "live-server-secret-" + "k" * 32
 STAFF_EMAIL = "staff@example.com"
 STAFF_PASSWORD = "staff-pass-1"
+# "asyncpg.exceptions.DeadlockDetectedError: deadlock detected", "ValueError: ..."
+_EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Warning)\b")
 
 
 @dataclasses.dataclass
@@ -49,6 +53,15 @@ class LiveServer:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+    def exceptions(self, limit: int = 5) -> str:
+        """The most frequent exception lines of the server log, for failure messages."""
+        found = collections.Counter(
+            line.strip() for line in self.log().splitlines() if _EXCEPTION_LINE.match(line)
+        )
+        if not found:
+            return "(no exception in the server log)"
+        return "\n".join(f"{count} x {line[:300]}" for line, count in found.most_common(limit))
 
 
 def free_port() -> int:
@@ -159,8 +172,9 @@ async def live_server(
 
 async def _wait_healthy(server: LiveServer, timeout: float) -> None:
     deadline = time.monotonic() + timeout
-    # With several workers, each must be up: ask until a few answers in a row are 200.
-    wanted = max(1, server.workers) * 2
+    # uvicorn workers share the listening socket and take connections only once their
+    # lifespan (database) is up, so healthy answers mean a worker is ready; want two.
+    wanted = 2
     healthy = 0
     async with httpx.AsyncClient(base_url=server.url, timeout=2.0) as client:
         while time.monotonic() < deadline:
@@ -180,6 +194,7 @@ async def _wait_healthy(server: LiveServer, timeout: float) -> None:
 
 
 def _stop(process: subprocess.Popen) -> None:
+    """Stop a server started with ``start_new_session=True``: its whole process group."""
     if process.poll() is None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)
