@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route, WebSocketRoute
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -22,6 +25,10 @@ from oms.errors import DomainError
 from oms.graphql.context import Context
 from oms.graphql.schema import build_schema
 from oms.http import BodySizeLimit, healthz
+from oms.jobs.registry import JobRegistry
+from oms.jobs.worker import Worker
+from oms.payments.gateway import Gateway, gateway_for
+from oms.payments.webhooks import stripe_webhook
 from oms.plugins import PluginHost, plugin_model_modules
 
 
@@ -38,8 +45,16 @@ class OmsGraphQL(GraphQL):
         self.settings = settings
         self.plugins = plugins
 
+    def _new_context(self, request: Request | WebSocket) -> Context:
+        return Context(
+            request=request,
+            settings=self.settings,
+            plugins=self.plugins,
+            gateway=getattr(request.app.state, "gateway", None),
+        )
+
     async def _context_for(self, request: Request | WebSocket, token: str | None) -> Context:
-        context = Context(request=request, settings=self.settings, plugins=self.plugins)
+        context = self._new_context(request)
         try:
             context.viewer = await viewer_from_token(token, secret=self.settings.secret_key)
         except DomainError as exc:
@@ -49,8 +64,12 @@ class OmsGraphQL(GraphQL):
     async def get_context(self, request: Request | WebSocket, response: Response | None = None) -> Context:
         if isinstance(request, WebSocket):
             # Authenticated in on_ws_connect from the connection params.
-            return Context(request=request, settings=self.settings, plugins=self.plugins)
+            return self._new_context(request)
         return await self._context_for(request, _bearer(request.headers.get("authorization")))
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        # Self-hosted GraphiQL (assets under /static): no CDN, so it works offline.
+        return HTMLResponse((Path(__file__).parent / "static/graphiql/index.html").read_text("utf-8"))
 
     async def on_ws_connect(self, context: Context) -> None:
         params = context.connection_params if isinstance(context.connection_params, dict) else {}
@@ -62,12 +81,27 @@ class OmsGraphQL(GraphQL):
             context.viewer = authenticated.viewer
 
 
+@contextlib.asynccontextmanager
+async def running_worker(
+    plugins: PluginHost, settings: Settings, gateway: Gateway | None = None
+) -> AsyncIterator[Worker]:
+    """A job worker running in the background of the block; stopped gracefully after it."""
+    worker = Worker.from_settings(JobRegistry.build(plugins, settings, gateway=gateway), settings)
+    task = asyncio.create_task(worker.run(), name="oms-job-worker")
+    try:
+        yield worker
+    finally:
+        worker.stop()
+        await task
+
+
 def create_app(
     settings: Settings | None = None, *, extra_plugins: Sequence[object] = ()
 ) -> Starlette:
     """The oms ASGI app: ``/graphql`` (POST, GraphiQL on GET, websocket), ``/healthz`` and
-    plugin routes. Tortoise is registered in the lifespan; migrations are applied by
-    ``oms migrate`` / ``oms serve``, not here."""
+    ``/webhooks/stripe`` and plugin routes. Tortoise is registered in the lifespan, and a job worker runs there
+    unless ``settings.run_worker`` is false; migrations are applied by ``oms migrate`` /
+    ``oms serve``, not here."""
     settings = settings or Settings.from_env()
     plugins = PluginHost.load(extra_plugins)
     graphql_app = OmsGraphQL(
@@ -78,12 +112,23 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with RegisterTortoise(app, config=config):
-            yield
+            # The gateway's HTTP client belongs to this event loop: made and closed here.
+            app.state.gateway = gateway_for(settings)
+            try:
+                if not settings.run_worker:
+                    yield
+                    return
+                async with running_worker(plugins, settings, app.state.gateway) as app.state.worker:
+                    yield
+            finally:
+                await app.state.gateway.aclose()
 
     routes = [
         Route("/graphql", graphql_app, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql_app),
         Route("/healthz", healthz),
+        Route("/webhooks/stripe", stripe_webhook, methods=["POST"]),
+        Mount("/static", StaticFiles(packages=[("oms", "static")]), name="static"),
         *plugins.collect("oms_routes", settings=settings),
     ]
     app = Starlette(

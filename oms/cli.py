@@ -1,4 +1,4 @@
-"""The ``oms`` command: serve, migrate, seed, export-schema, create-staff, plugins."""
+"""The ``oms`` command: serve, worker, migrate, seed, export-schema, create-staff, plugins."""
 
 from __future__ import annotations
 
@@ -86,6 +86,52 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    import importlib
+    import logging
+    import signal
+
+    from tortoise import Tortoise
+
+    from oms.db import tortoise_config
+    from oms.jobs.registry import JobRegistry
+    from oms.jobs.worker import Worker
+    from oms.plugins import PluginHost, plugin_model_modules
+
+    try:
+        extra = [importlib.import_module(name) for name in args.plugin]
+    except ImportError as exc:
+        print(f"error: --plugin: {exc}", file=sys.stderr)
+        return 2
+    plugins = PluginHost.load(extra)
+    options = {"concurrency": args.concurrency, "batch_size": args.batch_size}
+    worker = Worker.from_settings(
+        JobRegistry.build(plugins, settings),
+        settings,
+        **{name: value for name, value in options.items() if value is not None},
+    )
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+    def on_signal() -> None:
+        # The first signal stops gracefully; a second one stops at once.
+        worker.stop(now=worker.stopping)
+
+    async def work() -> None:
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, on_signal)
+        await Tortoise.init(config=tortoise_config(settings, plugin_model_modules(plugins)))
+        try:
+            await worker.run()
+        finally:
+            await Tortoise.close_connections()
+
+    asyncio.run(work())
+    return 0
+
+
 def cmd_export_schema(args: argparse.Namespace, settings: Settings) -> int:
     from oms.graphql.schema import export_sdl
 
@@ -136,11 +182,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="oms", description="oms order-management backend")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    serve = commands.add_parser("serve", help="apply migrations, seed an empty database, serve the API")
+    serve = commands.add_parser(
+        "serve", help="apply migrations, seed an empty database, serve the API and run jobs"
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--log-level", default="info")
     serve.set_defaults(func=cmd_serve)
+
+    worker = commands.add_parser(
+        "worker", help="run jobs (no API) until SIGTERM/SIGINT; start several on PostgreSQL"
+    )
+    worker.add_argument("--concurrency", type=int, help="handlers at once (default OMS_JOB_CONCURRENCY)")
+    worker.add_argument("--batch-size", type=int, help="jobs claimed at once (default OMS_JOB_BATCH_SIZE)")
+    worker.add_argument("--plugin", action="append", default=[], metavar="MODULE",
+                        help="also register this module as a plugin (repeatable), e.g. for tests")
+    worker.add_argument("--log-level", default="info")
+    worker.set_defaults(func=cmd_worker)
 
     commands.add_parser("migrate", help="apply pending database migrations").set_defaults(func=cmd_migrate)
     commands.add_parser("seed", help="add the demo catalog and staff account to an empty database").set_defaults(

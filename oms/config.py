@@ -37,6 +37,14 @@ class Settings:
     max_line_quantity: int = 10_000
     # Seed a demo catalog and staff account when the database is empty (``oms serve``).
     seed_demo: bool = True
+    # Jobs: ``oms serve`` runs a job worker in-process unless run_worker is false (then
+    # run ``oms worker``). See oms/jobs/worker.py for what each knob does.
+    run_worker: bool = True
+    job_batch_size: int = 100
+    job_concurrency: int = 4
+    job_lease_seconds: int = 30
+    job_poll_interval_ms: int = 250
+    job_timeout_seconds: int = 600
     debug: bool = False
 
     @classmethod

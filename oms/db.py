@@ -12,6 +12,8 @@ CORE_MODEL_MODULES = [
     "oms.accounts.models",
     "oms.orders.models",
     "oms.jobs.models",
+    "oms.payments.models",
+    "oms.fulfillment.models",
 ]
 
 

@@ -29,6 +29,7 @@ TEST_DATABASE_ENV = "OMS_TEST_DATABASE_URL"
 
 
 def test_database_url() -> str | None:
+    """The PostgreSQL server to create test databases on, or None for SQLite."""
     url = os.environ.get(TEST_DATABASE_ENV) or None
     if url and not url.startswith(("postgres://", "postgresql://")):
         return None
@@ -126,6 +127,9 @@ def oms_settings(oms_database_url, tmp_path):
         secret_key="test-secret-" + "x" * 32,
         media_root=str(tmp_path / "media"),
         seed_demo=False,
+        # Tests run jobs explicitly (oms.jobs.worker.Worker.run_once); override this
+        # fixture with run_worker=True for a background worker in the app.
+        run_worker=False,
     )
 
 
@@ -212,3 +216,41 @@ async def make_product(
     if stock is not None:
         await catalog.set_stock(sku=sku, quantity=stock, warehouse_code=None, plugins=oms_app.state.plugins)
     return product
+
+
+test_database_url.__test__ = False  # a helper, not a test, wherever it is imported
+
+
+async def run_jobs(oms_app, *, rounds: int = 20) -> int:
+    """Run the outbox until it is empty, as the worker of ``oms serve`` would; the number
+    of jobs run. Fails when jobs keep coming after ``rounds`` batches."""
+    from oms.jobs.registry import JobRegistry
+    from oms.jobs.worker import Worker
+
+    registry = JobRegistry.build(
+        oms_app.state.plugins, oms_app.state.settings, gateway=getattr(oms_app.state, "gateway", None)
+    )
+    worker = Worker(registry)
+    total = 0
+    for _ in range(rounds):
+        ran = await worker.run_once()
+        if not ran:
+            return total
+        total += ran
+    raise AssertionError(f"jobs keep coming after {rounds} batches")
+
+
+@pytest.fixture
+def fake_stripe():
+    """A local fake of Stripe's HTTP API on a loopback port (see :mod:`oms.fake_stripe`)."""
+    import stripe
+
+    from oms.fake_stripe import FakeStripe
+
+    telemetry = stripe.enable_telemetry
+    stripe.enable_telemetry = False  # no telemetry file or headers from tests
+    try:
+        with FakeStripe() as fake:
+            yield fake
+    finally:
+        stripe.enable_telemetry = telemetry

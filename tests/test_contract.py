@@ -15,13 +15,6 @@ CONTRACT = Path(__file__).parent / "contract.graphql"
 
 # (change type, type or field) -> the work that will build it.
 NOT_YET_BUILT = {
-    # Payments: Stripe PaymentIntents, webhooks, manual payments.
-    ("TYPE_REMOVED", "Payment"): "payments",
-    ("TYPE_REMOVED", "PaymentState"): "payments",
-    ("TYPE_REMOVED", "PaymentSession"): "payments",
-    ("FIELD_REMOVED", "Order.payments"): "payments",
-    ("FIELD_REMOVED", "PlaceOrderPayload.payment"): "payments",
-    ("FIELD_REMOVED", "Mutation.markOrderPaid"): "payments",
     # Refunds and returns.
     ("TYPE_REMOVED", "Refund"): "returns",
     ("TYPE_REMOVED", "RefundStatus"): "returns",

@@ -13,6 +13,7 @@ from oms.accounts.models import Customer
 from oms.catalog.models import Product, Variant
 from oms.inventory.services import available_quantities
 from oms.orders.models import OrderEvent, OrderLine
+from oms.payments.models import Payment
 
 K = TypeVar("K")
 
@@ -57,6 +58,7 @@ class Loaders:
     lines_by_order: DataLoader[int, list[OrderLine]]
     events_by_order: DataLoader[int, list[OrderEvent]]
     available_by_variant: DataLoader[int, int]
+    payments_by_order: DataLoader[int, list[Payment]]
 
     @classmethod
     def create(cls) -> Loaders:
@@ -76,4 +78,7 @@ class Loaders:
                 many_each(lambda ids: OrderEvent.filter(order_id__in=ids).order_by("id"), "order_id")
             ),
             available_by_variant=DataLoader(_available),
+            payments_by_order=DataLoader(
+                many_each(lambda ids: Payment.filter(order_id__in=ids).order_by("id"), "order_id")
+            ),
         )

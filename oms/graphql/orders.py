@@ -31,6 +31,8 @@ from oms.orders.status import LineStatus as DomainLineStatus
 from oms.orders.status import OrderStatus as DomainOrderStatus
 from oms.orders.status import PaymentStatus as DomainPaymentStatus
 from oms.pagination import Page
+from oms.payments import services as payments
+from oms.graphql.payments import Payment, PaymentSession
 
 OrderStatus = strawberry.enum(DomainOrderStatus, name="OrderStatus")
 PaymentStatus = strawberry.enum(DomainPaymentStatus, name="PaymentStatus")
@@ -166,6 +168,15 @@ class Order(Node):
         rows = await info.context.loaders.events_by_order.load(self.model.id)
         return [OrderEvent.from_model(event) for event in rows]
 
+    @strawberry.field(description="Something needs staff attention, e.g. a payment after expiry.")
+    def needs_review(self) -> bool:
+        return self.model.needs_review
+
+    @strawberry.field
+    async def payments(self, info: Info) -> list[Payment]:
+        rows = await info.context.loaders.payments_by_order.load(self.model.id)
+        return [Payment.from_model(payment) for payment in rows]
+
     @strawberry.field
     def subtotal(self) -> Money:
         return Money.of(self.model.subtotal, self.model.currency)
@@ -230,6 +241,9 @@ class OrderFilter:
     search: str | None = strawberry.field(default=None, description="Matches order number, email or sku.")
     created_after: dt.datetime | None = None
     created_before: dt.datetime | None = None
+    needs_review: bool | None = strawberry.field(
+        default=None, description="Orders flagged for staff (a payment after expiry, an amount mismatch)."
+    )
 
     def to_domain(self) -> inputs.OrderFilter:
         return inputs.OrderFilter(
@@ -240,6 +254,7 @@ class OrderFilter:
             search=self.search,
             created_after=self.created_after,
             created_before=self.created_before,
+            needs_review=self.needs_review,
         )
 
 
@@ -303,6 +318,7 @@ class PlaceOrderPayload:
     order_token: str | None = strawberry.field(
         default=None, description="Lets a guest read, follow, cancel and return this order."
     )
+    payment: PaymentSession | None = None
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
 
@@ -412,11 +428,33 @@ class OrdersMutation:
                 note=input.note,
             )
             placed = await orders.place_order(
-                data, viewer=context.viewer, plugins=context.plugins, settings=context.settings
+                data,
+                viewer=context.viewer,
+                plugins=context.plugins,
+                settings=context.settings,
+                gateway=context.gateway,
             )
         except DomainError as exc:
             return PlaceOrderPayload(user_errors=user_errors(exc))
-        return PlaceOrderPayload(order=Order.from_model(placed.order), order_token=placed.token)
+        return PlaceOrderPayload(
+            order=Order.from_model(placed.order),
+            order_token=placed.token,
+            payment=PaymentSession.from_domain(placed.payment) if placed.payment else None,
+            user_errors=user_errors(placed.payment_error) if placed.payment_error else [],
+        )
+
+    @strawberry.mutation(description="Staff: record a payment taken outside Stripe.")
+    async def mark_order_paid(self, info: Info, id: strawberry.ID, reference: str | None = None) -> OrderPayload:
+        context = info.context
+        try:
+            context.require_permission(Permission.MANAGE_ORDERS)
+            order = await order_models.Order.get_or_none(id=parse_id(id, "Order", ["id"]))
+            if order is None:
+                raise DomainError.of(ErrorCode.NOT_FOUND, "Order not found.", ["id"])
+            order = await payments.mark_order_paid(order, reference=reference, actor=context.viewer.actor)
+        except DomainError as exc:
+            return OrderPayload(user_errors=user_errors(exc))
+        return OrderPayload(order=Order.from_model(order))
 
     @strawberry.mutation
     async def cancel_order(
@@ -428,9 +466,9 @@ class OrdersMutation:
             order = await access.find_order(context.viewer, order_id=order_id, token=token)
             if order is None:
                 raise DomainError.of(ErrorCode.NOT_FOUND, "Order not found.", ["id"])
-            order = await orders.cancel_order(
-                order, actor=context.viewer.actor, reason=reason, plugins=context.plugins
-            )
+            # A guest is named by the order's email, as on order.placed (never "guest").
+            actor = order.email if context.viewer.is_anonymous else context.viewer.actor
+            order = await orders.cancel_order(order, actor=actor, reason=reason, plugins=context.plugins)
         except DomainError as exc:
             return OrderPayload(user_errors=user_errors(exc))
         return OrderPayload(order=Order.from_model(order))

@@ -8,7 +8,16 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    AddValidationRules,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.types import ExecutionContext
 
 from oms.accounts.models import Customer as CustomerModel
@@ -20,6 +29,7 @@ from oms.graphql.accounts import AccountsMutation, AccountsQuery
 from oms.graphql.catalog import CatalogMutation, CatalogQuery, Product, Variant
 from oms.graphql.common import Node, from_global_id, to_global_id
 from oms.graphql.context import Info
+from oms.graphql.jobs import JobsMutation, JobsQuery, job_node
 from oms.graphql.orders import Customer, Order, OrderLine, OrdersMutation, OrdersQuery
 from oms.orders import access
 from oms.orders import models as order_models
@@ -66,6 +76,7 @@ NODE_RESOLVERS: dict[str, Callable[[Info, int], Awaitable[Node | None]]] = {
     "Order": _order,
     "OrderLine": _order_line,
     "Customer": _customer,
+    "Job": job_node,
 }
 
 
@@ -80,12 +91,12 @@ class NodeQuery:
 
 
 @strawberry.type
-class Query(NodeQuery, CatalogQuery, OrdersQuery, AccountsQuery):
+class Query(NodeQuery, CatalogQuery, OrdersQuery, AccountsQuery, JobsQuery):
     pass
 
 
 @strawberry.type
-class Mutation(AccountsMutation, OrdersMutation, CatalogMutation):
+class Mutation(AccountsMutation, OrdersMutation, CatalogMutation, JobsMutation):
     pass
 
 
@@ -107,16 +118,29 @@ class OmsSchema(strawberry.Schema):
 
 
 def _mask(error: GraphQLError) -> bool:
-    """Hide internals of unexpected failures; keep validation and domain errors readable."""
-    return error.original_error is not None and not _is_expected(error)
+    """Hide internals of unexpected failures; keep validation, input coercion (a price of
+    "twelve") and domain errors readable."""
+    original = error.original_error
+    return (
+        original is not None
+        and not _is_expected(error)
+        and not isinstance(original, StrawberryInputCoercionError)
+    )
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
+    # The limiters' validation rules are built once, so ValidationCache can reuse the
+    # validation of a document it has seen (each limiter builds a new rule per request).
+    limit_rules = (
+        QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules
+        + MaxAliasesLimiter(max_alias_count=settings.max_query_aliases).validation_rules
+    )
     extensions: list[Any] = [
-        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
         lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_query_aliases),
+        lambda: ParserCache(maxsize=512),
+        lambda: AddValidationRules(limit_rules),
+        lambda: ValidationCache(maxsize=512),
     ]
     if not settings.debug:
         extensions.append(lambda: MaskErrors(should_mask_error=_mask))

@@ -11,22 +11,28 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from oms.config import Settings
+from oms.payments.gateway import Gateway
 from oms.plugin_types import PeriodicJob
 from oms.plugins import PluginConfigError, PluginHost
 
 Handler = Callable[[dict[str, Any]], Awaitable[None] | None]
+DeadHandler = Callable[[dict[str, Any], str], Awaitable[None] | None]
 
 
 @dataclasses.dataclass(frozen=True)
 class JobRegistry:
     handlers: dict[str, Handler]
     periodic: list[PeriodicJob]
+    # Called once a job of the kind gives up for good, with its payload and last error.
+    dead_handlers: dict[str, DeadHandler] = dataclasses.field(default_factory=dict)
 
     @classmethod
-    def build(cls, plugins: PluginHost, settings: Settings) -> JobRegistry:
-        from oms.jobs.core import core_handlers, core_periodic_jobs
+    def build(cls, plugins: PluginHost, settings: Settings, *, gateway: Gateway | None = None) -> JobRegistry:
+        """``gateway`` is the process's payment gateway (closed by its owner); without one,
+        jobs that need it open a gateway for the call."""
+        from oms.jobs.core import core_dead_handlers, core_handlers, core_periodic_jobs
 
-        handlers: dict[str, Handler] = dict(core_handlers(plugins, settings))
+        handlers: dict[str, Handler] = dict(core_handlers(plugins, settings, gateway))
         for mapping in plugins.call_all_sync("oms_job_handlers"):
             for kind, handler in (mapping or {}).items():
                 if kind in handlers:
@@ -37,4 +43,6 @@ class JobRegistry:
         duplicates = {name for name in names if names.count(name) > 1}
         if duplicates:
             raise PluginConfigError(f"Periodic job names must be unique: {sorted(duplicates)}")
-        return cls(handlers=handlers, periodic=periodic)
+        return cls(
+            handlers=handlers, periodic=periodic, dead_handlers=core_dead_handlers(plugins, settings)
+        )

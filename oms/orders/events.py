@@ -23,3 +23,13 @@ async def record_event(
     event = await OrderEvent.create(order=order, type=type, message=message, actor=actor, data=data)
     await enqueue(ORDER_EVENT_JOB, {"order_id": order.id, "event_id": event.id, "type": type})
     return event
+
+
+async def notify_observers(event_id: int, *, plugins) -> None:
+    """Tell every plugin's ``oms_order_event`` about a committed timeline event (the
+    ``order.event`` job). At least once: observers with outside effects dedupe by event id."""
+    event = await OrderEvent.get_or_none(id=event_id)
+    if event is None:
+        return
+    order = await Order.get(id=event.order_id)
+    await plugins.call_all("oms_order_event", order=order, event=event)

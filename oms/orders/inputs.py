@@ -39,3 +39,4 @@ class OrderFilter:
     search: str | None = None
     created_after: Any = None
     created_before: Any = None
+    needs_review: bool | None = None

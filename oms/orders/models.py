@@ -28,6 +28,8 @@ class Order(Model):
     # {"code", "name", "price"} of the chosen method, as priced at placement.
     shipping_method = fields.JSONField(null=True)
     note = fields.TextField(null=True)
+    # Set when something needs a person: a payment after expiry, an amount mismatch.
+    needs_review = fields.BooleanField(default=False)
     idempotency_key = fields.CharField(max_length=200, unique=True)
     # SHA-256 of the normalized cart; the same key with another cart is a conflict.
     cart_fingerprint = fields.CharField(max_length=64)

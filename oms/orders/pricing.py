@@ -144,7 +144,7 @@ async def quote_cart(
             errors.append(
                 FieldError(ErrorCode.REQUIRED, "Choose a shipping method.", ["shippingMethod"])
             )
-    elif cart.shipping_method:
+    elif cart.shipping_method and not _has_unpriced_shipped_line(lines):
         errors.append(
             FieldError(ErrorCode.INVALID, "Nothing in this cart is shipped.", ["shippingMethod"])
         )
@@ -160,6 +160,14 @@ async def quote_cart(
         shipping_address=shipping_address,
         email=email,
         errors=errors,
+    )
+
+
+def _has_unpriced_shipped_line(lines: list[QuotedLine]) -> bool:
+    """A shipped line refused for its quantity still makes the cart one that ships."""
+    return any(
+        l.unit_price is None and l.product_type is not None and l.product_type.requires_shipping
+        for l in lines
     )
 
 

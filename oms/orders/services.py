@@ -10,7 +10,7 @@ import json
 import secrets
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 from tortoise.transactions import in_transaction
 
 from oms.accounts.permissions import Viewer
@@ -24,6 +24,8 @@ from oms.orders.models import Order, OrderLine
 from oms.orders.pricing import Quote, quote_cart
 from oms.orders.status import LineStatus, OrderStatus, PaymentStatus, check_transition
 from oms.pagination import Page, paginate
+from oms.payments.gateway import Gateway, PaymentSession
+from oms.payments.services import cancel_payment_sessions, open_payment_session, pay_zero_total
 from oms.plugins import PluginHost
 
 ORDER_NUMBER_OFFSET = 1000
@@ -36,6 +38,11 @@ class PlacedOrder:
     token: str
     # True when the idempotency key matched an order placed before.
     replayed: bool
+    # How the storefront pays: None when nothing is due (or the gateway failed).
+    payment: PaymentSession | None = None
+    # PAYMENT_FAILED when the gateway could not open a session; the order is kept and a
+    # retry with the same idempotency key tries again.
+    payment_error: DomainError | None = None
 
 
 def utcnow() -> dt.datetime:
@@ -59,14 +66,33 @@ def cart_fingerprint(data: PlaceOrderInput, email: str | None, viewer: Viewer) -
 
 
 async def place_order(
-    data: PlaceOrderInput, *, viewer: Viewer, plugins: PluginHost, settings: Settings
+    data: PlaceOrderInput,
+    *,
+    viewer: Viewer,
+    plugins: PluginHost,
+    settings: Settings,
+    gateway: Gateway | None = None,
 ) -> PlacedOrder:
     """Place an order: price and validate the cart, reserve stock, write the order, its
-    lines, its ``order.placed`` event and outbox job in one transaction.
+    lines, its ``order.placed`` event and outbox job in one transaction; then open the
+    payment session with ``gateway`` (an order totalling zero is paid at once).
 
     The same idempotency key returns the same order; with another cart it is
     IDEMPOTENCY_CONFLICT.
     """
+    placed = await _place(data, viewer=viewer, plugins=plugins, settings=settings)
+    if gateway is None:
+        return placed
+    try:
+        session = await open_payment_session(placed.order, gateway=gateway)
+    except DomainError as exc:
+        return dataclasses.replace(placed, payment_error=exc)
+    return dataclasses.replace(placed, payment=session)
+
+
+async def _place(
+    data: PlaceOrderInput, *, viewer: Viewer, plugins: PluginHost, settings: Settings
+) -> PlacedOrder:
     key = (data.idempotency_key or "").strip()
     if not key:
         raise DomainError.of(ErrorCode.REQUIRED, "An idempotency key is required.", ["idempotencyKey"])
@@ -138,18 +164,6 @@ async def _write_order(
     billing: dict | None,
     note: str | None,
 ) -> Order:
-    warehouses: dict[int, int | None] = {}
-    for line in quote.lines:
-        if line.product_type.tracks_stock:
-            warehouse_id = await inventory.reserve(line.variant.id, line.quantity)
-            if warehouse_id is None:
-                raise DomainError.of(
-                    ErrorCode.OUT_OF_STOCK,
-                    f"Not enough {line.sku} in stock for {line.quantity}.",
-                    ["lines", line.index, "quantity"],
-                )
-            warehouses[line.index] = warehouse_id
-
     method = quote.shipping_method
     order = await Order.create(
         token=secrets.token_urlsafe(32),
@@ -172,6 +186,15 @@ async def _write_order(
     )
     order.number = str(ORDER_NUMBER_OFFSET + order.id)
     await Order.filter(id=order.id).update(number=order.number)
+    await record_event(
+        order,
+        "order.placed",
+        f"Order {order.number} placed: {len(quote.lines)} line(s), total {quote.total.amount} {quote.currency}.",
+        actor=viewer.actor if not viewer.is_anonymous else quote.email,
+        data={"total": str(quote.total.amount), "lines": len(quote.lines)},
+    )
+    # Reserve last, so the stock rows stay locked only for the last insert and the commit.
+    warehouses = await _reserve_stock(quote)
     await OrderLine.bulk_create(
         [
             OrderLine(
@@ -190,14 +213,29 @@ async def _write_order(
             for line in quote.lines
         ]
     )
-    await record_event(
-        order,
-        "order.placed",
-        f"Order {order.number} placed: {len(quote.lines)} line(s), total {quote.total.amount} {quote.currency}.",
-        actor=viewer.actor if not viewer.is_anonymous else quote.email,
-        data={"total": str(quote.total.amount), "lines": len(quote.lines)},
-    )
+    if quote.total.amount == 0:
+        await pay_zero_total(order)
     return order
+
+
+async def _reserve_stock(quote: Quote) -> dict[int, int]:
+    """Reserve every stock-tracked line; the warehouse of each, by line index.
+
+    Variants are locked in id order, whatever the cart's order, so two carts holding the
+    same variants can never deadlock on PostgreSQL.
+    """
+    warehouses: dict[int, int] = {}
+    tracked = [line for line in quote.lines if line.product_type.tracks_stock]
+    for line in sorted(tracked, key=lambda l: (l.variant.id, l.index)):
+        warehouse_id = await inventory.reserve(line.variant.id, line.quantity)
+        if warehouse_id is None:
+            raise DomainError.of(
+                ErrorCode.OUT_OF_STOCK,
+                f"Not enough {line.sku} in stock for {line.quantity}.",
+                ["lines", line.index, "quantity"],
+            )
+        warehouses[line.index] = warehouse_id
+    return warehouses
 
 
 def _line_name(variant) -> str:
@@ -209,12 +247,14 @@ async def cancel_order(
     order: Order, *, actor: str, reason: str | None, plugins: PluginHost
 ) -> Order:
     """Cancel an unpaid order: release its reservations, let each line's plugin undo what
-    it holds (e.g. a booked slot), write the timeline.
+    it holds (e.g. a booked slot), cancel the payment session, write the timeline.
 
-    A paid order is canceled through a refund (payments issue); until then it is an
+    A paid order is canceled through a refund (returns work); until then it is an
     INVALID_TRANSITION.
     """
     reason = (reason or "").strip() or None
+    if reason and len(reason) > 2000:
+        raise DomainError.of(ErrorCode.INVALID, "At most 2000 characters.", ["reason"])
     async with in_transaction():
         current = await Order.select_for_update().get(id=order.id)
         check_transition(current.status, OrderStatus.CANCELED)
@@ -223,40 +263,58 @@ async def cancel_order(
                 ErrorCode.INVALID_TRANSITION,
                 "A paid order cannot be canceled without refunding it.",
             )
-        updated = await Order.filter(id=order.id, status=current.status).update(
-            status=OrderStatus.CANCELED,
-            payment_status=PaymentStatus.VOIDED,
-            canceled_at=utcnow(),
-            updated_at=utcnow(),
-        )
-        if not updated:  # changed under us (SQLite has no row lock)
-            raise DomainError.of(ErrorCode.INVALID_TRANSITION, "The order changed; try again.")
-        lines = await OrderLine.filter(order_id=order.id)
-        await _release_lines(lines)
-        await OrderLine.filter(order_id=order.id).update(status=LineStatus.CANCELED)
-        for line in lines:
-            line.quantity_canceled = line.quantity - line.quantity_fulfilled
-        if lines:
-            await OrderLine.bulk_update(lines, fields=["quantity_canceled"])
-        await _reverse(current, lines, "canceled", plugins)
-        await record_event(
+        await end_unpaid_order(
             current,
-            "order.canceled",
-            f"Order {current.number} canceled" + (f": {reason}" if reason else "."),
+            status=OrderStatus.CANCELED,
+            plugins=plugins,
+            event_type="order.canceled",
+            message=f"Order {current.number} canceled" + (f": {reason}" if reason else "."),
             actor=actor,
             data={"reason": reason} if reason else None,
         )
     return await Order.get(id=order.id)
 
 
-async def _release_lines(lines: list[OrderLine]) -> None:
+async def end_unpaid_order(
+    order: Order,
+    *,
+    status: OrderStatus,
+    plugins: PluginHost,
+    event_type: str,
+    message: str,
+    actor: str,
+    data: dict | None = None,
+) -> None:
+    """Move a locked, unpaid order to CANCELED or EXPIRED in the caller's transaction:
+    reservations released, lines canceled, plugins' reversal hooks called, the gateway's
+    payment session canceled through the outbox, the timeline written."""
+    now = utcnow()
+    updated = await Order.filter(id=order.id, status=order.status).update(
+        status=status, payment_status=PaymentStatus.VOIDED, canceled_at=now, updated_at=now
+    )
+    if not updated:  # changed under us (SQLite has no row lock)
+        raise DomainError.of(ErrorCode.INVALID_TRANSITION, "The order changed; try again.")
+    lines = await OrderLine.filter(order_id=order.id)
+    await release_reservations(lines)
+    for line in lines:
+        line.quantity_canceled = line.quantity - line.quantity_fulfilled
+        line.status = LineStatus.CANCELED
+    if lines:
+        await OrderLine.bulk_update(lines, fields=["quantity_canceled", "status"])
+    reason = "expired" if status == OrderStatus.EXPIRED else "canceled"
+    await reverse_lines(order, lines, reason, plugins)
+    await cancel_payment_sessions(order)
+    await record_event(order, event_type, message, actor=actor, data=data)
+
+
+async def release_reservations(lines: list[OrderLine]) -> None:
     for line in lines:
         outstanding = line.quantity - line.quantity_fulfilled - line.quantity_canceled
         if line.warehouse_id is not None and line.variant_id is not None and outstanding > 0:
             await inventory.release(line.variant_id, line.warehouse_id, outstanding)
 
 
-async def _reverse(order: Order, lines: list[OrderLine], reason: str, plugins: PluginHost) -> None:
+async def reverse_lines(order: Order, lines: list[OrderLine], reason: str, plugins: PluginHost) -> None:
     by_type: dict[str, list[OrderLine]] = {}
     for line in lines:
         by_type.setdefault(line.product_type, []).append(line)
@@ -265,6 +323,13 @@ async def _reverse(order: Order, lines: list[OrderLine], reason: str, plugins: P
             await plugins.call_owner(
                 "oms_reverse", type_name, order=order, lines=type_lines, reason=reason
             )
+
+
+def _as_utc(moment: dt.datetime) -> dt.datetime:
+    """SQLite compares datetimes as text: only one offset (UTC, as stored) orders correctly."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC)
 
 
 def filter_orders(filters: OrderFilter | None):
@@ -279,17 +344,21 @@ def filter_orders(filters: OrderFilter | None):
     if filters.email:
         qs = qs.filter(email=filters.email.strip().lower())
     if filters.created_after:
-        qs = qs.filter(created_at__gte=filters.created_after)
+        qs = qs.filter(created_at__gte=_as_utc(filters.created_after))
     if filters.created_before:
-        qs = qs.filter(created_at__lt=filters.created_before)
+        qs = qs.filter(created_at__lt=_as_utc(filters.created_before))
+    if filters.needs_review is not None:
+        qs = qs.filter(needs_review=filters.needs_review)
     if filters.product_type:
-        qs = qs.filter(id__in=OrderLine.filter(product_type=filters.product_type).values("order_id"))
+        # Tortoise 1.x needs Subquery around a values() query used in `__in`.
+        lines = OrderLine.filter(product_type=filters.product_type)
+        qs = qs.filter(id__in=Subquery(lines.values("order_id")))
     if filters.search and filters.search.strip():
         term = filters.search.strip()
         qs = qs.filter(
             Q(number=term.lstrip("#"))
             | Q(email__icontains=term)
-            | Q(id__in=OrderLine.filter(sku=term).values("order_id"))
+            | Q(id__in=Subquery(OrderLine.filter(sku=term).values("order_id")))
         )
     return qs
 

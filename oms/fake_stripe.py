@@ -1,0 +1,534 @@
+"""A local fake of Stripe's HTTP API, for tests (oms's own and plugin authors').
+
+Real Stripe is not reachable from tests and stripe-mock is not available, so this module
+answers the few endpoints oms uses, closely enough that the official ``stripe`` library
+parses the answers, on a loopback port::
+
+    with FakeStripe() as fake:                   # uvicorn in a background thread
+        gateway = StripeGateway("sk_test_x", api_base=fake.url, webhook_secret=SECRET)
+        session = await gateway.create_session(request)
+        fake.succeed(session.external_id)        # the customer paid
+        body, header = fake.signed_event("payment_intent.succeeded", session.external_id, SECRET)
+
+Endpoints: ``POST /v1/payment_intents``, ``GET /v1/payment_intents/{id}``,
+``POST /v1/payment_intents/{id}/cancel`` and ``/confirm``, ``POST /v1/refunds``,
+``GET /v1/refunds/{id}``, ``POST /v1/customers``, ``GET /v1/customers/{id}``.
+
+Like Stripe it: reads form-encoded bodies (``metadata[order_id]=42``) into nested dicts;
+refuses unknown parameters; answers errors as ``{"error": {"type", "code", "message"}}``
+with Stripe's HTTP status; replays a POST with a known ``Idempotency-Key`` and the same
+parameters, and refuses it (400 ``idempotency_error``) with different ones; refuses refunds
+above what is left of the amount received. Test cards for ``confirm``: ``pm_card_visa``
+pays, ``pm_card_chargeDeclined`` is declined.
+
+For assertions every request is kept in :attr:`FakeStripe.requests`. For outages,
+:meth:`FakeStripe.fail_next` injects error answers and :meth:`FakeStripe.down` refuses
+connections (or answers 503). An injected failure is an outage in front of the API: it
+is not stored under the idempotency key, so a retry with the same key goes through.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import hmac
+import json
+import re
+import secrets
+import socket
+import string
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qsl
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+API_VERSION = "2026-10-28.endive"  # what stripe 16.1.0 sends
+DECLINING_PAYMENT_METHODS = {"pm_card_chargeDeclined", "pm_card_visa_chargeDeclined"}
+_CANCELABLE = {"requires_payment_method", "requires_capture", "requires_confirmation",
+               "requires_action", "processing"}
+_ERROR_TYPES = {402: "card_error", 429: "invalid_request_error"}
+_COMMON_PARAMS = {"expand"}
+
+
+def sign_event(payload: bytes | str, secret: str, timestamp: int | None = None) -> str:
+    """The ``Stripe-Signature`` header Stripe sends with ``payload``:
+    ``t=<ts>,v1=<hex HMAC-SHA256(secret, f"{t}.{payload}")>``."""
+    body = payload.decode() if isinstance(payload, bytes) else payload
+    ts = int(time.time()) if timestamp is None else timestamp
+    digest = hmac.new(secret.encode(), f"{ts}.{body}".encode(), hashlib.sha256).hexdigest()
+    return f"t={ts},v1={digest}"
+
+
+@dataclasses.dataclass
+class RecordedRequest:
+    method: str
+    path: str
+    params: dict[str, Any]  # query and form parameters, decoded into nested dicts
+    headers: dict[str, str]  # names lowercased
+    status: int | None = None  # the status the fake answered
+
+    @property
+    def idempotency_key(self) -> str | None:
+        return self.headers.get("idempotency-key")
+
+    @property
+    def authorization(self) -> str | None:
+        return self.headers.get("authorization")
+
+
+class StripeAPIError(Exception):
+    """Raised by a handler; answered as a Stripe error body. ``replayable=False`` for
+    parameter errors, which Stripe does not store under the idempotency key."""
+
+    def __init__(self, status: int, message: str, *, code: str | None = None,
+                 param: str | None = None, replayable: bool = True, **extra: Any):
+        super().__init__(message)
+        self.status, self.replayable = status, replayable
+        error_type = _ERROR_TYPES.get(status, "api_error" if status >= 500 else "invalid_request_error")
+        self.body = {"error": {"type": error_type, "message": message, **extra}}
+        if code:
+            self.body["error"]["code"] = code
+        if param:
+            self.body["error"]["param"] = param
+
+
+def _missing(name: str) -> StripeAPIError:
+    return StripeAPIError(400, f"Missing required param: {name}.", code="parameter_missing",
+                          param=name, replayable=False)
+
+
+def _invalid(name: str, message: str, code: str = "parameter_invalid") -> StripeAPIError:
+    return StripeAPIError(400, message, code=code, param=name, replayable=False)
+
+
+class FakeStripe:
+    """The fake's state, its controls, and the uvicorn server that serves it."""
+
+    def __init__(self, *, api_key: str | None = None, host: str = "127.0.0.1"):
+        # When set, any other bearer key is refused with 401 as Stripe does.
+        self.api_key = api_key
+        self.host = host
+        self._port = 0
+        self._lock = threading.RLock()
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._routes: list[tuple[str, re.Pattern[str], Callable[..., dict], set[str]]] = [
+            ("POST", re.compile(r"/v1/payment_intents"), self._create_intent,
+             {"amount", "currency", "metadata", "customer", "setup_future_usage", "receipt_email",
+              "automatic_payment_methods", "confirm", "off_session", "payment_method",
+              "payment_method_types", "description", "capture_method"}),
+            ("GET", re.compile(r"/v1/payment_intents/(?P<id>[^/]+)"), self._get_intent, set()),
+            ("POST", re.compile(r"/v1/payment_intents/(?P<id>[^/]+)/cancel"), self._cancel_intent,
+             {"cancellation_reason"}),
+            ("POST", re.compile(r"/v1/payment_intents/(?P<id>[^/]+)/confirm"), self._confirm_intent,
+             {"payment_method", "off_session", "return_url"}),
+            ("POST", re.compile(r"/v1/refunds"), self._create_refund,
+             {"payment_intent", "amount", "reason", "metadata"}),
+            ("GET", re.compile(r"/v1/refunds/(?P<id>[^/]+)"), self._get_refund, set()),
+            ("POST", re.compile(r"/v1/customers"), self._create_customer,
+             {"email", "name", "description", "metadata", "phone"}),
+            ("GET", re.compile(r"/v1/customers/(?P<id>[^/]+)"), self._get_customer, set()),
+        ]
+        self.app = Starlette(routes=[Route("/{path:path}", self._handle, methods=["GET", "POST", "DELETE"])])
+        self.reset()
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        if not self._port:
+            raise RuntimeError("FakeStripe is not started")
+        return f"http://{self.host}:{self._port}"
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self, timeout: float = 10.0) -> FakeStripe:
+        """Serve on a free loopback port (the same one again after :meth:`down`)."""
+        if self.running:
+            return self
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self.host, self._port))
+        self._port = sock.getsockname()[1]
+        # No log config and no lifespan: a test's logging and loop are left alone.
+        config = uvicorn.Config(self.app, log_config=None, log_level=None, access_log=False,
+                                lifespan="off", loop="asyncio", http="h11", ws="none",
+                                timeout_graceful_shutdown=5)
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
+                                        name=f"fake-stripe-{self._port}", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                sock.close()
+                self.stop()
+                raise RuntimeError("FakeStripe's uvicorn did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop serving; open keep-alive connections are closed. State is kept."""
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout)
+            if self._thread.is_alive():
+                raise RuntimeError("FakeStripe's uvicorn did not stop")
+        self._server = self._thread = None
+
+    def __enter__(self) -> FakeStripe:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def down(self, *, refuse: bool = True) -> None:
+        """An outage: refuse connections (stop listening), or with ``refuse=False``
+        answer every request with 503. :meth:`up` ends it."""
+        if refuse:
+            self.stop()
+        else:
+            self._unavailable = True
+
+    def up(self) -> None:
+        self._unavailable = False
+        self.start()
+
+    def reset(self) -> None:
+        """Forget every object, request, idempotency key and injected failure."""
+        with self._lock:
+            self.payment_intents: dict[str, dict[str, Any]] = {}
+            self.refunds: dict[str, dict[str, Any]] = {}
+            self.customers: dict[str, dict[str, Any]] = {}
+            self.requests: list[RecordedRequest] = []
+            self._idempotent: dict[tuple[str | None, str], tuple[tuple, int, dict]] = {}
+            self._failures: list[dict[str, Any]] = []
+            self._unavailable = False
+
+    # -- controls for tests ------------------------------------------------------------
+
+    def fail_next(self, status: int = 500, *, times: int = 1, code: str | None = None,
+                  message: str | None = None, path: str | None = None) -> None:
+        """Answer the next ``times`` requests (to paths starting with ``path``, when
+        given) with a Stripe error of ``status``; 402 is a card decline."""
+        if status == 402:
+            code = code or "card_declined"
+        with self._lock:
+            for _ in range(times):
+                self._failures.append({"status": status, "code": code, "message": message, "path": path})
+
+    def requests_to(self, method: str, path: str) -> list[RecordedRequest]:
+        with self._lock:
+            return [r for r in self.requests if r.method == method and r.path == path]
+
+    def succeed(self, intent_id: str, payment_method: str = "pm_card_visa") -> dict[str, Any]:
+        """The customer paid: the PaymentIntent succeeds with its full amount received."""
+        with self._lock:
+            intent = self._intent(intent_id)
+            intent.update(status="succeeded", amount_received=intent["amount"],
+                          latest_charge=_new_id("ch"), payment_method=payment_method,
+                          last_payment_error=None)
+            return _copy(intent)
+
+    def fail(self, intent_id: str, code: str = "card_declined",
+             message: str = "Your card was declined.") -> dict[str, Any]:
+        """A payment attempt failed: back to requires_payment_method, with the error."""
+        with self._lock:
+            intent = self._intent(intent_id)
+            intent.update(status="requires_payment_method", last_payment_error={
+                "type": "card_error", "code": code, "decline_code": "generic_decline",
+                "message": message, "payment_method": {"id": "pm_card_chargeDeclined"}})
+            return _copy(intent)
+
+    def event(self, event_type: str, intent_id: str) -> dict[str, Any]:
+        """A webhook event as Stripe sends it, about the PaymentIntent as it is now."""
+        with self._lock:
+            intent = _copy(self._intent(intent_id))
+        return {"id": _new_id("evt"), "object": "event", "api_version": API_VERSION,
+                "created": int(time.time()), "data": {"object": intent}, "livemode": False,
+                "pending_webhooks": 1, "request": {"id": None, "idempotency_key": None},
+                "type": event_type}
+
+    def signed_event(self, event_type: str, intent_id: str, secret: str, *,
+                     timestamp: int | None = None) -> tuple[bytes, str]:
+        """The body and ``Stripe-Signature`` header of a webhook delivery."""
+        body = json.dumps(self.event(event_type, intent_id)).encode()
+        return body, sign_event(body, secret, timestamp)
+
+    # -- HTTP --------------------------------------------------------------------------
+
+    async def _handle(self, request: Request) -> JSONResponse:
+        body = (await request.body()).decode("utf-8", "replace")
+        pairs = parse_qsl(request.url.query, keep_blank_values=True)
+        if request.method == "POST":
+            pairs += parse_qsl(body, keep_blank_values=True)
+        method, path = request.method, request.url.path
+        record = RecordedRequest(method, path, decode_params(pairs),
+                                 {k.lower(): v for k, v in request.headers.items()})
+        with self._lock:
+            self.requests.append(record)
+            status, payload, headers = self._respond(record)
+        record.status = status
+        headers.update({"Request-Id": _new_id("req"), "Stripe-Version": API_VERSION})
+        return JSONResponse(payload, status_code=status, headers=headers)
+
+    def _respond(self, record: RecordedRequest) -> tuple[int, dict, dict[str, str]]:
+        if self._unavailable:
+            return 503, StripeAPIError(503, "Stripe is unavailable (fake outage).").body, {}
+        failure = next((f for f in self._failures
+                        if f["path"] is None or record.path.startswith(f["path"])), None)
+        if failure is not None:
+            self._failures.remove(failure)
+            return (*self._injected(failure), {})
+        auth = record.authorization or ""
+        if not auth.startswith("Bearer ") or (self.api_key and auth != f"Bearer {self.api_key}"):
+            return 401, StripeAPIError(401, "Invalid API Key provided.").body, {}
+        for method, pattern, handler, allowed in self._routes:
+            match = pattern.fullmatch(record.path)
+            if match and method == record.method:
+                break
+        else:
+            message = f"Unrecognized request URL ({record.method}: {record.path})."
+            return 404, StripeAPIError(404, message).body, {}
+
+        key = record.idempotency_key if record.method == "POST" else None
+        fingerprint = (record.method, record.path, record.params)
+        if key is not None and (record.authorization, key) in self._idempotent:
+            seen, status, payload = self._idempotent[(record.authorization, key)]
+            if seen != fingerprint:
+                message = (f"Keys for idempotent requests can only be used with the same parameters "
+                           f"they were first used with. Try using a key other than '{key}' if you "
+                           f"meant to execute a different request.")
+                error = StripeAPIError(400, message)
+                error.body["error"]["type"] = "idempotency_error"
+                return 400, error.body, {}
+            return status, _copy(payload), {"Idempotent-Replayed": "true"}
+        try:
+            unknown = sorted(set(record.params) - allowed - _COMMON_PARAMS)
+            if unknown:
+                raise _invalid(unknown[0], f"Received unknown parameter: {unknown[0]}",
+                               "parameter_unknown")
+            status, payload = 200, handler(record.params, **match.groupdict())
+            replayable = True
+        except StripeAPIError as exc:
+            status, payload, replayable = exc.status, exc.body, exc.replayable
+        if key is not None and replayable:
+            self._idempotent[(record.authorization, key)] = (fingerprint, status, _copy(payload))
+        return status, _copy(payload), {}
+
+    @staticmethod
+    def _injected(failure: dict[str, Any]) -> tuple[int, dict]:
+        status = failure["status"]
+        default = {402: "Your card was declined.", 429: "Request rate limit exceeded."}
+        message = failure["message"] or default.get(status, "An unknown error occurred.")
+        extra = {"decline_code": "generic_decline"} if status == 402 else {}
+        code = failure["code"] or ("rate_limit" if status == 429 else None)
+        return status, StripeAPIError(status, message, code=code, **extra).body
+
+    # -- endpoints (called with the lock held) -----------------------------------------
+
+    def _create_intent(self, params: dict[str, Any]) -> dict[str, Any]:
+        amount = _positive_int(params, "amount")
+        currency = _currency(params)
+        customer = params.get("customer") or None
+        if customer is not None and customer not in self.customers:
+            raise StripeAPIError(400, f"No such customer: '{customer}'", code="resource_missing",
+                                 param="customer", replayable=False)
+        future = params.get("setup_future_usage") or None
+        if future not in (None, "on_session", "off_session"):
+            raise _invalid("setup_future_usage", f"Invalid setup_future_usage: {future}")
+        metadata = _metadata(params)
+        automatic = params.get("automatic_payment_methods") or {}
+        intent_id = _new_id("pi")
+        intent = {
+            "id": intent_id, "object": "payment_intent", "amount": amount,
+            "amount_capturable": 0, "amount_received": 0,
+            "automatic_payment_methods": ({"allow_redirects": "always", "enabled": True}
+                                          if automatic.get("enabled") == "true" else None),
+            "canceled_at": None, "cancellation_reason": None, "capture_method": "automatic_async",
+            "client_secret": f"{intent_id}_secret_{_random(25)}", "confirmation_method": "automatic",
+            "created": int(time.time()), "currency": currency, "customer": customer,
+            "description": params.get("description"), "last_payment_error": None,
+            "latest_charge": None, "livemode": False, "metadata": metadata, "next_action": None,
+            "payment_method": params.get("payment_method") or None,
+            "payment_method_types": ["card"], "receipt_email": params.get("receipt_email") or None,
+            "setup_future_usage": future, "status": "requires_payment_method",
+        }
+        self.payment_intents[intent_id] = intent
+        if params.get("confirm") == "true":
+            return self._confirm_intent({"payment_method": params.get("payment_method")}, intent_id)
+        return intent
+
+    def _get_intent(self, params: dict[str, Any], id: str) -> dict[str, Any]:
+        return self._intent(id)
+
+    def _cancel_intent(self, params: dict[str, Any], id: str) -> dict[str, Any]:
+        intent = self._intent(id)
+        if intent["status"] not in _CANCELABLE:
+            raise _unexpected_state(intent, "cancel")
+        intent.update(status="canceled", canceled_at=int(time.time()),
+                      cancellation_reason=params.get("cancellation_reason") or None)
+        return intent
+
+    def _confirm_intent(self, params: dict[str, Any], id: str) -> dict[str, Any]:
+        intent = self._intent(id)
+        if intent["status"] not in ("requires_payment_method", "requires_confirmation", "requires_action"):
+            raise _unexpected_state(intent, "confirm")
+        method = params.get("payment_method") or intent["payment_method"]
+        if not method:
+            raise _missing("payment_method")
+        intent["payment_method"] = method
+        if method in DECLINING_PAYMENT_METHODS:
+            failed = self.fail(id)
+            raise StripeAPIError(402, "Your card was declined.", code="card_declined",
+                                 decline_code="generic_decline", payment_intent=failed)
+        return self.succeed(id, method)
+
+    def _create_refund(self, params: dict[str, Any]) -> dict[str, Any]:
+        intent_id = params.get("payment_intent")
+        if not intent_id:
+            raise _missing("payment_intent")
+        intent = self.payment_intents.get(intent_id)
+        if intent is None:
+            raise StripeAPIError(400, f"No such payment_intent: '{intent_id}'",
+                                 code="resource_missing", param="payment_intent")
+        if intent["status"] != "succeeded":
+            raise StripeAPIError(400, "This PaymentIntent does not have a successful charge to refund.",
+                                 code="payment_intent_unexpected_state", payment_intent=_copy(intent))
+        refunded = sum(r["amount"] for r in self.refunds.values()
+                       if r["payment_intent"] == intent_id and r["status"] != "failed")
+        left = intent["amount_received"] - refunded
+        if left <= 0:
+            raise StripeAPIError(400, f"Charge {intent['latest_charge']} has already been refunded.",
+                                 code="charge_already_refunded")
+        amount = _positive_int(params, "amount") if "amount" in params else left
+        if amount > left:
+            raise StripeAPIError(400, f"Refund amount ({amount}) is greater than unrefunded amount "
+                                      f"on charge ({left})", code="amount_too_large", param="amount")
+        reason = params.get("reason") or None
+        if reason not in (None, "duplicate", "fraudulent", "requested_by_customer"):
+            raise _invalid("reason", f"Invalid reason: must be one of duplicate, fraudulent, "
+                                     f"or requested_by_customer")
+        refund = {
+            "id": _new_id("re"), "object": "refund", "amount": amount,
+            "balance_transaction": _new_id("txn"), "charge": intent["latest_charge"],
+            "created": int(time.time()), "currency": intent["currency"],
+            "metadata": _metadata(params), "payment_intent": intent_id, "reason": reason,
+            "receipt_number": None, "source_transfer_reversal": None, "status": "succeeded",
+            "transfer_reversal": None,
+        }
+        self.refunds[refund["id"]] = refund
+        return refund
+
+    def _get_refund(self, params: dict[str, Any], id: str) -> dict[str, Any]:
+        return self._object(self.refunds, "refund", id)
+
+    def _create_customer(self, params: dict[str, Any]) -> dict[str, Any]:
+        customer = {
+            "id": _new_id("cus"), "object": "customer", "address": None, "balance": 0,
+            "created": int(time.time()), "currency": None, "default_source": None,
+            "delinquent": False, "description": params.get("description"),
+            "email": params.get("email") or None, "invoice_prefix": _random(8).upper(),
+            "livemode": False, "metadata": _metadata(params), "name": params.get("name"),
+            "phone": params.get("phone"), "preferred_locales": [], "shipping": None,
+            "tax_exempt": "none",
+        }
+        self.customers[customer["id"]] = customer
+        return customer
+
+    def _get_customer(self, params: dict[str, Any], id: str) -> dict[str, Any]:
+        return self._object(self.customers, "customer", id)
+
+    def _intent(self, intent_id: str) -> dict[str, Any]:
+        return self._object(self.payment_intents, "payment_intent", intent_id)
+
+    @staticmethod
+    def _object(store: dict[str, dict[str, Any]], kind: str, object_id: str) -> dict[str, Any]:
+        try:
+            return store[object_id]
+        except KeyError:
+            raise StripeAPIError(404, f"No such {kind}: '{object_id}'", code="resource_missing",
+                                 param="id") from None
+
+
+def decode_params(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    """Stripe's form encoding back into nested values: ``metadata[order_id]=42`` ->
+    ``{"metadata": {"order_id": "42"}}``, ``expand[0]=a`` / ``expand[]=a`` -> lists."""
+    root: dict[str, Any] = {}
+    for key, value in pairs:
+        head, _, rest = key.partition("[")
+        parts = [head] + re.findall(r"([^\[\]]*)\]", "[" + rest) if rest else [key]
+        node = root
+        for part in parts[:-1]:
+            child = node.get(part)
+            if not isinstance(child, dict):  # "a=1&a[b]=2": the later, nested one wins
+                child = node[part] = {}
+            node = child
+        last = parts[-1] or str(len(node))
+        node[last] = value
+    return _lists(root)
+
+
+def _lists(value: Any) -> Any:
+    if not isinstance(value, dict):
+        return value
+    items = {k: _lists(v) for k, v in value.items()}
+    if items and all(k.isdigit() for k in items):
+        return [items[k] for k in sorted(items, key=int)]
+    return items
+
+
+def _positive_int(params: dict[str, Any], name: str) -> int:
+    raw = params.get(name)
+    if raw is None or raw == "":
+        raise _missing(name)
+    if not isinstance(raw, str) or not re.fullmatch(r"-?[0-9]+", raw):
+        raise _invalid(name, f"Invalid integer: {raw}", "parameter_invalid_integer")
+    if int(raw) < 1:
+        raise _invalid(name, "This value must be greater than or equal to 1.", "amount_too_small")
+    return int(raw)
+
+
+def _currency(params: dict[str, Any]) -> str:
+    raw = params.get("currency")
+    if not raw:
+        raise _missing("currency")
+    if not isinstance(raw, str) or not re.fullmatch(r"[A-Za-z]{3}", raw):
+        raise _invalid("currency", f"Invalid currency: {raw}.")
+    return raw.lower()
+
+
+def _metadata(params: dict[str, Any]) -> dict[str, str]:
+    metadata = params.get("metadata") or {}
+    if not isinstance(metadata, dict):
+        raise _invalid("metadata", "Invalid object")
+    return {k: v for k, v in metadata.items() if v != ""}  # an empty value unsets a key
+
+
+def _unexpected_state(intent: dict[str, Any], action: str) -> StripeAPIError:
+    message = (f"You cannot {action} this PaymentIntent because it has a status of "
+               f"{intent['status']}.")
+    return StripeAPIError(400, message, code="payment_intent_unexpected_state",
+                          payment_intent=_copy(intent))
+
+
+def _new_id(prefix: str) -> str:
+    return f"{prefix}_{_random(24)}"
+
+
+def _random(length: int) -> str:
+    return "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(length))
+
+
+def _copy(value: dict[str, Any]) -> dict[str, Any]:
+    return json.loads(json.dumps(value))

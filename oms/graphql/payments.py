@@ -1,0 +1,47 @@
+"""Payment types: what was paid, and the session a storefront pays through."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from oms.graphql.common import Money, Node, to_global_id
+from oms.payments import models
+from oms.payments.gateway import PaymentSession as DomainPaymentSession
+
+PaymentState = strawberry.enum(models.PaymentState, name="PaymentState")
+
+
+@strawberry.type
+class Payment(Node):
+    id: strawberry.ID
+    gateway: str
+    state: PaymentState
+    amount: Money
+    external_id: str | None
+    created_at: dt.datetime
+
+    @classmethod
+    def from_model(cls, payment: models.Payment) -> Payment:
+        return cls(
+            id=to_global_id("Payment", payment.id),
+            gateway=payment.gateway,
+            state=payment.state,
+            amount=Money.of(payment.amount, payment.currency),
+            external_id=payment.external_id,
+            created_at=payment.created_at,
+        )
+
+
+@strawberry.type
+class PaymentSession:
+    gateway: str
+    client_secret: str | None = strawberry.field(
+        description="Stripe PaymentIntent client secret; null for gateways with no client step."
+    )
+    amount: Money
+
+    @classmethod
+    def from_domain(cls, session: DomainPaymentSession) -> PaymentSession:
+        return cls(gateway=session.gateway, client_secret=session.client_secret, amount=Money.of(session.amount))

@@ -1,0 +1,410 @@
+"""The typed boundary between oms and payment providers.
+
+Services talk to a :class:`Gateway` and get back frozen dataclasses (:class:`PaymentSession`,
+:class:`RefundResult`, :class:`GatewayEvent`) holding plain values and :class:`Money`.
+Provider failures arrive as :class:`PaymentGatewayError` (with ``retryable`` telling a job
+whether trying again can help) and bad webhooks as :class:`WebhookSignatureError`. No
+``stripe`` object ever leaves this module, so the SDK can change without touching services.
+
+Every call that creates something takes an idempotency key derived from the order (e.g.
+``f"oms-order-{order_id}-session"``): a retried job then gets the same PaymentIntent,
+refund or customer back instead of a second one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import json
+import re
+import ssl
+import uuid
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any, Protocol, runtime_checkable
+
+import httpx
+import stripe
+
+from oms.config import Settings
+from oms.money import Money, minor_units
+
+# Stripe's default; an event signed longer ago than this is refused (replay protection).
+WEBHOOK_TOLERANCE_SECONDS = 300
+
+
+@dataclasses.dataclass(frozen=True)
+class SessionRequest:
+    """What a gateway needs to open a payment session for one order."""
+
+    order_id: int
+    order_number: str
+    amount: Money
+    email: str
+    # Derived from the order by the caller, e.g. f"oms-order-{order_id}-session".
+    idempotency_key: str
+    # The gateway's customer id (a Stripe Customer) when known.
+    customer_ref: str | None = None
+    # Keep the payment method for later off-session charges (subscriptions).
+    save_payment_method: bool = False
+
+    def __post_init__(self) -> None:
+        # Zero-total orders are paid at once and never open a session.
+        if self.amount.amount <= 0:
+            raise ValueError("a payment session needs a positive amount")
+        if not self.idempotency_key:
+            raise ValueError("a payment session needs an idempotency key")
+
+
+@dataclasses.dataclass(frozen=True)
+class PaymentSession:
+    gateway: str
+    external_id: str | None
+    # Handed to the storefront (Stripe.js confirms the payment with it); never logged.
+    client_secret: str | None
+    amount: Money
+    status: str  # "requires_payment" | "processing" | "succeeded" | "canceled"
+
+
+@dataclasses.dataclass(frozen=True)
+class RefundResult:
+    external_id: str
+    amount: Money
+    status: str  # "succeeded" | "pending" | "failed"
+
+
+@dataclasses.dataclass(frozen=True)
+class GatewayEvent:
+    """A verified webhook event, normalized."""
+
+    id: str
+    type: str
+    created: datetime  # aware, UTC
+    # The PaymentIntent id, for payment_intent.* events.
+    external_id: str | None
+    # amount_received (or amount when nothing was received yet), for payment_intent.* events.
+    amount: Money | None
+    # metadata["order_id"] of the event's object, when present and an integer.
+    order_id: int | None
+    failure_message: str | None
+
+
+class PaymentGatewayError(Exception):
+    """The provider refused or could not be reached.
+
+    ``retryable`` is True for outages (network, rate limit, provider 5xx): the same call
+    with the same idempotency key may succeed later. ``code`` is the provider's error code
+    (e.g. ``card_declined``) when it gave one.
+    """
+
+    def __init__(self, message: str, *, retryable: bool, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.retryable = retryable
+        self.code = code
+
+
+class WebhookSignatureError(Exception):
+    """A webhook that must be refused (answer 400): unsigned, forged or stale."""
+
+
+class WebhookPayloadError(WebhookSignatureError):
+    """A correctly signed webhook whose body is not an event we can read."""
+
+
+@runtime_checkable
+class Gateway(Protocol):
+    name: str
+
+    async def create_session(self, request: SessionRequest) -> PaymentSession: ...
+
+    async def retrieve_session(self, external_id: str) -> PaymentSession: ...
+
+    async def cancel_session(self, external_id: str) -> None:
+        """Cancel an unpaid session; canceling a canceled one is fine."""
+
+    async def refund(
+        self, external_id: str, amount: Money, *, idempotency_key: str, reason: str | None = None
+    ) -> RefundResult: ...
+
+    async def create_customer(self, email: str, *, idempotency_key: str) -> str: ...
+
+    def parse_webhook(self, payload: bytes, signature: str | None) -> GatewayEvent:
+        """Verify and normalize a webhook; raises :class:`WebhookSignatureError`."""
+
+    async def aclose(self) -> None:
+        """Release network resources (call on shutdown, in the loop that used it)."""
+
+
+class ManualGateway:
+    """No provider: staff mark orders paid by hand; refunds are paid out by hand too."""
+
+    name = "manual"
+
+    async def create_session(self, request: SessionRequest) -> PaymentSession:
+        return PaymentSession("manual", None, None, request.amount, "requires_payment")
+
+    async def retrieve_session(self, external_id: str) -> PaymentSession:
+        raise PaymentGatewayError(
+            "the manual gateway has no sessions to retrieve", retryable=False, code="unsupported"
+        )
+
+    async def cancel_session(self, external_id: str) -> None:
+        return None
+
+    async def refund(
+        self, external_id: str, amount: Money, *, idempotency_key: str, reason: str | None = None
+    ) -> RefundResult:
+        # Derived from the key, so a retried refund reports the same id.
+        return RefundResult(f"manual-refund-{_key_uuid(idempotency_key)}", amount, "succeeded")
+
+    async def create_customer(self, email: str, *, idempotency_key: str) -> str:
+        return f"manual-customer-{_key_uuid(idempotency_key)}"
+
+    def parse_webhook(self, payload: bytes, signature: str | None) -> GatewayEvent:
+        raise WebhookSignatureError("the manual gateway receives no webhooks")
+
+    async def aclose(self) -> None:
+        return None
+
+
+# PaymentIntent statuses, seen from an order.
+# requires_capture is authorized but not captured: the money is not ours yet.
+_SESSION_STATUS = {
+    "requires_payment_method": "requires_payment", "requires_confirmation": "requires_payment",
+    "requires_action": "requires_payment", "processing": "processing",
+    "requires_capture": "processing", "succeeded": "succeeded", "canceled": "canceled",
+}
+_REFUND_STATUS = {"succeeded": "succeeded", "pending": "pending", "requires_action": "pending"}
+_STRIPE_REFUND_REASONS = {"duplicate", "fraudulent", "requested_by_customer"}
+# Outages: the same request with the same idempotency key may succeed later.
+_RETRYABLE = (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError)
+
+
+class StripeGateway:
+    """Stripe PaymentIntents through the official library's async API (httpx)."""
+
+    name = "stripe"
+
+    def __init__(self, api_key: str, *, webhook_secret: str | None = None,
+                 api_base: str | None = None, max_network_retries: int = 2,
+                 timeout: float = 30.0):
+        # Our own async client: one connection pool, closed by aclose(), and no sync
+        # requests session (the library's default builds both).
+        self._http = _AsyncHTTPClient(timeout)
+        self._client = stripe.StripeClient(
+            api_key,
+            # The library appends "/v1/..." to the base: no trailing slash.
+            base_addresses={"api": api_base.rstrip("/")} if api_base else None,
+            max_network_retries=max_network_retries,
+            http_client=self._http,
+        )
+        self._webhook_secret = webhook_secret
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **options: Any) -> StripeGateway:
+        if not settings.stripe_api_key:
+            raise ValueError("OMS_STRIPE_API_KEY is not set")
+        return cls(settings.stripe_api_key, webhook_secret=settings.stripe_webhook_secret,
+                   api_base=settings.stripe_api_base, **options)
+
+    async def create_session(self, request: SessionRequest) -> PaymentSession:
+        params: dict[str, Any] = {
+            "amount": request.amount.to_minor_units(),
+            "currency": request.amount.currency.lower(),
+            "metadata": {"order_id": str(request.order_id), "order_number": request.order_number},
+            "receipt_email": request.email,
+            "automatic_payment_methods": {"enabled": True},
+        }
+        if request.customer_ref:
+            params["customer"] = request.customer_ref
+        if request.save_payment_method:
+            params["setup_future_usage"] = "off_session"
+        with _translate_errors():
+            intent = await self._client.v1.payment_intents.create_async(
+                params=params, options={"idempotency_key": request.idempotency_key}
+            )
+        return _session(intent)
+
+    async def retrieve_session(self, external_id: str) -> PaymentSession:
+        with _translate_errors():
+            intent = await self._client.v1.payment_intents.retrieve_async(external_id)
+        return _session(intent)
+
+    async def cancel_session(self, external_id: str) -> None:
+        try:
+            with _translate_errors():
+                await self._client.v1.payment_intents.cancel_async(external_id)
+        except PaymentGatewayError as exc:
+            # Stripe refuses to cancel twice; that is success for us. Anything else in
+            # an unexpected state (e.g. already succeeded: refund it instead) is an error.
+            if exc.code != "payment_intent_unexpected_state":
+                raise
+            if (await self.retrieve_session(external_id)).status != "canceled":
+                raise
+
+    async def refund(
+        self, external_id: str, amount: Money, *, idempotency_key: str, reason: str | None = None
+    ) -> RefundResult:
+        params: dict[str, Any] = {"payment_intent": external_id, "amount": amount.to_minor_units()}
+        # Stripe accepts three reasons; any other text is kept as metadata.
+        if reason in _STRIPE_REFUND_REASONS:
+            params["reason"] = reason
+        elif reason:
+            params["metadata"] = {"reason": reason}
+        with _translate_errors():
+            refund = await self._client.v1.refunds.create_async(
+                params=params, options={"idempotency_key": idempotency_key}
+            )
+        status = _REFUND_STATUS.get(refund.status or "", "failed")
+        return RefundResult(refund.id, _money(refund.amount, refund.currency), status)
+
+    async def create_customer(self, email: str, *, idempotency_key: str) -> str:
+        with _translate_errors():
+            customer = await self._client.v1.customers.create_async(
+                params={"email": email}, options={"idempotency_key": idempotency_key}
+            )
+        return customer.id
+
+    def parse_webhook(self, payload: bytes, signature: str | None) -> GatewayEvent:
+        if not self._webhook_secret:
+            raise WebhookSignatureError("OMS_STRIPE_WEBHOOK_SECRET is not set")
+        try:
+            text = payload.decode("utf-8")
+            # The library's own check of the signature and timestamp; the body is then read
+            # as plain JSON (construct_event builds, and we would unbuild, a StripeObject tree).
+            stripe.WebhookSignature.verify_header(
+                text, signature or "", self._webhook_secret, WEBHOOK_TOLERANCE_SECONDS
+            )
+            event = json.loads(text)
+        except stripe.SignatureVerificationError as exc:
+            raise WebhookSignatureError(str(exc)) from None
+        except (ValueError, TypeError, AttributeError) as exc:  # not UTF-8, not JSON
+            raise WebhookPayloadError(f"unreadable webhook body: {exc}") from None
+        try:
+            return normalize_event(event)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise WebhookPayloadError(f"unexpected event shape: {exc!r}") from None
+
+    async def aclose(self) -> None:
+        await self._http.close_async()
+
+
+class _AsyncHTTPClient(stripe.HTTPClient):
+    """httpx for the stripe library, async only.
+
+    stripe's own HTTPXClient posts with ``data=<str>``, which httpx 0.28 deprecates: a
+    DeprecationWarning on every POST, and under ``-W error`` its catch-all turns the
+    warning into a (retryable!) APIConnectionError. This sends ``content=``.
+    """
+
+    name = "httpx"
+
+    def __init__(self, timeout: float):
+        super().__init__()
+        # Stripe's pinned CA bundle, as the library's own clients use.
+        verify = ssl.create_default_context(cafile=stripe.ca_bundle_path)
+        self._client = httpx.AsyncClient(timeout=timeout, verify=verify)
+
+    async def request_async(self, method: str, url: str, headers: Mapping[str, str],
+                            post_data: Any = None) -> tuple[bytes, int, Mapping[str, str]]:
+        try:
+            response = await self._client.request(method, url, headers=headers, content=post_data)
+        except httpx.HTTPError as exc:
+            raise stripe.APIConnectionError(
+                f"Could not reach Stripe: {exc!r}", should_retry=True
+            ) from exc
+        return response.content, response.status_code, response.headers
+
+    def sleep_async(self, secs: float) -> Any:
+        return asyncio.sleep(secs)
+
+    async def close_async(self) -> None:
+        await self._client.aclose()
+
+    def request(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("oms calls Stripe asynchronously only")
+
+    def close(self) -> None:
+        pass
+
+
+def gateway_for(settings: Settings) -> Gateway:
+    """Stripe when an API key is configured, else the manual gateway."""
+    if settings.stripe_api_key:
+        return StripeGateway.from_settings(settings)
+    return ManualGateway()
+
+
+def normalize_event(event: Mapping[str, Any]) -> GatewayEvent:
+    """A Stripe event (as a plain dict) as a :class:`GatewayEvent`; unknown types keep
+    their type and carry no amount."""
+    obj = (event.get("data") or {}).get("object") or {}
+    is_intent = event["type"].startswith("payment_intent.") and obj.get("object") == "payment_intent"
+    external_id = amount = failure_message = None
+    if is_intent:
+        external_id = obj["id"]
+        minor = obj.get("amount_received") or obj["amount"]
+        amount = _money(minor, obj["currency"])
+        failure_message = (obj.get("last_payment_error") or {}).get("message")
+    return GatewayEvent(
+        id=event["id"],
+        type=event["type"],
+        created=datetime.fromtimestamp(_int(event["created"]), tz=UTC),
+        external_id=external_id,
+        amount=amount,
+        order_id=_order_id((obj.get("metadata") or {}).get("order_id")),
+        failure_message=failure_message,
+    )
+
+
+@contextlib.contextmanager
+def _translate_errors() -> Iterator[None]:
+    try:
+        yield
+    except stripe.StripeError as exc:
+        message = exc.user_message or type(exc).__name__
+        # The stripe exception stays as __cause__ for tracebacks; callers see only ours.
+        raise PaymentGatewayError(
+            message, retryable=isinstance(exc, _RETRYABLE), code=_error_code(exc)
+        ) from exc
+
+
+def _error_code(exc: stripe.StripeError) -> str | None:
+    # The library sets .code only on card and invalid-request errors; read the body too.
+    if isinstance(exc, stripe.IdempotencyError):
+        return "idempotency_error"
+    error = exc.json_body.get("error") if isinstance(exc.json_body, dict) else None
+    return exc.code or (error.get("code") if isinstance(error, dict) else None)
+
+
+def _session(intent: Any) -> PaymentSession:
+    status = _SESSION_STATUS.get(intent.status, "requires_payment")
+    return PaymentSession("stripe", intent.id, intent.client_secret,
+                          _money(intent.amount, intent.currency), status)
+
+
+def _money(minor: object, currency: object) -> Money:
+    if not isinstance(currency, str):
+        raise TypeError(f"currency must be a string, not {currency!r}")
+    code = currency.upper()
+    return Money(Decimal(_int(minor)).scaleb(-minor_units(code)), code)
+
+
+def _int(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"expected an integer, not {value!r}")
+    return value
+
+
+def _order_id(value: object) -> int | None:
+    # int() would also accept " 42" and "4_2"; metadata is ours, so be strict.
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,18}", value):
+        return int(value)
+    return None
+
+
+def _key_uuid(idempotency_key: str) -> str:
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"oms:{idempotency_key}").hex

@@ -1,0 +1,48 @@
+import enum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class PaymentState(str, enum.Enum):
+    PENDING = "PENDING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    CANCELED = "CANCELED"
+
+
+class Payment(Model):
+    """One attempt to collect an order's money through a gateway (a Stripe PaymentIntent,
+    or a manual payment recorded by staff)."""
+
+    id = fields.IntField(primary_key=True)
+    order = fields.ForeignKeyField("models.Order", related_name="payments", on_delete=fields.RESTRICT)
+    gateway = fields.CharField(max_length=32)
+    # The gateway's id (PaymentIntent id); a staff reference for manual payments.
+    external_id = fields.CharField(max_length=255, null=True)
+    amount = fields.DecimalField(max_digits=14, decimal_places=2)
+    currency = fields.CharField(max_length=3)
+    state = fields.CharEnumField(PaymentState, max_length=16, default=PaymentState.PENDING)
+    failure_message = fields.TextField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    order_id: int
+
+    class Meta:
+        table = "payment"
+        unique_together = (("gateway", "external_id"),)
+
+
+class ProcessedWebhook(Model):
+    """A gateway event already handled: written in the transaction of its effect, so a
+    redelivered event has no second effect."""
+
+    id = fields.IntField(primary_key=True)
+    gateway = fields.CharField(max_length=32)
+    event_id = fields.CharField(max_length=255, unique=True)
+    type = fields.CharField(max_length=100)
+    received_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "processed_webhook"
