@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
-import contextlib
 import cProfile
 import dataclasses
 import hashlib
@@ -46,7 +45,7 @@ import secrets
 import sys
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -59,6 +58,7 @@ import httpx  # noqa: E402
 from oms import sql as oms_sql  # noqa: E402
 from oms.inventory.services import _RESERVE  # noqa: E402
 from oms.testing import create_postgres_database, drop_postgres_database  # noqa: E402
+from bench.sqltap import StatementTap  # noqa: E402
 from tests.live_server import (  # noqa: E402
     STAFF_EMAIL,
     STAFF_PASSWORD,
@@ -332,51 +332,6 @@ def raw_client(pool: asyncpg.Pool, catalog: list[str], sql: dict[str, str]) -> C
 
 
 # -- statements, in-process -----------------------------------------------------------------
-
-
-class StatementTap:
-    """Every round trip asyncpg makes while enabled: statements, BEGIN/COMMIT, pool resets."""
-
-    def __init__(self) -> None:
-        self.statements: list[str] = []
-        self.enabled = False
-
-    @contextlib.contextmanager
-    def installed(self) -> Iterator[StatementTap]:
-        conn_class = asyncpg.connection.Connection
-        originals = {name: getattr(conn_class, name) for name in ("execute", "_execute", "executemany")}
-        tap = self
-
-        async def execute(self, query, *args, **kwargs):
-            if tap.enabled and not args:  # with args it goes through _execute
-                tap.statements.append(query)
-            return await originals["execute"](self, query, *args, **kwargs)
-
-        async def _execute(self, query, *args, **kwargs):
-            if tap.enabled:
-                tap.statements.append(query)
-            return await originals["_execute"](self, query, *args, **kwargs)
-
-        async def executemany(self, command, args, **kwargs):
-            args = list(args)
-            if tap.enabled:
-                tap.statements.append(f"[executemany, {len(args)} rows, one round trip] {command}")
-            return await originals["executemany"](self, command, args, **kwargs)
-
-        conn_class.execute, conn_class._execute, conn_class.executemany = execute, _execute, executemany
-        try:
-            yield self
-        finally:
-            for name, original in originals.items():
-                setattr(conn_class, name, original)
-
-    @contextlib.asynccontextmanager
-    async def recording(self):
-        self.statements, self.enabled = [], True
-        try:
-            yield self.statements
-        finally:
-            self.enabled = False
 
 
 def describe(statements: list[str]) -> tuple[int, int, list[str]]:

@@ -49,7 +49,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
-import contextlib
 import cProfile
 import dataclasses
 import datetime as dt
@@ -58,17 +57,17 @@ import pstats
 import sys
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # for tests.live_server when run as a script
 
-import asyncpg  # noqa: E402
 import httpx  # noqa: E402
 
 from oms.fake_stripe import FakeStripe, sign_event  # noqa: E402
 from oms.testing import create_postgres_database, drop_postgres_database  # noqa: E402
+from bench.sqltap import StatementTap  # noqa: E402
 from tests.live_server import (  # noqa: E402
     STAFF_EMAIL,
     STAFF_PASSWORD,
@@ -394,44 +393,6 @@ async def check(url: str, orders: int, distinct_events: int) -> list[str]:
 
 
 # -- in-process: round trips and profile of one delivery -------------------------------------
-
-
-class StatementTap:
-    """Every round trip asyncpg makes while recording: statements, BEGIN/COMMIT, pool
-    resets (as bench/place_orders.py)."""
-
-    def __init__(self) -> None:
-        self.statements: list[str] = []
-        self.enabled = False
-
-    @contextlib.contextmanager
-    def installed(self) -> Iterator[StatementTap]:
-        conn_class = asyncpg.connection.Connection
-        originals = {name: getattr(conn_class, name) for name in ("execute", "_execute", "executemany")}
-        tap = self
-
-        async def execute(self, query, *args, **kwargs):
-            if tap.enabled and not args:  # with args it goes through _execute
-                tap.statements.append(query)
-            return await originals["execute"](self, query, *args, **kwargs)
-
-        async def _execute(self, query, *args, **kwargs):
-            if tap.enabled:
-                tap.statements.append(query)
-            return await originals["_execute"](self, query, *args, **kwargs)
-
-        async def executemany(self, command, args, **kwargs):
-            args = list(args)
-            if tap.enabled:
-                tap.statements.append(f"[executemany, {len(args)} rows] {command}")
-            return await originals["executemany"](self, command, args, **kwargs)
-
-        conn_class.execute, conn_class._execute, conn_class.executemany = execute, _execute, executemany
-        try:
-            yield self
-        finally:
-            for name, original in originals.items():
-                setattr(conn_class, name, original)
 
 
 def _package(file: str, function: str) -> str:

@@ -417,8 +417,8 @@ class FakeStripe:
                                       f"on charge ({left})", code="amount_too_large", param="amount")
         reason = params.get("reason") or None
         if reason not in (None, "duplicate", "fraudulent", "requested_by_customer"):
-            raise _invalid("reason", f"Invalid reason: must be one of duplicate, fraudulent, "
-                                     f"or requested_by_customer")
+            raise _invalid("reason", "Invalid reason: must be one of duplicate, fraudulent, "
+                                     "or requested_by_customer")
         refund = {
             "id": _new_id("re"), "object": "refund", "amount": amount,
             "balance_transaction": _new_id("txn"), "charge": intent["latest_charge"],

@@ -17,8 +17,8 @@ from oms.graphql.common import (
     Node,
     PageInfo,
     UserError,
+    connection,
     decode_cursor,
-    encode_cursor,
     from_global_id,
     to_global_id,
     user_errors,
@@ -199,11 +199,7 @@ class CatalogQuery:
                 | Q(id__in=Subquery(models.Variant.filter(sku=term).values("product_id")))
             )
         page = await paginate(qs, first=first, after_id=decode_cursor(after), newest_first=False)
-        return ProductConnection(
-            edges=[ProductEdge(node=Product.from_model(p), cursor=encode_cursor(p.id)) for p in page.items],
-            page_info=PageInfo.for_ids([p.id for p in page.items], page.has_next, page.has_previous),
-            total_count=page.total,
-        )
+        return connection(ProductConnection, ProductEdge, page, Product.from_model)
 
     @strawberry.field
     async def product(self, id: strawberry.ID | None = None, slug: str | None = None) -> Product | None:

@@ -82,6 +82,17 @@ class PageInfo:
         )
 
 
+def connection(connection_type: type, edge_type: type, page: Any, to_node: Any) -> Any:
+    """A Relay connection of ``connection_type`` for a :class:`oms.pagination.Page` of
+    models, each turned into a node by ``to_node``."""
+    items = page.items
+    return connection_type(
+        edges=[edge_type(node=to_node(item), cursor=encode_cursor(item.id)) for item in items],
+        page_info=PageInfo.for_ids([item.id for item in items], page.has_next, page.has_previous),
+        total_count=page.total,
+    )
+
+
 @strawberry.type
 class Money:
     amount: Decimal

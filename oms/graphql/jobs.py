@@ -13,8 +13,8 @@ from oms.graphql.common import (
     Node,
     PageInfo,
     UserError,
+    connection,
     decode_cursor,
-    encode_cursor,
     parse_id,
     to_global_id,
     user_errors,
@@ -80,11 +80,7 @@ class JobConnection:
 
     @classmethod
     def from_page(cls, page: Page[models.Job]) -> JobConnection:
-        return cls(
-            edges=[JobEdge(node=Job.from_model(j), cursor=encode_cursor(j.id)) for j in page.items],
-            page_info=PageInfo.for_ids([j.id for j in page.items], page.has_next, page.has_previous),
-            total_count=page.total,
-        )
+        return connection(cls, JobEdge, page, Job.from_model)
 
 
 @strawberry.type

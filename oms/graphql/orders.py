@@ -16,8 +16,8 @@ from oms.graphql.common import (
     Node,
     PageInfo,
     UserError,
+    connection,
     decode_cursor,
-    encode_cursor,
     parse_id,
     to_global_id,
     user_errors,
@@ -225,11 +225,7 @@ class OrderConnection:
 
     @classmethod
     def from_page(cls, page: Page[order_models.Order]) -> OrderConnection:
-        return cls(
-            edges=[OrderEdge(node=Order.from_model(o), cursor=encode_cursor(o.id)) for o in page.items],
-            page_info=PageInfo.for_ids([o.id for o in page.items], page.has_next, page.has_previous),
-            total_count=page.total,
-        )
+        return connection(cls, OrderEdge, page, Order.from_model)
 
 
 @strawberry.input
