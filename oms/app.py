@@ -16,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from cross_web import HTTPException
 from tortoise.contrib.starlette import RegisterTortoise
 
 from oms.accounts.services import viewer_from_token
@@ -24,6 +25,7 @@ from oms.db import tortoise_config
 from oms.errors import DomainError
 from oms.graphql.context import Context
 from oms.graphql.schema import build_schema
+from oms.graphql.text import MESSAGE, all_storable
 from oms.http import BodySizeLimit, healthz
 from oms.jobs.registry import JobRegistry
 from oms.jobs.worker import Worker
@@ -44,6 +46,12 @@ class OmsGraphQL(GraphQL):
         super().__init__(schema, **kwargs)
         self.settings = settings
         self.plugins = plugins
+
+    def decode_json(self, data: str | bytes) -> object:
+        decoded = super().decode_json(data)
+        if not all_storable(decoded):
+            raise HTTPException(400, MESSAGE)
+        return decoded
 
     def _new_context(self, request: Request | WebSocket) -> Context:
         return Context(
@@ -103,6 +111,8 @@ def create_app(
     unless ``settings.run_worker`` is false; migrations are applied by ``oms migrate`` /
     ``oms serve``, not here."""
     settings = settings or Settings.from_env()
+    if len(settings.secret_key) < 16:
+        raise ValueError("The secret key (OMS_SECRET_KEY) must have at least 16 characters.")
     plugins = PluginHost.load(extra_plugins)
     graphql_app = OmsGraphQL(
         build_schema(settings), settings=settings, plugins=plugins, graphql_ide="graphiql"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import secrets
 from collections.abc import Mapping
@@ -63,6 +64,12 @@ class Settings:
             raise ValueError(f"OMS_CURRENCY: {settings.currency!r} is not an ISO 4217 code")
         settings = dataclasses.replace(settings, currency=currency)
         if not settings.secret_key:
+            if settings.is_postgres:
+                logging.getLogger("oms").warning(
+                    "OMS_SECRET_KEY is not set: using a key kept in %s in the working directory. "
+                    "Processes started elsewhere get another key and reject each other's tokens; "
+                    "set OMS_SECRET_KEY in production.", _DEV_SECRET_FILE,
+                )
             settings = dataclasses.replace(settings, secret_key=_dev_secret_key())
         return settings
 

@@ -122,6 +122,11 @@ class PluginHost:
 
     # -- calling hooks ----------------------------------------------------------------
 
+    def owner_implements(self, hook_name: str, owner_type: str) -> bool:
+        """Whether the plugin owning ``owner_type`` implements ``hook_name``."""
+        owner = self.types[owner_type].plugin
+        return any(impl.plugin is owner for impl in getattr(self.pm.hook, hook_name).get_hookimpls())
+
     async def call_owner(self, hook_name: str, owner_type: str, /, **kwargs: Any) -> Any:
         """Call ``hook_name`` on the one plugin owning the type ``owner_type``; None if it
         does not implement the hook."""

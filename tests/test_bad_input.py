@@ -296,3 +296,32 @@ async def test_reading_with_a_wrong_token_gives_null(oms_graphql, catalog):
 
     assert by_token["data"]["order"] is None
     assert by_id_and_token == {"data": {"order": None, "node": None}}
+
+
+@pytest.mark.parametrize("text", ["abc\x00", "abc\ud800"], ids=["nul", "lone-surrogate"])
+async def test_unstorable_text_in_variables_is_refused_clearly(oms_http, catalog, text):
+    import json
+
+    body = json.dumps({
+        "query": "query($t: String!) { order(token: $t) { id } }",
+        "variables": {"t": text},
+    })
+
+    response = await oms_http.post("/graphql", content=body, headers={"Content-Type": "application/json"})
+
+    assert response.status_code == 400
+    assert "NUL" in response.text
+
+
+async def test_a_nul_in_a_query_literal_is_invalid(oms_graphql, catalog):
+    body = await oms_graphql.execute('{ order(token: "abc\\u0000") { id } }')
+
+    assert body.get("data") is None
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["INVALID"]
+
+
+async def test_a_lone_surrogate_in_a_query_literal_is_a_syntax_error(oms_graphql, catalog):
+    body = await oms_graphql.execute('{ order(token: "abc\\ud800") { id } }')
+
+    assert body.get("data") is None
+    assert body["errors"][0]["message"].startswith("Syntax Error: Invalid Unicode escape")

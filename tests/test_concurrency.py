@@ -29,6 +29,8 @@ from typing import Any
 import httpx
 import pytest
 
+from oms.accounts.permissions import ANONYMOUS
+from oms.orders.services import scoped_idempotency_key
 from oms import testing
 from oms.testing import GraphQLClient
 from tests.conftest import ADDRESS
@@ -251,7 +253,8 @@ async def test_20_concurrent_requests_with_one_idempotency_key_make_one_order(sh
     tokens = {r["data"]["placeOrder"]["orderToken"] for r in responses}
     assert len(ids) == 1 and len(tokens) == 1
     assert await shop.count("order") == 1
-    assert await shop.count("order", "WHERE idempotency_key = ?", "same-key-for-all") == 1
+    stored_key = scoped_idempotency_key("same-key-for-all", ANONYMOUS, "once@example.com")
+    assert await shop.count("order", "WHERE idempotency_key = ?", stored_key) == 1
     assert await shop.count("order_line") == 1
     assert await shop.count("order_event") == 1
     await _assert_outbox_matches_orders(shop)

@@ -31,3 +31,12 @@ def test_defaults_run_on_sqlite_with_a_generated_secret(tmp_path, monkeypatch):
 def test_malformed_values_name_the_variable(name, value):
     with pytest.raises(ValueError, match=name):
         Settings.from_env({name: value, "OMS_SECRET_KEY": "x"})
+
+
+def test_the_app_refuses_a_short_secret():
+    import dataclasses
+
+    from oms.app import create_app
+
+    with pytest.raises(ValueError, match="OMS_SECRET_KEY"):
+        create_app(dataclasses.replace(Settings(), secret_key=""))

@@ -27,6 +27,8 @@ def test_minor_units_for_stripe():
     assert Money(Decimal("19.99"), "USD").to_minor_units() == 1999
     assert Money(Decimal("500"), "JPY").to_minor_units() == 500
     assert minor_units("KWD") == 3
+    assert Money(Decimal("5000"), "XOF").to_minor_units() == 5000  # zero-decimal, not x100
+    assert Money(Decimal("1.234"), "JOD").to_minor_units() == 1234
 
 
 @pytest.mark.parametrize("raw", ["abc", "NaN", "Infinity"])

@@ -258,12 +258,23 @@ async def test_the_same_key_with_another_cart_is_a_conflict(oms_graphql, catalog
 
 
 async def test_a_customer_cannot_replay_a_guests_key(oms_graphql, oms_accounts, catalog):
-    await place_guest(oms_graphql, "key-1", email="alice@example.com")
+    guest = await place_guest(oms_graphql, "key-1", email="alice@example.com")
 
     data = await oms_graphql.as_(oms_accounts.customer).query(PLACE_ORDER, {"input": order_input("key-1")})
 
-    assert [e["code"] for e in data["placeOrder"]["userErrors"]] == ["IDEMPOTENCY_CONFLICT"]
-    assert data["placeOrder"]["orderToken"] is None
+    # Keys are scoped to their customer (or guest email): the same key is a new order of
+    # the customer's own, never the guest's order or token.
+    placed = data["placeOrder"]
+    assert placed["userErrors"] == []
+    assert placed["order"]["id"] != guest["order"]["id"]
+    assert placed["orderToken"] != guest["orderToken"]
+
+
+async def test_one_clients_key_does_not_block_another_client(oms_graphql, catalog):
+    first = await place_guest(oms_graphql, "checkout-1", email="one@example.com")
+    second = await place_guest(oms_graphql, "checkout-1", email="two@example.com")
+
+    assert first["order"]["id"] != second["order"]["id"]
 
 
 # -- timeline and outbox ---------------------------------------------------------------------
@@ -479,3 +490,12 @@ async def test_bad_paging_arguments_are_errors_not_crashes(oms_graphql, oms_acco
     assert body["data"] is None
     assert [e["extensions"]["code"] for e in body["errors"]] == ["INVALID"]
     assert body["errors"][0]["message"] != "Unexpected error."
+
+
+async def test_an_out_of_range_date_filter_is_invalid_not_a_crash(oms_graphql, oms_accounts):
+    body = await oms_graphql.as_(oms_accounts.staff).execute(
+        '{ orders(filter: {createdAfter: "0001-01-01T00:00:00+01:00"}) { totalCount } }'
+    )
+
+    assert body["data"] is None
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["INVALID"]

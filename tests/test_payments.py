@@ -6,7 +6,9 @@ import dataclasses
 import json
 import pytest
 
+from oms import hookimpl
 from oms.fake_stripe import sign_event
+from oms.plugin_types import ProductType
 from oms.jobs.models import Job
 from oms.orders.models import Order, OrderEvent
 from oms.payments.models import Payment, PaymentState, ProcessedWebhook
@@ -191,7 +193,7 @@ async def test_an_untrusted_event_is_refused_and_writes_nothing(oms_graphql, oms
     assert (await Order.get(number=placed["order"]["number"])).status == "PENDING_PAYMENT"
 
 
-async def test_an_amount_mismatch_is_flagged_and_not_paid(oms_graphql, oms_http, fake_stripe, catalog):
+async def test_an_amount_mismatch_is_flagged_and_not_paid(oms_graphql, oms_http, oms_accounts, fake_stripe, catalog):
     placed = await place(oms_graphql)
     intent = await intent_id(placed["order"]["number"])
     fake_stripe.succeed(intent)
@@ -202,7 +204,8 @@ async def test_an_amount_mismatch_is_flagged_and_not_paid(oms_graphql, oms_http,
     response = await post_event(oms_http, body, sign_event(body, SECRET))
 
     assert response.status_code == 200
-    order = (await oms_graphql.query(ORDER, {"token": placed["orderToken"]}))["order"]
+    staff = oms_graphql.as_(oms_accounts.staff)
+    order = (await staff.query(ORDER, {"token": placed["orderToken"]}))["order"]
     assert (order["status"], order["paymentStatus"], order["needsReview"]) == ("PENDING_PAYMENT", "PENDING", True)
     assert "payment.mismatch" in [e["type"] for e in order["events"]]
     assert await Job.filter(kind="order.deliver").count() == 0
@@ -293,7 +296,7 @@ async def test_a_payment_after_expiry_is_recorded_and_flagged(
     body, header = fake_stripe.signed_event("payment_intent.succeeded", intent, SECRET)
     await post_event(oms_http, body, header)
 
-    order = (await oms_graphql.query(ORDER, {"token": placed["orderToken"]}))["order"]
+    order = (await oms_graphql.as_(oms_accounts.staff).query(ORDER, {"token": placed["orderToken"]}))["order"]
     assert (order["status"], order["needsReview"]) == ("EXPIRED", True)
     assert order["payments"][0]["state"] == "SUCCEEDED"
     assert "payment.needs_review" in [e["type"] for e in order["events"]]
@@ -349,3 +352,59 @@ class TestManual:
         assert (placed["order"]["status"], placed["order"]["paymentStatus"]) == ("PROCESSING", "PAID")
         assert placed["payment"] is None
         assert await Job.filter(kind="order.deliver").count() == 1
+
+
+async def test_the_customer_sees_no_staff_bookkeeping(oms_graphql, oms_accounts, catalog, fake_stripe):
+    """A guest with the token sees the timeline without staff emails, references or reviews."""
+    placed = await place(oms_graphql)
+    await Order.filter(number=placed["order"]["number"]).update(needs_review=True)
+    order_row = await Order.get(number=placed["order"]["number"])
+    from oms.orders.events import record_event
+
+    await record_event(order_row, "payment.needs_review", "internal", actor="staff@example.com", data={"x": 1})
+    await record_event(order_row, "order.note", "A note from the store.", actor="staff@example.com", data={"x": 1})
+
+    order = (await oms_graphql.query(ORDER, {"token": placed["orderToken"]}))["order"]
+
+    assert order["needsReview"] is None
+    assert [(e["type"], e["actor"]) for e in order["events"]] == [
+        ("order.placed", "guest@example.com"), ("order.note", "store")
+    ]
+
+
+class Stubborn:
+    """Owns ``widget`` and cannot undo anything."""
+
+    @hookimpl
+    def oms_product_types(self):
+        return [ProductType(name="widget")]
+
+    @hookimpl
+    def oms_reverse(self, order, lines, reason):
+        raise RuntimeError("cannot release the widget")
+
+
+class TestExpiryKeepsGoing:
+    @pytest.fixture
+    def oms_extra_plugins(self):
+        return [Stubborn()]
+
+    async def test_one_failing_order_does_not_block_the_others(self, oms_app, oms_graphql, catalog):
+        import datetime as dt
+
+        from oms.orders.expiry import expire_unpaid_orders
+
+        await make_product(oms_app, product_type="widget", sku="WIDGET")
+        stuck = (await oms_graphql.query(PLACE, {"input": {
+            "lines": [{"sku": "WIDGET", "quantity": 1}], "email": "w@example.com", "idempotencyKey": "w-1",
+        }}))["placeOrder"]
+        fine = await place(oms_graphql, "mugs-1")
+        later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+
+        expired = await expire_unpaid_orders(timeout_seconds=60, plugins=oms_app.state.plugins, now=later)
+
+        assert expired == 1
+        assert (await Order.get(number=fine["order"]["number"])).status == "EXPIRED"
+        stuck_row = await Order.get(number=stuck["order"]["number"])
+        assert (stuck_row.status, stuck_row.needs_review) == ("PENDING_PAYMENT", True)
+        assert await OrderEvent.filter(order_id=stuck_row.id, type="order.expiry_failed").count() == 1

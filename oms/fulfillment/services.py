@@ -39,6 +39,12 @@ async def deliver(order_id: int, product_type: str, *, plugins: PluginHost) -> b
         lines = await OrderLine.filter(order_id=order_id, product_type=product_type).order_by("position")
         if plugins.get_type(product_type) is None:
             raise RuntimeError(f"No installed plugin owns the product type {product_type!r}.")
+        if not plugins.owner_implements("oms_deliver", product_type):
+            # Not delivered is not "done": the job fails, retries, and ends DEAD on the
+            # timeline; once the plugin can deliver, staff retry it (retryJob).
+            raise RuntimeError(
+                f"The {plugins.owner_name(product_type)} plugin cannot deliver yet (no oms_deliver)."
+            )
         await plugins.call_owner("oms_deliver", product_type, order=order, lines=lines)
         now = dt.datetime.now(dt.UTC)
         await Delivery.filter(id=delivery.id).update(status=DeliveryStatus.DONE, completed_at=now, last_error=None)

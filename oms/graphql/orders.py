@@ -24,6 +24,7 @@ from oms.graphql.common import (
 )
 from oms.graphql.context import Info
 from oms.orders import access, inputs
+from oms.orders.events import customer_view
 from oms.orders import models as order_models
 from oms.orders import services as orders
 from oms.orders.pricing import quote_cart
@@ -166,16 +167,23 @@ class Order(Node):
     @strawberry.field
     async def events(self, info: Info) -> list[OrderEvent]:
         rows = await info.context.loaders.events_by_order.load(self.model.id)
+        if not info.context.viewer.has(Permission.MANAGE_ORDERS):
+            rows = [e for e in (customer_view(event, self.model) for event in rows) if e is not None]
         return [OrderEvent.from_model(event) for event in rows]
 
-    @strawberry.field(description="Something needs staff attention, e.g. a payment after expiry.")
-    def needs_review(self) -> bool:
+    @strawberry.field(
+        description="Staff: something needs attention, e.g. a payment after expiry. Null for others."
+    )
+    def needs_review(self, info: Info) -> bool | None:
+        if not info.context.viewer.has(Permission.MANAGE_ORDERS):
+            return None
         return self.model.needs_review
 
     @strawberry.field
     async def payments(self, info: Info) -> list[Payment]:
         rows = await info.context.loaders.payments_by_order.load(self.model.id)
-        return [Payment.from_model(payment) for payment in rows]
+        staff = info.context.viewer.has(Permission.MANAGE_ORDERS)
+        return [Payment.from_model(payment, show_reference=staff) for payment in rows]
 
     @strawberry.field
     def subtotal(self) -> Money:

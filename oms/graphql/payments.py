@@ -23,13 +23,18 @@ class Payment(Node):
     created_at: dt.datetime
 
     @classmethod
-    def from_model(cls, payment: models.Payment) -> Payment:
+    def from_model(cls, payment: models.Payment, *, show_reference: bool = True) -> Payment:
+        """``show_reference``: a manual payment's reference is staff bookkeeping (a bank
+        reference); the gateway's own id is the customer's receipt too."""
+        external_id = payment.external_id
+        if payment.gateway == "manual" and not show_reference:
+            external_id = None
         return cls(
             id=to_global_id("Payment", payment.id),
             gateway=payment.gateway,
             state=payment.state,
             amount=Money.of(payment.amount, payment.currency),
-            external_id=payment.external_id,
+            external_id=external_id,
             created_at=payment.created_at,
         )
 

@@ -29,6 +29,7 @@ from oms.graphql.accounts import AccountsMutation, AccountsQuery
 from oms.graphql.catalog import CatalogMutation, CatalogQuery, Product, Variant
 from oms.graphql.common import Node, from_global_id, to_global_id
 from oms.graphql.context import Info
+from oms.graphql.text import StorableStringLiterals
 from oms.graphql.jobs import JobsMutation, JobsQuery, job_node
 from oms.graphql.orders import Customer, Order, OrderLine, OrdersMutation, OrdersQuery
 from oms.orders import access
@@ -135,6 +136,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     limit_rules = (
         QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules
         + MaxAliasesLimiter(max_alias_count=settings.max_query_aliases).validation_rules
+        + [StorableStringLiterals]
     )
     extensions: list[Any] = [
         lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),

@@ -10,6 +10,25 @@ from oms.orders.models import Order, OrderEvent
 
 ORDER_EVENT_JOB = "order.event"
 
+# Timeline entries for staff only: they speak of reviews, failures and internals.
+STAFF_ONLY_EVENT_TYPES = frozenset(
+    {"payment.mismatch", "payment.needs_review", "delivery.started", "delivery.failed", "order.expiry_failed"}
+)
+
+
+def customer_view(event: OrderEvent, order: Order) -> OrderEvent | None:
+    """The event as a customer or guest may see it, or None: staff-only types are left
+    out; what staff did is shown as done by "store", without its data (a bank reference)."""
+    if event.type in STAFF_ONLY_EVENT_TYPES:
+        return None
+    actor, data = event.actor, event.data
+    if actor and "@" in actor and actor != order.email:
+        actor, data = "store", None
+    return OrderEvent(
+        id=event.id, order_id=event.order_id, type=event.type, message=event.message,
+        actor=actor, data=data, created_at=event.created_at,
+    )
+
 
 async def record_event(
     order: Order,

@@ -30,6 +30,7 @@ class Order(Model):
     note = fields.TextField(null=True)
     # Set when something needs a person: a payment after expiry, an amount mismatch.
     needs_review = fields.BooleanField(default=False)
+    # SHA-256 of the client's key within its scope (the customer, or a guest's email).
     idempotency_key = fields.CharField(max_length=200, unique=True)
     # SHA-256 of the normalized cart; the same key with another cart is a conflict.
     cart_fingerprint = fields.CharField(max_length=64)

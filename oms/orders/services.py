@@ -65,6 +65,16 @@ def cart_fingerprint(data: PlaceOrderInput, email: str | None, viewer: Viewer) -
     return hashlib.sha256(encoded.encode()).hexdigest()
 
 
+def scoped_idempotency_key(key: str, viewer: Viewer, email: str | None) -> str:
+    """What is stored for a client's idempotency key: its scope is the customer (or a
+    guest's email), so one client's key never collides with, or reveals, another's order."""
+    if viewer.customer is not None:
+        scope = f"customer:{viewer.customer.id}"
+    else:
+        scope = f"guest:{(email or '').strip().lower()}"
+    return hashlib.sha256(f"{scope}\n{key}".encode()).hexdigest()
+
+
 async def place_order(
     data: PlaceOrderInput,
     *,
@@ -108,6 +118,7 @@ async def _place(
     if viewer.customer is not None and cart.email is None:
         cart = dataclasses.replace(cart, email=viewer.customer.email)
     fingerprint = cart_fingerprint(dataclasses.replace(data, cart=cart), cart.email, viewer)
+    key = scoped_idempotency_key(key, viewer, cart.email)
 
     existing = await Order.get_or_none(idempotency_key=key)
     if existing is not None:
@@ -325,11 +336,14 @@ async def reverse_lines(order: Order, lines: list[OrderLine], reason: str, plugi
             )
 
 
-def _as_utc(moment: dt.datetime) -> dt.datetime:
+def _as_utc(moment: dt.datetime, field: str) -> dt.datetime:
     """SQLite compares datetimes as text: only one offset (UTC, as stored) orders correctly."""
     if moment.tzinfo is None:
         return moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC)
+    try:
+        return moment.astimezone(dt.UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+01:00 has no UTC equivalent
+        raise DomainError.of(ErrorCode.INVALID, "This date is out of range.", ["filter", field]) from None
 
 
 def filter_orders(filters: OrderFilter | None):
@@ -344,9 +358,9 @@ def filter_orders(filters: OrderFilter | None):
     if filters.email:
         qs = qs.filter(email=filters.email.strip().lower())
     if filters.created_after:
-        qs = qs.filter(created_at__gte=_as_utc(filters.created_after))
+        qs = qs.filter(created_at__gte=_as_utc(filters.created_after, "createdAfter"))
     if filters.created_before:
-        qs = qs.filter(created_at__lt=_as_utc(filters.created_before))
+        qs = qs.filter(created_at__lt=_as_utc(filters.created_before, "createdBefore"))
     if filters.needs_review is not None:
         qs = qs.filter(needs_review=filters.needs_review)
     if filters.product_type:
