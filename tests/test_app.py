@@ -96,3 +96,19 @@ async def test_staff_only_query_error_carries_a_code(oms_graphql):
     body = await oms_graphql.execute("{ orders(first: 5) { totalCount } }")
     assert body["data"] is None
     assert body["errors"][0]["extensions"]["code"] == "PERMISSION_DENIED"
+
+
+async def test_each_operation_gets_fresh_dataloaders(oms_app):
+    """A websocket shares one context across operations; loaders must not carry stale rows."""
+    from oms.graphql.context import Context
+    from oms.graphql.schema import build_schema
+
+    schema = build_schema(oms_app.state.settings)
+    context = Context(request=None, settings=oms_app.state.settings, plugins=oms_app.state.plugins)
+    seen = []
+    for _ in range(2):
+        result = await schema.execute("{ productTypes { name } }", context_value=context)
+        assert result.errors is None
+        seen.append(context.loaders)
+
+    assert seen[0] is not seen[1]

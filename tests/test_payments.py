@@ -408,3 +408,19 @@ class TestExpiryKeepsGoing:
         stuck_row = await Order.get(number=stuck["order"]["number"])
         assert (stuck_row.status, stuck_row.needs_review) == ("PENDING_PAYMENT", True)
         assert await OrderEvent.filter(order_id=stuck_row.id, type="order.expiry_failed").count() == 1
+
+
+async def test_an_event_naming_another_order_than_its_payment_is_ignored(oms_graphql, oms_http, fake_stripe, catalog):
+    first = await place(oms_graphql, "first")
+    second = await place(oms_graphql, "second")
+    intent = await intent_id(first["order"]["number"])
+    fake_stripe.succeed(intent)
+    event = fake_stripe.event("payment_intent.succeeded", intent)
+    other = await Order.get(number=second["order"]["number"])
+    event["data"]["object"]["metadata"]["order_id"] = str(other.id)
+    body = json.dumps(event).encode()
+
+    response = await post_event(oms_http, body, sign_event(body, SECRET))
+
+    assert response.json()["outcome"] == "ignored"
+    assert await Order.filter(payment_status="PAID").count() == 0

@@ -8,6 +8,8 @@ import unicodedata
 from decimal import Decimal
 from typing import Any
 
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q, Subquery
 from tortoise.transactions import in_transaction
 
 from oms.catalog.models import Product, Variant
@@ -16,6 +18,7 @@ from oms.errors import DomainError, ErrorCode, FieldError
 from oms.inventory import services as inventory
 from oms.inventory.services import ensure_stock_rows
 from oms.money import quantize
+from oms.pagination import Page, paginate
 from oms.plugins import PluginHost
 
 MAX_PRICE = Decimal("9999999999.99")
@@ -84,28 +87,32 @@ async def create_product(data: ProductData, *, plugins: PluginHost, currency: st
     if errors:
         raise DomainError(errors)
 
-    async with in_transaction():
-        product = await Product.create(
-            name=name,
-            slug=slug,
-            description=(data.description or None),
-            product_type=product_type.name,
-        )
-        variants = [
-            Variant(
-                product=product,
-                sku=v.sku.strip(),
-                name=(v.name or name).strip(),
-                price=quantize(v.price, currency),
-                currency=currency,
-                attributes=v.attributes or {},
+    try:
+        async with in_transaction():
+            product = await Product.create(
+                name=name,
+                slug=slug,
+                description=(data.description or None),
+                product_type=product_type.name,
             )
-            for v in data.variants
-        ]
-        await Variant.bulk_create(variants)
-        if product_type.tracks_stock:
-            created = await Variant.filter(product=product).values_list("id", flat=True)
-            await ensure_stock_rows(list(created))
+            variants = [
+                Variant(
+                    product=product,
+                    sku=v.sku.strip(),
+                    name=(v.name or name).strip(),
+                    price=quantize(v.price, currency),
+                    currency=currency,
+                    attributes=v.attributes or {},
+                )
+                for v in data.variants
+            ]
+            await Variant.bulk_create(variants)
+            if product_type.tracks_stock:
+                created = await Variant.filter(product=product).values_list("id", flat=True)
+                await ensure_stock_rows(list(created))
+    except IntegrityError:
+        # Another request took the slug or a sku between the check above and the insert.
+        raise DomainError.of(ErrorCode.INVALID, "The slug or a sku was just taken; try another.", ["slug"]) from None
     return product
 
 
@@ -168,3 +175,21 @@ async def set_stock(
         raise DomainError.of(ErrorCode.INVALID, "This product type does not track stock.", ["sku"])
     await inventory.set_stock(variant.id, quantity, warehouse_code)
     return variant
+
+
+async def list_products(
+    *, product_type: str | None, search: str | None, first: int | None, after_id: int | None
+) -> Page[Product]:
+    """Products in catalog order; ``search`` matches name, description or an exact sku."""
+    qs = Product.all()
+    if product_type:
+        qs = qs.filter(product_type=product_type)
+    if search and search.strip():
+        term = search.strip()
+        qs = qs.filter(
+            Q(name__icontains=term)
+            | Q(description__icontains=term)
+            # Tortoise 1.x needs Subquery around a values() query used in `__in`.
+            | Q(id__in=Subquery(Variant.filter(sku=term).values("product_id")))
+        )
+    return await paginate(qs, first=first, after_id=after_id, newest_first=False)

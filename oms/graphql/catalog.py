@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import strawberry
 from strawberry.scalars import JSON
-from tortoise.expressions import Q, Subquery
 
 from oms.accounts.permissions import Permission
 from oms.catalog import models
@@ -24,7 +23,6 @@ from oms.graphql.common import (
     user_errors,
 )
 from oms.graphql.context import Info
-from oms.pagination import paginate
 
 
 @strawberry.type(description="A product type and the plugin that delivers it.")
@@ -188,17 +186,9 @@ class CatalogQuery:
         product_type: str | None = None,
         search: str | None = None,
     ) -> ProductConnection:
-        qs = models.Product.all()
-        if product_type:
-            qs = qs.filter(product_type=product_type)
-        if search and search.strip():
-            term = search.strip()
-            qs = qs.filter(
-                Q(name__icontains=term)
-                | Q(description__icontains=term)
-                | Q(id__in=Subquery(models.Variant.filter(sku=term).values("product_id")))
-            )
-        page = await paginate(qs, first=first, after_id=decode_cursor(after), newest_first=False)
+        page = await catalog.list_products(
+            product_type=product_type, search=search, first=first, after_id=decode_cursor(after)
+        )
         return connection(ProductConnection, ProductEdge, page, Product.from_model)
 
     @strawberry.field

@@ -18,6 +18,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.exceptions import StrawberryInputCoercionError
+from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
 from oms.accounts.models import Customer as CustomerModel
@@ -28,7 +29,10 @@ from oms.errors import DomainError
 from oms.graphql.accounts import AccountsMutation, AccountsQuery
 from oms.graphql.catalog import CatalogMutation, CatalogQuery, Product, Variant
 from oms.graphql.common import Node, from_global_id, to_global_id
-from oms.graphql.context import Info
+from oms.graphql.context import Context, Info
+from oms.graphql.loaders import Loaders
+from oms.graphql.payments import Payment
+from oms.payments.models import Payment as PaymentModel
 from oms.graphql.text import StorableStringLiterals
 from oms.graphql.jobs import JobsMutation, JobsQuery, job_node
 from oms.graphql.orders import Customer, Order, OrderLine, OrdersMutation, OrdersQuery
@@ -71,12 +75,20 @@ async def _customer(info: Info, pk: int) -> Node | None:
     return Customer(id=to_global_id("Customer", customer.id), email=customer.email, name=customer.name)
 
 
+async def _payment(info: Info, pk: int) -> Node | None:
+    payment = await PaymentModel.get_or_none(id=pk).select_related("order")
+    if payment is None or not access.can_access(info.context.viewer, payment.order):
+        return None
+    return Payment.from_model(payment, show_reference=info.context.viewer.has(Permission.MANAGE_ORDERS))
+
+
 NODE_RESOLVERS: dict[str, Callable[[Info, int], Awaitable[Node | None]]] = {
     "Product": _product,
     "Variant": _variant,
     "Order": _order,
     "OrderLine": _order_line,
     "Customer": _customer,
+    "Payment": _payment,
     "Job": job_node,
 }
 
@@ -129,6 +141,17 @@ def _mask(error: GraphQLError) -> bool:
     )
 
 
+class FreshLoaders(SchemaExtension):
+    """New DataLoaders for every operation: a websocket keeps one context for all its
+    operations, and cached rows must not outlive the operation that loaded them."""
+
+    def on_operation(self):
+        context = self.execution_context.context
+        if isinstance(context, Context):
+            context.loaders = Loaders.create()
+        yield
+
+
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
     # The limiters' validation rules are built once, so ValidationCache can reuse the
@@ -143,6 +166,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         lambda: ParserCache(maxsize=512),
         lambda: AddValidationRules(limit_rules),
         lambda: ValidationCache(maxsize=512),
+        FreshLoaders,
     ]
     if not settings.debug:
         extensions.append(lambda: MaskErrors(should_mask_error=_mask))

@@ -5,6 +5,7 @@ delivery job per product type, all in one transaction."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from decimal import Decimal
 
 from tortoise.exceptions import IntegrityError
@@ -27,6 +28,7 @@ from oms.payments.gateway import (
 from oms.payments.models import Payment, PaymentState, ProcessedWebhook
 
 MANUAL = "manual"
+logger = logging.getLogger("oms.payments")
 CANCEL_SESSION_JOB = "payment.cancel_session"
 
 
@@ -191,10 +193,19 @@ async def handle_gateway_event(event: GatewayEvent, *, gateway: str) -> str:
 
 
 async def _event_order(event: GatewayEvent, gateway: str) -> Order | None:
+    """The order an event is about: the one its payment session was opened for, else the
+    one named in its metadata. An event whose two answers disagree is ignored (logged)."""
     order_id = event.order_id
-    if order_id is None and event.external_id:
+    if event.external_id:
         payment = await Payment.get_or_none(gateway=gateway, external_id=event.external_id)
-        order_id = payment.order_id if payment else None
+        if payment is not None:
+            if order_id is not None and order_id != payment.order_id:
+                logger.warning(
+                    "%s event %s names order %s but its payment belongs to order %s; ignored",
+                    gateway, event.id, order_id, payment.order_id,
+                )
+                return None
+            order_id = payment.order_id
     if order_id is None:
         return None
     return await Order.select_for_update().get_or_none(id=order_id)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from oms import hookimpl
 from oms.money import Money, parse_amount
 from oms.plugin_types import Cart, ProductType, ShippingMethodOffer
+from oms.plugins import PluginConfigError
 
 TYPE_NAME = "physical"
 
@@ -50,11 +51,20 @@ def _rate(name: str, default: str) -> Decimal | None:
     raw = os.environ.get(name, default)
     if raw == "":
         return None
-    return parse_amount(raw)
+    try:
+        amount = parse_amount(raw)
+    except ValueError:
+        amount = None
+    if amount is None or amount < 0:
+        raise PluginConfigError(f"{name}={raw!r}: give an amount of 0 or more, or leave it empty.")
+    return amount
 
 
 @hookimpl
 def oms_product_types() -> list[ProductType]:
+    # Checked at start-up, so a bad rate stops the server instead of every cart.
+    _rate("OMS_PHYSICAL_FLAT_RATE", "4.90")
+    _rate("OMS_PHYSICAL_FREE_SHIPPING_OVER", "50.00")
     return [PHYSICAL]
 
 

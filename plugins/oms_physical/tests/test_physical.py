@@ -116,3 +116,13 @@ async def test_an_empty_rate_disables_its_method(oms_graphql, mug, monkeypatch):
     monkeypatch.setenv("OMS_PHYSICAL_FLAT_RATE", "")
     monkeypatch.setenv("OMS_PHYSICAL_FREE_SHIPPING_OVER", "50.00")
     assert [m["code"] for m in (await price(oms_graphql, ("MUG", 8)))["shippingMethods"]] == ["free"]
+
+
+@pytest.mark.parametrize("raw", ["cheap", "-1.00"])
+def test_a_bad_rate_stops_the_start(monkeypatch, raw):
+    from oms.plugins import PluginConfigError, PluginHost
+
+    monkeypatch.setenv("OMS_PHYSICAL_FLAT_RATE", raw)
+
+    with pytest.raises(PluginConfigError, match="OMS_PHYSICAL_FLAT_RATE"):
+        PluginHost.load()
