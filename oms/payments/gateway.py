@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import hashlib
 import json
 import re
 import ssl
@@ -190,7 +191,7 @@ class StripeGateway:
 
     def __init__(self, api_key: str, *, webhook_secret: str | None = None,
                  api_base: str | None = None, max_network_retries: int = 2,
-                 timeout: float = 30.0):
+                 timeout: float = 30.0, key_prefix: str | None = None):
         # Our own async client: one connection pool, closed by aclose(), and no sync
         # requests session (the library's default builds both).
         self._http = _AsyncHTTPClient(timeout)
@@ -202,11 +203,22 @@ class StripeGateway:
             http_client=self._http,
         )
         self._webhook_secret = webhook_secret
+        # Stripe remembers idempotency keys per account for 24 h: two installs sharing an
+        # account (staging and production, a reset database) must not share keys.
+        self._key_prefix = key_prefix
+
+    def _key(self, idempotency_key: str) -> str:
+        return f"{self._key_prefix}:{idempotency_key}" if self._key_prefix else idempotency_key
 
     @classmethod
     def from_settings(cls, settings: Settings, **options: Any) -> StripeGateway:
         if not settings.stripe_api_key:
             raise ValueError("OMS_STRIPE_API_KEY is not set")
+        # Stable for one install (every process shares OMS_SECRET_KEY), different across
+        # installs; reveals nothing of the secret.
+        options.setdefault(
+            "key_prefix", "oms-" + hashlib.sha256(settings.secret_key.encode()).hexdigest()[:12]
+        )
         return cls(settings.stripe_api_key, webhook_secret=settings.stripe_webhook_secret,
                    api_base=settings.stripe_api_base, **options)
 
@@ -224,7 +236,7 @@ class StripeGateway:
             params["setup_future_usage"] = "off_session"
         with _translate_errors():
             intent = await self._client.v1.payment_intents.create_async(
-                params=params, options={"idempotency_key": request.idempotency_key}
+                params=params, options={"idempotency_key": self._key(request.idempotency_key)}
             )
         return _session(intent)
 
@@ -256,7 +268,7 @@ class StripeGateway:
             params["metadata"] = {"reason": reason}
         with _translate_errors():
             refund = await self._client.v1.refunds.create_async(
-                params=params, options={"idempotency_key": idempotency_key}
+                params=params, options={"idempotency_key": self._key(idempotency_key)}
             )
         status = _REFUND_STATUS.get(refund.status or "", "failed")
         return RefundResult(refund.id, _money(refund.amount, refund.currency), status)
@@ -264,7 +276,7 @@ class StripeGateway:
     async def create_customer(self, email: str, *, idempotency_key: str) -> str:
         with _translate_errors():
             customer = await self._client.v1.customers.create_async(
-                params={"email": email}, options={"idempotency_key": idempotency_key}
+                params={"email": email}, options={"idempotency_key": self._key(idempotency_key)}
             )
         return customer.id
 
