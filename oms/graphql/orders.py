@@ -22,12 +22,12 @@ from oms.graphql.common import (
     to_global_id,
     user_errors,
 )
+from oms.graphql.cart import CartLineInput, ShippingMethod, cart_input
 from oms.graphql.context import Info
 from oms.orders import access, inputs
 from oms.orders.events import customer_view
 from oms.orders import models as order_models
 from oms.orders import services as orders
-from oms.orders.pricing import quote_cart
 from oms.orders.status import LineStatus as DomainLineStatus
 from oms.orders.status import OrderStatus as DomainOrderStatus
 from oms.orders.status import PaymentStatus as DomainPaymentStatus
@@ -45,13 +45,6 @@ class Customer(Node):
     id: strawberry.ID
     email: str
     name: str | None
-
-
-@strawberry.type
-class ShippingMethod:
-    code: str
-    name: str
-    price: Money
 
 
 @strawberry.type
@@ -263,45 +256,6 @@ class OrderFilter:
 
 
 @strawberry.input
-class CartLineInput:
-    sku: str
-    quantity: int
-    options: JSON | None = strawberry.field(
-        default=None,
-        description='Type-specific options, e.g. {"slot": "2026-12-01T10:00:00+00:00"} for a consultation.',
-    )
-
-
-@strawberry.input
-class CartInput:
-    lines: list[CartLineInput]
-    email: str | None = None
-    shipping_address: AddressInput | None = None
-    shipping_method: str | None = None
-
-
-@strawberry.type
-class CartQuoteLine:
-    sku: str
-    quantity: int
-    product_type: str
-    unit_price: Money
-    total: Money
-    available: bool
-
-
-@strawberry.type
-class CartQuote:
-    lines: list[CartQuoteLine]
-    subtotal: Money
-    shipping_total: Money
-    total: Money
-    requires_shipping: bool
-    shipping_methods: list[ShippingMethod]
-    user_errors: list[UserError]
-
-
-@strawberry.input
 class PlaceOrderInput:
     lines: list[CartLineInput]
     email: str | None = strawberry.field(
@@ -332,67 +286,8 @@ class OrderPayload:
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
 
-def _lines(lines: list[CartLineInput]) -> list[inputs.LineInput]:
-    result = []
-    for i, line in enumerate(lines):
-        if line.options is not None and not isinstance(line.options, dict):
-            raise DomainError.of(ErrorCode.INVALID, "Options must be a JSON object.", ["lines", i, "options"])
-        result.append(inputs.LineInput(sku=line.sku, quantity=line.quantity, options=line.options))
-    return result
-
-
-def _cart(data: CartInput | PlaceOrderInput) -> inputs.CartInput:
-    return inputs.CartInput(
-        lines=_lines(data.lines),
-        email=data.email,
-        shipping_address=data.shipping_address.to_dict() if data.shipping_address else None,
-        shipping_method=data.shipping_method,
-    )
-
-
-def _quote_line(line) -> CartQuoteLine | None:
-    if line.unit_price is None:
-        return None
-    return CartQuoteLine(
-        sku=line.sku,
-        quantity=line.quantity,
-        product_type=line.product_type.name,
-        unit_price=Money.of(line.unit_price),
-        total=Money.of(line.total),
-        available=line.available,
-    )
-
-
-def _method(offer) -> ShippingMethod:
-    return ShippingMethod(code=offer.code, name=offer.name, price=Money.of(offer.price))
-
-
-def _empty_quote(currency: str, errors: list[UserError]) -> CartQuote:
-    zero = Money.of(0, currency)
-    return CartQuote(
-        lines=[], subtotal=zero, shipping_total=zero, total=zero, requires_shipping=False,
-        shipping_methods=[], user_errors=errors,
-    )
-
-
 @strawberry.type
 class OrdersQuery:
-    @strawberry.field
-    async def price_cart(self, info: Info, input: CartInput) -> CartQuote:
-        try:
-            quote = await quote_cart(_cart(input), plugins=info.context.plugins, settings=info.context.settings)
-        except DomainError as exc:
-            return _empty_quote(info.context.settings.currency, user_errors(exc))
-        return CartQuote(
-            lines=[q for q in map(_quote_line, quote.lines) if q is not None],
-            subtotal=Money.of(quote.subtotal),
-            shipping_total=Money.of(quote.shipping_total),
-            total=Money.of(quote.total),
-            requires_shipping=quote.requires_shipping,
-            shipping_methods=[_method(m) for m in quote.shipping_methods],
-            user_errors=[UserError.from_field_error(e) for e in quote.errors],
-        )
-
     @strawberry.field(description="A customer's own order, any order for staff, or a guest's order with its token.")
     async def order(self, info: Info, id: strawberry.ID | None = None, token: str | None = None) -> Order | None:
         try:
@@ -426,7 +321,7 @@ class OrdersMutation:
             if context.auth_error is not None:
                 raise context.auth_error
             data = inputs.PlaceOrderInput(
-                cart=_cart(input),
+                cart=cart_input(input),
                 idempotency_key=input.idempotency_key,
                 billing_address=input.billing_address.to_dict() if input.billing_address else None,
                 note=input.note,

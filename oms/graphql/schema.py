@@ -27,6 +27,7 @@ from oms.catalog import models as catalog_models
 from oms.config import Settings
 from oms.errors import DomainError
 from oms.graphql.accounts import AccountsMutation, AccountsQuery
+from oms.graphql.cart import CartQuery
 from oms.graphql.catalog import CatalogMutation, CatalogQuery, Product, Variant
 from oms.graphql.common import Node, from_global_id, to_global_id
 from oms.graphql.context import Context, Info
@@ -104,7 +105,7 @@ class NodeQuery:
 
 
 @strawberry.type
-class Query(NodeQuery, CatalogQuery, OrdersQuery, AccountsQuery, JobsQuery):
+class Query(NodeQuery, CatalogQuery, CartQuery, OrdersQuery, AccountsQuery, JobsQuery):
     pass
 
 
