@@ -29,14 +29,9 @@ is not stored under the idempotency key, so a retry with the same key goes throu
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
-import hmac
 import json
 import re
-import secrets
 import socket
-import string
 import threading
 import time
 from collections.abc import Callable
@@ -49,63 +44,27 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-API_VERSION = "2026-10-28.endive"  # what stripe 16.1.0 sends
-DECLINING_PAYMENT_METHODS = {"pm_card_chargeDeclined", "pm_card_visa_chargeDeclined"}
-_CANCELABLE = {"requires_payment_method", "requires_capture", "requires_confirmation",
-               "requires_action", "processing"}
-_ERROR_TYPES = {402: "card_error", 429: "invalid_request_error"}
-_COMMON_PARAMS = {"expand"}
+from oms.fake_stripe.wire import (
+    API_VERSION,
+    CANCELABLE,
+    COMMON_PARAMS,
+    DECLINING_PAYMENT_METHODS,
+    RecordedRequest,
+    StripeAPIError,
+    copy,
+    param_currency,
+    decode_params,
+    invalid,
+    param_metadata,
+    missing,
+    new_id,
+    param_positive_int,
+    random,
+    sign_event,
+    unexpected_state,
+)
 
-
-def sign_event(payload: bytes | str, secret: str, timestamp: int | None = None) -> str:
-    """The ``Stripe-Signature`` header Stripe sends with ``payload``:
-    ``t=<ts>,v1=<hex HMAC-SHA256(secret, f"{t}.{payload}")>``."""
-    body = payload.decode() if isinstance(payload, bytes) else payload
-    ts = int(time.time()) if timestamp is None else timestamp
-    digest = hmac.new(secret.encode(), f"{ts}.{body}".encode(), hashlib.sha256).hexdigest()
-    return f"t={ts},v1={digest}"
-
-
-@dataclasses.dataclass
-class RecordedRequest:
-    method: str
-    path: str
-    params: dict[str, Any]  # query and form parameters, decoded into nested dicts
-    headers: dict[str, str]  # names lowercased
-    status: int | None = None  # the status the fake answered
-
-    @property
-    def idempotency_key(self) -> str | None:
-        return self.headers.get("idempotency-key")
-
-    @property
-    def authorization(self) -> str | None:
-        return self.headers.get("authorization")
-
-
-class StripeAPIError(Exception):
-    """Raised by a handler; answered as a Stripe error body. ``replayable=False`` for
-    parameter errors, which Stripe does not store under the idempotency key."""
-
-    def __init__(self, status: int, message: str, *, code: str | None = None,
-                 param: str | None = None, replayable: bool = True, **extra: Any):
-        super().__init__(message)
-        self.status, self.replayable = status, replayable
-        error_type = _ERROR_TYPES.get(status, "api_error" if status >= 500 else "invalid_request_error")
-        self.body = {"error": {"type": error_type, "message": message, **extra}}
-        if code:
-            self.body["error"]["code"] = code
-        if param:
-            self.body["error"]["param"] = param
-
-
-def _missing(name: str) -> StripeAPIError:
-    return StripeAPIError(400, f"Missing required param: {name}.", code="parameter_missing",
-                          param=name, replayable=False)
-
-
-def _invalid(name: str, message: str, code: str = "parameter_invalid") -> StripeAPIError:
-    return StripeAPIError(400, message, code=code, param=name, replayable=False)
+__all__ = ["FakeStripe", "RecordedRequest", "StripeAPIError", "decode_params", "sign_event"]
 
 
 class FakeStripe:
@@ -236,9 +195,9 @@ class FakeStripe:
         with self._lock:
             intent = self._intent(intent_id)
             intent.update(status="succeeded", amount_received=intent["amount"],
-                          latest_charge=_new_id("ch"), payment_method=payment_method,
+                          latest_charge=new_id("ch"), payment_method=payment_method,
                           last_payment_error=None)
-            return _copy(intent)
+            return copy(intent)
 
     def fail(self, intent_id: str, code: str = "card_declined",
              message: str = "Your card was declined.") -> dict[str, Any]:
@@ -248,13 +207,13 @@ class FakeStripe:
             intent.update(status="requires_payment_method", last_payment_error={
                 "type": "card_error", "code": code, "decline_code": "generic_decline",
                 "message": message, "payment_method": {"id": "pm_card_chargeDeclined"}})
-            return _copy(intent)
+            return copy(intent)
 
     def event(self, event_type: str, intent_id: str) -> dict[str, Any]:
         """A webhook event as Stripe sends it, about the PaymentIntent as it is now."""
         with self._lock:
-            intent = _copy(self._intent(intent_id))
-        return {"id": _new_id("evt"), "object": "event", "api_version": API_VERSION,
+            intent = copy(self._intent(intent_id))
+        return {"id": new_id("evt"), "object": "event", "api_version": API_VERSION,
                 "created": int(time.time()), "data": {"object": intent}, "livemode": False,
                 "pending_webhooks": 1, "request": {"id": None, "idempotency_key": None},
                 "type": event_type}
@@ -279,7 +238,7 @@ class FakeStripe:
             self.requests.append(record)
             status, payload, headers = self._respond(record)
         record.status = status
-        headers.update({"Request-Id": _new_id("req"), "Stripe-Version": API_VERSION})
+        headers.update({"Request-Id": new_id("req"), "Stripe-Version": API_VERSION})
         return JSONResponse(payload, status_code=status, headers=headers)
 
     def _respond(self, record: RecordedRequest) -> tuple[int, dict, dict[str, str]]:
@@ -312,19 +271,19 @@ class FakeStripe:
                 error = StripeAPIError(400, message)
                 error.body["error"]["type"] = "idempotency_error"
                 return 400, error.body, {}
-            return status, _copy(payload), {"Idempotent-Replayed": "true"}
+            return status, copy(payload), {"Idempotent-Replayed": "true"}
         try:
-            unknown = sorted(set(record.params) - allowed - _COMMON_PARAMS)
+            unknown = sorted(set(record.params) - allowed - COMMON_PARAMS)
             if unknown:
-                raise _invalid(unknown[0], f"Received unknown parameter: {unknown[0]}",
+                raise invalid(unknown[0], f"Received unknown parameter: {unknown[0]}",
                                "parameter_unknown")
             status, payload = 200, handler(record.params, **match.groupdict())
             replayable = True
         except StripeAPIError as exc:
             status, payload, replayable = exc.status, exc.body, exc.replayable
         if key is not None and replayable:
-            self._idempotent[(record.authorization, key)] = (fingerprint, status, _copy(payload))
-        return status, _copy(payload), {}
+            self._idempotent[(record.authorization, key)] = (fingerprint, status, copy(payload))
+        return status, copy(payload), {}
 
     @staticmethod
     def _injected(failure: dict[str, Any]) -> tuple[int, dict]:
@@ -338,25 +297,25 @@ class FakeStripe:
     # -- endpoints (called with the lock held) -----------------------------------------
 
     def _create_intent(self, params: dict[str, Any]) -> dict[str, Any]:
-        amount = _positive_int(params, "amount")
-        currency = _currency(params)
+        amount = param_positive_int(params, "amount")
+        currency = param_currency(params)
         customer = params.get("customer") or None
         if customer is not None and customer not in self.customers:
             raise StripeAPIError(400, f"No such customer: '{customer}'", code="resource_missing",
                                  param="customer", replayable=False)
         future = params.get("setup_future_usage") or None
         if future not in (None, "on_session", "off_session"):
-            raise _invalid("setup_future_usage", f"Invalid setup_future_usage: {future}")
-        metadata = _metadata(params)
+            raise invalid("setup_future_usage", f"Invalid setup_future_usage: {future}")
+        metadata = param_metadata(params)
         automatic = params.get("automatic_payment_methods") or {}
-        intent_id = _new_id("pi")
+        intent_id = new_id("pi")
         intent = {
             "id": intent_id, "object": "payment_intent", "amount": amount,
             "amount_capturable": 0, "amount_received": 0,
             "automatic_payment_methods": ({"allow_redirects": "always", "enabled": True}
                                           if automatic.get("enabled") == "true" else None),
             "canceled_at": None, "cancellation_reason": None, "capture_method": "automatic_async",
-            "client_secret": f"{intent_id}_secret_{_random(25)}", "confirmation_method": "automatic",
+            "client_secret": f"{intent_id}_secret_{random(25)}", "confirmation_method": "automatic",
             "created": int(time.time()), "currency": currency, "customer": customer,
             "description": params.get("description"), "last_payment_error": None,
             "latest_charge": None, "livemode": False, "metadata": metadata, "next_action": None,
@@ -374,8 +333,8 @@ class FakeStripe:
 
     def _cancel_intent(self, params: dict[str, Any], id: str) -> dict[str, Any]:
         intent = self._intent(id)
-        if intent["status"] not in _CANCELABLE:
-            raise _unexpected_state(intent, "cancel")
+        if intent["status"] not in CANCELABLE:
+            raise unexpected_state(intent, "cancel")
         intent.update(status="canceled", canceled_at=int(time.time()),
                       cancellation_reason=params.get("cancellation_reason") or None)
         return intent
@@ -383,10 +342,10 @@ class FakeStripe:
     def _confirm_intent(self, params: dict[str, Any], id: str) -> dict[str, Any]:
         intent = self._intent(id)
         if intent["status"] not in ("requires_payment_method", "requires_confirmation", "requires_action"):
-            raise _unexpected_state(intent, "confirm")
+            raise unexpected_state(intent, "confirm")
         method = params.get("payment_method") or intent["payment_method"]
         if not method:
-            raise _missing("payment_method")
+            raise missing("payment_method")
         intent["payment_method"] = method
         if method in DECLINING_PAYMENT_METHODS:
             failed = self.fail(id)
@@ -397,33 +356,33 @@ class FakeStripe:
     def _create_refund(self, params: dict[str, Any]) -> dict[str, Any]:
         intent_id = params.get("payment_intent")
         if not intent_id:
-            raise _missing("payment_intent")
+            raise missing("payment_intent")
         intent = self.payment_intents.get(intent_id)
         if intent is None:
             raise StripeAPIError(400, f"No such payment_intent: '{intent_id}'",
                                  code="resource_missing", param="payment_intent")
         if intent["status"] != "succeeded":
             raise StripeAPIError(400, "This PaymentIntent does not have a successful charge to refund.",
-                                 code="payment_intent_unexpected_state", payment_intent=_copy(intent))
+                                 code="payment_intent_unexpected_state", payment_intent=copy(intent))
         refunded = sum(r["amount"] for r in self.refunds.values()
                        if r["payment_intent"] == intent_id and r["status"] != "failed")
         left = intent["amount_received"] - refunded
         if left <= 0:
             raise StripeAPIError(400, f"Charge {intent['latest_charge']} has already been refunded.",
                                  code="charge_already_refunded")
-        amount = _positive_int(params, "amount") if "amount" in params else left
+        amount = param_positive_int(params, "amount") if "amount" in params else left
         if amount > left:
             raise StripeAPIError(400, f"Refund amount ({amount}) is greater than unrefunded amount "
                                       f"on charge ({left})", code="amount_too_large", param="amount")
         reason = params.get("reason") or None
         if reason not in (None, "duplicate", "fraudulent", "requested_by_customer"):
-            raise _invalid("reason", "Invalid reason: must be one of duplicate, fraudulent, "
+            raise invalid("reason", "Invalid reason: must be one of duplicate, fraudulent, "
                                      "or requested_by_customer")
         refund = {
-            "id": _new_id("re"), "object": "refund", "amount": amount,
-            "balance_transaction": _new_id("txn"), "charge": intent["latest_charge"],
+            "id": new_id("re"), "object": "refund", "amount": amount,
+            "balance_transaction": new_id("txn"), "charge": intent["latest_charge"],
             "created": int(time.time()), "currency": intent["currency"],
-            "metadata": _metadata(params), "payment_intent": intent_id, "reason": reason,
+            "metadata": param_metadata(params), "payment_intent": intent_id, "reason": reason,
             "receipt_number": None, "source_transfer_reversal": None, "status": "succeeded",
             "transfer_reversal": None,
         }
@@ -435,11 +394,11 @@ class FakeStripe:
 
     def _create_customer(self, params: dict[str, Any]) -> dict[str, Any]:
         customer = {
-            "id": _new_id("cus"), "object": "customer", "address": None, "balance": 0,
+            "id": new_id("cus"), "object": "customer", "address": None, "balance": 0,
             "created": int(time.time()), "currency": None, "default_source": None,
             "delinquent": False, "description": params.get("description"),
-            "email": params.get("email") or None, "invoice_prefix": _random(8).upper(),
-            "livemode": False, "metadata": _metadata(params), "name": params.get("name"),
+            "email": params.get("email") or None, "invoice_prefix": random(8).upper(),
+            "livemode": False, "metadata": param_metadata(params), "name": params.get("name"),
             "phone": params.get("phone"), "preferred_locales": [], "shipping": None,
             "tax_exempt": "none",
         }
@@ -459,76 +418,3 @@ class FakeStripe:
         except KeyError:
             raise StripeAPIError(404, f"No such {kind}: '{object_id}'", code="resource_missing",
                                  param="id") from None
-
-
-def decode_params(pairs: list[tuple[str, str]]) -> dict[str, Any]:
-    """Stripe's form encoding back into nested values: ``metadata[order_id]=42`` ->
-    ``{"metadata": {"order_id": "42"}}``, ``expand[0]=a`` / ``expand[]=a`` -> lists."""
-    root: dict[str, Any] = {}
-    for key, value in pairs:
-        head, _, rest = key.partition("[")
-        parts = [head] + re.findall(r"([^\[\]]*)\]", "[" + rest) if rest else [key]
-        node = root
-        for part in parts[:-1]:
-            child = node.get(part)
-            if not isinstance(child, dict):  # "a=1&a[b]=2": the later, nested one wins
-                child = node[part] = {}
-            node = child
-        last = parts[-1] or str(len(node))
-        node[last] = value
-    return _lists(root)
-
-
-def _lists(value: Any) -> Any:
-    if not isinstance(value, dict):
-        return value
-    items = {k: _lists(v) for k, v in value.items()}
-    if items and all(k.isdigit() for k in items):
-        return [items[k] for k in sorted(items, key=int)]
-    return items
-
-
-def _positive_int(params: dict[str, Any], name: str) -> int:
-    raw = params.get(name)
-    if raw is None or raw == "":
-        raise _missing(name)
-    if not isinstance(raw, str) or not re.fullmatch(r"-?[0-9]+", raw):
-        raise _invalid(name, f"Invalid integer: {raw}", "parameter_invalid_integer")
-    if int(raw) < 1:
-        raise _invalid(name, "This value must be greater than or equal to 1.", "amount_too_small")
-    return int(raw)
-
-
-def _currency(params: dict[str, Any]) -> str:
-    raw = params.get("currency")
-    if not raw:
-        raise _missing("currency")
-    if not isinstance(raw, str) or not re.fullmatch(r"[A-Za-z]{3}", raw):
-        raise _invalid("currency", f"Invalid currency: {raw}.")
-    return raw.lower()
-
-
-def _metadata(params: dict[str, Any]) -> dict[str, str]:
-    metadata = params.get("metadata") or {}
-    if not isinstance(metadata, dict):
-        raise _invalid("metadata", "Invalid object")
-    return {k: v for k, v in metadata.items() if v != ""}  # an empty value unsets a key
-
-
-def _unexpected_state(intent: dict[str, Any], action: str) -> StripeAPIError:
-    message = (f"You cannot {action} this PaymentIntent because it has a status of "
-               f"{intent['status']}.")
-    return StripeAPIError(400, message, code="payment_intent_unexpected_state",
-                          payment_intent=_copy(intent))
-
-
-def _new_id(prefix: str) -> str:
-    return f"{prefix}_{_random(24)}"
-
-
-def _random(length: int) -> str:
-    return "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(length))
-
-
-def _copy(value: dict[str, Any]) -> dict[str, Any]:
-    return json.loads(json.dumps(value))
