@@ -115,7 +115,10 @@ def create_app(
         raise ValueError("The secret key (OMS_SECRET_KEY) must have at least 16 characters.")
     plugins = PluginHost.load(extra_plugins)
     graphql_app = OmsGraphQL(
-        build_schema(settings), settings=settings, plugins=plugins, graphql_ide="graphiql"
+        build_schema(settings, plugins), settings=settings, plugins=plugins, graphql_ide="graphiql",
+        # Staff upload files (a download's file) as GraphQL multipart requests. Safe from
+        # cross-site forgery: oms authenticates by a Bearer header, never by a cookie.
+        multipart_uploads_enabled=True,
     )
     config = tortoise_config(settings, plugin_model_modules(plugins))
 
@@ -144,7 +147,11 @@ def create_app(
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        middleware=[Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)],
+        middleware=[
+            Middleware(
+                BodySizeLimit, max_bytes=settings.max_body_bytes, max_upload_bytes=settings.max_upload_bytes
+            )
+        ],
     )
     app.state.settings = settings
     app.state.plugins = plugins

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import getpass
 import sys
 from collections.abc import Awaitable, Callable
@@ -220,13 +221,45 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("plugins", help="list plugins and the product types they own").set_defaults(
         func=cmd_plugins
     )
+    _add_plugin_commands(commands)
     return parser
 
 
+def _add_plugin_commands(commands: Any) -> None:
+    """The sub-commands plugins add (``oms_cli_commands``), e.g. ``oms add-file``."""
+    from oms.plugins import PluginConfigError, PluginHost
+
+    for command in PluginHost.load().collect("oms_cli_commands"):
+        if command.name in commands.choices:
+            raise PluginConfigError(f"oms_cli_commands: the command {command.name!r} already exists.")
+        parser = commands.add_parser(command.name, help=command.help)
+        command.add_arguments(parser)
+        parser.set_defaults(func=functools.partial(_run_plugin_command, command))
+
+
+def _run_plugin_command(command: Any, args: argparse.Namespace, settings: Settings) -> int:
+    from oms.errors import DomainError
+    from oms.plugins import await_me_maybe
+
+    async def work() -> int:
+        return await await_me_maybe(command.run(args, settings))
+
+    try:
+        return asyncio.run(_with_database(settings, work))
+    except DomainError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
     from oms.plugins import PluginConfigError
 
+    try:
+        parser = build_parser()
+    except PluginConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
     except ValueError as exc:  # a malformed OMS_* variable

@@ -30,6 +30,8 @@ class Settings:
     token_ttl_seconds: int = 3600 * 24
     # Protection of the GraphQL endpoint.
     max_body_bytes: int = 1_000_000
+    # File uploads through GraphQL (multipart); larger files: ``oms add-file``.
+    max_upload_bytes: int = 200_000_000
     max_query_depth: int = 12
     max_query_tokens: int = 4000
     max_query_aliases: int = 30

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from oms.config import Settings
     from oms.errors import FieldError
     from oms.orders.models import Order, OrderEvent, OrderLine
-    from oms.plugin_types import Cart, PeriodicJob, ProductType, ShippingMethodOffer
+    from oms.plugin_types import Carrier, Cart, PeriodicJob, PluginCommand, ProductType, ShippingMethodOffer
 
 hookspec = pluggy.HookspecMarker("oms")
 hookimpl = pluggy.HookimplMarker("oms")
@@ -83,6 +83,33 @@ def oms_graphql_types() -> list[type]:
     :return: a list of Strawberry object types. Each must have a ``from_fulfillment``
         classmethod or async classmethod ``(fulfillment) -> instance | None``. Results of
         all plugins are combined.
+    """
+
+
+@hookspec
+def oms_graphql_fields() -> Mapping[str, list[type]]:
+    """Add fields to the root types: a plugin's own queries and mutations
+    (``createShipment``, ``availableSlots``...).
+
+    Called once when the schema is built.
+
+    :return: a mapping ``{"Query": [...], "Mutation": [...]}`` of Strawberry object types
+        whose fields join that root type. Resolvers get the usual ``info``:
+        ``info.context.viewer`` (who asks), ``info.context.plugins``, ``.settings``. Mutations
+        return a payload with ``userErrors`` (see ``oms.graphql.common``). A field name
+        already taken, or another key, is a start-up error. Results of all plugins are
+        combined.
+    """
+
+
+@hookspec
+def oms_cli_commands() -> list[PluginCommand]:
+    """Add sub-commands to the ``oms`` command line (``oms add-file SKU PATH``).
+
+    Called when ``oms`` starts.
+
+    :return: a list of :class:`oms.plugin_types.PluginCommand`; names must be unique and
+        must not shadow a built-in command. Results of all plugins are combined.
     """
 
 
@@ -161,6 +188,20 @@ def oms_shipping_methods(cart: Cart) -> list[ShippingMethodOffer]:
         (an empty list when the plugin cannot ship it). Results of all plugins are
         combined; of two offers with one code, the first in call order wins (pluggy's
         order: the plugin registered last first; ``tryfirst``/``trylast`` move a plugin).
+    """
+
+
+@hookspec
+def oms_shipping_carriers() -> list[Carrier]:
+    """Offer carriers that ship parcels: buy a label and a tracking number from a carrier's
+    API, or take the number staff typed (the built-in ``manual`` carrier).
+
+    Called by the physical plugin when staff create a shipment (``createShipment`` with a
+    ``carrier`` code).
+
+    :return: a list of :class:`oms.plugin_types.Carrier`. Results of all plugins are
+        combined; of two carriers with one code, the first in call order wins (pluggy's
+        order: the plugin registered last first), so a plugin can replace a built-in one.
     """
 
 

@@ -10,16 +10,31 @@ from tortoise.connection import get_connection
 
 class BodySizeLimit:
     """Refuse request bodies over ``max_bytes`` with 413, whether or not they declare a
-    Content-Length, before the application reads them all into memory."""
+    Content-Length, before the application reads them all into memory. File uploads
+    (multipart/form-data, spooled to disk as they arrive) may be up to ``max_upload_bytes``."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int):
+    def __init__(self, app: ASGIApp, max_bytes: int, max_upload_bytes: int | None = None):
         self.app = app
         self.max_bytes = max_bytes
+        self.max_upload_bytes = max_upload_bytes or max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.max_bytes
+        for name, value in scope.get("headers", ()):
+            if name == b"content-type" and value.lower().startswith(b"multipart/form-data"):
+                limit = self.max_upload_bytes
+        await _Limited(self.app, limit)(scope, receive, send)
+
+
+class _Limited:
+    def __init__(self, app: ASGIApp, max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         for name, value in scope.get("headers", ()):
             if name == b"content-length":
                 try:

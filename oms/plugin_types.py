@@ -85,3 +85,72 @@ class PeriodicJob:
     name: str
     every_seconds: int
     run: Callable[[], Awaitable[None] | None]
+
+
+@dataclasses.dataclass(frozen=True)
+class Parcel:
+    """What a carrier needs to ship one parcel of an order.
+
+    :param reference: oms's id for the shipment, stable across retries (use it as the
+        carrier's idempotency key).
+    :param order_number: the order's human number.
+    :param ship_from: the sender's address (keys ``name``, ``line1``, ``line2``, ``city``,
+        ``region``, ``postal_code``, ``country``, ``phone``).
+    :param ship_to: the recipient's address, same keys.
+    :param weight_grams: the parcel's weight from the variants' ``weight_grams``.
+    :param items: ``(sku, name, quantity)`` of what is in it.
+    :param tracking_number: what staff typed, if anything.
+    """
+
+    reference: str
+    order_number: str
+    ship_from: Mapping[str, Any]
+    ship_to: Mapping[str, Any]
+    weight_grams: int
+    items: Sequence[tuple[str, str, int]]
+    tracking_number: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ShippingLabel:
+    """A carrier's answer: the tracking number, and its label when it drew one (else oms
+    draws its own label)."""
+
+    tracking_number: str
+    tracking_url: str | None = None
+    label_pdf: bytes | None = None
+
+
+class Carrier:
+    """A way to get parcels to customers. Subclass it and return instances from
+    ``oms_shipping_carriers``.
+
+    ``code`` is what staff pass as ``createShipment(input: {carrier: ...})``.
+    """
+
+    code: str = ""
+    name: str = ""
+
+    async def create_label(self, parcel: Parcel) -> ShippingLabel:
+        """Buy or record the label for ``parcel``. Raise
+        :class:`oms.errors.DomainError` for a problem staff can fix (a missing tracking
+        number, an address the carrier refuses): the shipment is not created."""
+        raise NotImplementedError
+
+
+@dataclasses.dataclass(frozen=True)
+class PluginCommand:
+    """A sub-command of ``oms``.
+
+    :param name: ``oms <name>``.
+    :param help: one line for ``oms --help``.
+    :param add_arguments: ``(parser: argparse.ArgumentParser) -> None``.
+    :param run: ``(args: argparse.Namespace, settings: oms.config.Settings) -> int`` (may
+        be async); the database is connected when it runs. Returns the exit status; raise
+        :class:`oms.errors.DomainError` to print its message and exit with status 2.
+    """
+
+    name: str
+    help: str
+    add_arguments: Callable[[Any], None]
+    run: Callable[[Any, Any], Awaitable[int] | int]

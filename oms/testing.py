@@ -218,6 +218,67 @@ async def make_product(
     return product
 
 
+TEST_ADDRESS = {
+    "name": "Ada Lovelace",
+    "line1": "12 Analytical St",
+    "city": "London",
+    "postalCode": "N1 9GU",
+    "country": "GB",
+}
+
+_PLACE_ORDER = """
+mutation Place($input: PlaceOrderInput!) {
+  placeOrder(input: $input) {
+    order { id number status lines { id sku productType quantity status } }
+    orderToken
+    userErrors { field code message }
+  }
+}
+"""
+
+
+async def place_paid_order(
+    oms_app,
+    graphql,
+    lines: Sequence[tuple[str, int] | dict[str, Any]],
+    *,
+    email: str = "buyer@example.com",
+    shipping_address: dict[str, Any] | None = None,
+    shipping_method: str | None = None,
+    pay: bool = True,
+    key: str | None = None,
+) -> dict[str, Any]:
+    """Place an order through GraphQL (as whoever ``graphql`` is signed in as), then, unless
+    ``pay`` is false, mark it paid and run the jobs (its deliveries included).
+
+    ``lines`` are ``(sku, quantity)`` pairs or whole ``CartLineInput`` dicts (with
+    ``options``). A shipping address (:data:`TEST_ADDRESS` by default) is sent whenever a
+    shipping method is. Returns ``{"order": {...}, "orderToken": ...}`` as placed (lines
+    have ``id``, ``sku``, ``productType``, ``quantity``).
+    """
+    from oms.orders.models import Order
+    from oms.payments.services import mark_order_paid
+
+    cart_lines = [
+        line if isinstance(line, dict) else {"sku": line[0], "quantity": line[1]} for line in lines
+    ]
+    data: dict[str, Any] = {
+        "lines": cart_lines,
+        "email": email,
+        "idempotencyKey": key or uuid.uuid4().hex,
+    }
+    if shipping_method is not None:
+        data["shippingMethod"] = shipping_method
+        data["shippingAddress"] = shipping_address or TEST_ADDRESS
+    placed = (await graphql.query(_PLACE_ORDER, {"input": data}))["placeOrder"]
+    assert placed["userErrors"] == [], placed["userErrors"]
+    if pay:
+        order = await Order.get(number=placed["order"]["number"])
+        await mark_order_paid(order, reference=None, actor="staff@example.com")
+        await run_jobs(oms_app)
+    return placed
+
+
 test_database_url.__test__ = False  # a helper, not a test, wherever it is imported
 
 

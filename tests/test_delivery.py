@@ -70,12 +70,12 @@ async def test_each_plugin_gets_only_its_lines(oms_app, recorder, paid_order):
 
     assert recorder.calls == [(paid_order.number, ["GADGET-A", "GADGET-B"])]
     statuses = dict(await Delivery.filter(order_id=paid_order.id).values_list("product_type", "status"))
-    # The built-in digital plugin does not deliver yet: its delivery waits, it is not "done".
+    # The digital variant has no file yet: its delivery waits and retries, it is not "done".
     assert statuses == {"gadget": DeliveryStatus.DONE, "digital": DeliveryStatus.PENDING}
     started = await OrderEvent.filter(order_id=paid_order.id, type="delivery.started").count()
     assert started == 1
     digital_job = next(j for j in await Job.filter(kind="order.deliver") if j.payload["product_type"] == "digital")
-    assert digital_job.status == JobStatus.QUEUED and "cannot deliver yet" in digital_job.last_error
+    assert digital_job.status == JobStatus.QUEUED and "has no file to deliver" in digital_job.last_error
 
 
 async def test_a_delivery_run_twice_delivers_once(oms_app, recorder, paid_order):

@@ -35,7 +35,7 @@ from oms.orders.expiry import expire_order
 from oms.orders.models import Order
 from oms.payments.services import mark_order_paid
 from oms.plugin_types import ProductType, ShippingMethodOffer
-from oms.plugins import plugin_model_modules
+from oms.plugins import PluginConfigError, plugin_model_modules
 from oms.testing import make_product
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -336,17 +336,88 @@ class TicketDetails:
         return [TicketDelivery]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Fulfillment.details is built with the shipments/downloads issue: until then "
-    "build_schema() does not call oms_graphql_types. Strict: remove this mark once it passes.",
-)
 @pytest.mark.parametrize("oms_extra_plugins", [[TicketDetails()]], ids=["ticket-details"])
 async def test_hook_oms_graphql_types(oms_graphql):
     data = await oms_graphql.query('{ __type(name: "FulfillmentDetails") { kind possibleTypes { name } } }')
     assert data["__type"] is not None, "the schema has no FulfillmentDetails union"
     assert data["__type"]["kind"] == "UNION"
-    assert "TicketDelivery" in [t["name"] for t in data["__type"]["possibleTypes"]]
+    members = [t["name"] for t in data["__type"]["possibleTypes"]]
+    # The built-in plugins' members and this plugin's, none hard-wired in the core.
+    assert {"TicketDelivery", "Shipment", "DigitalDelivery"} <= set(members)
+
+
+async def test_fulfillment_details_come_from_the_owning_plugin(oms_app):
+    """Without TicketDetails the union has no TicketDelivery: the core adds nothing itself."""
+    from oms.graphql.schema import build_schema
+
+    members = build_schema(oms_app.state.settings, oms_app.state.plugins).as_str()
+    assert "TicketDelivery" not in members
+    assert "union FulfillmentDetails = Shipment | DigitalDelivery" in members or (
+        "union FulfillmentDetails = DigitalDelivery | Shipment" in members
+    )
+
+
+@strawberry.type
+class GreetingQuery:
+    @strawberry.field
+    def greeting(self, name: str) -> str:
+        return f"Hello, {name}!"
+
+
+@strawberry.type
+class GreetingMutation:
+    @strawberry.mutation
+    def wave(self, info: strawberry.Info) -> str:
+        return f"{info.context.viewer.actor} waves"
+
+
+class Greetings:
+    __name__ = "greetings"
+
+    @hookimpl
+    def oms_graphql_fields(self):
+        return {"Query": [GreetingQuery], "Mutation": [GreetingMutation]}
+
+
+@pytest.mark.parametrize("oms_extra_plugins", [[Greetings()]], ids=["greetings"])
+async def test_hook_oms_graphql_fields(oms_graphql, oms_accounts):
+    assert await oms_graphql.query('{ greeting(name: "Ada") }') == {"greeting": "Hello, Ada!"}
+    staff = oms_graphql.as_(oms_accounts.staff)
+    assert await staff.query("mutation { wave }") == {"wave": "staff@example.com waves"}
+    # The core's fields are all still there.
+    assert (await oms_graphql.query("{ productTypes { name } }"))["productTypes"]
+
+
+@strawberry.type
+class OrdersThief:
+    @strawberry.field
+    def orders(self) -> str:
+        return "mine now"
+
+
+class Thief:
+    __name__ = "thief"
+
+    @hookimpl
+    def oms_graphql_fields(self):
+        return {"Query": [OrdersThief]}
+
+
+class WrongRoot:
+    __name__ = "wrong-root"
+
+    @hookimpl
+    def oms_graphql_fields(self):
+        return {"Subscription": [GreetingQuery]}
+
+
+@pytest.mark.parametrize(("plugin", "message"), [
+    (Thief(), "Query.orders is defined by both"),
+    (WrongRoot(), "no root type 'Subscription'"),
+])
+def test_graphql_fields_cannot_replace_or_invent_roots(oms_settings, plugin, message):
+    with pytest.raises(PluginConfigError, match=message):
+        create_app(oms_settings, extra_plugins=[plugin])
 
 
 # oms_periodic_jobs and oms_job_handlers are tested with the worker, in tests/test_jobs.py.
@@ -552,3 +623,58 @@ async def test_hook_oms_order_event(oms_app, oms_graphql, oms_extra_plugins):
     await run_jobs(oms_app)
     for observer in observers:  # every plugin hears of every event
         assert observer.heard == [(number, "order.placed"), (number, "order.canceled")]
+
+
+class PigeonPost:
+    """A carrier with an API of its own: it picks the tracking number and draws the label."""
+
+    __name__ = "pigeon-post"
+
+    def __init__(self):
+        self.parcels = []
+
+    @hookimpl
+    def oms_shipping_carriers(self):
+        from oms.plugin_types import Carrier, ShippingLabel
+
+        plugin = self
+
+        class Pigeon(Carrier):
+            code = "pigeon"
+            name = "Pigeon Post"
+
+            async def create_label(self, parcel):
+                plugin.parcels.append(parcel)
+                return ShippingLabel(
+                    tracking_number=f"PGN-{parcel.order_number}",
+                    tracking_url=f"https://pigeon.example/{parcel.order_number}",
+                    label_pdf=b"%PDF-1.4 pigeon label",
+                )
+
+        return [Pigeon()]
+
+
+@pytest.mark.parametrize("oms_extra_plugins", [[PigeonPost()]], ids=["pigeon-post"])
+async def test_hook_oms_shipping_carriers(oms_app, oms_graphql, oms_http, oms_accounts, oms_extra_plugins):
+    from oms.testing import place_paid_order
+
+    (pigeon,) = oms_extra_plugins
+    await make_product(oms_app, product_type="physical", sku="MUG", attributes={"weight_grams": 300}, stock=5)
+    order = (await place_paid_order(oms_app, oms_graphql, [("MUG", 2)], shipping_method="standard"))["order"]
+    shipped = await oms_graphql.as_(oms_accounts.staff).query(
+        """mutation($input: CreateShipmentInput!) { createShipment(input: $input) {
+             fulfillment { details { ... on Shipment { carrier carrierName trackingNumber trackingUrl labelUrl } } }
+             userErrors { code message } } }""",
+        {"input": {"orderId": order["id"], "carrier": "pigeon",
+                   "lines": [{"lineId": order["lines"][0]["id"], "quantity": 2}]}},
+    )
+    details = shipped["createShipment"]["fulfillment"]["details"]
+    assert details["carrier"] == "pigeon" and details["carrierName"] == "Pigeon Post"
+    assert details["trackingNumber"] == f"PGN-{order['number']}"
+    assert details["trackingUrl"] == f"https://pigeon.example/{order['number']}"
+    # The carrier got the parcel as oms sees it, and its label is the one served.
+    (parcel,) = pigeon.parcels
+    assert parcel.weight_grams == 600 and parcel.items == [("MUG", "Product MUG", 2)]
+    assert parcel.ship_to["postal_code"] == "N1 9GU" and parcel.tracking_number is None
+    label = await oms_http.get(details["labelUrl"].removeprefix(oms_app.state.settings.public_url))
+    assert label.content == b"%PDF-1.4 pigeon label"

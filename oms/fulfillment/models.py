@@ -31,3 +31,47 @@ class Delivery(Model):
     class Meta:
         table = "delivery"
         unique_together = (("order", "product_type"),)
+
+
+class FulfillmentStatus(str, enum.Enum):
+    PENDING = "PENDING"
+    IN_PROGRESS = "IN_PROGRESS"
+    DELIVERED = "DELIVERED"
+    CANCELED = "CANCELED"
+    FAILED = "FAILED"
+
+
+class Fulfillment(Model):
+    """Delivery of some units of an order's lines of one product type: a parcel, a set of
+    download grants. Owned by the type's plugin, which keeps its detail rows (a Shipment,
+    DownloadGrants) pointing here; the core keeps the units and the status."""
+
+    id = fields.IntField(primary_key=True)
+    order = fields.ForeignKeyField("models.Order", related_name="fulfillments", on_delete=fields.CASCADE)
+    product_type = fields.CharField(max_length=64)
+    status = fields.CharEnumField(FulfillmentStatus, max_length=16, default=FulfillmentStatus.PENDING)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+    delivered_at = fields.DatetimeField(null=True)
+
+    order_id: int
+    lines: fields.ReverseRelation["FulfillmentLine"]
+
+    class Meta:
+        table = "fulfillment"
+        indexes = (("order", "product_type"),)
+
+
+class FulfillmentLine(Model):
+    """Units of one order line in one fulfillment."""
+
+    id = fields.IntField(primary_key=True)
+    fulfillment = fields.ForeignKeyField("models.Fulfillment", related_name="lines", on_delete=fields.CASCADE)
+    order_line = fields.ForeignKeyField("models.OrderLine", related_name="fulfillment_lines", on_delete=fields.CASCADE)
+    quantity = fields.IntField()
+
+    fulfillment_id: int
+    order_line_id: int
+
+    class Meta:
+        table = "fulfillment_line"

@@ -1,19 +1,50 @@
-"""Delivery dispatch: after payment, one job per product type hands the order's lines of
-that type to the plugin that owns it."""
+"""Fulfillment: the delivery job that hands paid lines to their plugin, and the records
+plugins keep of what they delivered.
+
+A plugin's ``oms_deliver`` (or a staff action in a plugin, like a shipment) calls
+:func:`create_fulfillment` to take units of lines, :func:`mark_delivered` when they reached
+the customer, and :func:`start_lines` for lines it is working on; the order's status
+follows from its lines (:func:`update_order_progress`). All of them run in the caller's
+transaction.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from tortoise.transactions import in_transaction
 
-from oms.fulfillment.models import Delivery, DeliveryStatus
+from oms import sql
+from oms.errors import DomainError, ErrorCode, FieldError
+from oms.fulfillment.models import Delivery, DeliveryStatus, Fulfillment, FulfillmentLine, FulfillmentStatus
 from oms.jobs.services import enqueue_many
 from oms.orders.events import record_event
 from oms.orders.models import Order, OrderLine
+from oms.orders.status import LineStatus, OrderStatus, can_transition
 from oms.plugins import PluginHost
 
 DELIVER_JOB = "order.deliver"
+
+# Orders whose lines may be fulfilled: paid, not canceled, not yet complete.
+FULFILLABLE = (OrderStatus.PROCESSING, OrderStatus.PARTIALLY_FULFILLED)
+
+# Takes n units of a line for a fulfillment, only while that many are neither canceled nor
+# in another fulfillment: one statement, so two concurrent shipments cannot both take them.
+_ALLOCATE = """
+UPDATE order_line SET quantity_allocated = quantity_allocated + :n
+WHERE id = :line AND quantity - quantity_canceled - quantity_allocated >= :n
+RETURNING id
+"""
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def remaining(line: OrderLine) -> int:
+    """Units of ``line`` not canceled and in no fulfillment yet."""
+    return line.quantity - line.quantity_canceled - line.quantity_allocated
 
 
 async def enqueue_deliveries(order: Order) -> list[str]:
@@ -45,14 +76,14 @@ async def deliver(order_id: int, product_type: str, *, plugins: PluginHost) -> b
             raise RuntimeError(
                 f"The {plugins.owner_name(product_type)} plugin cannot deliver yet (no oms_deliver)."
             )
-        await plugins.call_owner("oms_deliver", product_type, order=order, lines=lines)
-        now = dt.datetime.now(dt.UTC)
-        await Delivery.filter(id=delivery.id).update(status=DeliveryStatus.DONE, completed_at=now, last_error=None)
         await record_event(
             order, "delivery.started",
             f"{product_type} lines handed to the {plugins.owner_name(product_type)} plugin.",
             actor="system", data={"product_type": product_type},
         )
+        await plugins.call_owner("oms_deliver", product_type, order=order, lines=lines)
+        now = utcnow()
+        await Delivery.filter(id=delivery.id).update(status=DeliveryStatus.DONE, completed_at=now, last_error=None)
     return True
 
 
@@ -73,3 +104,154 @@ async def record_delivery_failure(order_id: int, product_type: str, error: str) 
             f"Delivering the {product_type} lines failed after all retries: {summary}",
             actor="system", data={"product_type": product_type},
         )
+
+
+async def lock_fulfillable_order(order_id: int) -> Order:
+    """Load and lock an order whose lines may be fulfilled; INVALID_TRANSITION otherwise
+    (unpaid, canceled, expired or already complete). Caller's transaction."""
+    order = await Order.select_for_update().get_or_none(id=order_id)
+    if order is None:
+        raise DomainError.of(ErrorCode.NOT_FOUND, "Order not found.", ["orderId"])
+    if order.status not in FULFILLABLE:
+        raise DomainError.of(
+            ErrorCode.INVALID_TRANSITION,
+            f"Only a paid order can be fulfilled; this one is {order.status.value}.",
+            ["orderId"],
+        )
+    return order
+
+
+async def check_fulfillment(
+    order: Order, product_type: str, quantities: Mapping[int, int], *, field: tuple[str, ...] = ("lines",)
+) -> dict[int, OrderLine]:
+    """Refuse ``quantities`` (order line id -> units) that :func:`create_fulfillment`
+    could not take: a line that is not the order's, of another type, or with fewer units
+    left than asked (neither canceled nor in another fulfillment). Read-only; returns the
+    lines by id. Error paths are ``[*field, index, "lineId" | "quantity"]``."""
+    if not quantities:
+        raise DomainError.of(ErrorCode.REQUIRED, "Give at least one line.", list(field))
+    lines = {line.id: line for line in await OrderLine.filter(order_id=order.id, id__in=list(quantities))}
+    errors: list[FieldError] = []
+    for index, (line_id, quantity) in enumerate(quantities.items()):
+        line = lines.get(line_id)
+        if line is None:
+            errors.append(FieldError(ErrorCode.NOT_FOUND, "This order has no such line.", [*field, index, "lineId"]))
+        elif line.product_type != product_type:
+            errors.append(FieldError(
+                ErrorCode.INVALID,
+                f"This is a {line.product_type} line; only {product_type} lines can be in this fulfillment.",
+                [*field, index, "lineId"],
+            ))
+        elif quantity < 1:
+            errors.append(FieldError(ErrorCode.INVALID, "Give 1 or more units.", [*field, index, "quantity"]))
+        elif quantity > remaining(line):
+            errors.append(FieldError(
+                ErrorCode.INVALID,
+                f"Only {remaining(line)} units of {line.sku} are left to fulfill.",
+                [*field, index, "quantity"],
+            ))
+    if errors:
+        raise DomainError(errors)
+    return lines
+
+
+async def create_fulfillment(
+    order: Order,
+    product_type: str,
+    quantities: Mapping[int, int],
+    *,
+    status: FulfillmentStatus = FulfillmentStatus.PENDING,
+    field: tuple[str, ...] = ("lines",),
+) -> Fulfillment:
+    """Take ``quantities`` (order line id -> units) of the order's ``product_type`` lines
+    into a new Fulfillment and mark those lines IN_PROGRESS. Caller's transaction, with
+    the order locked (:func:`lock_fulfillable_order`). Raises what
+    :func:`check_fulfillment` raises, with nothing written."""
+    lines = await check_fulfillment(order, product_type, quantities, field=field)
+    for index, (line_id, quantity) in enumerate(quantities.items()):
+        if not await sql.fetch(_ALLOCATE, n=quantity, line=line_id):
+            # Only without the order lock (a caller's bug) can another fulfillment get here first.
+            raise DomainError.of(
+                ErrorCode.INVALID, "These units were just taken by another fulfillment.", [*field, index, "quantity"]
+            )
+    fulfillment = await Fulfillment.create(order_id=order.id, product_type=product_type, status=status)
+    await FulfillmentLine.bulk_create(
+        [FulfillmentLine(fulfillment_id=fulfillment.id, order_line_id=i, quantity=q) for i, q in quantities.items()]
+    )
+    await start_lines([lines[i] for i in quantities])
+    return fulfillment
+
+
+async def start_lines(lines: list[OrderLine]) -> None:
+    """Mark pending lines IN_PROGRESS: the plugin is working on them (awaiting shipment,
+    a booking awaiting its session)."""
+    pending = [line.id for line in lines if line.status == LineStatus.PENDING]
+    if pending:
+        await OrderLine.filter(id__in=pending, status=LineStatus.PENDING).update(status=LineStatus.IN_PROGRESS)
+        for line in lines:
+            if line.id in pending:
+                line.status = LineStatus.IN_PROGRESS
+
+
+async def fulfillment_lines(fulfillment: Fulfillment) -> list[tuple[OrderLine, int]]:
+    rows = await FulfillmentLine.filter(fulfillment_id=fulfillment.id).order_by("id").select_related("order_line")
+    return [(row.order_line, row.quantity) for row in rows]
+
+
+async def mark_delivered(order: Order, fulfillment: Fulfillment, *, actor: str) -> Fulfillment:
+    """The fulfillment's units reached the customer: they count as fulfilled on their
+    lines, fully fulfilled lines are DELIVERED, and the order moves on
+    (:func:`update_order_progress`). Caller's transaction, order locked. INVALID_TRANSITION
+    when the fulfillment is already delivered or canceled."""
+    if fulfillment.status in (FulfillmentStatus.DELIVERED, FulfillmentStatus.CANCELED):
+        raise DomainError.of(
+            ErrorCode.INVALID_TRANSITION, f"This fulfillment is already {fulfillment.status.value}.", ["id"]
+        )
+    now = utcnow()
+    updated = await Fulfillment.filter(id=fulfillment.id, status=fulfillment.status).update(
+        status=FulfillmentStatus.DELIVERED, delivered_at=now, updated_at=now
+    )
+    if not updated:
+        raise DomainError.of(ErrorCode.INVALID_TRANSITION, "The fulfillment changed; try again.", ["id"])
+    fulfillment.status, fulfillment.delivered_at, fulfillment.updated_at = FulfillmentStatus.DELIVERED, now, now
+    changed = []
+    for line, quantity in await fulfillment_lines(fulfillment):
+        line.quantity_fulfilled += quantity
+        if line.quantity_fulfilled >= line.quantity - line.quantity_canceled:
+            line.status = LineStatus.DELIVERED
+        elif line.status == LineStatus.PENDING:
+            line.status = LineStatus.IN_PROGRESS
+        changed.append(line)
+    await OrderLine.bulk_update(changed, fields=["quantity_fulfilled", "status"])
+    await update_order_progress(order, actor=actor)
+    return fulfillment
+
+
+async def update_order_progress(order: Order, *, actor: str) -> OrderStatus:
+    """Move a paid order to PARTIALLY_FULFILLED once some units are delivered, and to
+    COMPLETED once every unit not canceled is; write the timeline. Caller's transaction,
+    order locked."""
+    lines = await OrderLine.filter(order_id=order.id)
+    wanted = [(line.quantity - line.quantity_canceled, line.quantity_fulfilled) for line in lines]
+    if all(done >= want for want, done in wanted):
+        target = OrderStatus.COMPLETED
+    elif any(done > 0 for _, done in wanted):
+        target = OrderStatus.PARTIALLY_FULFILLED
+    else:
+        return order.status
+    if target == order.status or not can_transition(order.status, target):
+        return order.status
+    now = utcnow()
+    changes = {"status": target, "updated_at": now}
+    if target == OrderStatus.COMPLETED:
+        changes["completed_at"] = now
+        message = f"Order {order.number} completed: every line is delivered."
+    else:
+        message = f"Order {order.number} partially fulfilled."
+    await Order.filter(id=order.id).update(**changes)
+    for key, value in changes.items():
+        setattr(order, key, value)
+    await record_event(
+        order, f"order.{target.value.lower()}", message, actor=actor, data={"status": target.value}
+    )
+    return target

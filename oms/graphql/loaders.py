@@ -11,6 +11,7 @@ from strawberry.dataloader import DataLoader
 
 from oms.accounts.models import Customer
 from oms.catalog.models import Product, Variant
+from oms.fulfillment.models import Fulfillment, FulfillmentLine
 from oms.inventory.services import available_quantities
 from oms.orders.models import OrderEvent, OrderLine
 from oms.payments.models import Payment
@@ -59,6 +60,9 @@ class Loaders:
     events_by_order: DataLoader[int, list[OrderEvent]]
     available_by_variant: DataLoader[int, int]
     payments_by_order: DataLoader[int, list[Payment]]
+    fulfillments_by_order: DataLoader[int, list[Fulfillment]]
+    lines_by_fulfillment: DataLoader[int, list[FulfillmentLine]]
+    order_line: DataLoader[int, OrderLine | None]
 
     @classmethod
     def create(cls) -> Loaders:
@@ -81,4 +85,13 @@ class Loaders:
             payments_by_order=DataLoader(
                 many_each(lambda ids: Payment.filter(order_id__in=ids).order_by("id"), "order_id")
             ),
+            fulfillments_by_order=DataLoader(
+                many_each(lambda ids: Fulfillment.filter(order_id__in=ids).order_by("id"), "order_id")
+            ),
+            lines_by_fulfillment=DataLoader(
+                many_each(
+                    lambda ids: FulfillmentLine.filter(fulfillment_id__in=ids).order_by("id"), "fulfillment_id"
+                )
+            ),
+            order_line=DataLoader(one_each(lambda ids: OrderLine.filter(id__in=ids))),
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.scalars import JSON
@@ -34,6 +35,9 @@ from oms.orders.status import PaymentStatus as DomainPaymentStatus
 from oms.pagination import Page
 from oms.payments import services as payments
 from oms.graphql.payments import Payment, PaymentSession
+
+if TYPE_CHECKING:
+    from oms.graphql.fulfillment import Fulfillment
 
 OrderStatus = strawberry.enum(DomainOrderStatus, name="OrderStatus")
 PaymentStatus = strawberry.enum(DomainPaymentStatus, name="PaymentStatus")
@@ -178,6 +182,15 @@ class Order(Node):
         staff = info.context.viewer.has(Permission.MANAGE_ORDERS)
         return [Payment.from_model(payment, show_reference=staff) for payment in rows]
 
+    @strawberry.field(description="What the plugins delivered so far: parcels, downloads...")
+    async def fulfillments(
+        self, info: Info
+    ) -> list[Annotated[Fulfillment, strawberry.lazy("oms.graphql.fulfillment")]]:
+        from oms.graphql.fulfillment import Fulfillment
+
+        rows = await info.context.loaders.fulfillments_by_order.load(self.model.id)
+        return [Fulfillment.from_model(row) for row in rows]
+
     @strawberry.field
     def subtotal(self) -> Money:
         return Money.of(self.model.subtotal, self.model.currency)
@@ -242,6 +255,12 @@ class OrderFilter:
         default=None, description="Orders flagged for staff (a payment after expiry, an amount mismatch)."
     )
 
+    awaiting_fulfillment: bool | None = strawberry.field(
+        default=None,
+        description="Paid orders with units in no fulfillment yet; with productType: \"physical\", "
+        "the orders awaiting shipment.",
+    )
+
     def to_domain(self) -> inputs.OrderFilter:
         return inputs.OrderFilter(
             status=[s.value for s in self.status] if self.status else None,
@@ -252,6 +271,7 @@ class OrderFilter:
             created_after=self.created_after,
             created_before=self.created_before,
             needs_review=self.needs_review,
+            awaiting_fulfillment=self.awaiting_fulfillment,
         )
 
 

@@ -35,7 +35,10 @@ from oms.graphql.loaders import Loaders
 from oms.graphql.payments import Payment
 from oms.payments.models import Payment as PaymentModel
 from oms.graphql.text import StorableStringLiterals
+from oms.graphql.fulfillment import Fulfillment, detail_union_members
 from oms.graphql.jobs import JobsMutation, JobsQuery, job_node
+from oms.fulfillment import models as fulfillment_models
+from oms.plugins import PluginConfigError, PluginHost
 from oms.graphql.orders import Customer, Order, OrderLine, OrdersMutation, OrdersQuery
 from oms.orders import access
 from oms.orders import models as order_models
@@ -83,6 +86,13 @@ async def _payment(info: Info, pk: int) -> Node | None:
     return Payment.from_model(payment, show_reference=info.context.viewer.has(Permission.MANAGE_ORDERS))
 
 
+async def _fulfillment(info: Info, pk: int) -> Node | None:
+    fulfillment = await fulfillment_models.Fulfillment.get_or_none(id=pk).select_related("order")
+    if fulfillment is None or not access.can_access(info.context.viewer, fulfillment.order):
+        return None
+    return Fulfillment.from_model(fulfillment)
+
+
 NODE_RESOLVERS: dict[str, Callable[[Info, int], Awaitable[Node | None]]] = {
     "Product": _product,
     "Variant": _variant,
@@ -91,6 +101,7 @@ NODE_RESOLVERS: dict[str, Callable[[Info, int], Awaitable[Node | None]]] = {
     "Customer": _customer,
     "Payment": _payment,
     "Job": job_node,
+    "Fulfillment": _fulfillment,
 }
 
 
@@ -104,14 +115,43 @@ class NodeQuery:
         return await NODE_RESOLVERS[parsed[0]](info, parsed[1])
 
 
-@strawberry.type
-class Query(NodeQuery, CatalogQuery, CartQuery, OrdersQuery, AccountsQuery, JobsQuery):
-    pass
+CORE_ROOT_PARTS: dict[str, tuple[type, ...]] = {
+    "Query": (NodeQuery, CatalogQuery, CartQuery, OrdersQuery, AccountsQuery, JobsQuery),
+    "Mutation": (AccountsMutation, OrdersMutation, CatalogMutation, JobsMutation),
+}
 
 
-@strawberry.type
-class Mutation(AccountsMutation, OrdersMutation, CatalogMutation, JobsMutation):
-    pass
+def _field_names(part: type) -> set[str]:
+    return {field.python_name for field in part.__strawberry_definition__.fields}
+
+
+def _root_type(name: str, plugin_parts: list[type]) -> type:
+    """The root type ``name``: the core's parts plus the plugins' (``oms_graphql_fields``).
+    A plugin field that would replace another field is a start-up error."""
+    taken: dict[str, str] = {}
+    for part in (*CORE_ROOT_PARTS[name], *plugin_parts):
+        if not hasattr(part, "__strawberry_definition__"):
+            raise PluginConfigError(f"oms_graphql_fields: {part!r} is not a Strawberry type.")
+        for field in _field_names(part):
+            if field in taken and taken[field] != part.__qualname__:
+                raise PluginConfigError(
+                    f"oms_graphql_fields: {name}.{field} is defined by both {taken[field]} and {part.__qualname__}."
+                )
+            taken[field] = part.__qualname__
+    # Plugin parts first, so the method resolution order cannot let a core field shadow one.
+    return strawberry.type(type(name, (*plugin_parts, *CORE_ROOT_PARTS[name]), {}))
+
+
+def _plugin_root_parts(plugins: PluginHost) -> dict[str, list[type]]:
+    parts: dict[str, list[type]] = {name: [] for name in CORE_ROOT_PARTS}
+    for contribution in plugins.call_all_sync("oms_graphql_fields"):
+        for root, types in (contribution or {}).items():
+            if root not in parts:
+                raise PluginConfigError(f"oms_graphql_fields: no root type {root!r} (use Query or Mutation).")
+            parts[root].extend(types)
+    return parts
+
+
 
 
 def _is_expected(error: GraphQLError) -> bool:
@@ -153,8 +193,11 @@ class FreshLoaders(SchemaExtension):
         yield
 
 
-def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+def build_schema(settings: Settings | None = None, plugins: PluginHost | None = None) -> strawberry.Schema:
+    """The schema for ``settings`` with the fields and fulfillment details that
+    ``plugins`` contribute (default: the installed plugins)."""
     settings = settings or Settings()
+    plugins = plugins or PluginHost.load()
     # The limiters' validation rules are built once, so ValidationCache can reuse the
     # validation of a document it has seen (each limiter builds a new rule per request).
     limit_rules = (
@@ -171,7 +214,24 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     ]
     if not settings.debug:
         extensions.append(lambda: MaskErrors(should_mask_error=_mask))
-    return OmsSchema(query=Query, mutation=Mutation, types=[Product, Variant, Order, OrderLine, Customer], extensions=extensions)
+    parts = _plugin_root_parts(plugins)
+    detail_types = plugins.collect("oms_graphql_types")
+    for detail_type in detail_types:
+        if not hasattr(detail_type, "__strawberry_definition__") or not callable(
+            getattr(detail_type, "from_fulfillment", None)
+        ):
+            raise PluginConfigError(
+                f"oms_graphql_types: {detail_type!r} must be a Strawberry type with a from_fulfillment classmethod."
+            )
+    with detail_union_members(detail_types):
+        built = OmsSchema(
+            query=_root_type("Query", parts["Query"]),
+            mutation=_root_type("Mutation", parts["Mutation"]),
+            types=[Product, Variant, Order, OrderLine, Customer, Fulfillment, *detail_types],
+            extensions=extensions,
+        )
+    built.fulfillment_detail_types = tuple(detail_types)
+    return built
 
 
 # For `strawberry export-schema oms.graphql.schema:schema` and the schema-drift test.

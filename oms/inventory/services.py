@@ -1,7 +1,7 @@
 """Inventory: units on hand and reserved, changed only by conditional updates.
 
 Available = quantity - reserved. Placing an order reserves; cancel or expiry releases;
-shipping deducts (later issue); a received return restocks.
+shipping deducts; a received return restocks.
 """
 
 from __future__ import annotations
@@ -70,6 +70,15 @@ async def release(variant_id: int, warehouse_id: int, quantity: int) -> None:
     await Stock.filter(
         variant_id=variant_id, warehouse_id=warehouse_id, reserved__gte=quantity
     ).update(reserved=F("reserved") - quantity)
+
+
+async def deduct_shipped(variant_id: int, warehouse_id: int, quantity: int) -> bool:
+    """Reserved units left the warehouse in a parcel: on hand and reserved both go down.
+    False when fewer units are reserved there (the caller refuses the shipment)."""
+    updated = await Stock.filter(
+        variant_id=variant_id, warehouse_id=warehouse_id, reserved__gte=quantity, quantity__gte=quantity
+    ).update(quantity=F("quantity") - quantity, reserved=F("reserved") - quantity)
+    return bool(updated)
 
 
 async def set_stock(variant_id: int, quantity: int, warehouse_code: str | None = None) -> Stock:

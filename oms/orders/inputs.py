@@ -40,3 +40,6 @@ class OrderFilter:
     created_after: Any = None
     created_before: Any = None
     needs_review: bool | None = None
+    # Paid orders with units not yet in a fulfillment (of ``product_type`` when given):
+    # with product_type "physical", the orders awaiting shipment.
+    awaiting_fulfillment: bool | None = None

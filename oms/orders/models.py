@@ -63,6 +63,10 @@ class OrderLine(Model):
     product_type = fields.CharField(max_length=64)
     options = fields.JSONField(null=True)
     quantity = fields.IntField()
+    # Units in a fulfillment that is not canceled (shipping, shipped, delivered); taken by
+    # one conditional UPDATE, so two shipments can never take the same units.
+    quantity_allocated = fields.IntField(default=0)
+    # Units delivered (a parcel arrived, a download granted).
     quantity_fulfilled = fields.IntField(default=0)
     quantity_canceled = fields.IntField(default=0)
     quantity_returned = fields.IntField(default=0)

@@ -10,7 +10,7 @@ import json
 import secrets
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import F, Q, Subquery
 from tortoise.transactions import in_transaction
 
 from oms.accounts.permissions import Viewer
@@ -308,7 +308,7 @@ async def end_unpaid_order(
     lines = await OrderLine.filter(order_id=order.id)
     await release_reservations(lines)
     for line in lines:
-        line.quantity_canceled = line.quantity - line.quantity_fulfilled
+        line.quantity_canceled = line.quantity - line.quantity_allocated
         line.status = LineStatus.CANCELED
     if lines:
         await OrderLine.bulk_update(lines, fields=["quantity_canceled", "status"])
@@ -320,7 +320,8 @@ async def end_unpaid_order(
 
 async def release_reservations(lines: list[OrderLine]) -> None:
     for line in lines:
-        outstanding = line.quantity - line.quantity_fulfilled - line.quantity_canceled
+        # Units in a fulfillment (a shipment) already left the reservation when shipped.
+        outstanding = line.quantity - line.quantity_allocated - line.quantity_canceled
         if line.warehouse_id is not None and line.variant_id is not None and outstanding > 0:
             await inventory.release(line.variant_id, line.warehouse_id, outstanding)
 
@@ -367,6 +368,14 @@ def filter_orders(filters: OrderFilter | None):
         # Tortoise 1.x needs Subquery around a values() query used in `__in`.
         lines = OrderLine.filter(product_type=filters.product_type)
         qs = qs.filter(id__in=Subquery(lines.values("order_id")))
+    if filters.awaiting_fulfillment is not None:
+        waiting = OrderLine.annotate(
+            left=F("quantity") - F("quantity_canceled") - F("quantity_allocated")
+        ).filter(left__gt=0, order__status__in=[OrderStatus.PROCESSING, OrderStatus.PARTIALLY_FULFILLED])
+        if filters.product_type:
+            waiting = waiting.filter(product_type=filters.product_type)
+        awaiting = Q(id__in=Subquery(waiting.values("order_id")))
+        qs = qs.filter(awaiting if filters.awaiting_fulfillment else ~awaiting)
     if filters.search and filters.search.strip():
         term = filters.search.strip()
         qs = qs.filter(
