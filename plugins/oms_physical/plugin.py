@@ -1,19 +1,28 @@
 """Physical goods: shipped in parcels, stock tracked per warehouse.
 
-Shipping rates are configured by environment variables (no code change):
-``OMS_PHYSICAL_FLAT_RATE`` (default 4.90) and ``OMS_PHYSICAL_FREE_SHIPPING_OVER``
-(default 50.00; empty disables the free method), in the shop currency.
+What this plugin does, hook by hook (a model for plugin authors):
+
+- ``oms_product_types``: the ``physical`` type (requires shipping, tracks stock) and the
+  variant attributes (``weight_grams``, optional ``dimensions_cm``).
+- ``oms_shipping_methods``: flat rate, free over a threshold, by weight bands
+  (``oms_physical.config`` lists the ``OMS_PHYSICAL_*`` settings).
+- ``oms_deliver``: after payment the lines await shipment (IN_PROGRESS); stock stays
+  reserved until staff ship.
+- ``oms_graphql_fields`` / ``oms_graphql_types``: ``createShipment``,
+  ``markShipmentDelivered`` and the ``Shipment`` details of a fulfillment.
+- ``oms_shipping_carriers``: the built-in carriers (``manual``, UPS, USPS, FedEx, DHL).
+- ``oms_models`` / ``oms_routes``: the Shipment rows and the label PDF endpoint.
 """
 
 from __future__ import annotations
 
-import os
-from decimal import Decimal
-
 from oms import hookimpl
-from oms.money import Money, parse_amount
+from oms.fulfillment.services import start_lines
 from oms.plugin_types import Cart, ProductType, ShippingMethodOffer
-from oms.plugins import PluginConfigError
+from oms_physical import config as shipping_config
+from oms_physical.carriers import built_in_carriers
+from oms_physical.graphql import Shipment, ShippingMutation
+from oms_physical.routes import label_routes
 
 TYPE_NAME = "physical"
 
@@ -47,42 +56,44 @@ PHYSICAL = ProductType(
 )
 
 
-def _rate(name: str, default: str) -> Decimal | None:
-    raw = os.environ.get(name, default)
-    if raw == "":
-        return None
-    try:
-        amount = parse_amount(raw)
-    except ValueError:
-        amount = None
-    if amount is None or amount < 0:
-        raise PluginConfigError(f"{name}={raw!r}: give an amount of 0 or more, or leave it empty.")
-    return amount
-
-
 @hookimpl
 def oms_product_types() -> list[ProductType]:
-    # Checked at start-up, so a bad rate stops the server instead of every cart.
-    _rate("OMS_PHYSICAL_FLAT_RATE", "4.90")
-    _rate("OMS_PHYSICAL_FREE_SHIPPING_OVER", "50.00")
+    # Checked at start-up, so a bad setting stops the server instead of every cart.
+    shipping_config.load_config()
     return [PHYSICAL]
 
 
 @hookimpl
+def oms_models() -> list[str]:
+    return ["oms_physical.models"]
+
+
+@hookimpl
+def oms_routes(settings):
+    return label_routes(settings)
+
+
+@hookimpl
+def oms_graphql_types() -> list[type]:
+    return [Shipment]
+
+
+@hookimpl
+def oms_graphql_fields():
+    return {"Mutation": [ShippingMutation]}
+
+
+@hookimpl
+def oms_shipping_carriers():
+    return built_in_carriers(shipping_config.load_config())
+
+
+@hookimpl
 def oms_shipping_methods(cart: Cart) -> list[ShippingMethodOffer]:
-    parcel_lines = cart.lines_of_types({TYPE_NAME})
-    if not parcel_lines:
-        return []
-    parcel_value = sum((line.total for line in parcel_lines), Money.zero(cart.currency))
-    flat = _rate("OMS_PHYSICAL_FLAT_RATE", "4.90")
-    free_over = _rate("OMS_PHYSICAL_FREE_SHIPPING_OVER", "50.00")
-    offers = []
-    if flat is not None:
-        offers.append(ShippingMethodOffer("standard", "Standard shipping", Money(flat, cart.currency)))
-    if free_over is not None and parcel_value.amount >= free_over:
-        offers.append(
-            ShippingMethodOffer(
-                "free", f"Free shipping over {free_over} {cart.currency}", Money.zero(cart.currency)
-            )
-        )
-    return offers
+    return shipping_config.shipping_offers(cart, shipping_config.load_config(), TYPE_NAME)
+
+
+@hookimpl
+async def oms_deliver(order, lines) -> None:
+    # Nothing leaves the warehouse yet: the lines await a shipment (createShipment).
+    await start_lines(lines)

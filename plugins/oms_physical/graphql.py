@@ -1,0 +1,143 @@
+"""The physical plugin's part of the GraphQL schema: the ``Shipment`` member of
+``FulfillmentDetails``, and the ``createShipment`` / ``markShipmentDelivered`` mutations.
+
+Like every mutation: parse the input, check the permission, call one service, map a
+DomainError to ``userErrors``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+from itsdangerous import URLSafeTimedSerializer
+
+from oms.accounts.permissions import Permission
+from oms.errors import DomainError, ErrorCode
+from oms.fulfillment.models import Fulfillment as FulfillmentModel
+from oms.graphql.common import parse_id, user_errors
+from oms.graphql.context import Info
+from oms.graphql.fulfillment import Fulfillment, FulfillmentPayload
+from oms.graphql.orders import Order
+from oms.orders.models import Order as OrderModel
+from oms_physical import services
+from oms_physical.models import Shipment as ShipmentModel
+from oms_physical.models import ShipmentStatus as DomainShipmentStatus
+
+ShipmentStatus = strawberry.enum(DomainShipmentStatus, name="ShipmentStatus")
+
+LABEL_SALT = "oms.physical.label"
+LABEL_URL_SECONDS = 3600
+
+
+def label_signer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=LABEL_SALT)
+
+
+@strawberry.type(description="A parcel: the physical plugin's fulfillment details.")
+class Shipment:
+    model: strawberry.Private[ShipmentModel]
+    status: ShipmentStatus
+    carrier: str | None
+    carrier_name: str | None
+    tracking_number: str | None
+    tracking_url: str | None
+    weight_grams: int
+    shipped_at: dt.datetime | None
+    delivered_at: dt.datetime | None
+
+    @classmethod
+    async def from_fulfillment(cls, fulfillment: FulfillmentModel) -> Shipment | None:
+        if fulfillment.product_type != services.TYPE_NAME:
+            return None
+        shipment = await ShipmentModel.get_or_none(fulfillment_id=fulfillment.id)
+        return cls.from_model(shipment) if shipment else None
+
+    @classmethod
+    def from_model(cls, shipment: ShipmentModel) -> Shipment:
+        return cls(
+            model=shipment,
+            status=shipment.status,
+            carrier=shipment.carrier,
+            carrier_name=shipment.carrier_name,
+            tracking_number=shipment.tracking_number,
+            tracking_url=shipment.tracking_url,
+            weight_grams=shipment.weight_grams,
+            shipped_at=shipment.shipped_at,
+            delivered_at=shipment.delivered_at,
+        )
+
+    @strawberry.field(
+        description=f"URL of the shipping label PDF (staff only; signed, valid {LABEL_URL_SECONDS // 60} minutes)."
+    )
+    def label_url(self, info: Info) -> str | None:
+        if not info.context.viewer.has(Permission.MANAGE_FULFILLMENT) or self.model.label_pdf is None:
+            return None
+        settings = info.context.settings
+        token = label_signer(settings.secret_key).dumps(self.model.id)
+        return f"{settings.public_url.rstrip('/')}/shipments/label/{token}"
+
+
+@strawberry.input
+class ShipmentLineInput:
+    line_id: strawberry.ID
+    quantity: int
+
+
+@strawberry.input
+class CreateShipmentInput:
+    order_id: strawberry.ID
+    lines: list[ShipmentLineInput]
+    carrier: str | None = strawberry.field(
+        default=None, description="A carrier code (default manual): manual, ups, usps, fedex, dhl or a plugin's."
+    )
+    tracking_number: str | None = None
+
+    def to_request(self) -> services.ShipmentRequest:
+        quantities: dict[int, int] = {}
+        for index, line in enumerate(self.lines):
+            line_id = parse_id(line.line_id, "OrderLine", ["input", "lines", str(index), "lineId"])
+            if line_id in quantities:
+                raise DomainError.of(
+                    ErrorCode.INVALID, "This line is listed twice.", ["input", "lines", str(index), "lineId"]
+                )
+            quantities[line_id] = line.quantity
+        return services.ShipmentRequest(
+            order_id=parse_id(self.order_id, "Order", ["input", "orderId"]),
+            quantities=quantities,
+            carrier=self.carrier,
+            tracking_number=self.tracking_number,
+        )
+
+
+async def _payload(fulfillment_id: int) -> FulfillmentPayload:
+    record = await FulfillmentModel.get(id=fulfillment_id)
+    order = await OrderModel.get(id=record.order_id)
+    return FulfillmentPayload(fulfillment=Fulfillment.from_model(record), order=Order.from_model(order))
+
+
+@strawberry.type
+class ShippingMutation:
+    @strawberry.mutation(description="Staff: ship some units of physical lines.")
+    async def create_shipment(self, info: Info, input: CreateShipmentInput) -> FulfillmentPayload:
+        context = info.context
+        try:
+            context.require_permission(Permission.MANAGE_FULFILLMENT)
+            shipment = await services.create_shipment(
+                input.to_request(), actor=context.viewer.actor, plugins=context.plugins
+            )
+        except DomainError as exc:
+            return FulfillmentPayload(user_errors=user_errors(exc))
+        return await _payload(shipment.fulfillment_id)
+
+    @strawberry.mutation(description="Staff: the fulfillment (a shipment) reached the customer.")
+    async def mark_shipment_delivered(self, info: Info, id: strawberry.ID) -> FulfillmentPayload:
+        context = info.context
+        try:
+            context.require_permission(Permission.MANAGE_FULFILLMENT)
+            shipment = await services.mark_shipment_delivered(
+                parse_id(id, "Fulfillment", ["id"]), actor=context.viewer.actor
+            )
+        except DomainError as exc:
+            return FulfillmentPayload(user_errors=user_errors(exc))
+        return await _payload(shipment.fulfillment_id)
