@@ -1,11 +1,28 @@
-"""Digital downloads: delivered as signed, expiring download links after payment."""
+"""Digital downloads: delivered as signed, expiring download links after payment.
+
+What this plugin does, hook by hook:
+
+- ``oms_product_types``: the ``digital`` type; variant attributes name the file (under
+  ``OMS_MEDIA_ROOT``, never shown to the public), its download limit and link lifetime.
+- ``oms_deliver``: a DownloadGrant per paid line, delivered at once.
+- ``oms_reverse``: revokes the grants of canceled or returned lines.
+- ``oms_routes``: ``GET /downloads/{token}`` streams the file.
+- ``oms_graphql_types`` / ``oms_graphql_fields``: ``DigitalDelivery`` details and
+  ``uploadDigitalFile``.
+- ``oms_cli_commands``: ``oms add-file SKU PATH`` for files too big to upload.
+"""
 
 from __future__ import annotations
 
 from oms import hookimpl
-from oms.plugin_types import ProductType
+from oms.errors import ErrorCode, FieldError
+from oms.plugin_types import PluginCommand, ProductType
+from oms_digital import services
+from oms_digital.files import add_file
+from oms_digital.graphql import DigitalDelivery, DigitalMutation
+from oms_digital.routes import download_routes
 
-TYPE_NAME = "digital"
+TYPE_NAME = services.TYPE_NAME
 
 ATTRIBUTES_SCHEMA = {
     "type": "object",
@@ -34,9 +51,12 @@ def oms_product_types() -> list[ProductType]:
 
 
 @hookimpl
-def oms_validate_variant(product_type: str, sku: str, attributes: dict):
-    from oms.errors import ErrorCode, FieldError
+def oms_models() -> list[str]:
+    return ["oms_digital.models"]
 
+
+@hookimpl
+def oms_validate_variant(product_type: str, sku: str, attributes: dict):
     file_path = attributes.get("file")
     if file_path and (file_path.startswith("/") or ".." in file_path.split("/")):
         return [
@@ -45,3 +65,44 @@ def oms_validate_variant(product_type: str, sku: str, attributes: dict):
             )
         ]
     return None
+
+
+@hookimpl
+async def oms_deliver(order, lines) -> None:
+    await services.grant_downloads(order, lines)
+
+
+@hookimpl
+async def oms_reverse(order, lines, reason) -> None:
+    await services.revoke_grants(order, lines, reason)
+
+
+@hookimpl
+def oms_routes(settings):
+    return download_routes(settings)
+
+
+@hookimpl
+def oms_graphql_types() -> list[type]:
+    return [DigitalDelivery]
+
+
+@hookimpl
+def oms_graphql_fields():
+    return {"Mutation": [DigitalMutation]}
+
+
+def _add_file_arguments(parser) -> None:
+    parser.add_argument("sku", help="the digital variant's sku")
+    parser.add_argument("path", help="the file to sell with it (copied under OMS_MEDIA_ROOT)")
+
+
+async def _add_file(args, settings) -> int:
+    variant = await add_file(args.sku, args.path, media_root=settings.media_root)
+    print(f"{variant.sku} now sells {variant.attributes['file_name']} ({variant.attributes['file']}).")
+    return 0
+
+
+@hookimpl
+def oms_cli_commands() -> list[PluginCommand]:
+    return [PluginCommand("add-file", "store the file sold with a digital variant", _add_file_arguments, _add_file)]

@@ -1,0 +1,174 @@
+"""Download grants: issued when a digital line is paid, used through a signed URL,
+revoked when the line is canceled or returned.
+
+Counting is one conditional UPDATE (``download_count < download_limit``), so ten
+simultaneous requests on a grant with three downloads left get exactly three files.
+Every GET of the file counts, a resumed (Range) download included: a Range request that
+did not count would let anyone fetch the whole file again and again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import secrets
+
+from itsdangerous import BadSignature, URLSafeSerializer
+from tortoise.transactions import in_transaction
+
+from oms import sql
+from oms.catalog.models import Variant
+from oms.fulfillment import services as fulfillment
+from oms.fulfillment.models import FulfillmentStatus
+from oms.orders.events import record_event
+from oms.orders.models import Order, OrderLine
+from oms_digital.models import DownloadGrant
+
+TYPE_NAME = "digital"
+TOKEN_SALT = "oms.digital.download"
+DEFAULT_DOWNLOAD_LIMIT = 5
+DEFAULT_LINK_LIFETIME_HOURS = 24 * 7
+
+_CLAIM = """
+UPDATE digital_download_grant
+SET download_count = download_count + 1
+WHERE id = :grant AND revoked_at IS NULL
+  AND (download_limit IS NULL OR download_count < download_limit)
+RETURNING download_count
+"""
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _signer(secret_key: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret_key, salt=TOKEN_SALT)
+
+
+def grant_token(grant: DownloadGrant, secret_key: str) -> str:
+    return _signer(secret_key).dumps([grant.id, grant.nonce])
+
+
+def download_url(grant: DownloadGrant, *, secret_key: str, public_url: str) -> str:
+    return f"{public_url.rstrip('/')}/downloads/{grant_token(grant, secret_key)}"
+
+
+async def grant_for_token(token: str, secret_key: str) -> DownloadGrant | None:
+    """The grant a URL token names, or None for a forged or unknown one."""
+    try:
+        grant_id, nonce = _signer(secret_key).loads(token)
+    except (BadSignature, TypeError, ValueError):
+        return None
+    if not isinstance(grant_id, int) or not isinstance(nonce, str):
+        return None
+    grant = await DownloadGrant.get_or_none(id=grant_id)
+    if grant is None or not secrets.compare_digest(grant.nonce, nonce):
+        return None
+    return grant
+
+
+async def grant_downloads(order: Order, lines: list[OrderLine]) -> None:
+    """Deliver paid digital lines: one DownloadGrant per line (its limit times the units
+    bought), in one Fulfillment that is DELIVERED at once. Lines already granted are
+    skipped, so a second run grants nothing. Raises when a variant has no file (the
+    delivery job retries, then shows the failure to staff)."""
+    locked = await fulfillment.lock_fulfillable_order(order.id)
+    todo = {line.id: fulfillment.remaining(line) for line in lines if fulfillment.remaining(line) > 0}
+    if not todo:
+        return
+    variants = {v.id: v for v in await Variant.filter(id__in=[line.variant_id for line in lines if line.variant_id])}
+    record = await fulfillment.create_fulfillment(locked, TYPE_NAME, todo, status=FulfillmentStatus.IN_PROGRESS)
+    now = utcnow()
+    for line in lines:
+        if line.id not in todo:
+            continue
+        attributes = variants[line.variant_id].attributes if line.variant_id in variants else {}
+        if not attributes.get("file"):
+            raise RuntimeError(f"{line.sku} has no file to deliver: upload one (uploadDigitalFile or oms add-file).")
+        limit = attributes.get("download_limit", DEFAULT_DOWNLOAD_LIMIT) * todo[line.id]
+        hours = attributes.get("link_lifetime_hours", DEFAULT_LINK_LIFETIME_HOURS)
+        grant = await DownloadGrant.create(
+            fulfillment_id=record.id,
+            order_line_id=line.id,
+            nonce=secrets.token_urlsafe(16),
+            file=attributes["file"],
+            file_name=attributes.get("file_name") or attributes["file"].rsplit("/", 1)[-1],
+            content_type=attributes.get("content_type") or "application/octet-stream",
+            download_limit=limit,
+            expires_at=now + dt.timedelta(hours=hours),
+        )
+        await record_event(
+            locked, "download.granted",
+            f"Download of {grant.file_name} ready: {limit} downloads until "
+            f"{grant.expires_at:%Y-%m-%d %H:%M} UTC.",
+            actor="digital", data={"sku": line.sku, "grant_id": grant.id, "download_limit": limit},
+        )
+    await fulfillment.mark_delivered(locked, record, actor="digital")
+
+
+async def revoke_grants(order: Order, lines: list[OrderLine], reason: str) -> int:
+    """Revoke the live grants of ``lines`` (canceled, returned); returns how many."""
+    grants = await DownloadGrant.filter(order_line_id__in=[line.id for line in lines], revoked_at=None)
+    if not grants:
+        return 0
+    await DownloadGrant.filter(id__in=[g.id for g in grants], revoked_at=None).update(revoked_at=utcnow())
+    names = ", ".join(sorted({g.file_name for g in grants}))
+    await record_event(
+        order, "download.revoked", f"Download links revoked ({reason}): {names}.",
+        actor="digital", data={"reason": reason, "grant_ids": [g.id for g in grants]},
+    )
+    return len(grants)
+
+
+class Refusal(enum.Enum):
+    REVOKED = "This download link was revoked."
+    EXPIRED = "This download link has expired."
+    EXHAUSTED = "This download link has been used as many times as it allows."
+
+
+@dataclasses.dataclass(frozen=True)
+class Claim:
+    grant: DownloadGrant
+    refusal: Refusal | None = None
+
+
+def _refusal(grant: DownloadGrant, now: dt.datetime) -> Refusal | None:
+    if grant.revoked_at is not None:
+        return Refusal.REVOKED
+    if grant.expires_at is not None and grant.expires_at <= now:
+        return Refusal.EXPIRED
+    if grant.download_limit is not None and grant.download_count >= grant.download_limit:
+        return Refusal.EXHAUSTED
+    return None
+
+
+def check_grant(grant: DownloadGrant) -> Refusal | None:
+    """Why ``grant`` cannot be used now, or None; counts nothing."""
+    return _refusal(grant, utcnow())
+
+
+async def claim_download(grant: DownloadGrant) -> Claim:
+    """Count one download of ``grant`` if it is still usable, atomically, and write the
+    timeline ("downloaded 2 of 3 times"); or say why not."""
+    now = utcnow()
+    refusal = _refusal(grant, now)
+    if refusal is not None:
+        return Claim(grant, refusal)
+    async with in_transaction():
+        rows = await sql.fetch(_CLAIM, grant=grant.id)
+        if not rows:  # used up or revoked since it was read
+            fresh = await DownloadGrant.get(id=grant.id)
+            return Claim(fresh, _refusal(fresh, now) or Refusal.EXHAUSTED)
+        grant.download_count = rows[0]["download_count"]
+        await DownloadGrant.filter(id=grant.id).update(last_download_at=now)
+        grant.last_download_at = now
+        order = await Order.get(id=(await grant.fulfillment).order_id)
+        of = f" of {grant.download_limit}" if grant.download_limit is not None else ""
+        await record_event(
+            order, "download.used", f"{grant.file_name} downloaded {grant.download_count}{of} times.",
+            actor="digital",
+            data={"grant_id": grant.id, "count": grant.download_count, "limit": grant.download_limit},
+        )
+    return Claim(grant)
