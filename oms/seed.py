@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
+import shutil
 from decimal import Decimal
+from pathlib import Path
 
 from oms.accounts import services as accounts
 from oms.accounts.models import Staff
@@ -39,8 +41,8 @@ DEMO_PRODUCTS = [
         variants=[
             catalog.VariantData(
                 sku="EBOOK-GUIDE", price=Decimal("9.00"),
-                attributes={"file_name": "field-guide.pdf", "content_type": "application/pdf",
-                            "download_limit": 5, "link_lifetime_hours": 72},
+                attributes={"file": "demo/field-guide.pdf", "file_name": "field-guide.pdf",
+                            "content_type": "application/pdf", "download_limit": 5, "link_lifetime_hours": 72},
             )
         ],
     ),
@@ -77,6 +79,8 @@ DEMO_PRODUCTS = [
     ),
 ]
 DEMO_STOCK = {"MUG-ENAMEL": 100}
+# Files the demo products sell: copied from oms/demo/ to the same path under the media root.
+DEMO_FILES = ["demo/field-guide.pdf"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -104,6 +108,10 @@ async def seed_demo(*, plugins: PluginHost, settings: Settings, staff_password: 
                 await catalog.set_stock(
                     sku=variant.sku, quantity=DEMO_STOCK[variant.sku], warehouse_code=None, plugins=plugins
                 )
+    media_root = Path(settings.media_root)
+    for relative in DEMO_FILES:
+        (media_root / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(Path(__file__).parent / relative, media_root / relative)
     password = staff_password or secrets.token_urlsafe(12)
     await accounts.create_staff(email=DEMO_STAFF_EMAIL, password=password, superuser=True, name="Demo admin")
     return SeedResult(products=created, staff_email=DEMO_STAFF_EMAIL, staff_password=password)

@@ -118,3 +118,31 @@ async def test_a_dead_delivery_is_on_the_timeline(oms_app, recorder, paid_order)
     assert "gadget warehouse is offline" in failed.message
     assert (await Order.get(id=paid_order.id)).needs_review is True
     assert (await Delivery.get(order_id=paid_order.id, product_type="gadget")).status == DeliveryStatus.FAILED
+
+
+class Undeliverable:
+    """Owns ``widget`` but has no oms_deliver: its lines cannot be delivered."""
+
+    __name__ = "undeliverable"
+
+    @hookimpl
+    def oms_product_types(self):
+        return [ProductType(name="widget")]
+
+
+@pytest.mark.parametrize("oms_extra_plugins", [[Undeliverable()]], ids=["undeliverable"])
+async def test_a_type_whose_plugin_cannot_deliver_is_not_marked_delivered(oms_app):
+    await make_product(oms_app, product_type="widget", sku="WIDGET")
+    placed = await services.place_order(
+        inputs.PlaceOrderInput(
+            cart=inputs.CartInput(lines=[inputs.LineInput("WIDGET", 1)], email="buyer@example.com"),
+            idempotency_key="widget-1",
+        ),
+        viewer=ANONYMOUS, plugins=oms_app.state.plugins, settings=oms_app.state.settings,
+    )
+    order = await mark_order_paid(placed.order, reference="cash", actor="staff@example.com")
+    await run_jobs(oms_app)
+    assert (await Delivery.get(order_id=order.id)).status == DeliveryStatus.PENDING
+    (job,) = await Job.filter(kind="order.deliver")
+    assert job.status == JobStatus.QUEUED and "cannot deliver yet (no oms_deliver)" in job.last_error
+    assert (await Order.get(id=order.id)).status.value == "PROCESSING"

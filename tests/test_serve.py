@@ -27,6 +27,20 @@ async def _wait_for_health(url: str, process: subprocess.Popen, timeout: float =
     raise AssertionError("oms serve did not become healthy")
 
 
+async def _download_url(client: httpx.AsyncClient, token: str, timeout: float = 30) -> str:
+    """The order's first download URL, once the in-process worker has delivered it."""
+    query = ("query($t: String) { order(token: $t) { fulfillments { details { "
+             "... on DigitalDelivery { downloads { url } } } } } }")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        order = (await client.post("/graphql", json={"query": query, "variables": {"t": token}})).json()
+        fulfillments = order["data"]["order"]["fulfillments"]
+        if fulfillments:
+            return fulfillments[0]["details"]["downloads"][0]["url"]
+        await asyncio.sleep(0.2)
+    raise AssertionError("the e-book was not delivered")
+
+
 async def test_serve_seeds_an_empty_database_and_serves_graphiql(oms_database_url, tmp_path):
     port = free_port()
     log_path = tmp_path / "serve.log"
@@ -58,5 +72,24 @@ async def test_serve_seeds_an_empty_database_and_serves_graphiql(oms_database_ur
                 "variables": {"e": "admin@example.com", "p": password},
             })).json()["data"]["login"]
             assert login["userErrors"] == [] and login["me"]["isStaff"] is True
+
+            # A newcomer buys the demo e-book, staff mark it paid, the worker delivers it,
+            # and the download link serves the demo PDF.
+            placed = (await client.post("/graphql", json={
+                "query": "mutation($i: PlaceOrderInput!) { placeOrder(input: $i) "
+                         "{ order { id } orderToken userErrors { code } } }",
+                "variables": {"i": {"lines": [{"sku": "EBOOK-GUIDE", "quantity": 1}],
+                                    "email": "newcomer@example.com", "idempotencyKey": "demo-1"}},
+            })).json()["data"]["placeOrder"]
+            assert placed["userErrors"] == []
+            paid = (await client.post("/graphql", headers={"Authorization": f"Bearer {login['token']}"}, json={
+                "query": "mutation($id: ID!) { markOrderPaid(id: $id) { userErrors { code } } }",
+                "variables": {"id": placed["order"]["id"]},
+            })).json()["data"]["markOrderPaid"]
+            assert paid["userErrors"] == []
+            url = await _download_url(client, placed["orderToken"])
+            pdf = await client.get(url.removeprefix("http://127.0.0.1:8000"))
+            assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+            assert pdf.headers["content-type"] == "application/pdf"
     finally:
         await asyncio.to_thread(_stop, process)
