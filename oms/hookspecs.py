@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
     from oms.catalog.models import Variant
     from oms.config import Settings
+    from oms.payments.gateway import Gateway
+    from oms.plugins import PluginHost
     from oms.errors import FieldError
     from oms.orders.models import Order, OrderEvent, OrderLine
     from oms.plugin_types import Carrier, Cart, PeriodicJob, PluginCommand, ProductType, ShippingMethodOffer
@@ -93,8 +95,9 @@ def oms_graphql_fields() -> Mapping[str, list[type]]:
 
     Called once when the schema is built.
 
-    :return: a mapping ``{"Query": [...], "Mutation": [...]}`` of Strawberry object types
-        whose fields join that root type. Resolvers get the usual ``info``:
+    :return: a mapping ``{"Query": [...], "Mutation": [...], "Me": [...]}`` of Strawberry
+        object types whose fields join that type (``Me``: the signed-in viewer; its
+        resolvers read ``self.viewer``, an :class:`oms.accounts.permissions.Viewer`). Resolvers get the usual ``info``:
         ``info.context.viewer`` (who asks), ``info.context.plugins``, ``.settings``. Mutations
         return a payload with ``userErrors`` (see ``oms.graphql.common``). A field name
         already taken, or another key, is a start-up error. Results of all plugins are
@@ -114,10 +117,13 @@ def oms_cli_commands() -> list[PluginCommand]:
 
 
 @hookspec
-def oms_periodic_jobs() -> list[PeriodicJob]:
+def oms_periodic_jobs(settings: Settings, plugins: PluginHost) -> list[PeriodicJob]:
     """Declare jobs to run on a schedule (renewals, reminders, clean-ups).
 
     Called once when a worker starts.
+
+    :param settings: the running :class:`oms.config.Settings`.
+    :param plugins: the :class:`oms.plugins.PluginHost` (to call other hooks).
 
     :return: a list of :class:`oms.plugin_types.PeriodicJob`. Results are combined; names
         must be unique across plugins.
@@ -125,10 +131,15 @@ def oms_periodic_jobs() -> list[PeriodicJob]:
 
 
 @hookspec
-def oms_job_handlers() -> Mapping[str, Any]:
+def oms_job_handlers(settings: Settings, plugins: PluginHost, gateway: Gateway | None) -> Mapping[str, Any]:
     """Handle outbox job kinds this plugin enqueues itself.
 
     Called once when a worker starts.
+
+    :param settings: the running :class:`oms.config.Settings`.
+    :param plugins: the :class:`oms.plugins.PluginHost`.
+    :param gateway: the worker's :class:`oms.payments.gateway.Gateway`, or None (then open
+        one for the call with ``oms.payments.gateway.gateway_for(settings)`` and close it).
 
     :return: a mapping of job ``kind`` to a callable ``(payload: dict) -> None`` (may be
         async). Results are merged; a kind claimed twice is a start-up error.
@@ -208,6 +219,24 @@ def oms_shipping_carriers() -> list[Carrier]:
 # ---------------------------------------------------------------------------
 # Delivery and its reversal
 # ---------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def oms_hold(order: Order, lines: list[OrderLine]) -> None:
+    """Hold what the lines need while the order awaits payment (a time slot), like stock
+    is reserved. *Owner only.*
+
+    Called by ``placeOrder`` inside the transaction that writes the order, after its lines
+    (they have ids). Released through ``oms_reverse`` when the order is canceled or
+    expires. Enforce exclusivity in the database (a unique constraint), not only in
+    Python: concurrent orders run this at the same time.
+
+    :param order: the :class:`oms.orders.models.Order` being written.
+    :param lines: its :class:`oms.orders.models.OrderLine` rows of this plugin's type.
+    :return: ``None``. Raise :class:`oms.errors.DomainError` (e.g. ``SLOT_UNAVAILABLE``
+        with a field path like ``["lines", 0, "options", "slot"]``) to refuse the order:
+        nothing of it is written.
+    """
 
 
 @hookspec(firstresult=True)

@@ -24,6 +24,9 @@ class ProductType:
     :param attributes_schema: JSON schema of a variant's ``attributes``.
     :param public_attributes: attribute keys shown to the public; the rest are staff-only.
     :param description: one line for ``oms plugins`` and GraphiQL.
+    :param saves_payment_method: lines of this type are charged again later without the
+        customer (renewals): the first payment saves the payment method for off-session
+        use (Stripe: ``setup_future_usage`` on a Stripe Customer).
     """
 
     name: str
@@ -33,6 +36,7 @@ class ProductType:
     attributes_schema: Mapping[str, Any] | None = None
     public_attributes: Sequence[str] = ()
     description: str = ""
+    saves_payment_method: bool = False
 
 
 @dataclasses.dataclass(frozen=True)

@@ -27,7 +27,7 @@ from oms import hookimpl, hookspecs
 from oms.app import create_app
 from oms.catalog.models import Variant
 from oms.db import tortoise_config
-from oms.errors import ErrorCode, FieldError
+from oms.errors import DomainError, ErrorCode, FieldError
 from oms.jobs.registry import JobRegistry
 from oms.jobs.worker import Worker
 from oms.money import Money
@@ -371,12 +371,19 @@ class GreetingMutation:
         return f"{info.context.viewer.actor} waves"
 
 
+@strawberry.type
+class GreetingMe:
+    @strawberry.field
+    def greeting(self) -> str:
+        return f"Welcome back, {self.viewer.email}"
+
+
 class Greetings:
     __name__ = "greetings"
 
     @hookimpl
     def oms_graphql_fields(self):
-        return {"Query": [GreetingQuery], "Mutation": [GreetingMutation]}
+        return {"Query": [GreetingQuery], "Mutation": [GreetingMutation], "Me": [GreetingMe]}
 
 
 @pytest.mark.parametrize("oms_extra_plugins", [[Greetings()]], ids=["greetings"])
@@ -384,6 +391,12 @@ async def test_hook_oms_graphql_fields(oms_graphql, oms_accounts):
     assert await oms_graphql.query('{ greeting(name: "Ada") }') == {"greeting": "Hello, Ada!"}
     staff = oms_graphql.as_(oms_accounts.staff)
     assert await staff.query("mutation { wave }") == {"wave": "staff@example.com waves"}
+    # Me gains the plugin's field and keeps its own, from `me` and from `login`.
+    me = await oms_graphql.as_(oms_accounts.customer).query("{ me { email greeting } }")
+    assert me == {"me": {"email": "alice@example.com", "greeting": "Welcome back, alice@example.com"}}
+    login = await oms_graphql.query(
+        'mutation { login(email: "alice@example.com", password: "alice-pass-1") { me { greeting } } }')
+    assert login["login"]["me"] == {"greeting": "Welcome back, alice@example.com"}
     # The core's fields are all still there.
     assert (await oms_graphql.query("{ productTypes { name } }"))["productTypes"]
 
@@ -413,7 +426,7 @@ class WrongRoot:
 
 @pytest.mark.parametrize(("plugin", "message"), [
     (Thief(), "Query.orders is defined by both"),
-    (WrongRoot(), "no root type 'Subscription'"),
+    (WrongRoot(), "no type 'Subscription'"),
 ])
 def test_graphql_fields_cannot_replace_or_invent_roots(oms_settings, plugin, message):
     with pytest.raises(PluginConfigError, match=message):
@@ -678,3 +691,64 @@ async def test_hook_oms_shipping_carriers(oms_app, oms_graphql, oms_http, oms_ac
     assert parcel.ship_to["postal_code"] == "N1 9GU" and parcel.tracking_number is None
     label = await oms_http.get(details["labelUrl"].removeprefix(oms_app.state.settings.public_url))
     assert label.content == b"%PDF-1.4 pigeon label"
+
+
+class Seats:
+    """Holds one seat per line at placement; a seat already held refuses the order."""
+
+    __name__ = "seats"
+
+    def __init__(self):
+        self.held: dict[str, str] = {}  # seat -> order number
+
+    @hookimpl
+    def oms_product_types(self):
+        return [ProductType(name="seat", options_schema={
+            "type": "object", "properties": {"seat": {"type": "string"}}, "required": ["seat"]})]
+
+    @hookimpl
+    async def oms_hold(self, order, lines):
+        for line in lines:
+            seat = line.options["seat"]
+            if seat in self.held:
+                raise DomainError.of(ErrorCode.SLOT_UNAVAILABLE, f"Seat {seat} is taken.",
+                                     ["lines", line.position, "options", "seat"])
+            self.held[seat] = order.number
+
+    @hookimpl
+    def oms_reverse(self, order, lines, reason):
+        for line in lines:
+            self.held.pop(line.options["seat"], None)
+
+
+@pytest.mark.parametrize("oms_extra_plugins", [[Seats()]], ids=["seats"])
+async def test_hook_oms_hold(oms_app, oms_graphql, oms_extra_plugins):
+    (seats,) = oms_extra_plugins
+    await make_product(oms_app, product_type="seat", sku="GIG")
+    place = """mutation($i: PlaceOrderInput!) { placeOrder(input: $i) {
+                 order { id number } orderToken userErrors { field code message } } }"""
+
+    def order_for(seat, key):
+        return {"i": {"lines": [{"sku": "GIG", "quantity": 1}, {"sku": "GIG", "quantity": 1, "options": {"seat": seat}}],
+                      "email": "fan@example.com", "idempotencyKey": key}}
+
+    # The first line has no seat: the type's options schema refuses it before any hold.
+    refused = (await oms_graphql.query(place, order_for("A1", "k0")))["placeOrder"]
+    assert refused["userErrors"][0]["field"][:2] == ["lines", "0"]
+    assert seats.held == {}
+
+    def one_line(seat, key):
+        return {"i": {"lines": [{"sku": "GIG", "quantity": 1, "options": {"seat": seat}}],
+                      "email": "fan@example.com", "idempotencyKey": key}}
+
+    first = (await oms_graphql.query(place, one_line("A1", "k1")))["placeOrder"]
+    assert first["userErrors"] == [] and seats.held == {"A1": first["order"]["number"]}
+    taken = (await oms_graphql.query(place, one_line("A1", "k2")))["placeOrder"]
+    assert taken == {"order": None, "orderToken": None, "userErrors": [
+        {"field": ["lines", "0", "options", "seat"], "code": "SLOT_UNAVAILABLE", "message": "Seat A1 is taken."}]}
+    assert await Order.filter(email="fan@example.com").count() == 1  # nothing of the refused order
+
+    await oms_graphql.query(CANCEL_ORDER, {"id": first["order"]["id"], "token": first["orderToken"]})
+    assert seats.held == {}
+    again = (await oms_graphql.query(place, one_line("A1", "k3")))["placeOrder"]
+    assert again["userErrors"] == []

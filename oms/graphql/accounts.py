@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from oms.accounts import services as accounts
@@ -13,15 +15,18 @@ from oms.graphql.orders import OrderConnection
 from oms.orders import services as orders
 
 
-@strawberry.type(description="The signed-in customer or staff member.")
-class Me:
+@strawberry.type(name="Me", description="The signed-in customer or staff member.")
+class CoreMe:
+    """The core's fields of ``Me``; plugins add theirs (``oms_graphql_fields``), and the
+    schema's ``Me`` is then a subclass built with the schema (``info.schema.me_type``)."""
+
     viewer: strawberry.Private[Viewer]
     email: str
     is_staff: bool
     permissions: list[str]
 
     @classmethod
-    def from_viewer(cls, viewer: Viewer) -> Me:
+    def from_viewer(cls, viewer: Viewer) -> CoreMe:
         return cls(
             viewer=viewer,
             email=viewer.email,
@@ -40,6 +45,14 @@ class Me:
         return OrderConnection.from_page(page)
 
 
+# Resolved while a schema is built: that schema's Me, with its plugins' fields.
+MeType = Annotated["Me", strawberry.lazy("oms.graphql.me_slot")]
+
+
+def me_for(info: Info, viewer: Viewer) -> CoreMe:
+    return getattr(info.schema, "me_type", CoreMe).from_viewer(viewer)
+
+
 @strawberry.input
 class RegisterInput:
     email: str
@@ -50,22 +63,22 @@ class RegisterInput:
 @strawberry.type
 class AuthPayload:
     token: str | None = None
-    me: Me | None = None
+    me: MeType | None = None
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 def _signed_in(info: Info, viewer: Viewer) -> AuthPayload:
     settings = info.context.settings
     token = accounts.issue_token(viewer, secret=settings.secret_key, ttl_seconds=settings.token_ttl_seconds)
-    return AuthPayload(token=token, me=Me.from_viewer(viewer))
+    return AuthPayload(token=token, me=me_for(info, viewer))
 
 
 @strawberry.type
 class AccountsQuery:
     @strawberry.field
-    def me(self, info: Info) -> Me | None:
+    def me(self, info: Info) -> MeType | None:
         viewer = info.context.viewer
-        return None if viewer.is_anonymous else Me.from_viewer(viewer)
+        return None if viewer.is_anonymous else me_for(info, viewer)
 
 
 @strawberry.type

@@ -26,6 +26,8 @@ from oms.accounts.permissions import Permission
 from oms.catalog import models as catalog_models
 from oms.config import Settings
 from oms.errors import DomainError
+from oms.graphql import accounts as graphql_accounts
+from oms.graphql import me_slot
 from oms.graphql.accounts import AccountsMutation, AccountsQuery
 from oms.graphql.cart import CartQuery
 from oms.graphql.catalog import CatalogMutation, CatalogQuery, Product, Variant
@@ -118,6 +120,7 @@ class NodeQuery:
 CORE_ROOT_PARTS: dict[str, tuple[type, ...]] = {
     "Query": (NodeQuery, CatalogQuery, CartQuery, OrdersQuery, AccountsQuery, JobsQuery),
     "Mutation": (AccountsMutation, OrdersMutation, CatalogMutation, JobsMutation),
+    "Me": (graphql_accounts.CoreMe,),
 }
 
 
@@ -139,7 +142,9 @@ def _root_type(name: str, plugin_parts: list[type]) -> type:
                 )
             taken[field] = part.__qualname__
     # Plugin parts first, so the method resolution order cannot let a core field shadow one.
-    return strawberry.type(type(name, (*plugin_parts, *CORE_ROOT_PARTS[name]), {}))
+    core = CORE_ROOT_PARTS[name]
+    description = core[0].__strawberry_definition__.description if name == "Me" else None
+    return strawberry.type(type(name, (*plugin_parts, *core), {}), name=name, description=description)
 
 
 def _plugin_root_parts(plugins: PluginHost) -> dict[str, list[type]]:
@@ -147,7 +152,7 @@ def _plugin_root_parts(plugins: PluginHost) -> dict[str, list[type]]:
     for contribution in plugins.call_all_sync("oms_graphql_fields"):
         for root, types in (contribution or {}).items():
             if root not in parts:
-                raise PluginConfigError(f"oms_graphql_fields: no root type {root!r} (use Query or Mutation).")
+                raise PluginConfigError(f"oms_graphql_fields: no type {root!r} (use Query, Mutation or Me).")
             parts[root].extend(types)
     return parts
 
@@ -223,14 +228,20 @@ def build_schema(settings: Settings | None = None, plugins: PluginHost | None = 
             raise PluginConfigError(
                 f"oms_graphql_types: {detail_type!r} must be a Strawberry type with a from_fulfillment classmethod."
             )
+    me_type = _root_type("Me", parts["Me"]) if parts["Me"] else graphql_accounts.CoreMe
     with detail_union_members(detail_types):
-        built = OmsSchema(
-            query=_root_type("Query", parts["Query"]),
-            mutation=_root_type("Mutation", parts["Mutation"]),
-            types=[Product, Variant, Order, OrderLine, Customer, Fulfillment, *detail_types],
-            extensions=extensions,
-        )
+        me_slot.Me = me_type  # what the lazy MeType annotations resolve to now
+        try:
+            built = OmsSchema(
+                query=_root_type("Query", parts["Query"]),
+                mutation=_root_type("Mutation", parts["Mutation"]),
+                types=[Product, Variant, Order, OrderLine, Customer, Fulfillment, *detail_types],
+                extensions=extensions,
+            )
+        finally:
+            me_slot.Me = None
     built.fulfillment_detail_types = tuple(detail_types)
+    built.me_type = me_type
     return built
 
 

@@ -33,12 +33,14 @@ class JobRegistry:
         from oms.jobs.core import core_dead_handlers, core_handlers, core_periodic_jobs
 
         handlers: dict[str, Handler] = dict(core_handlers(plugins, settings, gateway))
-        for mapping in plugins.call_all_sync("oms_job_handlers"):
+        for mapping in plugins.call_all_sync("oms_job_handlers", settings=settings, plugins=plugins, gateway=gateway):
             for kind, handler in (mapping or {}).items():
                 if kind in handlers:
                     raise PluginConfigError(f"Job kind {kind!r} has two handlers.")
                 handlers[kind] = handler
-        periodic = list(core_periodic_jobs(plugins, settings)) + plugins.collect("oms_periodic_jobs")
+        periodic = list(core_periodic_jobs(plugins, settings)) + plugins.collect(
+            "oms_periodic_jobs", settings=settings, plugins=plugins
+        )
         names = [job.name for job in periodic]
         duplicates = {name for name in names if names.count(name) > 1}
         if duplicates:

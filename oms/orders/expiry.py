@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from oms.orders.events import record_event
@@ -19,14 +20,16 @@ logger = logging.getLogger("oms.orders")
 
 
 async def expire_unpaid_orders(*, timeout_seconds: int, plugins: PluginHost, now: dt.datetime | None = None) -> int:
-    """Expire every order still awaiting payment after ``timeout_seconds``; the count."""
+    """Expire every order still awaiting payment after ``timeout_seconds`` (or after its
+    own ``payment_due_at``); the count."""
     now = now or dt.datetime.now(dt.UTC)
     cutoff = now - dt.timedelta(seconds=timeout_seconds)
     expired = 0
     failed: set[int] = set()
     while True:
+        due = Q(payment_due_at__isnull=True, created_at__lt=cutoff) | Q(payment_due_at__lt=now)
         ids = await Order.filter(
-            status=OrderStatus.PENDING_PAYMENT, created_at__lt=cutoff, id__not_in=list(failed) or [0]
+            due, status=OrderStatus.PENDING_PAYMENT, id__not_in=list(failed) or [0]
         ).order_by("id").limit(BATCH).values_list("id", flat=True)
         for order_id in ids:
             try:

@@ -28,6 +28,8 @@ class PlaceOrderInput:
     idempotency_key: str
     billing_address: dict[str, Any] | None = None
     note: str | None = None
+    # Orders placed by oms itself (a renewal) may wait longer than the payment timeout.
+    payment_due_at: Any = None
 
 
 @dataclasses.dataclass(frozen=True)

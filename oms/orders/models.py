@@ -28,6 +28,8 @@ class Order(Model):
     # {"code", "name", "price"} of the chosen method, as priced at placement.
     shipping_method = fields.JSONField(null=True)
     note = fields.TextField(null=True)
+    # Unpaid after this, the order expires; None: OMS_PAYMENT_TIMEOUT_SECONDS after placement.
+    payment_due_at = fields.DatetimeField(null=True)
     # Set when something needs a person: a payment after expiry, an amount mismatch.
     needs_review = fields.BooleanField(default=False)
     # SHA-256 of the client's key within its scope (the customer, or a guest's email).

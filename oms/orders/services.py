@@ -141,7 +141,8 @@ async def _place(
     try:
         async with in_transaction():
             order = await _write_order(
-                quote, key=key, fingerprint=fingerprint, viewer=viewer, billing=billing, note=note
+                quote, key=key, fingerprint=fingerprint, viewer=viewer, billing=billing, note=note,
+                payment_due_at=data.payment_due_at, plugins=plugins,
             )
     except IntegrityError:
         # Another request with this key committed first: answer as it did.
@@ -174,6 +175,8 @@ async def _write_order(
     viewer: Viewer,
     billing: dict | None,
     note: str | None,
+    payment_due_at: dt.datetime | None,
+    plugins: PluginHost,
 ) -> Order:
     method = quote.shipping_method
     order = await Order.create(
@@ -194,6 +197,7 @@ async def _write_order(
         note=note,
         idempotency_key=key,
         cart_fingerprint=fingerprint,
+        payment_due_at=payment_due_at,
     )
     order.number = str(ORDER_NUMBER_OFFSET + order.id)
     await Order.filter(id=order.id).update(number=order.number)
@@ -224,9 +228,20 @@ async def _write_order(
             for line in quote.lines
         ]
     )
+    await _hold(order, plugins)
     if quote.total.amount == 0:
         await pay_zero_total(order)
     return order
+
+
+async def _hold(order: Order, plugins: PluginHost) -> None:
+    """Let each line's plugin hold what the line needs (a slot) in this transaction."""
+    by_type: dict[str, list[OrderLine]] = {}
+    for line in await OrderLine.filter(order_id=order.id).order_by("position"):
+        by_type.setdefault(line.product_type, []).append(line)
+    for type_name, lines in by_type.items():
+        if plugins.owner_implements("oms_hold", type_name):
+            await plugins.call_owner("oms_hold", type_name, order=order, lines=lines)
 
 
 async def _reserve_stock(quote: Quote) -> dict[int, int]:
