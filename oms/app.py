@@ -47,6 +47,15 @@ class OmsGraphQL(GraphQL):
         self.settings = settings
         self.plugins = plugins
 
+    async def run(self, request, *args, **kwargs):  # type: ignore[override]
+        try:
+            return await super().run(request, *args, **kwargs)
+        finally:
+            # Files of a multipart upload are spooled to temporary files; Starlette closes
+            # them only when asked, and Strawberry does not ask.
+            if isinstance(request, Request):
+                await request.close()
+
     def decode_json(self, data: str | bytes) -> object:
         decoded = super().decode_json(data)
         if not all_storable(decoded):

@@ -11,7 +11,8 @@ from tortoise.connection import get_connection
 class BodySizeLimit:
     """Refuse request bodies over ``max_bytes`` with 413, whether or not they declare a
     Content-Length, before the application reads them all into memory. File uploads
-    (multipart/form-data, spooled to disk as they arrive) may be up to ``max_upload_bytes``."""
+    (multipart/form-data to /graphql with an Authorization header, spooled to disk as they
+    arrive) may be up to ``max_upload_bytes``."""
 
     def __init__(self, app: ASGIApp, max_bytes: int, max_upload_bytes: int | None = None):
         self.app = app
@@ -22,10 +23,15 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.max_bytes
-        for name, value in scope.get("headers", ()):
-            if name == b"content-type" and value.lower().startswith(b"multipart/form-data"):
-                limit = self.max_upload_bytes
+        headers = dict(scope.get("headers", ()))
+        is_upload = (
+            scope.get("path") == "/graphql"
+            and headers.get(b"content-type", b"").lower().startswith(b"multipart/form-data")
+            # Only signed-in callers (uploads are staff mutations): an anonymous client
+            # cannot make the server spool a large body to disk.
+            and b"authorization" in headers
+        )
+        limit = self.max_upload_bytes if is_upload else self.max_bytes
         await _Limited(self.app, limit)(scope, receive, send)
 
 

@@ -21,6 +21,14 @@ from oms.plugin_types import ProductType
 ENTRY_POINT_GROUP = "oms"
 
 
+# Hooks that declare things (types, models, routes, schema parts, jobs, carriers,
+# commands): their results are used without awaiting, so they must not be async.
+SYNC_ONLY_HOOKS = (
+    "oms_product_types", "oms_models", "oms_routes", "oms_graphql_types", "oms_graphql_fields",
+    "oms_periodic_jobs", "oms_job_handlers", "oms_cli_commands", "oms_shipping_carriers",
+)
+
+
 class PluginConfigError(RuntimeError):
     """The set of installed plugins cannot start (a type owned twice, a bad hookimpl)."""
 
@@ -77,8 +85,21 @@ class PluginHost:
             pm.trace.root.setwriter(sys.stderr.write)
             pm.enable_tracing()
         host = cls(pm)
+        host._refuse_async_start_up_hooks()
         host._register_types()
         return host
+
+    def _refuse_async_start_up_hooks(self) -> None:
+        """Hooks whose results are used synchronously must be plain functions: say so at
+        start, not when the hook is first called (a shipment, a CLI command)."""
+        for hook_name in SYNC_ONLY_HOOKS:
+            culprits = [
+                impl.plugin_name
+                for impl in getattr(self.pm.hook, hook_name).get_hookimpls()
+                if inspect.iscoroutinefunction(impl.function)
+            ]
+            if culprits:
+                raise PluginConfigError(f"{hook_name} must not be async (plugins: {', '.join(culprits)}).")
 
     def _register_types(self) -> None:
         for impl in self.pm.hook.oms_product_types.get_hookimpls():

@@ -48,6 +48,16 @@ class TestLimits:
         )
         assert response.status_code == 413
 
+    async def test_only_signed_in_graphql_uploads_get_the_upload_limit(self, oms_http):
+        files = {"0": ("x.bin", b"x" * 5000, "application/octet-stream")}
+        data = {"operations": '{"query": "{ productTypes { name } }"}', "map": "{}"}
+        auth = {"Authorization": "Bearer not-checked-by-the-limit"}
+        # Anonymous, or to another path: the ordinary body limit.
+        assert (await oms_http.post("/graphql", data=data, files=files)).status_code == 413
+        assert (await oms_http.post("/webhooks/stripe", data=data, files=files, headers=auth)).status_code == 413
+        # Signed in, to /graphql: the body gets through to GraphQL (which checks the token).
+        assert (await oms_http.post("/graphql", data=data, files=files, headers=auth)).status_code != 413
+
     async def test_deep_query_is_refused(self, oms_graphql):
         deep = "{ products { edges { node { variants { product { variants { product { name } } } } } } } }"
         body = await oms_graphql.execute(deep)

@@ -127,6 +127,20 @@ def test_start_up_hooks_must_not_be_async(oms_settings):
         create_app(oms_settings, extra_plugins=[AsyncStartup()])
 
 
+class AsyncCarriers:
+    __name__ = "async-carriers"
+
+    @hookimpl
+    async def oms_shipping_carriers(self):
+        return []
+
+
+def test_a_hook_used_later_is_checked_at_start_too():
+    # oms_shipping_carriers is first called at a shipment: an async one must stop the load.
+    with pytest.raises(PluginConfigError, match="oms_shipping_carriers must not be async.*async-carriers"):
+        PluginHost.load([AsyncCarriers()])
+
+
 # -- oms plugins, tracing ----------------------------------------------------------------------
 
 def run_oms(*args: str, pythonpath: list[Path] = ()) -> subprocess.CompletedProcess:

@@ -91,6 +91,4 @@ class DigitalMutation:
             )
         except DomainError as exc:
             return UploadDigitalFilePayload(user_errors=user_errors(exc))
-        finally:
-            await file.close()  # its spooled temporary file; nothing else closes it
         return UploadDigitalFilePayload(variant=Variant.from_model(variant))
