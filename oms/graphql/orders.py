@@ -81,6 +81,10 @@ class OrderLine(Node):
             status=line.status,
         )
 
+    @strawberry.field(description="Units neither canceled nor in a fulfillment yet (e.g. still to ship).")
+    def quantity_to_fulfill(self) -> int:
+        return self.model.quantity - self.model.quantity_canceled - self.model.quantity_allocated
+
     @strawberry.field
     def unit_price(self) -> Money:
         return Money.of(self.model.unit_price, self.model.currency)

@@ -90,6 +90,9 @@ async def test_mixed_order_ships_in_two_parcels_and_completes(oms_app, oms_graph
 
     first = (await staff.query(CREATE_SHIPMENT, ship_input(
         order, {"MUG": 2}, carrier="ups", trackingNumber="1Z 999")))["createShipment"]
+    left = await staff.query("query($id: ID!) { order(id: $id) { lines { sku quantityToFulfill } } }",
+                             {"id": order["id"]})
+    assert {"sku": "MUG", "quantityToFulfill": 1} in left["order"]["lines"]
     assert first["userErrors"] == []
     assert first["fulfillment"]["status"] == "IN_PROGRESS"
     assert first["fulfillment"]["lines"] == [{"orderLine": {"sku": "MUG"}, "quantity": 2}]
@@ -110,6 +113,9 @@ async def test_mixed_order_ships_in_two_parcels_and_completes(oms_app, oms_graph
     assert done["fulfillment"]["details"]["status"] == "DELIVERED"
     assert done["order"]["status"] == "PARTIALLY_FULFILLED"
     assert {"sku": "MUG", "status": "IN_PROGRESS", "quantityFulfilled": 2} in done["order"]["lines"]
+    left = await staff.query("query($id: ID!) { order(id: $id) { lines { sku quantityToFulfill } } }",
+                             {"id": order["id"]})
+    assert {"sku": "MUG", "quantityToFulfill": 0} in left["order"]["lines"]
 
     done = (await staff.query(DELIVERED, {"id": second["fulfillment"]["id"]}))["markShipmentDelivered"]
     assert done["order"]["status"] == "COMPLETED"
