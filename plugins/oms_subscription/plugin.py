@@ -1,16 +1,43 @@
-"""Subscriptions: activated on payment, renewed each period."""
+"""Subscriptions: activated on payment, renewed every period.
+
+What this plugin does, hook by hook:
+
+- ``oms_product_types``: the ``subscription`` type; variant attributes: ``interval``
+  (day, week, month, year), ``interval_count``, ``trial_days``, ``grace_days``. The first
+  payment saves the payment method for renewals (``saves_payment_method``).
+- ``oms_validate_line``: one subscription per line.
+- ``oms_deliver``: a paid line starts a SubscriptionContract (ACTIVE); a paid renewal order
+  extends its contract. Delivered at once.
+- ``oms_reverse``: a canceled or returned line ends its contract.
+- ``oms_periodic_jobs``: the lifecycle (renewal orders, off-session charges, PAST_DUE,
+  cancellation); see ``oms_subscription.services``.
+- ``oms_routes``: ``GET /entitlements/{accessKey}``.
+- ``oms_graphql_types`` / ``oms_graphql_fields``: ``SubscriptionActivation`` details,
+  ``me { subscriptions }``, ``cancelSubscription``, ``entitlement`` (staff).
+"""
 
 from __future__ import annotations
 
 from oms import hookimpl
-from oms.plugin_types import ProductType
+from oms.errors import ErrorCode, FieldError
+from oms.plugin_types import PeriodicJob, ProductType
+from oms_subscription import services
+from oms_subscription.graphql import (
+    SubscriptionActivation,
+    SubscriptionMutation,
+    SubscriptionQuery,
+    SubscriptionsOfMe,
+)
+from oms_subscription.periods import INTERVALS
+from oms_subscription.routes import entitlement_routes
 
-TYPE_NAME = "subscription"
+TYPE_NAME = services.TYPE_NAME
+LIFECYCLE_EVERY_SECONDS = 300
 
 ATTRIBUTES_SCHEMA = {
     "type": "object",
     "properties": {
-        "interval": {"enum": ["day", "week", "month", "year"]},
+        "interval": {"enum": list(INTERVALS)},
         "interval_count": {"type": "integer", "minimum": 1, "maximum": 36},
         "trial_days": {"type": "integer", "minimum": 0, "maximum": 365},
         "grace_days": {"type": "integer", "minimum": 0, "maximum": 90},
@@ -24,9 +51,55 @@ SUBSCRIPTION = ProductType(
     attributes_schema=ATTRIBUTES_SCHEMA,
     public_attributes=("interval", "interval_count", "trial_days", "grace_days"),
     description="A plan activated on payment and renewed every period.",
+    saves_payment_method=True,
 )
 
 
 @hookimpl
 def oms_product_types() -> list[ProductType]:
     return [SUBSCRIPTION]
+
+
+@hookimpl
+def oms_models() -> list[str]:
+    return ["oms_subscription.models"]
+
+
+@hookimpl
+def oms_validate_line(product_type, variant, quantity: int, options):
+    if quantity != 1:
+        return [FieldError(ErrorCode.INVALID, "One subscription per line.", ["quantity"])]
+    return None
+
+
+@hookimpl
+async def oms_deliver(order, lines) -> None:
+    await services.activate(order, lines)
+
+
+@hookimpl
+async def oms_reverse(order, lines, reason) -> None:
+    await services.reverse(order, lines, reason)
+
+
+@hookimpl
+def oms_periodic_jobs(settings, plugins) -> list[PeriodicJob]:
+    async def lifecycle() -> None:
+        await services.run_lifecycle(settings=settings, plugins=plugins, gateway=None)
+
+    return [PeriodicJob(name="subscription.lifecycle", every_seconds=LIFECYCLE_EVERY_SECONDS, run=lifecycle)]
+
+
+@hookimpl
+def oms_routes(settings):
+    return entitlement_routes()
+
+
+@hookimpl
+def oms_graphql_types() -> list[type]:
+    return [SubscriptionActivation]
+
+
+@hookimpl
+def oms_graphql_fields():
+    return {"Query": [SubscriptionQuery], "Mutation": [SubscriptionMutation], "Me": [SubscriptionsOfMe]}

@@ -1,0 +1,142 @@
+"""The subscription plugin's part of the GraphQL schema: ``SubscriptionContract``, the
+``SubscriptionActivation`` member of ``FulfillmentDetails``, ``me { subscriptions }``,
+``cancelSubscription`` and the staff's ``entitlement`` check."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from oms.accounts.permissions import Permission, Viewer
+from oms.errors import DomainError, ErrorCode
+from oms.fulfillment.models import Fulfillment as FulfillmentModel
+from oms.graphql.common import Node, UserError, parse_id, to_global_id, user_errors
+from oms.graphql.context import Info
+from oms.orders import access
+from oms.orders.models import Order as OrderModel
+from oms_subscription import services
+from oms_subscription.models import SubscriptionContract as ContractModel
+from oms_subscription.models import SubscriptionPeriod
+from oms_subscription.models import SubscriptionStatus as DomainSubscriptionStatus
+
+SubscriptionStatus = strawberry.enum(DomainSubscriptionStatus, name="SubscriptionStatus")
+
+
+@strawberry.type
+class SubscriptionContract(Node):
+    model: strawberry.Private[ContractModel]
+    id: strawberry.ID
+    status: SubscriptionStatus
+    sku: str
+    interval: str
+    interval_count: int
+    current_period_start: dt.datetime
+    current_period_end: dt.datetime
+    cancel_at_period_end: bool
+    access_key: str | None = strawberry.field(description="Key the subscribed software or service checks to grant access.")
+    renewals: int
+
+    @classmethod
+    def from_model(cls, contract: ContractModel) -> SubscriptionContract:
+        return cls(
+            model=contract,
+            id=to_global_id("SubscriptionContract", contract.id),
+            status=contract.status,
+            sku=contract.sku,
+            interval=contract.interval,
+            interval_count=contract.interval_count,
+            current_period_start=contract.current_period_start,
+            current_period_end=contract.current_period_end,
+            cancel_at_period_end=contract.cancel_at_period_end,
+            access_key=contract.access_key,
+            renewals=contract.renewals,
+        )
+
+    @strawberry.field(description="Until when access is granted now; null when it is not.")
+    def access_until(self) -> dt.datetime | None:
+        return services.access_until(self.model)
+
+
+@strawberry.type(description="An activated subscription: the subscription plugin's fulfillment details.")
+class SubscriptionActivation:
+    subscription: SubscriptionContract
+
+    @classmethod
+    async def from_fulfillment(cls, fulfillment: FulfillmentModel) -> SubscriptionActivation | None:
+        if fulfillment.product_type != services.TYPE_NAME:
+            return None
+        period = await SubscriptionPeriod.get_or_none(fulfillment_id=fulfillment.id).select_related("contract")
+        return cls(subscription=SubscriptionContract.from_model(period.contract)) if period else None
+
+
+@strawberry.type
+class SubscriptionPayload:
+    subscription: SubscriptionContract | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type(description="What GET /entitlements/{accessKey} answers.")
+class Entitlement:
+    active: bool
+    status: SubscriptionStatus
+    sku: str
+    until: dt.datetime | None
+
+
+async def _visible_contract(viewer: Viewer, contract_id: int, token: str | None) -> ContractModel | None:
+    """The contract, if the viewer may act on it: staff, its customer, or a guest holding
+    the token of the order that started it."""
+    contract = await ContractModel.get_or_none(id=contract_id)
+    if contract is None:
+        return None
+    if viewer.has(Permission.MANAGE_ORDERS):
+        return contract
+    order = await OrderModel.get(id=contract.order_id)
+    return contract if access.can_access(viewer, order, token) else None
+
+
+@strawberry.type
+class SubscriptionQuery:
+    @strawberry.field(description="Staff: the access check of GET /entitlements/{accessKey}.")
+    async def entitlement(self, info: Info, access_key: str) -> Entitlement | None:
+        info.context.require_permission(Permission.MANAGE_ORDERS)
+        found = await services.entitlement(access_key)
+        if found is None:
+            return None
+        return Entitlement(active=found.active, status=DomainSubscriptionStatus(found.status), sku=found.sku,
+                           until=found.until)
+
+
+@strawberry.type
+class SubscriptionMutation:
+    @strawberry.mutation(description="The subscriber (a guest with the order's token) or staff: end a subscription "
+                         "now, or at the end of its period (atPeriodEnd, the default).")
+    async def cancel_subscription(
+        self, info: Info, id: strawberry.ID, at_period_end: bool | None = True, token: str | None = None
+    ) -> SubscriptionPayload:
+        context = info.context
+        try:
+            if context.auth_error is not None:
+                raise context.auth_error
+            contract = await _visible_contract(context.viewer, parse_id(id, "SubscriptionContract", ["id"]), token)
+            if contract is None:
+                raise DomainError.of(ErrorCode.NOT_FOUND, "Subscription not found.", ["id"])
+            actor = context.viewer.actor if not context.viewer.is_anonymous else contract.email
+            contract = await services.cancel_subscription(
+                contract.id, at_period_end=at_period_end is not False, actor=actor, plugins=context.plugins
+            )
+        except DomainError as exc:
+            return SubscriptionPayload(user_errors=user_errors(exc))
+        return SubscriptionPayload(subscription=SubscriptionContract.from_model(contract))
+
+
+@strawberry.type
+class SubscriptionsOfMe:
+    @strawberry.field(description="The signed-in customer's subscriptions, newest first.")
+    async def subscriptions(self) -> list[SubscriptionContract]:
+        customer = self.viewer.customer
+        if customer is None:
+            return []
+        rows = await ContractModel.filter(customer_id=customer.id).order_by("-id")
+        return [SubscriptionContract.from_model(row) for row in rows]

@@ -1,0 +1,34 @@
+"""``GET /entitlements/{accessKey}``: may the holder of this key use the subscribed
+software now? One indexed query; the answer may be cached for a short while."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route
+
+from oms_subscription import services
+
+# Long enough to spare the database a check per request of a busy client, short enough
+# that a canceled subscription stops working within a minute.
+CACHE_SECONDS = 30
+
+
+async def entitlement(request: Request) -> JSONResponse:
+    found = await services.entitlement(request.path_params["access_key"])
+    headers = {"Cache-Control": f"private, max-age={CACHE_SECONDS}"}
+    if found is None:
+        return JSONResponse({"active": False, "error": "unknown access key"}, status_code=404, headers=headers)
+    return JSONResponse(
+        {
+            "active": found.active,
+            "status": found.status,
+            "sku": found.sku,
+            "until": found.until.isoformat() if found.until else None,
+        },
+        headers=headers,
+    )
+
+
+def entitlement_routes() -> list[BaseRoute]:
+    return [Route("/entitlements/{access_key}", entitlement, methods=["GET"])]

@@ -1,0 +1,392 @@
+"""Subscriptions: activated when paid, renewed by a renewal order before each period ends,
+ended when unpaid past the grace period or canceled.
+
+The lifecycle, run by the periodic job :func:`run_lifecycle` (and by tests with a pinned
+``now``):
+
+1. A day before the period ends (:data:`RENEWAL_LEAD`) a renewal order is placed for the
+   contract, priced as the variant is now. With a payment method saved at the first
+   payment (Stripe) it is charged off-session at once; otherwise it waits for payment
+   like any order (manual gateway: staff mark it paid).
+2. Paid: the delivery job extends the period (:func:`activate` sees the renewal order).
+3. Still unpaid when the period and its grace days are over: PAST_DUE, and access ends.
+   A saved method is retried once a day (at most :data:`MAX_CHARGE_ATTEMPTS` charges).
+4. Still unpaid :data:`PAST_DUE_DAYS` later: CANCELED, and the renewal order canceled.
+
+Access (``GET /entitlements/{key}``) is granted while the contract is ACTIVE and before
+its period end plus the grace days (the period end alone when it ends at period end).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import secrets
+
+from tortoise.transactions import in_transaction
+
+from oms.accounts.models import Customer
+from oms.accounts.permissions import ANONYMOUS, Viewer
+from oms.catalog.models import Variant
+from oms.config import Settings
+from oms.errors import DomainError, ErrorCode
+from oms.fulfillment import services as fulfillment
+from oms.fulfillment.models import FulfillmentStatus
+from oms.orders import services as orders
+from oms.orders.events import record_event
+from oms.orders.inputs import CartInput, LineInput, PlaceOrderInput
+from oms.orders.models import Order, OrderLine
+from oms.orders.status import OrderStatus
+from oms.payments import services as payments
+from oms.payments.gateway import Gateway
+from oms.plugins import PluginHost
+from oms_subscription.models import SubscriptionContract, SubscriptionPeriod, SubscriptionStatus
+from oms_subscription.periods import add_interval
+
+TYPE_NAME = "subscription"
+ACTOR = "subscription"
+RENEWAL_LEAD = dt.timedelta(days=1)
+PAST_DUE_DAYS = 3
+MAX_CHARGE_ATTEMPTS = 4
+RETRY_EVERY = dt.timedelta(days=1)
+BATCH = 200
+
+logger = logging.getLogger("oms.subscription")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+# -- access -----------------------------------------------------------------------------
+
+
+def access_until(contract: SubscriptionContract) -> dt.datetime | None:
+    """Until when the contract grants access, or None when it grants none now."""
+    if contract.status != SubscriptionStatus.ACTIVE:
+        return None
+    if contract.cancel_at_period_end:
+        return contract.current_period_end
+    return contract.current_period_end + dt.timedelta(days=contract.grace_days)
+
+
+@dataclasses.dataclass(frozen=True)
+class Entitlement:
+    active: bool
+    status: str
+    sku: str
+    until: dt.datetime | None
+
+
+async def entitlement(access_key: str, *, now: dt.datetime | None = None) -> Entitlement | None:
+    """What the subscribed software needs to know about a key; None for an unknown key.
+    One indexed query."""
+    contract = await SubscriptionContract.get_or_none(access_key=access_key)
+    if contract is None:
+        return None
+    now = now or utcnow()
+    until = access_until(contract)
+    active = until is not None and now < until
+    return Entitlement(active=active, status=contract.status.value, sku=contract.sku, until=until if active else None)
+
+
+# -- activation and renewal by payment -----------------------------------------------------
+
+
+async def activate(order: Order, lines: list[OrderLine], *, now: dt.datetime | None = None) -> None:
+    """``oms_deliver``: a paid subscription line starts a contract, ACTIVE for its first
+    period; a paid renewal order extends its contract instead. The lines are delivered at
+    once. Lines already delivered are skipped, so a second run does nothing."""
+    now = now or utcnow()
+    locked = await fulfillment.lock_fulfillable_order(order.id)
+    todo = {line.id: fulfillment.remaining(line) for line in lines if fulfillment.remaining(line) > 0}
+    if not todo:
+        return
+    record = await fulfillment.create_fulfillment(locked, TYPE_NAME, todo, status=FulfillmentStatus.IN_PROGRESS)
+    renewing = await SubscriptionContract.select_for_update().filter(renewal_order_id=order.id)
+    if renewing:
+        for contract in renewing:
+            await _extend(contract, locked, record.id)
+    else:
+        variants = {v.id: v for v in await Variant.filter(id__in=[line.variant_id for line in lines if line.variant_id])}
+        for line in lines:
+            if line.id in todo:
+                await _start(locked, line, variants.get(line.variant_id), record.id, now)
+    await fulfillment.mark_delivered(locked, record, actor=ACTOR)
+
+
+async def _start(order: Order, line: OrderLine, variant: Variant | None, fulfillment_id: int, now: dt.datetime) -> None:
+    attributes = (variant.attributes if variant else None) or {}
+    if "interval" not in attributes:
+        raise RuntimeError(f"{line.sku} has no plan interval; fix the variant, then retry the delivery job.")
+    interval, count = attributes["interval"], attributes.get("interval_count", 1)
+    # A trial delays the first period: the plan starts, and is anchored, when it ends.
+    starts = now + dt.timedelta(days=attributes.get("trial_days", 0))
+    ends = add_interval(starts, interval, count, starts.day)
+    contract = await SubscriptionContract.create(
+        order_id=order.id, order_line_id=line.id, customer_id=order.customer_id, email=order.email,
+        variant_id=line.variant_id, sku=line.sku, status=SubscriptionStatus.ACTIVE,
+        interval=interval, interval_count=count, anchor_day=starts.day,
+        grace_days=attributes.get("grace_days", 0),
+        current_period_start=now, current_period_end=ends,
+        access_key=secrets.token_urlsafe(32),
+    )
+    await SubscriptionPeriod.create(
+        contract_id=contract.id, fulfillment_id=fulfillment_id, order_id=order.id, starts_at=now, ends_at=ends
+    )
+    await record_event(
+        order, "subscription.activated",
+        f"Subscription {line.sku} active until {ends:%Y-%m-%d %H:%M} UTC.",
+        actor=ACTOR, data={"subscription_id": contract.id, "fulfillment_id": fulfillment_id,
+                           "period_end": ends.isoformat()},
+    )
+
+
+async def _extend(contract: SubscriptionContract, renewal: Order, fulfillment_id: int) -> None:
+    origin = await Order.get(id=contract.order_id)
+    if contract.status not in (SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE):
+        # Paid after the contract ended: staff refund it or revive the contract.
+        await Order.filter(id=renewal.id).update(needs_review=True)
+        await record_event(
+            renewal, "subscription.renewal_after_end",
+            f"Renewal paid after subscription {contract.sku} was {contract.status.value.lower()}: refund it.",
+            actor=ACTOR, data={"subscription_id": contract.id},
+        )
+        return
+    start = contract.current_period_end
+    end = add_interval(start, contract.interval, contract.interval_count, contract.anchor_day)
+    await SubscriptionContract.filter(id=contract.id).update(
+        status=SubscriptionStatus.ACTIVE, current_period_start=start, current_period_end=end,
+        renewal_order_id=None, renewals=contract.renewals + 1, charge_attempts=0,
+    )
+    await SubscriptionPeriod.create(
+        contract_id=contract.id, fulfillment_id=fulfillment_id, order_id=renewal.id, starts_at=start, ends_at=end
+    )
+    message = f"Subscription {contract.sku} renewed until {end:%Y-%m-%d %H:%M} UTC (order {renewal.number})."
+    data = {"subscription_id": contract.id, "renewal_order": renewal.number, "period_end": end.isoformat(),
+            "fulfillment_id": fulfillment_id}
+    await record_event(renewal, "subscription.renewed", message, actor=ACTOR, data=data)
+    await record_event(origin, "subscription.renewed", message, actor=ACTOR, data=data)
+
+
+# -- the owner's and staff's actions -------------------------------------------------------
+
+
+async def cancel_subscription(
+    contract_id: int, *, at_period_end: bool, actor: str, plugins: PluginHost, now: dt.datetime | None = None
+) -> SubscriptionContract:
+    """End a subscription now (access ends, an unpaid renewal order is canceled) or at
+    the end of the period paid for (no renewal)."""
+    now = now or utcnow()
+    async with in_transaction():
+        contract = await SubscriptionContract.select_for_update().get_or_none(id=contract_id)
+        if contract is None:
+            raise DomainError.of(ErrorCode.NOT_FOUND, "Subscription not found.", ["id"])
+        if contract.status in (SubscriptionStatus.CANCELED, SubscriptionStatus.EXPIRED):
+            raise DomainError.of(
+                ErrorCode.INVALID_TRANSITION, f"This subscription is already {contract.status.value}.", ["id"]
+            )
+        origin = await Order.get(id=contract.order_id)
+        if at_period_end:
+            await SubscriptionContract.filter(id=contract.id).update(cancel_at_period_end=True)
+            await record_event(
+                origin, "subscription.cancel_scheduled",
+                f"Subscription {contract.sku} ends at the end of its period, "
+                f"{contract.current_period_end:%Y-%m-%d %H:%M} UTC.",
+                actor=actor, data={"subscription_id": contract.id},
+            )
+        else:
+            await _end(contract, origin, now=now, message=f"Subscription {contract.sku} canceled.", actor=actor)
+    await _cancel_renewal_if_unpaid(contract.renewal_order_id, plugins=plugins, actor=actor,
+                                    reason="The subscription was canceled.")
+    return await SubscriptionContract.get(id=contract_id)
+
+
+async def _end(contract: SubscriptionContract, origin: Order, *, now: dt.datetime, message: str, actor: str,
+               status: SubscriptionStatus = SubscriptionStatus.CANCELED, event: str = "subscription.canceled") -> None:
+    await SubscriptionContract.filter(id=contract.id).update(status=status, ended_at=now)
+    await record_event(origin, event, message, actor=actor, data={"subscription_id": contract.id})
+
+
+async def _cancel_renewal_if_unpaid(order_id: int | None, *, plugins: PluginHost, actor: str, reason: str) -> None:
+    if order_id is None:
+        return
+    renewal = await Order.get_or_none(id=order_id)
+    if renewal is None or renewal.status != OrderStatus.PENDING_PAYMENT:
+        return
+    try:
+        await orders.cancel_order(renewal, actor=actor, reason=reason, plugins=plugins)
+    except DomainError:  # paid or ended meanwhile: nothing to cancel
+        pass
+
+
+async def reverse(order: Order, lines: list[OrderLine], reason: str) -> None:
+    """``oms_reverse``: a canceled or returned subscription line ends its contract; a
+    canceled renewal order just stops being the contract's renewal."""
+    now = utcnow()
+    await SubscriptionContract.filter(renewal_order_id=order.id).update(renewal_order_id=None)
+    contracts = await SubscriptionContract.filter(
+        order_line_id__in=[line.id for line in lines],
+        status__in=[SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE],
+    )
+    for contract in contracts:
+        await _end(contract, order, now=now, actor=ACTOR,
+                   message=f"Subscription {contract.sku} ended: its order line was {reason}.")
+
+
+# -- the periodic lifecycle ---------------------------------------------------------------
+
+
+async def run_lifecycle(
+    *, settings: Settings, plugins: PluginHost, gateway: Gateway | None, now: dt.datetime | None = None
+) -> dict[str, int]:
+    """One pass of the lifecycle (module docstring); the count of each step. A contract
+    whose step fails is logged and tried again next pass."""
+    now = now or utcnow()
+    counts = {"ended": 0, "renewal_orders": 0, "charges": 0, "past_due": 0, "canceled": 0}
+    for contract in await _due(status=SubscriptionStatus.ACTIVE, cancel_at_period_end=True,
+                               current_period_end__lte=now):
+        counts["ended"] += await _step(_end_at_period_end, contract, now=now, plugins=plugins)
+    for contract in await _due(status=SubscriptionStatus.ACTIVE, cancel_at_period_end=False,
+                               renewal_order_id=None, current_period_end__lte=now + RENEWAL_LEAD):
+        counts["renewal_orders"] += await _step(
+            _create_renewal, contract, now=now, settings=settings, plugins=plugins, gateway=gateway
+        )
+    for contract in await _due(status__in=[SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE],
+                               renewal_order_id__isnull=False, charge_attempts__gte=1,
+                               charge_attempts__lt=MAX_CHARGE_ATTEMPTS, last_charge_at__lte=now - RETRY_EVERY):
+        counts["charges"] += await _step(_charge_renewal, contract, now=now, gateway=gateway, settings=settings)
+    for contract in await _due(status=SubscriptionStatus.ACTIVE, renewal_order_id__isnull=False):
+        if contract.current_period_end + dt.timedelta(days=contract.grace_days) <= now:
+            counts["past_due"] += await _step(_mark_past_due, contract, now=now)
+    for contract in await _due(status=SubscriptionStatus.PAST_DUE):
+        if contract.current_period_end + dt.timedelta(days=contract.grace_days + PAST_DUE_DAYS) <= now:
+            counts["canceled"] += await _step(_cancel_unpaid, contract, now=now, plugins=plugins)
+    return counts
+
+
+async def _due(**filters) -> list[SubscriptionContract]:
+    return await SubscriptionContract.filter(**filters).order_by("current_period_end", "id").limit(BATCH)
+
+
+async def _step(step, contract: SubscriptionContract, **kwargs) -> int:
+    try:
+        return 1 if await step(contract, **kwargs) else 0
+    except Exception:  # one contract must not stop the others
+        logger.exception("Subscription %s: %s failed", contract.id, step.__name__)
+        return 0
+
+
+async def _locked(contract_id: int) -> SubscriptionContract:
+    return await SubscriptionContract.select_for_update().get(id=contract_id)
+
+
+async def _end_at_period_end(contract: SubscriptionContract, *, now: dt.datetime, plugins: PluginHost) -> bool:
+    async with in_transaction():
+        current = await _locked(contract.id)
+        if current.status != SubscriptionStatus.ACTIVE or current.current_period_end > now:
+            return False
+        origin = await Order.get(id=current.order_id)
+        await _end(current, origin, now=now, actor=ACTOR,
+                   message=f"Subscription {current.sku} ended at the end of its period, as asked.")
+    await _cancel_renewal_if_unpaid(current.renewal_order_id, plugins=plugins, actor=ACTOR,
+                                    reason="The subscription ended.")
+    return True
+
+
+def renewal_key(contract: SubscriptionContract) -> str:
+    return f"subscription-renewal:{contract.id}:{contract.current_period_end.isoformat()}"
+
+
+async def _create_renewal(
+    contract: SubscriptionContract, *, now: dt.datetime, settings: Settings, plugins: PluginHost,
+    gateway: Gateway | None,
+) -> bool:
+    """Place the renewal order (idempotent: its key names the contract and the period) and
+    link it; then charge a saved payment method, if there is one."""
+    customer = await Customer.get_or_none(id=contract.customer_id) if contract.customer_id else None
+    viewer = Viewer(customer=customer) if customer else ANONYMOUS
+    due = contract.current_period_end + dt.timedelta(days=contract.grace_days + PAST_DUE_DAYS)
+    placed = await orders.place_order(
+        PlaceOrderInput(
+            cart=CartInput(lines=[LineInput(contract.sku, 1)], email=contract.email),
+            idempotency_key=renewal_key(contract),
+            note=f"Renewal of subscription {contract.sku}",
+            payment_due_at=due,
+        ),
+        viewer=viewer, plugins=plugins, settings=settings,
+    )
+    async with in_transaction():
+        current = await _locked(contract.id)
+        if current.renewal_order_id is not None or current.status != SubscriptionStatus.ACTIVE:
+            return False
+        await SubscriptionContract.filter(id=current.id).update(renewal_order_id=placed.order.id)
+        origin = await Order.get(id=current.order_id)
+        message = (f"Renewal order {placed.order.number} placed for subscription {current.sku}, "
+                   f"period ending {current.current_period_end:%Y-%m-%d %H:%M} UTC.")
+        data = {"subscription_id": current.id, "renewal_order": placed.order.number}
+        await record_event(origin, "subscription.renewal_created", message, actor=ACTOR, data=data)
+        await record_event(placed.order, "subscription.renewal_created", message, actor=ACTOR, data=data)
+    current.renewal_order_id = placed.order.id
+    await _charge_renewal(current, now=now, gateway=gateway, settings=settings)
+    return True
+
+
+async def _charge_renewal(
+    contract: SubscriptionContract, *, now: dt.datetime, gateway: Gateway | None, settings: Settings
+) -> bool:
+    """Charge the renewal order off-session with the method the first payment saved.
+    False when there is none (the order waits for payment) or the charge was declined."""
+    renewal = await Order.get_or_none(id=contract.renewal_order_id)
+    if renewal is None or renewal.status != OrderStatus.PENDING_PAYMENT:
+        return False
+    saved = await payments.saved_payment_method(await Order.get(id=contract.order_id))
+    if saved is None:
+        return False
+    await SubscriptionContract.filter(id=contract.id).update(
+        charge_attempts=contract.charge_attempts + 1, last_charge_at=now
+    )
+    if gateway is None:
+        from oms.payments.gateway import gateway_for
+
+        gateway = temporary = gateway_for(settings)
+    else:
+        temporary = None
+    try:
+        await payments.charge_saved_payment_method(renewal, saved, gateway=gateway)
+    except DomainError:
+        return False  # declined: recorded on the renewal order; retried after RETRY_EVERY
+    finally:
+        if temporary is not None:
+            await temporary.aclose()
+    return True
+
+
+async def _mark_past_due(contract: SubscriptionContract, *, now: dt.datetime) -> bool:
+    async with in_transaction():
+        current = await _locked(contract.id)
+        if current.status != SubscriptionStatus.ACTIVE or current.renewal_order_id is None:
+            return False
+        await SubscriptionContract.filter(id=current.id).update(status=SubscriptionStatus.PAST_DUE)
+        origin = await Order.get(id=current.order_id)
+        renewal = await Order.get(id=current.renewal_order_id)
+        message = (f"Subscription {current.sku} is past due: renewal order {renewal.number} is unpaid "
+                   f"after the grace period. Access is suspended until it is paid.")
+        data = {"subscription_id": current.id, "renewal_order": renewal.number}
+        await record_event(origin, "subscription.past_due", message, actor=ACTOR, data=data)
+        await record_event(renewal, "subscription.past_due", message, actor=ACTOR, data=data)
+    return True
+
+
+async def _cancel_unpaid(contract: SubscriptionContract, *, now: dt.datetime, plugins: PluginHost) -> bool:
+    async with in_transaction():
+        current = await _locked(contract.id)
+        if current.status != SubscriptionStatus.PAST_DUE:
+            return False
+        origin = await Order.get(id=current.order_id)
+        await _end(current, origin, now=now, actor=ACTOR,
+                   message=f"Subscription {current.sku} canceled: the renewal stayed unpaid.")
+    await _cancel_renewal_if_unpaid(current.renewal_order_id, plugins=plugins, actor=ACTOR,
+                                    reason="The subscription was canceled for non-payment.")
+    return True
