@@ -12,14 +12,21 @@ parses the answers, on a loopback port::
 
 Endpoints: ``POST /v1/payment_intents``, ``GET /v1/payment_intents/{id}``,
 ``POST /v1/payment_intents/{id}/cancel`` and ``/confirm``, ``POST /v1/refunds``,
-``GET /v1/refunds/{id}``, ``POST /v1/customers``, ``GET /v1/customers/{id}``.
+``GET /v1/refunds/{id}``, ``POST /v1/customers``, ``GET /v1/customers/{id}``,
+``GET /v1/payment_methods/{id}``, ``POST /v1/payment_methods/{id}/detach``.
 
 Like Stripe it: reads form-encoded bodies (``metadata[order_id]=42``) into nested dicts;
 refuses unknown parameters; answers errors as ``{"error": {"type", "code", "message"}}``
 with Stripe's HTTP status; replays a POST with a known ``Idempotency-Key`` and the same
 parameters, and refuses it (400 ``idempotency_error``) with different ones; refuses refunds
-above what is left of the amount received. Test cards for ``confirm``: ``pm_card_visa``
-pays, ``pm_card_chargeDeclined`` is declined.
+above what is left of the amount received. Test cards (:mod:`oms.fake_stripe.cards`):
+``pm_card_visa`` pays, ``pm_card_chargeDeclined`` is declined,
+``pm_card_authenticationRequired`` needs 3-D Secure (declined off-session).
+
+Saved payment methods: an intent paid with a test card gets a new ``pm_...`` PaymentMethod,
+attached to its ``customer`` when it has ``setup_future_usage``; charging it again needs
+that customer (``customer``, ``payment_method``, ``off_session=true``, ``confirm=true``).
+:meth:`FakeStripe.decline_charges` makes later charges of a saved method fail.
 
 For assertions every request is kept in :attr:`FakeStripe.requests`. For outages,
 :meth:`FakeStripe.fail_next` injects error answers and :meth:`FakeStripe.down` refuses
@@ -44,17 +51,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from oms.fake_stripe.cards import DECLINES, TEST_CARDS, card_payment_method
 from oms.fake_stripe.wire import (
     API_VERSION,
     CANCELABLE,
     COMMON_PARAMS,
-    DECLINING_PAYMENT_METHODS,
     RecordedRequest,
     StripeAPIError,
     copy,
     param_currency,
     decode_params,
     invalid,
+    param_bool,
     param_metadata,
     missing,
     new_id,
@@ -82,7 +90,7 @@ class FakeStripe:
             ("POST", re.compile(r"/v1/payment_intents"), self._create_intent,
              {"amount", "currency", "metadata", "customer", "setup_future_usage", "receipt_email",
               "automatic_payment_methods", "confirm", "off_session", "payment_method",
-              "payment_method_types", "description", "capture_method"}),
+              "payment_method_types", "description", "capture_method", "return_url"}),
             ("GET", re.compile(r"/v1/payment_intents/(?P<id>[^/]+)"), self._get_intent, set()),
             ("POST", re.compile(r"/v1/payment_intents/(?P<id>[^/]+)/cancel"), self._cancel_intent,
              {"cancellation_reason"}),
@@ -94,6 +102,9 @@ class FakeStripe:
             ("POST", re.compile(r"/v1/customers"), self._create_customer,
              {"email", "name", "description", "metadata", "phone"}),
             ("GET", re.compile(r"/v1/customers/(?P<id>[^/]+)"), self._get_customer, set()),
+            ("GET", re.compile(r"/v1/payment_methods/(?P<id>[^/]+)"), self._get_payment_method, set()),
+            ("POST", re.compile(r"/v1/payment_methods/(?P<id>[^/]+)/detach"), self._detach_payment_method,
+             set()),
         ]
         self.app = Starlette(routes=[Route("/{path:path}", self._handle, methods=["GET", "POST", "DELETE"])])
         self.reset()
@@ -169,6 +180,10 @@ class FakeStripe:
             self.payment_intents: dict[str, dict[str, Any]] = {}
             self.refunds: dict[str, dict[str, Any]] = {}
             self.customers: dict[str, dict[str, Any]] = {}
+            self.payment_methods: dict[str, dict[str, Any]] = {}
+            # payment method id -> (its test token, the intent it was made for)
+            self._cards: dict[str, tuple[str, str]] = {}
+            self._declines: dict[str, str] = {}  # payment method id -> a DECLINES key
             self.requests: list[RecordedRequest] = []
             self._idempotent: dict[tuple[str | None, str], tuple[tuple, int, dict]] = {}
             self._failures: list[dict[str, Any]] = []
@@ -190,24 +205,41 @@ class FakeStripe:
         with self._lock:
             return [r for r in self.requests if r.method == method and r.path == path]
 
-    def succeed(self, intent_id: str, payment_method: str = "pm_card_visa") -> dict[str, Any]:
-        """The customer paid: the PaymentIntent succeeds with its full amount received."""
+    def succeed(self, intent_id: str, payment_method: str | None = None) -> dict[str, Any]:
+        """The customer paid (on-session with Stripe.js, passing any 3-D Secure): the
+        PaymentIntent succeeds with its full amount received.
+
+        ``payment_method`` is a test token (a new ``pm_...`` PaymentMethod is made from it)
+        or a PaymentMethod id; by default the intent's own, else ``pm_card_visa``. It is
+        attached to the intent's customer when the intent has ``setup_future_usage``."""
         with self._lock:
             intent = self._intent(intent_id)
-            intent.update(status="succeeded", amount_received=intent["amount"],
-                          latest_charge=new_id("ch"), payment_method=payment_method,
-                          last_payment_error=None)
-            return copy(intent)
+            token = payment_method or intent["payment_method"] or "pm_card_visa"
+            return copy(self._pay(intent, self._payment_method(token, intent)))
 
     def fail(self, intent_id: str, code: str = "card_declined",
-             message: str = "Your card was declined.") -> dict[str, Any]:
+             message: str = "Your card was declined.", *, decline_code: str = "generic_decline",
+             payment_method: str = "pm_card_chargeDeclined") -> dict[str, Any]:
         """A payment attempt failed: back to requires_payment_method, with the error."""
         with self._lock:
             intent = self._intent(intent_id)
-            intent.update(status="requires_payment_method", last_payment_error={
-                "type": "card_error", "code": code, "decline_code": "generic_decline",
-                "message": message, "payment_method": {"id": "pm_card_chargeDeclined"}})
+            method = copy(self.payment_methods.get(payment_method) or {"id": payment_method})
+            # As Stripe does, the refused method moves to last_payment_error.
+            intent.update(status="requires_payment_method", next_action=None, payment_method=None,
+                          last_payment_error={
+                "type": "card_error", "code": code, "decline_code": decline_code,
+                "message": message, "payment_method": method})
             return copy(intent)
+
+    def decline_charges(self, payment_method: str, code: str = "card_declined") -> None:
+        """Charges of the saved ``payment_method`` (a ``pm_...`` id) are declined from now
+        on: the card was canceled, ran out of funds, expired, or its bank wants the
+        customer present. ``code`` is a key of :data:`oms.fake_stripe.cards.DECLINES`."""
+        if code not in DECLINES:
+            raise ValueError(f"unknown decline {code!r}; one of {sorted(DECLINES)}")
+        with self._lock:
+            self._object(self.payment_methods, "payment_method", payment_method)
+            self._declines[payment_method] = code
 
     def event(self, event_type: str, intent_id: str) -> dict[str, Any]:
         """A webhook event as Stripe sends it, about the PaymentIntent as it is now."""
@@ -306,26 +338,42 @@ class FakeStripe:
         future = params.get("setup_future_usage") or None
         if future not in (None, "on_session", "off_session"):
             raise invalid("setup_future_usage", f"Invalid setup_future_usage: {future}")
+        confirm = param_bool(params, "confirm")
+        off_session = params.get("off_session") or None
+        if off_session not in (None, "true", "false", "one_off", "recurring"):
+            raise invalid("off_session", f"Invalid off_session: {off_session}")
+        if off_session is not None and not confirm:
+            raise invalid("off_session", "You may only specify `off_session` when `confirm` is true.")
+        method = params.get("payment_method") or None
+        if method is not None and method not in TEST_CARDS:
+            self._object(self.payment_methods, "payment_method", method, param="payment_method")
         metadata = param_metadata(params)
         automatic = params.get("automatic_payment_methods") or {}
+        if not isinstance(automatic, dict):
+            raise invalid("automatic_payment_methods", "Invalid object")
+        redirects = automatic.get("allow_redirects") or "always"
+        if redirects not in ("always", "never"):
+            raise invalid("automatic_payment_methods[allow_redirects]",
+                          f"Invalid automatic_payment_methods[allow_redirects]: {redirects}")
         intent_id = new_id("pi")
         intent = {
             "id": intent_id, "object": "payment_intent", "amount": amount,
             "amount_capturable": 0, "amount_received": 0,
-            "automatic_payment_methods": ({"allow_redirects": "always", "enabled": True}
+            "automatic_payment_methods": ({"allow_redirects": redirects, "enabled": True}
                                           if automatic.get("enabled") == "true" else None),
             "canceled_at": None, "cancellation_reason": None, "capture_method": "automatic_async",
             "client_secret": f"{intent_id}_secret_{random(25)}", "confirmation_method": "automatic",
             "created": int(time.time()), "currency": currency, "customer": customer,
             "description": params.get("description"), "last_payment_error": None,
             "latest_charge": None, "livemode": False, "metadata": metadata, "next_action": None,
-            "payment_method": params.get("payment_method") or None,
+            "payment_method": method,
             "payment_method_types": ["card"], "receipt_email": params.get("receipt_email") or None,
             "setup_future_usage": future, "status": "requires_payment_method",
         }
         self.payment_intents[intent_id] = intent
-        if params.get("confirm") == "true":
-            return self._confirm_intent({"payment_method": params.get("payment_method")}, intent_id)
+        if confirm:
+            confirming = ("payment_method", "off_session", "return_url")
+            return self._confirm_intent({k: params[k] for k in confirming if k in params}, intent_id)
         return intent
 
     def _get_intent(self, params: dict[str, Any], id: str) -> dict[str, Any]:
@@ -343,15 +391,61 @@ class FakeStripe:
         intent = self._intent(id)
         if intent["status"] not in ("requires_payment_method", "requires_confirmation", "requires_action"):
             raise unexpected_state(intent, "confirm")
-        method = params.get("payment_method") or intent["payment_method"]
-        if not method:
+        off_session = params.get("off_session") in ("true", "one_off", "recurring")
+        automatic = intent["automatic_payment_methods"]
+        if (automatic and automatic["allow_redirects"] != "never" and not off_session
+                and not params.get("return_url")):
+            raise invalid("return_url", "A `return_url` must be specified because this Payment Intent "
+                          "is configured to automatically accept the payment methods enabled in the "
+                          "Dashboard, some of which may require a full page redirect to succeed.")
+        token = params.get("payment_method") or intent["payment_method"]
+        if not token:
             raise missing("payment_method")
-        intent["payment_method"] = method
-        if method in DECLINING_PAYMENT_METHODS:
-            failed = self.fail(id)
-            raise StripeAPIError(402, "Your card was declined.", code="card_declined",
-                                 decline_code="generic_decline", payment_intent=failed)
-        return self.succeed(id, method)
+        method = self._payment_method(token, intent)
+        intent["payment_method"] = method["id"]
+        card = TEST_CARDS[self._cards[method["id"]][0]]
+        behavior = self._declines.get(method["id"]) or card[2]
+        if behavior == "3ds" and not off_session:
+            intent.update(status="requires_action", next_action={
+                "type": "use_stripe_sdk", "use_stripe_sdk": {"type": "three_d_secure_redirect"}})
+            return intent
+        if behavior is not None:
+            # Off-session, nobody can pass 3-D Secure: Stripe declines instead.
+            decline = "authentication_required" if behavior == "3ds" else behavior
+            code, decline_code, message = DECLINES[decline]
+            failed = self.fail(id, code, message, decline_code=decline_code, payment_method=method["id"])
+            raise StripeAPIError(402, message, code=code, decline_code=decline_code,
+                                 payment_intent=failed, payment_method=copy(method))
+        return self._pay(intent, method)
+
+    def _pay(self, intent: dict[str, Any], method: dict[str, Any]) -> dict[str, Any]:
+        if intent["customer"] and intent["setup_future_usage"]:
+            method["customer"] = intent["customer"]  # saved for later charges
+        intent.update(status="succeeded", amount_received=intent["amount"],
+                      latest_charge=new_id("ch"), payment_method=method["id"],
+                      last_payment_error=None, next_action=None)
+        return intent
+
+    def _payment_method(self, token: str, intent: dict[str, Any]) -> dict[str, Any]:
+        """The PaymentMethod an intent is paid with: a new one for a test token, else the
+        saved one, which only its customer may use (Stripe's rules)."""
+        if token in TEST_CARDS:
+            method = card_payment_method(token)
+            self.payment_methods[method["id"]] = method
+            self._cards[method["id"]] = (token, intent["id"])
+            return method
+        method = self._object(self.payment_methods, "payment_method", token, param="payment_method")
+        if self._cards[method["id"]][1] == intent["id"]:
+            return method  # made for this intent (e.g. it waited for 3-D Secure)
+        if method["customer"] is None:
+            raise invalid("payment_method", "The provided PaymentMethod was previously used with a "
+                          "PaymentIntent without Customer attachment, or was detached from a Customer. "
+                          "It may not be used again. To use a PaymentMethod multiple times, you must "
+                          "attach it to a Customer first.")
+        if method["customer"] != intent["customer"]:
+            raise invalid("payment_method", f"The provided PaymentMethod belongs to a Customer "
+                          f"({method['customer']}) other than the one on this PaymentIntent.")
+        return method
 
     def _create_refund(self, params: dict[str, Any]) -> dict[str, Any]:
         intent_id = params.get("payment_intent")
@@ -408,13 +502,30 @@ class FakeStripe:
     def _get_customer(self, params: dict[str, Any], id: str) -> dict[str, Any]:
         return self._object(self.customers, "customer", id)
 
+    def _get_payment_method(self, params: dict[str, Any], id: str) -> dict[str, Any]:
+        return self._object(self.payment_methods, "payment_method", id)
+
+    def _detach_payment_method(self, params: dict[str, Any], id: str) -> dict[str, Any]:
+        method = self._object(self.payment_methods, "payment_method", id)
+        if method["customer"] is None:
+            raise StripeAPIError(400, f"The payment method {id} is not attached to a customer "
+                                      "so detachment is impossible.", code="payment_method_unexpected_state")
+        method["customer"] = None
+        return method
+
     def _intent(self, intent_id: str) -> dict[str, Any]:
         return self._object(self.payment_intents, "payment_intent", intent_id)
 
     @staticmethod
-    def _object(store: dict[str, dict[str, Any]], kind: str, object_id: str) -> dict[str, Any]:
+    def _object(store: dict[str, dict[str, Any]], kind: str, object_id: str, *,
+                param: str | None = None) -> dict[str, Any]:
+        """``param``: the object is a request's parameter (400, not stored under the
+        idempotency key) rather than the URL's (404)."""
         try:
             return store[object_id]
         except KeyError:
+            if param:
+                raise StripeAPIError(400, f"No such {kind}: '{object_id}'", code="resource_missing",
+                                     param=param, replayable=False) from None
             raise StripeAPIError(404, f"No such {kind}: '{object_id}'", code="resource_missing",
                                  param="id") from None

@@ -15,7 +15,6 @@ from typing import Any
 
 
 API_VERSION = "2026-10-28.endive"  # what stripe 16.1.0 sends
-DECLINING_PAYMENT_METHODS = {"pm_card_chargeDeclined", "pm_card_visa_chargeDeclined"}
 CANCELABLE = {"requires_payment_method", "requires_capture", "requires_confirmation",
                "requires_action", "processing"}
 ERROR_TYPES = {402: "card_error", 429: "invalid_request_error"}
@@ -119,6 +118,15 @@ def param_currency(params: dict[str, Any]) -> str:
     if not isinstance(raw, str) or not re.fullmatch(r"[A-Za-z]{3}", raw):
         raise invalid("currency", f"Invalid currency: {raw}.")
     return raw.lower()
+
+
+def param_bool(params: dict[str, Any], name: str) -> bool:
+    raw = params.get(name)
+    if raw in (None, "", "false"):
+        return False
+    if raw != "true":
+        raise invalid(name, f"Invalid boolean: {raw}")
+    return True
 
 
 def param_metadata(params: dict[str, Any]) -> dict[str, str]:

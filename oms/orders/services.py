@@ -94,7 +94,10 @@ async def place_order(
     if gateway is None:
         return placed
     try:
-        session = await open_payment_session(placed.order, gateway=gateway)
+        # A renewed type (a subscription) keeps the payment method for off-session charges.
+        types = await OrderLine.filter(order_id=placed.order.id).values_list("product_type", flat=True)
+        save = any(getattr(plugins.get_type(name), "saves_payment_method", False) for name in types)
+        session = await open_payment_session(placed.order, gateway=gateway, save_payment_method=save)
     except DomainError as exc:
         return dataclasses.replace(placed, payment_error=exc)
     return dataclasses.replace(placed, payment=session)

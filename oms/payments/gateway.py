@@ -13,24 +13,22 @@ refund or customer back instead of a second one.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import dataclasses
 import hashlib
 import json
 import re
-import ssl
 import uuid
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Protocol, runtime_checkable
 
-import httpx
 import stripe
 
 from oms.config import Settings
 from oms.money import Money, minor_units
+from oms.payments.stripe_http import AsyncHTTPClient
 
 # Stripe's default; an event signed longer ago than this is refused (replay protection).
 WEBHOOK_TOLERANCE_SECONDS = 300
@@ -57,6 +55,28 @@ class SessionRequest:
             raise ValueError("a payment session needs a positive amount")
         if not self.idempotency_key:
             raise ValueError("a payment session needs an idempotency key")
+
+
+@dataclasses.dataclass(frozen=True)
+class ChargeRequest:
+    """An off-session charge of a saved payment method: the customer is not present (a
+    subscription renewal), so nothing can ask them to authenticate."""
+
+    order_id: int
+    order_number: str
+    amount: Money
+    email: str
+    # What an earlier payment saved (see SessionRequest.save_payment_method).
+    customer_ref: str
+    payment_method_ref: str
+    # Derived from the order and the attempt, e.g. f"oms-order-{order_id}-off-session-1".
+    idempotency_key: str
+
+    def __post_init__(self) -> None:
+        if self.amount.amount <= 0:
+            raise ValueError("a charge needs a positive amount")
+        if not (self.idempotency_key and self.customer_ref and self.payment_method_ref):
+            raise ValueError("a charge needs an idempotency key, a customer and a payment method")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,6 +110,11 @@ class GatewayEvent:
     # metadata["order_id"] of the event's object, when present and an integer.
     order_id: int | None
     failure_message: str | None
+    # The gateway's customer and payment method of a payment_intent.* event. The payment
+    # method only when the intent has a customer too: only a payment method attached to a
+    # customer can be charged again.
+    customer_ref: str | None = None
+    payment_method_ref: str | None = None
 
 
 class PaymentGatewayError(Exception):
@@ -97,14 +122,19 @@ class PaymentGatewayError(Exception):
 
     ``retryable`` is True for outages (network, rate limit, provider 5xx): the same call
     with the same idempotency key may succeed later. ``code`` is the provider's error code
-    (e.g. ``card_declined``) when it gave one.
+    (e.g. ``card_declined``, ``authentication_required``) when it gave one. ``declined`` is
+    True when the payment method was refused (a card error); ``external_id`` is the payment
+    session (PaymentIntent) the error is about, when the provider named one.
     """
 
-    def __init__(self, message: str, *, retryable: bool, code: str | None = None):
+    def __init__(self, message: str, *, retryable: bool, code: str | None = None,
+                 declined: bool = False, external_id: str | None = None):
         super().__init__(message)
         self.message = message
         self.retryable = retryable
         self.code = code
+        self.declined = declined
+        self.external_id = external_id
 
 
 class WebhookSignatureError(Exception):
@@ -130,7 +160,15 @@ class Gateway(Protocol):
         self, external_id: str, amount: Money, *, idempotency_key: str, reason: str | None = None
     ) -> RefundResult: ...
 
-    async def create_customer(self, email: str, *, idempotency_key: str) -> str: ...
+    async def create_customer(
+        self, email: str, *, idempotency_key: str, metadata: Mapping[str, str] | None = None
+    ) -> str:
+        """A customer at the provider, that payment methods are saved on; its id."""
+
+    async def charge_saved_method(self, request: ChargeRequest) -> PaymentSession:
+        """Charge a saved payment method off-session, in one call. The session comes back
+        ``succeeded``, or ``processing`` for methods that settle later (its webhook tells);
+        a refused payment method raises :class:`PaymentGatewayError` with ``declined``."""
 
     def parse_webhook(self, payload: bytes, signature: str | None) -> GatewayEvent:
         """Verify and normalize a webhook; raises :class:`WebhookSignatureError`."""
@@ -161,8 +199,16 @@ class ManualGateway:
         # Derived from the key, so a retried refund reports the same id.
         return RefundResult(f"manual-refund-{_key_uuid(idempotency_key)}", amount, "succeeded")
 
-    async def create_customer(self, email: str, *, idempotency_key: str) -> str:
+    async def create_customer(
+        self, email: str, *, idempotency_key: str, metadata: Mapping[str, str] | None = None
+    ) -> str:
         return f"manual-customer-{_key_uuid(idempotency_key)}"
+
+    async def charge_saved_method(self, request: ChargeRequest) -> PaymentSession:
+        # Nothing is ever saved with the manual gateway (services never get here).
+        raise PaymentGatewayError(
+            "the manual gateway cannot charge saved payment methods", retryable=False, code="unsupported"
+        )
 
     def parse_webhook(self, payload: bytes, signature: str | None) -> GatewayEvent:
         raise WebhookSignatureError("the manual gateway receives no webhooks")
@@ -194,7 +240,7 @@ class StripeGateway:
                  timeout: float = 30.0, key_prefix: str | None = None):
         # Our own async client: one connection pool, closed by aclose(), and no sync
         # requests session (the library's default builds both).
-        self._http = _AsyncHTTPClient(timeout)
+        self._http = AsyncHTTPClient(timeout)
         self._client = stripe.StripeClient(
             api_key,
             # The library appends "/v1/..." to the base: no trailing slash.
@@ -273,12 +319,36 @@ class StripeGateway:
         status = _REFUND_STATUS.get(refund.status or "", "failed")
         return RefundResult(refund.id, _money(refund.amount, refund.currency), status)
 
-    async def create_customer(self, email: str, *, idempotency_key: str) -> str:
+    async def create_customer(
+        self, email: str, *, idempotency_key: str, metadata: Mapping[str, str] | None = None
+    ) -> str:
+        params: dict[str, Any] = {"email": email}
+        if metadata:
+            params["metadata"] = dict(metadata)
         with _translate_errors():
             customer = await self._client.v1.customers.create_async(
-                params={"email": email}, options={"idempotency_key": self._key(idempotency_key)}
+                params=params, options={"idempotency_key": self._key(idempotency_key)}
             )
         return customer.id
+
+    async def charge_saved_method(self, request: ChargeRequest) -> PaymentSession:
+        params: dict[str, Any] = {
+            "amount": request.amount.to_minor_units(),
+            "currency": request.amount.currency.lower(),
+            "customer": request.customer_ref,
+            "payment_method": request.payment_method_ref,
+            # Nobody is there to authenticate: Stripe declines (authentication_required)
+            # instead of waiting in requires_action, and needs no return_url.
+            "off_session": True,
+            "confirm": True,
+            "metadata": {"order_id": str(request.order_id), "order_number": request.order_number},
+            "receipt_email": request.email,
+        }
+        with _translate_errors():
+            intent = await self._client.v1.payment_intents.create_async(
+                params=params, options={"idempotency_key": self._key(request.idempotency_key)}
+            )
+        return _session(intent)
 
     def parse_webhook(self, payload: bytes, signature: str | None) -> GatewayEvent:
         if not self._webhook_secret:
@@ -304,45 +374,6 @@ class StripeGateway:
         await self._http.close_async()
 
 
-class _AsyncHTTPClient(stripe.HTTPClient):
-    """httpx for the stripe library, async only.
-
-    stripe's own HTTPXClient posts with ``data=<str>``, which httpx 0.28 deprecates: a
-    DeprecationWarning on every POST, and under ``-W error`` its catch-all turns the
-    warning into a (retryable!) APIConnectionError. This sends ``content=``.
-    """
-
-    name = "httpx"
-
-    def __init__(self, timeout: float):
-        super().__init__()
-        # Stripe's pinned CA bundle, as the library's own clients use.
-        verify = ssl.create_default_context(cafile=stripe.ca_bundle_path)
-        self._client = httpx.AsyncClient(timeout=timeout, verify=verify)
-
-    async def request_async(self, method: str, url: str, headers: Mapping[str, str],
-                            post_data: Any = None) -> tuple[bytes, int, Mapping[str, str]]:
-        try:
-            response = await self._client.request(method, url, headers=headers, content=post_data)
-        except httpx.HTTPError as exc:
-            raise stripe.APIConnectionError(
-                f"Could not reach Stripe: {exc!r}", should_retry=True
-            ) from exc
-        return response.content, response.status_code, response.headers
-
-    def sleep_async(self, secs: float) -> Any:
-        return asyncio.sleep(secs)
-
-    async def close_async(self) -> None:
-        await self._client.aclose()
-
-    def request(self, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError("oms calls Stripe asynchronously only")
-
-    def close(self) -> None:
-        pass
-
-
 def gateway_for(settings: Settings) -> Gateway:
     """Stripe when an API key is configured, else the manual gateway."""
     if settings.stripe_api_key:
@@ -355,12 +386,15 @@ def normalize_event(event: Mapping[str, Any]) -> GatewayEvent:
     their type and carry no amount."""
     obj = (event.get("data") or {}).get("object") or {}
     is_intent = event["type"].startswith("payment_intent.") and obj.get("object") == "payment_intent"
-    external_id = amount = failure_message = None
+    external_id = amount = failure_message = customer_ref = payment_method_ref = None
     if is_intent:
         external_id = obj["id"]
         minor = obj.get("amount_received") or obj["amount"]
         amount = _money(minor, obj["currency"])
         failure_message = (obj.get("last_payment_error") or {}).get("message")
+        customer_ref = _ref(obj.get("customer"))
+        if customer_ref is not None:
+            payment_method_ref = _ref(obj.get("payment_method"))
     return GatewayEvent(
         id=event["id"],
         type=event["type"],
@@ -369,6 +403,8 @@ def normalize_event(event: Mapping[str, Any]) -> GatewayEvent:
         amount=amount,
         order_id=_order_id((obj.get("metadata") or {}).get("order_id")),
         failure_message=failure_message,
+        customer_ref=customer_ref,
+        payment_method_ref=payment_method_ref,
     )
 
 
@@ -380,7 +416,8 @@ def _translate_errors() -> Iterator[None]:
         message = exc.user_message or type(exc).__name__
         # The stripe exception stays as __cause__ for tracebacks; callers see only ours.
         raise PaymentGatewayError(
-            message, retryable=isinstance(exc, _RETRYABLE), code=_error_code(exc)
+            message, retryable=isinstance(exc, _RETRYABLE), code=_error_code(exc),
+            declined=isinstance(exc, stripe.CardError), external_id=_error_intent(exc),
         ) from exc
 
 
@@ -390,6 +427,19 @@ def _error_code(exc: stripe.StripeError) -> str | None:
         return "idempotency_error"
     error = exc.json_body.get("error") if isinstance(exc.json_body, dict) else None
     return exc.code or (error.get("code") if isinstance(error, dict) else None)
+
+
+def _error_intent(exc: stripe.StripeError) -> str | None:
+    # A declined confirmation names the PaymentIntent it left in requires_payment_method.
+    error = exc.json_body.get("error") if isinstance(exc.json_body, dict) else None
+    return _ref(error.get("payment_intent")) if isinstance(error, dict) else None
+
+
+def _ref(value: object) -> str | None:
+    """An object's id, whether Stripe sent the id or (expanded) the object."""
+    if isinstance(value, Mapping):
+        value = value.get("id")
+    return value if isinstance(value, str) and value else None
 
 
 def _session(intent: Any) -> PaymentSession:

@@ -24,6 +24,13 @@ class Payment(Model):
     currency = fields.CharField(max_length=3)
     state = fields.CharEnumField(PaymentState, max_length=16, default=PaymentState.PENDING)
     failure_message = fields.TextField(null=True)
+    # The gateway's customer (a Stripe Customer) the payment was made as, and the payment
+    # method it saved there for later off-session charges (renewals); from the gateway.
+    customer_ref = fields.CharField(max_length=255, null=True)
+    payment_method_ref = fields.CharField(max_length=255, null=True)
+    # Charged by oms without the customer present (a renewal): confirmed once, so its
+    # outcome is recorded when the gateway answers and its webhook adds nothing.
+    off_session = fields.BooleanField(default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -1,24 +1,24 @@
 """Payments: open a payment session for an order, record what gateways tell us, mark
-orders paid. Recording a success moves the order to PROCESSING / PAID and enqueues one
-delivery job per product type, all in one transaction."""
+orders paid, charge a saved payment method off-session (renewals). Recording a success
+moves the order to PROCESSING / PAID and enqueues one delivery job per product type, all in
+one transaction."""
 
 from __future__ import annotations
 
-import datetime as dt
+import dataclasses
+import hashlib
 import logging
-from decimal import Decimal
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from oms.errors import DomainError, ErrorCode
-from oms.fulfillment.services import enqueue_deliveries
 from oms.jobs.services import enqueue
 from oms.money import Money
-from oms.orders.events import record_event
 from oms.orders.models import Order
-from oms.orders.status import OrderStatus, PaymentStatus
+from oms.orders.status import OrderStatus
 from oms.payments.gateway import (
+    ChargeRequest,
     Gateway,
     GatewayEvent,
     PaymentGatewayError,
@@ -26,18 +26,11 @@ from oms.payments.gateway import (
     SessionRequest,
 )
 from oms.payments.models import Payment, PaymentState, ProcessedWebhook
+from oms.payments.recording import apply_failure, apply_success, order_total
 
 MANUAL = "manual"
 logger = logging.getLogger("oms.payments")
 CANCEL_SESSION_JOB = "payment.cancel_session"
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def order_total(order: Order) -> Money:
-    return Money(Decimal(order.total), order.currency)
 
 
 def session_idempotency_key(order: Order) -> str:
@@ -45,8 +38,24 @@ def session_idempotency_key(order: Order) -> str:
     return f"oms-order-{order.id}-payment-session"
 
 
-async def open_payment_session(order: Order, *, gateway: Gateway) -> PaymentSession | None:
+@dataclasses.dataclass(frozen=True)
+class SavedPaymentMethod:
+    """A payment method a gateway keeps for charges without the customer (renewals)."""
+
+    gateway: str
+    customer_ref: str
+    payment_method_ref: str
+
+
+async def open_payment_session(
+    order: Order, *, gateway: Gateway, save_payment_method: bool = False
+) -> PaymentSession | None:
     """The session the storefront pays through; None for an order that needs no payment.
+
+    With ``save_payment_method`` (the order has a line whose product type is renewed, see
+    ``ProductType.saves_payment_method``) the payment is made as a gateway customer, found
+    or created for the order's account or guest email, and the payment method is kept for
+    off-session charges (:func:`charge_saved_payment_method`). The manual gateway ignores it.
 
     Safe to call again for the same order (a retried ``placeOrder``): it returns the
     session opened before. Raises DomainError(PAYMENT_FAILED) when the gateway fails; the
@@ -55,6 +64,8 @@ async def open_payment_session(order: Order, *, gateway: Gateway) -> PaymentSess
     if order.status != OrderStatus.PENDING_PAYMENT:
         return None
     amount = order_total(order)
+    save = save_payment_method and gateway.name != MANUAL
+    customer_ref = None
     try:
         if gateway.name != MANUAL:  # manual payments have no session to find again
             existing = await Payment.filter(
@@ -62,6 +73,8 @@ async def open_payment_session(order: Order, *, gateway: Gateway) -> PaymentSess
             ).first()
             if existing is not None and existing.external_id:
                 return await gateway.retrieve_session(existing.external_id)
+        if save:
+            customer_ref = await _gateway_customer(order, gateway)
         session = await gateway.create_session(
             SessionRequest(
                 order_id=order.id,
@@ -69,6 +82,8 @@ async def open_payment_session(order: Order, *, gateway: Gateway) -> PaymentSess
                 amount=amount,
                 email=order.email,
                 idempotency_key=session_idempotency_key(order),
+                customer_ref=customer_ref,
+                save_payment_method=save,
             )
         )
     except PaymentGatewayError as exc:
@@ -85,73 +100,156 @@ async def open_payment_session(order: Order, *, gateway: Gateway) -> PaymentSess
                 external_id=session.external_id,
                 amount=amount.amount,
                 currency=amount.currency,
+                customer_ref=customer_ref,
             )
         except IntegrityError:
             pass  # a concurrent retry recorded the same PaymentIntent
     return session
 
 
-async def _apply_success(
-    order: Order, *, gateway: str, external_id: str | None, amount: Money, actor: str
-) -> None:
-    """Record a succeeded payment and pay the order if it is payable; caller's transaction.
+async def _gateway_customer(order: Order, gateway: Gateway) -> str:
+    """The gateway customer the order's payment method is saved on: the one already
+    recorded for the order's account (a guest's: for its email), else a new one.
 
-    ``order`` must be freshly loaded with a row lock.
+    The creation's idempotency key is derived from the same scope, so two first orders
+    placed at once share one customer."""
+    recorded = Payment.filter(gateway=gateway.name, customer_ref__not_isnull=True)
+    email_digest = hashlib.sha256(order.email.encode()).hexdigest()[:32]
+    if order.customer_id is not None:
+        recorded = recorded.filter(order__customer_id=order.customer_id)
+        # The email is in the key: the same key with other parameters is refused.
+        key = f"oms-customer-account-{order.customer_id}-{email_digest}"
+        metadata = {"oms_customer_id": str(order.customer_id)}
+    else:
+        recorded = recorded.filter(order__customer_id__isnull=True, order__email=order.email)
+        key = f"oms-customer-guest-{email_digest}"
+        metadata = {"oms_guest": "true"}
+    payment = await recorded.order_by("-id").first()
+    if payment is not None and payment.customer_ref:
+        return payment.customer_ref
+    return await gateway.create_customer(order.email, idempotency_key=key, metadata=metadata)
+
+
+async def saved_payment_method(order: Order) -> SavedPaymentMethod | None:
+    """The payment method the order's succeeded payment saved for off-session use, or None
+    (nothing saved: the manual gateway, or a payment made without saving)."""
+    payment = await (
+        Payment.filter(
+            order_id=order.id,
+            state=PaymentState.SUCCEEDED,
+            customer_ref__not_isnull=True,
+            payment_method_ref__not_isnull=True,
+        )
+        .exclude(gateway=MANUAL)
+        .order_by("-id")
+        .first()
+    )
+    if payment is None or not (payment.customer_ref and payment.payment_method_ref):
+        return None
+    return SavedPaymentMethod(payment.gateway, payment.customer_ref, payment.payment_method_ref)
+
+
+async def charge_saved_payment_method(order: Order, saved: SavedPaymentMethod, *, gateway: Gateway) -> None:
+    """Charge an unpaid order (a renewal) off-session with a saved payment method.
+
+    A PaymentIntent with the saved customer and payment method, ``off_session`` and
+    ``confirm``, under an idempotency key derived from the order and the attempt. On
+    success the order is paid at once, as the webhook would (which then has no second
+    effect), and the order's other open sessions are canceled. A method that settles later
+    leaves the order PENDING_PAYMENT with a pending payment until its webhook.
+
+    Raises DomainError(PAYMENT_FAILED) when the payment method is declined (or needs the
+    customer to authenticate, or the gateway refuses it, e.g. detached): the failure is on
+    the timeline (``payment.failed``, ``paymentStatus`` FAILED) and the order stays payable
+    until it expires; a later attempt is a new charge. DomainError(INVALID_TRANSITION) for
+    an order not awaiting payment (or whose last charge is still processing),
+    DomainError(INVALID) for a method saved with another gateway. A gateway outage raises
+    :class:`PaymentGatewayError` (``retryable``) and records nothing: retrying reuses the
+    idempotency key, so it never charges twice.
     """
-    payment = None
-    if external_id is not None:
-        payment = await Payment.get_or_none(gateway=gateway, external_id=external_id)
-    if payment is None:
-        payment = await Payment.create(
-            order_id=order.id, gateway=gateway, external_id=external_id,
-            amount=amount.amount, currency=amount.currency, state=PaymentState.SUCCEEDED,
+    if saved.gateway != gateway.name:
+        raise DomainError.of(
+            ErrorCode.INVALID,
+            f"This payment method was saved with {saved.gateway}, not {gateway.name}.",
         )
-    elif payment.state != PaymentState.SUCCEEDED:
-        payment.state = PaymentState.SUCCEEDED
-        payment.amount = amount.amount
-        payment.currency = amount.currency
-        await payment.save(update_fields=["state", "amount", "currency", "updated_at"])
-
-    expected = order_total(order)
-    data = {"gateway": gateway, "reference": external_id, "amount": str(amount.amount), "currency": amount.currency}
-    if amount != expected:
-        await _flag(order)
-        await record_event(
-            order, "payment.mismatch",
-            f"Received {amount.amount} {amount.currency} but the order totals "
-            f"{expected.amount} {expected.currency}; not marked paid. Needs review.",
-            actor=actor, data={**data, "expected": str(expected.amount)},
+    current = await Order.get(id=order.id)
+    if current.status != OrderStatus.PENDING_PAYMENT:
+        raise DomainError.of(
+            ErrorCode.INVALID_TRANSITION,
+            f"Only an order awaiting payment can be charged; this one is {current.status.value}.",
         )
+    if await Payment.exists(order_id=current.id, off_session=True, state=PaymentState.PENDING):
+        raise DomainError.of(
+            ErrorCode.INVALID_TRANSITION,
+            "A charge of this order is still processing; its outcome comes by webhook.",
+        )
+    amount = order_total(current)
+    # Each recorded attempt (declined, or pending) moves to a new key; an outage records
+    # nothing, so its retry asks again with the same key and gets the same PaymentIntent.
+    attempt = await Payment.filter(order_id=current.id, gateway=gateway.name, off_session=True).count() + 1
+    refs = {"customer_ref": saved.customer_ref, "payment_method_ref": saved.payment_method_ref}
+    try:
+        session = await gateway.charge_saved_method(
+            ChargeRequest(
+                order_id=current.id,
+                order_number=current.number,
+                amount=amount,
+                email=current.email,
+                idempotency_key=f"oms-order-{current.id}-off-session-{attempt}",
+                **refs,
+            )
+        )
+    except PaymentGatewayError as exc:
+        # An outage, or a concurrent attempt under the same key: not this attempt's outcome.
+        if exc.retryable or exc.code == "idempotency_error":
+            raise
+        # Declined, or refused (a detached payment method, a deleted customer): the order
+        # waits for the customer.
+        what = "was declined" if exc.declined else "could not be charged"
+        await _record_off_session_failure(current, gateway.name, exc.external_id, amount, exc.message, refs)
+        raise DomainError.of(
+            ErrorCode.PAYMENT_FAILED, f"The saved payment method {what}: {exc.message}"
+        ) from None
+    if session.status == "succeeded":
+        async with in_transaction():
+            locked = await Order.select_for_update().get(id=current.id)
+            await apply_success(
+                locked, gateway=gateway.name, external_id=session.external_id, amount=session.amount,
+                actor=gateway.name, off_session=True, **refs,
+            )
+            # An on-session PaymentIntent opened at placement must not be paid as well.
+            await cancel_payment_sessions(locked)
         return
-    if order.status != OrderStatus.PENDING_PAYMENT:
-        await _flag(order)
-        situation = (
-            "after the order " + order.status.value.lower().replace("_", " ")
-            if order.status in (OrderStatus.EXPIRED, OrderStatus.CANCELED)
-            else "for an order already paid"
-        )
-        await record_event(
-            order, "payment.needs_review",
-            f"A payment of {amount.amount} {amount.currency} arrived {situation}: refund it or "
-            "revive the order.",
-            actor=actor, data=data,
-        )
+    if session.status == "processing":
+        try:
+            await Payment.create(
+                order_id=current.id, gateway=gateway.name, external_id=session.external_id,
+                amount=amount.amount, currency=amount.currency, off_session=True, **refs,
+            )
+        except IntegrityError:
+            pass  # its webhook already recorded it
         return
-    now = utcnow()
-    await Order.filter(id=order.id).update(
-        status=OrderStatus.PROCESSING, payment_status=PaymentStatus.PAID, paid_at=now, updated_at=now
-    )
-    order.status, order.payment_status, order.paid_at = OrderStatus.PROCESSING, PaymentStatus.PAID, now
-    await record_event(
-        order, "order.paid", f"Paid {amount.amount} {amount.currency} via {gateway}.", actor=actor, data=data
-    )
-    await enqueue_deliveries(order)
+    # Left waiting for the customer (authentication): off-session, that is a failure.
+    message = "The payment needs the customer to confirm it."
+    await _record_off_session_failure(current, gateway.name, session.external_id, amount, message, refs)
+    raise DomainError.of(ErrorCode.PAYMENT_FAILED, f"The saved payment method was declined: {message}")
 
 
-async def _flag(order: Order) -> None:
-    if not order.needs_review:
-        await Order.filter(id=order.id).update(needs_review=True)
-        order.needs_review = True
+async def _record_off_session_failure(
+    order: Order, gateway: str, external_id: str | None, amount: Money, message: str, refs: dict[str, str]
+) -> None:
+    async with in_transaction():
+        locked = await Order.select_for_update().get(id=order.id)
+        payment = None
+        if external_id is not None:
+            payment = await Payment.get_or_none(gateway=gateway, external_id=external_id)
+        if payment is None:
+            await Payment.create(
+                order_id=locked.id, gateway=gateway, external_id=external_id, amount=amount.amount,
+                currency=amount.currency, state=PaymentState.FAILED, failure_message=message,
+                off_session=True, **refs,
+            )
+        await apply_failure(locked, gateway=gateway, external_id=external_id, message=message)
 
 
 async def mark_order_paid(order: Order, *, reference: str | None, actor: str) -> Order:
@@ -169,13 +267,13 @@ async def mark_order_paid(order: Order, *, reference: str | None, actor: str) ->
             )
         if reference and await Payment.exists(gateway=MANUAL, external_id=reference):
             raise DomainError.of(ErrorCode.INVALID, "This payment reference is already recorded.", ["reference"])
-        await _apply_success(current, gateway=MANUAL, external_id=reference, amount=order_total(current), actor=actor)
+        await apply_success(current, gateway=MANUAL, external_id=reference, amount=order_total(current), actor=actor)
     return await Order.get(id=order.id)
 
 
 async def pay_zero_total(order: Order) -> None:
     """An order with nothing to pay is paid at placement; caller's transaction."""
-    await _apply_success(order, gateway="none", external_id=None, amount=order_total(order), actor="system")
+    await apply_success(order, gateway="none", external_id=None, amount=order_total(order), actor="system")
 
 
 async def handle_gateway_event(event: GatewayEvent, *, gateway: str) -> str:
@@ -219,27 +317,17 @@ async def _apply_event(event: GatewayEvent, *, gateway: str) -> str:
         return "ignored"
     if event.type == "payment_intent.succeeded":
         amount = event.amount or Money.zero(order.currency)
-        await _apply_success(order, gateway=gateway, external_id=event.external_id, amount=amount, actor=gateway)
-        return "processed"
-    await _apply_failure(order, gateway=gateway, external_id=event.external_id, message=event.failure_message)
+        applied = await apply_success(
+            order, gateway=gateway, external_id=event.external_id, amount=amount, actor=gateway,
+            customer_ref=event.customer_ref, payment_method_ref=event.payment_method_ref,
+        )
+        return "processed" if applied else "duplicate"
+    if event.external_id and await Payment.exists(
+        gateway=gateway, external_id=event.external_id, off_session=True, state=PaymentState.FAILED
+    ):
+        return "duplicate"  # confirmed once, by oms, which recorded the decline already
+    await apply_failure(order, gateway=gateway, external_id=event.external_id, message=event.failure_message)
     return "processed"
-
-
-async def _apply_failure(order: Order, *, gateway: str, external_id: str | None, message: str | None) -> None:
-    """A failed attempt: recorded; the order stays payable until it expires. Never moves a
-    paid order backwards (events can arrive out of order)."""
-    if external_id:
-        await Payment.filter(gateway=gateway, external_id=external_id, state=PaymentState.PENDING).update(
-            state=PaymentState.FAILED, failure_message=message
-        )
-    if order.payment_status == PaymentStatus.PENDING:
-        await Order.filter(id=order.id, payment_status=PaymentStatus.PENDING).update(
-            payment_status=PaymentStatus.FAILED, updated_at=utcnow()
-        )
-    await record_event(
-        order, "payment.failed", f"A payment attempt failed: {message or 'no reason given'}.",
-        actor=gateway, data={"reference": external_id, "reason": message},
-    )
 
 
 async def cancel_payment_sessions(order: Order) -> None:
