@@ -39,7 +39,7 @@ from oms.orders.inputs import CartInput, LineInput, PlaceOrderInput
 from oms.orders.models import Order, OrderLine
 from oms.orders.status import OrderStatus
 from oms.payments import services as payments
-from oms.payments.gateway import Gateway
+from oms.payments.gateway import Gateway, PaymentGatewayError
 from oms.plugins import PluginHost
 from oms_subscription.models import SubscriptionContract, SubscriptionPeriod, SubscriptionStatus
 from oms_subscription.periods import add_interval
@@ -355,8 +355,10 @@ async def _charge_renewal(
         temporary = None
     try:
         await payments.charge_saved_payment_method(renewal, saved, gateway=gateway)
-    except DomainError:
-        return False  # declined: recorded on the renewal order; retried after RETRY_EVERY
+    except (DomainError, PaymentGatewayError):
+        # Declined (recorded on the renewal order) or Stripe unreachable: tried again
+        # after RETRY_EVERY, up to MAX_CHARGE_ATTEMPTS charges.
+        return False
     finally:
         if temporary is not None:
             await temporary.aclose()
