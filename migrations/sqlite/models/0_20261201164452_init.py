@@ -1,0 +1,447 @@
+from tortoise import BaseDBAsyncClient
+
+RUN_IN_TRANSACTION = True
+
+
+async def upgrade(db: BaseDBAsyncClient) -> str:
+    return """
+        CREATE TABLE IF NOT EXISTS "product" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "name" VARCHAR(200) NOT NULL,
+    "slug" VARCHAR(200) NOT NULL UNIQUE,
+    "description" TEXT,
+    "product_type" VARCHAR(64) NOT NULL,
+    "created_at" TIMESTAMP NOT NULL,
+    "updated_at" TIMESTAMP NOT NULL
+);
+CREATE INDEX IF NOT EXISTS "idx_product_product_978292" ON "product" ("product_type");
+CREATE TABLE IF NOT EXISTS "variant" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "sku" VARCHAR(64) NOT NULL UNIQUE,
+    "name" VARCHAR(200) NOT NULL,
+    "price" VARCHAR(40) NOT NULL,
+    "currency" VARCHAR(3) NOT NULL,
+    "attributes" JSON NOT NULL,
+    "created_at" TIMESTAMP NOT NULL,
+    "product_id" INT NOT NULL REFERENCES "product" ("id") ON DELETE CASCADE
+);
+CREATE TABLE IF NOT EXISTS "warehouse" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "code" VARCHAR(64) NOT NULL UNIQUE,
+    "name" VARCHAR(200) NOT NULL,
+    "address" JSON
+);
+CREATE TABLE IF NOT EXISTS "stock" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "quantity" INT NOT NULL,
+    "reserved" INT NOT NULL,
+    "variant_id" INT NOT NULL REFERENCES "variant" ("id") ON DELETE CASCADE,
+    "warehouse_id" INT NOT NULL REFERENCES "warehouse" ("id") ON DELETE RESTRICT,
+    CONSTRAINT "uid_stock_variant_32327e" UNIQUE ("variant_id", "warehouse_id")
+) /* Units of one variant in one warehouse. */;
+CREATE TABLE IF NOT EXISTS "customer" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "email" VARCHAR(254) NOT NULL UNIQUE,
+    "name" VARCHAR(200),
+    "password_hash" VARCHAR(255) NOT NULL,
+    "created_at" TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS "staff" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "email" VARCHAR(254) NOT NULL UNIQUE,
+    "name" VARCHAR(200),
+    "password_hash" VARCHAR(255) NOT NULL,
+    "permissions" JSON NOT NULL,
+    "is_superuser" INT NOT NULL,
+    "is_active" INT NOT NULL,
+    "created_at" TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS "order" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "number" VARCHAR(32) UNIQUE,
+    "token" VARCHAR(64) NOT NULL UNIQUE,
+    "email" VARCHAR(254) NOT NULL,
+    "status" VARCHAR(32) NOT NULL /* PENDING_PAYMENT: PENDING_PAYMENT\\nPROCESSING: PROCESSING\\nPARTIALLY_FULFILLED: PARTIALLY_FULFILLED\\nCOMPLETED: COMPLETED\\nCANCELED: CANCELED\\nEXPIRED: EXPIRED */,
+    "payment_status" VARCHAR(32) NOT NULL /* PENDING: PENDING\\nPAID: PAID\\nPARTIALLY_REFUNDED: PARTIALLY_REFUNDED\\nREFUNDED: REFUNDED\\nFAILED: FAILED\\nVOIDED: VOIDED */,
+    "currency" VARCHAR(3) NOT NULL,
+    "subtotal" VARCHAR(40) NOT NULL,
+    "shipping_total" VARCHAR(40) NOT NULL,
+    "total" VARCHAR(40) NOT NULL,
+    "refunded_total" VARCHAR(40) NOT NULL,
+    "shipping_address" JSON,
+    "billing_address" JSON,
+    "shipping_method" JSON,
+    "note" TEXT,
+    "payment_due_at" TIMESTAMP,
+    "needs_review" INT NOT NULL,
+    "idempotency_key" VARCHAR(200) NOT NULL UNIQUE,
+    "cart_fingerprint" VARCHAR(64) NOT NULL,
+    "created_at" TIMESTAMP NOT NULL,
+    "updated_at" TIMESTAMP NOT NULL,
+    "paid_at" TIMESTAMP,
+    "completed_at" TIMESTAMP,
+    "canceled_at" TIMESTAMP,
+    "customer_id" INT REFERENCES "customer" ("id") ON DELETE SET NULL
+);
+CREATE INDEX IF NOT EXISTS "idx_order_email_52df4b" ON "order" ("email");
+CREATE INDEX IF NOT EXISTS "idx_order_created_a653c8" ON "order" ("created_at");
+CREATE INDEX IF NOT EXISTS "idx_order_status_4d7d61" ON "order" ("status", "created_at");
+CREATE TABLE IF NOT EXISTS "order_event" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "type" VARCHAR(100) NOT NULL,
+    "message" TEXT NOT NULL,
+    "actor" VARCHAR(254),
+    "data" JSON,
+    "created_at" TIMESTAMP NOT NULL,
+    "order_id" INT NOT NULL REFERENCES "order" ("id") ON DELETE CASCADE
+) /* One entry of an order's timeline; every change to an order writes one. */;
+CREATE INDEX IF NOT EXISTS "idx_order_event_order_i_2e5f5b" ON "order_event" ("order_id", "created_at");
+CREATE TABLE IF NOT EXISTS "order_line" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "position" INT NOT NULL,
+    "sku" VARCHAR(64) NOT NULL,
+    "name" VARCHAR(400) NOT NULL,
+    "product_type" VARCHAR(64) NOT NULL,
+    "options" JSON,
+    "quantity" INT NOT NULL,
+    "quantity_allocated" INT NOT NULL,
+    "quantity_fulfilled" INT NOT NULL,
+    "quantity_canceled" INT NOT NULL,
+    "quantity_returned" INT NOT NULL,
+    "unit_price" VARCHAR(40) NOT NULL,
+    "currency" VARCHAR(3) NOT NULL,
+    "status" VARCHAR(32) NOT NULL /* PENDING: PENDING\\nIN_PROGRESS: IN_PROGRESS\\nDELIVERED: DELIVERED\\nCANCELED: CANCELED\\nRETURNED: RETURNED */,
+    "order_id" INT NOT NULL REFERENCES "order" ("id") ON DELETE CASCADE,
+    "variant_id" INT REFERENCES "variant" ("id") ON DELETE SET NULL,
+    "warehouse_id" INT REFERENCES "warehouse" ("id") ON DELETE RESTRICT
+) /* A snapshot of what was bought: later catalog edits never change an order. */;
+CREATE INDEX IF NOT EXISTS "idx_order_line_sku_fa1898" ON "order_line" ("sku");
+CREATE TABLE IF NOT EXISTS "job" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "kind" VARCHAR(100) NOT NULL,
+    "payload" JSON NOT NULL,
+    "status" VARCHAR(16) NOT NULL /* QUEUED: QUEUED\\nRUNNING: RUNNING\\nDONE: DONE\\nDEAD: DEAD */,
+    "attempts" INT NOT NULL,
+    "max_attempts" INT NOT NULL,
+    "run_at" TIMESTAMP NOT NULL,
+    "locked_until" TIMESTAMP,
+    "locked_by" VARCHAR(100),
+    "last_error" TEXT,
+    "dedupe_key" VARCHAR(200) UNIQUE,
+    "created_at" TIMESTAMP NOT NULL,
+    "updated_at" TIMESTAMP NOT NULL,
+    "finished_at" TIMESTAMP
+) /* A row of the transactional outbox. */;
+CREATE INDEX IF NOT EXISTS "idx_job_status_06ec9c" ON "job" ("status", "run_at", "id");
+CREATE TABLE IF NOT EXISTS "periodic_schedule" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "name" VARCHAR(100) NOT NULL UNIQUE,
+    "every_seconds" INT NOT NULL,
+    "next_run_at" TIMESTAMP NOT NULL,
+    "last_enqueued_at" TIMESTAMP
+) /* When each periodic job is next due, shared by all workers. */;
+CREATE TABLE IF NOT EXISTS "payment" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "gateway" VARCHAR(32) NOT NULL,
+    "external_id" VARCHAR(255),
+    "amount" VARCHAR(40) NOT NULL,
+    "currency" VARCHAR(3) NOT NULL,
+    "state" VARCHAR(16) NOT NULL /* PENDING: PENDING\\nSUCCEEDED: SUCCEEDED\\nFAILED: FAILED\\nCANCELED: CANCELED */,
+    "failure_message" TEXT,
+    "customer_ref" VARCHAR(255),
+    "payment_method_ref" VARCHAR(255),
+    "off_session" INT NOT NULL,
+    "created_at" TIMESTAMP NOT NULL,
+    "updated_at" TIMESTAMP NOT NULL,
+    "order_id" INT NOT NULL REFERENCES "order" ("id") ON DELETE RESTRICT,
+    CONSTRAINT "uid_payment_gateway_2fc5f8" UNIQUE ("gateway", "external_id")
+) /* One attempt to collect an order's money through a gateway (a Stripe PaymentIntent, */;
+CREATE TABLE IF NOT EXISTS "processed_webhook" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "gateway" VARCHAR(32) NOT NULL,
+    "event_id" VARCHAR(255) NOT NULL UNIQUE,
+    "type" VARCHAR(100) NOT NULL,
+    "received_at" TIMESTAMP NOT NULL
+) /* A gateway event already handled: written in the transaction of its effect, so a */;
+CREATE TABLE IF NOT EXISTS "delivery" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "product_type" VARCHAR(64) NOT NULL,
+    "status" VARCHAR(16) NOT NULL /* PENDING: PENDING\\nDONE: DONE\\nFAILED: FAILED */,
+    "last_error" TEXT,
+    "created_at" TIMESTAMP NOT NULL,
+    "completed_at" TIMESTAMP,
+    "order_id" INT NOT NULL REFERENCES "order" ("id") ON DELETE CASCADE,
+    CONSTRAINT "uid_delivery_order_i_0a5e82" UNIQUE ("order_id", "product_type")
+) /* That an order's lines of one product type were handed to the owning plugin. */;
+CREATE TABLE IF NOT EXISTS "fulfillment" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "product_type" VARCHAR(64) NOT NULL,
+    "status" VARCHAR(16) NOT NULL /* PENDING: PENDING\\nIN_PROGRESS: IN_PROGRESS\\nDELIVERED: DELIVERED\\nCANCELED: CANCELED\\nFAILED: FAILED */,
+    "created_at" TIMESTAMP NOT NULL,
+    "updated_at" TIMESTAMP NOT NULL,
+    "delivered_at" TIMESTAMP,
+    "order_id" INT NOT NULL REFERENCES "order" ("id") ON DELETE CASCADE
+) /* Delivery of some units of an order's lines of one product type: a parcel, a set of */;
+CREATE INDEX IF NOT EXISTS "idx_fulfillment_order_i_f1ca47" ON "fulfillment" ("order_id", "product_type");
+CREATE TABLE IF NOT EXISTS "fulfillment_line" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "quantity" INT NOT NULL,
+    "fulfillment_id" INT NOT NULL REFERENCES "fulfillment" ("id") ON DELETE CASCADE,
+    "order_line_id" INT NOT NULL REFERENCES "order_line" ("id") ON DELETE CASCADE
+) /* Units of one order line in one fulfillment. */;
+CREATE TABLE IF NOT EXISTS "subscription_contract" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "email" VARCHAR(254) NOT NULL,
+    "sku" VARCHAR(64) NOT NULL,
+    "status" VARCHAR(16) NOT NULL /* ACTIVE: ACTIVE\\nPAST_DUE: PAST_DUE\\nCANCELED: CANCELED\\nEXPIRED: EXPIRED */,
+    "interval" VARCHAR(8) NOT NULL,
+    "interval_count" INT NOT NULL,
+    "anchor_day" INT NOT NULL,
+    "grace_days" INT NOT NULL,
+    "current_period_start" TIMESTAMP NOT NULL,
+    "current_period_end" TIMESTAMP NOT NULL,
+    "cancel_at_period_end" INT NOT NULL,
+    "access_key" VARCHAR(64) NOT NULL UNIQUE,
+    "renewals" INT NOT NULL,
+    "charge_attempts" INT NOT NULL,
+    "last_charge_at" TIMESTAMP,
+    "ended_at" TIMESTAMP,
+    "created_at" TIMESTAMP NOT NULL,
+    "updated_at" TIMESTAMP NOT NULL,
+    "customer_id" INT REFERENCES "customer" ("id") ON DELETE SET NULL,
+    "order_id" INT NOT NULL REFERENCES "order" ("id") ON DELETE CASCADE,
+    "order_line_id" INT NOT NULL REFERENCES "order_line" ("id") ON DELETE CASCADE,
+    "renewal_order_id" INT REFERENCES "order" ("id") ON DELETE SET NULL,
+    "variant_id" INT REFERENCES "variant" ("id") ON DELETE SET NULL
+) /* A customer's subscription: the period paid for, and the renewal under way. */;
+CREATE INDEX IF NOT EXISTS "idx_subscriptio_current_31a472" ON "subscription_contract" ("current_period_end");
+CREATE INDEX IF NOT EXISTS "idx_subscriptio_status_a6ad0f" ON "subscription_contract" ("status", "current_period_end");
+CREATE TABLE IF NOT EXISTS "subscription_period" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "starts_at" TIMESTAMP NOT NULL,
+    "ends_at" TIMESTAMP NOT NULL,
+    "created_at" TIMESTAMP NOT NULL,
+    "contract_id" INT NOT NULL REFERENCES "subscription_contract" ("id") ON DELETE CASCADE,
+    "order_id" INT NOT NULL REFERENCES "order" ("id") ON DELETE CASCADE,
+    "fulfillment_id" INT NOT NULL UNIQUE REFERENCES "fulfillment" ("id") ON DELETE CASCADE
+) /* One period paid for: the first one, then one per paid renewal. Its fulfillment is */;
+CREATE TABLE IF NOT EXISTS "physical_shipment" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "status" VARCHAR(16) NOT NULL /* PENDING: PENDING\\nSHIPPED: SHIPPED\\nDELIVERED: DELIVERED\\nCANCELED: CANCELED */,
+    "carrier" VARCHAR(32) NOT NULL,
+    "carrier_name" VARCHAR(100) NOT NULL,
+    "tracking_number" VARCHAR(100) NOT NULL,
+    "tracking_url" VARCHAR(1000),
+    "weight_grams" INT NOT NULL,
+    "label_pdf" BLOB,
+    "created_at" TIMESTAMP NOT NULL,
+    "shipped_at" TIMESTAMP,
+    "delivered_at" TIMESTAMP,
+    "fulfillment_id" INT NOT NULL UNIQUE REFERENCES "fulfillment" ("id") ON DELETE CASCADE
+);
+CREATE TABLE IF NOT EXISTS "digital_download_grant" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "nonce" VARCHAR(32) NOT NULL,
+    "file" VARCHAR(500) NOT NULL,
+    "file_name" VARCHAR(200) NOT NULL,
+    "content_type" VARCHAR(100) NOT NULL,
+    "download_limit" INT,
+    "download_count" INT NOT NULL,
+    "expires_at" TIMESTAMP,
+    "revoked_at" TIMESTAMP,
+    "last_download_at" TIMESTAMP,
+    "created_at" TIMESTAMP NOT NULL,
+    "fulfillment_id" INT NOT NULL REFERENCES "fulfillment" ("id") ON DELETE CASCADE,
+    "order_line_id" INT NOT NULL REFERENCES "order_line" ("id") ON DELETE CASCADE
+) /* The right to download one file a limited number of times until a deadline. */;
+CREATE TABLE IF NOT EXISTS "consultation_booking" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "uid" VARCHAR(32) NOT NULL UNIQUE,
+    "sku" VARCHAR(64) NOT NULL,
+    "consultant" VARCHAR(200) NOT NULL,
+    "consultant_key" VARCHAR(200) NOT NULL,
+    "consultant_email" VARCHAR(254),
+    "timezone" VARCHAR(64) NOT NULL,
+    "starts_at" TIMESTAMP NOT NULL,
+    "ends_at" TIMESTAMP NOT NULL,
+    "unit_from" INT NOT NULL,
+    "unit_to" INT NOT NULL,
+    "status" VARCHAR(16) NOT NULL /* HELD: HELD\\nCONFIRMED: CONFIRMED\\nCOMPLETED: COMPLETED\\nCANCELED: CANCELED\\nNO_SHOW: NO_SHOW */,
+    "meeting_url" VARCHAR(1000),
+    "sequence" INT NOT NULL,
+    "remind_at" TIMESTAMP NOT NULL,
+    "reminded_at" TIMESTAMP,
+    "created_at" TIMESTAMP NOT NULL,
+    "updated_at" TIMESTAMP NOT NULL,
+    "confirmed_at" TIMESTAMP,
+    "completed_at" TIMESTAMP,
+    "canceled_at" TIMESTAMP,
+    "fulfillment_id" INT REFERENCES "fulfillment" ("id") ON DELETE SET NULL,
+    "order_id" INT NOT NULL REFERENCES "order" ("id") ON DELETE CASCADE,
+    "order_line_id" INT NOT NULL UNIQUE REFERENCES "order_line" ("id") ON DELETE CASCADE
+) /* One session: a consultation order line's slot with one consultant. */;
+CREATE INDEX IF NOT EXISTS "idx_consultatio_consult_702dc8" ON "consultation_booking" ("consultant_key", "unit_from");
+CREATE INDEX IF NOT EXISTS "idx_consultatio_status_9f17a8" ON "consultation_booking" ("status", "remind_at");
+CREATE TABLE IF NOT EXISTS "consultation_slot_claim" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "consultant_key" VARCHAR(200) NOT NULL,
+    "unit" INT NOT NULL,
+    "booking_id" INT NOT NULL REFERENCES "consultation_booking" ("id") ON DELETE CASCADE,
+    CONSTRAINT "uid_consultatio_consult_db9a74" UNIQUE ("consultant_key", "unit")
+) /* One 5-minute unit of a consultant's time taken by a booking (see */;
+CREATE INDEX IF NOT EXISTS "idx_consultatio_booking_2f3a44" ON "consultation_slot_claim" ("booking_id");
+CREATE TABLE IF NOT EXISTS "aerich" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "version" VARCHAR(255) NOT NULL,
+    "app" VARCHAR(100) NOT NULL,
+    "content" JSON NOT NULL
+);"""
+
+
+async def downgrade(db: BaseDBAsyncClient) -> str:
+    return """
+        """
+
+
+MODELS_STATE = (
+    "eJztXVlz2zi2/isovbRT5fEkXpKMc+tWybacVo9je2w56Z5WFwWRkIQxBaoJ0opuT/77Bc"
+    "BF4GqSWkzReElkEgckvwOCZz9/taaWgUx6cGtbhqs7rVPwV4vAKWI/4qf2QQvOZssT/IAD"
+    "h6YYO5MGDaljQzHXCJoUsUMGorqNZw62CDtKXNPkBy2dDcRkvDzkEvynizTHGiNngmx24v"
+    "c/2GFMDPQd0eDP2aM2wsg0IjeLDX5tcVxzFjNxrEucSzGQX22o6ZbpTsly8GzhTCwSjsZE"
+    "3P4YEWRDB/HpHdvlt8/vzn/Q4Im8O10O8W5RojHQCLqmIz3uUFsea2na9U1Pu+/0NK1VAi"
+    "DdIhxcdqtUPP2Y38LfDt8dfzj+ePT++CMbIm4zPPLhh3fpJTAeoYDnutf6Ic5DB3ojBMZL"
+    "UMX/CVjPJ9BOxzUYH0OW3XIc2QDHPGiDA0tsl+tpG+BO4XfNRGTsTDiib9/mQPm1fXf+c/"
+    "tuj416wy9psRfAezGu/VOH3jmO9xJfarrjMvgG49eD78su3c2jK99ZAuQe+p6xOcTIKmHt"
+    "I1mXpZyDba/za4/PPKX0T1OGdO9L+1eB9nThn7m6uf4cDJdYcH51cxZD3v8aeKCVWN9xuk"
+    "3tIy+30N8fF1jn748zlzk/FcVatxHHQoNOEukLdsbBU5SOdpQyhrXhkx4EP3ZxB2cPaNwQ"
+    "c+GzPO816H7p3PfaX24j78JFu9fhZw4j70FwdO99jE3hJOBbt/cz4H+Cf99cdwS8FnXGtr"
+    "jiclzv3y1+T9B1LI1Ycw0a0uoMjgaoRbjuzoyKXI9SKq7XhesBRhLbxd1ziXf0KIln/MAQ"
+    "6o9zaBta5MxyeTxBG0OOR2JxnPmUl/+8QybM+Mj5kv9Xb5YdXAM/glUfHJXRtA6tLDiTp6"
+    "aH0/gRSOBYPBK/Nr9SDK4UHUpCMluHepIGKR1qa9vFhnUo+uiWEvG94Y2T8Ncv+CjldLPq"
+    "08zGegrAF0jHU2hmCfA+TVyu8IgOfOIdBDwH34vOefdL+2rv3eH+oQCYSQzYQTL0xwl0dd"
+    "e2EdEXZVawTNPAVXxUYA0fZa7gozjC0GEXH7oOSpGCfrm/uU7HOEoVX8ZYd8B/gYnpxoSi"
+    "1v+MXKJzIMHQxaaDCT3gl/3f1vYXNkcp3zYQNwPERF4+Qdw2oPTV7NdhNzWXIvpqYNkpJW"
+    "JGiZ4XNXeBxWuQNhMaYQLmJMaXlo3wmPwTLQTUXXZTkKR+qpNenx2DOEv3Y4dtOA/Vntjq"
+    "Ygiw50beZ/u8fX/evui0fhTRtalj6Y8ratr3fI4GYR159y3bQLZmYpL2JS6D0g2f6IrNs7"
+    "MW+HygqDsMJ+dDhQlg1ZUlzXnuT9kg+DZpz/FeyhRrTvi2ZttyaDjkOUtO64FghwJrBCyC"
+    "gG8DApiIP9lDoInlUnTQiuFUkKxP+mQw+NNlJ7GzGAwAZjQETCAxPoHBgH3gkf2EDO/EhM"
+    "EChgvgEjrBsxkygHh16QFoP0EslgYbJk8I/gaWU3wC6AnZC6Cz2cfIuxICjGcG5s8KTfBw"
+    "y2URQC2AHUD4aDC2EGU/x2wZP3lPmWLA+l22jYUP1/pDGbZe0LAVrIES0Mok2xPn3tYa4C"
+    "WgwZtUAlCZRAEaB9TfNMopHVEipXSk4BruwOWQjZMpbJ9X6KTv3ooKXfOcefsxhS765qYr"
+    "dKnLeA3ofpPnaii+8fc3gvBd57531z3v5enMmxTWlwxIEdgj3MkW2iMLQrlgd2oPzZNUdc"
+    "bqUn4Wf7xywion7As7YaFhMBm/nAdrSbKS+6qeJqCN+qkqxVop+6+y/9bTgHnusrU5FQJI"
+    "QiQKz+VKRLo8SglETRGI0BRis8xnOyRonEh0eFJEJmKjsr/aJy8rFdVsp9tGZBqkdM6+Kt"
+    "oE0kkZnBOETRRDT04KLeiTnAV9opJMXmvQTiUR2HMTrkG4273tTjn2d08uvnfgaNRKEYq9"
+    "E7kSMQ2HKHFYicNKHFbisBKHayaQbV4cniF7iillN1bKMhsjq0dyAb9eY5ILMNWoy2B2qS"
+    "dLxsQryzIRJBkfyxhpjDtDRrsptoRHtsuBs5ubqwgHzrrx2g4PX846d3vvYllNyYgQBh4T"
+    "hfBTyjb/HOhLui0iHnxgdxZwpZBn7/+vViHfpM7kqecpOlOot2frTFY4ZJM60+9cN3NccW"
+    "lpkf+hdKlt6lLEnQ7Tvr050n5IsRZ5v0bK1NFhkYzWw+yU1sO44OlYjyilmFU2uCFB4zTV"
+    "9ceyvLQZIPndbJgdYLk/JxHusG0gEWsZrYwRUm9PTW3ddq4vuteftdv2b186172SelKc/B"
+    "TEDvTJ7d3Neef+nh1jJ8Pf7Hj7rtdtX139pl0+XF12r646F2xA8mCfnN98ub3q9Pj58Cc7"
+    "2r4+7wii4FefdH697d7xQ/6PVi32tBlcTBFxtNVWR3KW7a+SiqsjXBWc613B5u6FvALuOp"
+    "cP1xfRBRAc65Pl2eWxy3ZX8N77v0++3nTFCO//evBdVcDYdAUM6g4dy4Ep37TcIi4y2aus"
+    "43Jcoo6LyJRkF9QqIZ0gVng/g3cVmBW6RdG10chlT2JUWs1J4pfBe1PpiRvbOioEeafRqm"
+    "jv6o6DITbNiqxIIVWcqM6JcGVPEQMxxURX4KVYkipOVOcEsZwUf0524fRgfBPc9nlOg41U"
+    "TPfVV8NFFXw6Seo1+HV2iCM1cuMEmORWQyMIGVSz0RNG8ySvcz2mcVLlpi7jpjbQdMZ2Ka"
+    "IvtEdUyvKQQto4k/pGopN0aDtsPjJG9szGaaUMcsw9KbQNNPu89qYQW13xzYoOUD0hmsz1"
+    "FGEikVswg7gKyyUyJSvWh73Jt1q3pjNeZKXSZh6jVZyuNae5Y9OsxugoqeJzrfnsJ9WXq5"
+    "4Wo6pUPK1mTN1w7TS5eEEU5NLlveRqCbuFcVaC3X6suFdseUVqe7F7ANcPV1fF6mGjJ7Ry"
+    "5ykRVNrhE+2gsFkoJXTL5VB2EiPfrLkiTLfeLE0FiT0jfkI2XnU1XXjzLJqK08g1R9g017"
+    "CgLpczNRWsGiWs7yR+NnumORPHZRxVvn+l1Tdje5tlrBG8WzFhU1fe0LIe2SQr4nXmzdIk"
+    "kDaeHOWJq1kZUqEw+0yalIbCgc92jrghCLDB9oK3gYDE69bwEwVcxefyZawhg2OFg8Dcxg"
+    "4SDRqSnSXWN22RpK0wOaxyztYZHr+WtK1/HB4eHX04fHv0/uPJ8YcPJx/fhjpz8lSe8nzW"
+    "/dy9jrlRn0/uEgAm8M/JPvLHN9Bn966Qr/Rdjq/0XdJXOkWUsh0mCXF20I1E0giUtx14wz"
+    "ZYq1S6YkjQhDCnLSR98c0kiW92EF8wXkXuqR6byhNcxv/vyY+lnAoyiWrH8rxLIRRWV/Qn"
+    "FC12WDd4i3oT5HVVtrPmxhU1YTLP0tMCe/pzapoZjHtWS2sDSuCMTiyH61PzCXTAHFIwtN"
+    "zxxDkFTBVnipPOvnqmNQbI4F39vNZ4vn4VKFdJRW2tM6uihPUqpME+Djgw0hSEViZR3eDi"
+    "wb/00S0j5/vDm1faQTWB2SC4x4XMAsc5ZoHjlAKPfqfqsuaXOF0D8V7/YraynDXZKqtEor"
+    "TW6lrrzjSUrb1UkcRUg6Zp6QKH8uhGiZVkkQmyH2NQDeQIsQI5E+Qg1rUKxjKtgjgTYhs5"
+    "rk2qQSzTKojjELOHcrSZjfUUQS63uEaU8FUWMjksUVtDFZfaeHGpnS3m1yoHd0qZtu61dn"
+    "t38/muc39/CqQ/+uSic9X92hFF9sKf6cX47jq9h7trr2yb9ytu3yvE1LWXZVNehPXv+tHO"
+    "5AVRjRKpfI8krPGG5AWBjZMpaJXfa2t+r5RtYQ24fl3OtFvrtiiw0c0wIzspdW9YA7rf5L"
+    "maiW98T4wgzESb3l33vFcs/0tKtFhH02cp26LJuU4q42I1/AxrTkwLGtrYhitn+Fz4k322"
+    "i22qO4NYqdiKRFJBNqg3BPUs9s86Mwt2ZCf9UTIE5Rdr2EoJPuGH9/PCTv7jDygQb2Jbcx"
+    "4Q4kwQu0NIKBQtv6AJLNcZWt/TAkmeI+mTPvlmY8dBBGAixlH2APJgAKk4HqQF8HAUUa0M"
+    "YGcfUJElgEYjpDsA+4EoffaWUQcMkTNHbGLdmk6xw8YZABHGdBcdgG+W/YhsCnQT4ikwXM"
+    "RvlYoxtuvdCLueYSKb3/9gwBaXMRj0yR5FCJwyHE8H1pQeMPTowVzMNXhzADoigYGHMLJv"
+    "/3TGb4g6TCww+MM99M4LZy8s7RjsbvyoSfYFVQkM9Uxg4KujjEkwGN9Ac+BGEhhmcMG/m2"
+    "Wc5xJJPRoi8ss2piHiDlpp//XQefCNoSWMtB7VKfD+75O7h+trYbT1f/TJxc115xTwf7mZ"
+    "ti0stO1KRtd374u8OfFIcOnFeR9/byD7sE5naWJr5odBJlF+trhpkPOrAqhxsu0B+3FHgF"
+    "2KOWXSSpZUDUwp2ZEUkgCT3BwS09IfkaG5xElrhZbP5DitqkK2A5welnKRR4ialwC5EZnY"
+    "hNTRkG2npZlm5/VGqZoA9bYzew1kuDNUts53lKppHUk3U+FbZZu+wmxTVW26aVxPERuSVd"
+    "QwwXRSie0xUiUd1ofN3tudiP94mRxdrz4X1u91tlhc8egJb0lizH6e62Tmj9aoPPxZR8q3"
+    "CSIAQX0CggnAf6yh57z47nBfxD6gTJBABhguADRN4DkYaNLBUn0q7nhp+3+BOSYUQH8O9p"
+    "cz4aWWAFuHBvb9NQ+3fP14vhA+t+ap3oOB7FZhk/QJv4GRZQPsZHl0hNdGumvuceHFnXQE"
+    "oG5blMbu9E54Zmx2Q953XUw6wjZ1hKuF3bn/HBQhz1cko6GykGuYhfyyqZ01kpw3ohqKOm"
+    "oaRfwFLmOmTNCpqNsUU6W0/ZWVVWKkDZRRd11YSVpYvE9bFck0jV6Jp3XjeF3EU7+ceJpU"
+    "uqw0niOMSoMKVfj0/VG8ziZbsiaPn5GKck6ZALhgspTNi74wCWvM1uMcLsAeBPdsPcwQ8O"
+    "+KfUzYv/sJ0XT9l+gTJlVCwBB0mUDqPy+w2deKTSgEXOrA0ehNlsD3e8u/Aj/PNmJkM8FW"
+    "C6JqlCj4QqKgxJSi0qBE0sAImvXnXsmLvQTMMbImOAvihSlPipitT05yClOeJGIuppabln"
+    "yRm4a7JHqVKbhl2turFNxtpOBmaOfFYru2XBVofQm49w/n553OBQ/4Cn/2yWW7K5Jsvf/T"
+    "0m7j0s/LRHuNIDZdG2kVyj2nkDZhu9+2bzjsdmWjUbn9KUrXBOy38KkN+tNPmYxvGWVBT6"
+    "dW0BeC3hqNNMo2i9RKkrmd5mOUqtF8iUbzKiQie83vpnNchUS8Rq4XCYlQBVNU+YmaZPFn"
+    "lp8oksG/UaO5belMlEDGNzScWNZjK816Hh+zn2tGD0Zrc2l4geTYwHot+mwBaPKNaeHnkB"
+    "qnooOVlOQq57daI8BLqHs5rF5Ga8Kavub5+8RGfoNPZPhTTiAFxAKe99cfrWInlMG8jhvX"
+    "xg3m/I0oay2XaBoXprIRHVLAUwLhYHwDl/BGwoBspCO2xVdRHGKkSnOoi+aQpS/WJIoh7P"
+    "adIojJncCzBTBDHvWs3NXj1UCkmAJRGIpLPDx+1e9TADg3wZyJOkJc4vGjlhCSrDlhKwTM"
+    "THeMSTK4do1z82hbHhDBy6HMkA32xJz7kVne7IdC3JyH9YpZRPdTTMEMYuOTOBTgw0Nb+2"
+    "QK7UdeCEXknz9XQcW7GfYkPFzWEwRFuLAoeDLHOuoTf3YvGjc7kCJUnCKtIFQcxYs29lHd"
+    "PLbXzWMH61+szUkqF7yIukbr4QZVibEv5PxUzolXImxGuG5NZ9wcWInvMVoVHF0ff0SS08"
+    "ohoRwSdXdIvHAfWKmocCtFA5ZP7+cpwaPYwGf14EC35uoptZj6x/u6CGW1iAJ7ypM/oa0j"
+    "xhIIKOJ9XxPq8PovwdRNvyAu8KrrHoCbOfFC+YUTg9GxOT21lWnHE6xPwCNCMyocGgZyID"
+    "a9up08Z2CCZ1MvTyBSZ5e+ATOLLSWujjMFFnlqtM5eKX8u/qf3LDyVVSjQQj4vXKwzRxtW"
+    "6q9Sf5X62yj1dx1NeuqoNiv1LRv65qpvKrasaVwvElsWxn5U4HucVint9WG0UtqV0t5IpV"
+    "2y7qvWP6p1zYYQ8/vRrAhVM1vRVGjvE+k95ZXkyka2eKsfuf3UbThrQ6COaNm+RWstoElz"
+    "NQSq6rZZsevn22eDD0MhG63oR1fMUPsQGE25gdQL7+HEPHSHH5EmTQYklaRVcdv1slAGre"
+    "xLQCuTKFE8JSFSfglLLdokocI3BV9PZue7TBUdUqJT6D6vSMa8fiuqkzFn445BXVSpTL7H"
+    "z/dHXi7OdWntDVMj4yAn3uY6+dxTu9GmCHdZXWuzJbzU3rnFxLw2CEp6/ESBPM+pVJ9YRH"
+    "XzWsn7oefZZgtoDk3gEi7dzeEiranmuqbmUemDAdR5wiPvTDEY8FDzOQ97F15wb+4hMgC1"
+    "Rs5cVGCeIP2Rgr3B4HOnB/6OuHRiIv720b//xab4MRi8+SRmJfrEsjUD+rOK0HW4CJqBTh"
+    "maE/kq4gm4493mBZ79GtHQG2cuwMyE7GaXp8HRO/ALLwRoL7wH4xHrYj4exxlc6RINbTHE"
+    "x4D4lF+grU8q9OL0ykg5vi6rIVK2I6eSoVeUodEUpjWQysnKCwga6Nc/PCni2GejcpLykq"
+    "79R7cMvv7wBqKroib4x+a81/3aKRs04VGdAu//Prlt3/e0iwd2JPiVHhbR+fW2K8In/B/1"
+    "CIxg10H2Eyy17cg0DXw3PhbA+GMmxB+zEGYAppbOzP5sJgi3p2e+q/UnVKpHGkpiJYCNEi"
+    "nlPQXXMVvZiCNUpsNClEj1100UOItK2ELgLxugkjVHA0OUmhSpkqJcrcZ4f4btsH2bSlaj"
+    "uM5lXVOD+XzPLSiZNYWqLFmisuTSClRGzI1SNa7qzfpVQN8IV0ZkkEmUwJAQGNjaHCPN7z"
+    "RSBtcUSgVvHF6RFR8iVfaDnKRWwcJ1/hgjXsGmAp9lOsXhOnNYJflkb527me6hknxeI9eL"
+    "JPmETSVKeSJjVJVEoppt4JsJilI5NSrQbFfQ9XVIrcLKTSNVm0IS4idoY1g2CjVKpGBVuX"
+    "Zby7VTAZGbD4hMk8bWgPC5NNVu7Q5F8Y0JoRF02T2A64erq1ba9rsGdL8uZ2omuNGPTgFs"
+    "IyLAFjffHcU3TWLKQLlIwrPn1FoxJ7VSzuSu7M7l8lNXCC/3kXsmuHyJb8HQ8mVqbLHO7b"
+    "EQby/ue4Rt6vA8wP0g0lkM9Eb5S/IAdB0q5wkCLG4r0bh9rVfok0jdcj8CXMpfdHjEuZgF"
+    "q8zFOkZdixAaWsF8GCFsoPVwd62Fqc6fKiyWyBSDa81g5fvJ3kB30wtQrD63l7dW0gsQpV"
+    "JGVeUG2Aqmtcvn33m5LseYKqe0rqjSZyXX7thyLmyfim6PBS2sym695cLuBUsrBFWUCvJg"
+    "xcIKL7qjrLuswhrtLEGBqjTrilS8Kqd172RBsQ5NTa6b9axFJRs6ZYWonRVi19Jn11Z0/P"
+    "7n7u0tz4z1fxQvNh637xWJe99AcXFo2zjtC5idWyCRNDCDdv09i328NPF3eZxDugaCvZHu"
+    "uvyzwut8amzrGZZb2imkCvWSqLt2qYT8OF0TGvwl4C6Idy7gCcTnTEOZOLyI8LRMek2cTO"
+    "XWJHNrhsjUZsYoxbWLCbQXWUk1Elk8x3HheMWxd2sh56U48j6T+5Klla3Vs+51++639FaV"
+    "wXjZinr2W6/TVt1OlDFcVFSeVeJ6lFIlOdXZ0aW6m7wWTit3wcbdBcre2kx7a7ShR4rRNd"
+    "HxI9vyauAxdqCpRTuOFDK/tnq8NClXFYBjgbAfqKhnj00EIDDxFPOin56uLMLH2L5LgUsc"
+    "bLLzBpNWeBhZslLq+qbmlVJ7E58OU0AJnNGJ5XDikW1NRUSbH1cLoBMGu/lVTE22XG3gzr"
+    "zrj9gRguZiMt4ClV2QWA7QJ5CMkVd+dQ7ZNSzTOAD8qg93Vz9R9gyPiIiL4zFvkjrHQQVV"
+    "xERSBzyiBbDYRXn11T1s7LNJ2Wv1ZjA4Zc8zdhGlnF1ePViC2EBAHYt96FTEXQ1t3YJ3Ze"
+    "wbIUEDDUnrt5XyV68MusH4BoJ7UshqdJJjNDpJ2ow4XqUN0RGiBiJ9WAjpwxykD5NI80gE"
+    "LjQIoEqAHadrIN4bsT+HIo6QHUp8+ZKEKt0zaRMNUSpbCTZJqAzOcXDR9xlmyneVIO8Ipb"
+    "KJ1NkmYqMnpilUsX1FKRWX68xlUVot3PQqlmaL0SuO15njymOV/aFsrseqdhbul2a1qjtU"
+    "c3RzEg5UgzvV4K6WINe6wV3QTzzFRyO1Gs/2zvCnZ6iKChHaUKIoVGyAIkpFczkI5Imk/H"
+    "3ehs60HM8hwb0rwbi0HsarT8l9Md9s7DiIgJ87VxdgzosRLEsKYMq7xenI2AfnN9eX3bsv"
+    "HX8MdsRJXmhgT8wMgbSH9Ik1AqLB8tzrPjcYSGcPDORAbNKgmx37x4fyjV8O4fzmy+1Vp8"
+    "cuZtng+ka7//nm26dlRHbKbXqF63k/Oxv4GvYB6AkPFO+199A7/8Rugstk/8cwCPvo9ckS"
+    "jZ/oPi/QAAxM2UOHje7Y1CYiBmSXIU/YQQdsHhcb3hQ2G2RNvZoO3umfqOitx9YLeOheiO"
+    "dhBH/5D/iDkQmn1RQxAZGMuT8K8KLZ3K0VXlE4IILiDp6Lit1ocBuMpHC/veXTBYXlGZWj"
+    "cT9biw2WG/LZaMpIuWCr+vBt1T/lpqGabW12U3GtaGSuUYOA9XumVPu9jfVeWO4rJR0lEl"
+    "UDgd6UWyq2h5fHe71tRV4V5qXbpKbRNi9FYiMNUwP5rAzcMk0Dl/dGWqeqClRNt3CrClQN"
+    "Z/BSj0uwOFMji9AoI2uKCVsg5FhlMfUoFKIpiO5gpQFuCWuVg1fQnAobWp+EprLTpdWMH/"
+    "VtWqdL81Z6627f4HUaWL7ihr9CAVtrLzvgW6zKJgvHyJonCG8qV5gi9rCpkcuZe5FMokK2"
+    "ko07AgNnSaEoQqjEolqLRR6vKoZsRUhVBE+d+awieLL3zeZG8Kjme03jesrLnmy+Z5ERtq"
+    "fV3vYYrdrV68PolF3dms54pEg1TkdpFadrzWk/XqMKo6Okis915vNLx9zWjLWqbvquYFqb"
+    "MOadj33KCWJWpbxBiZjaoiHLLxkaXrP9dk2R4eW6zOkmxGn1HUs1mTMt55zP06BVndJbrl"
+    "icfckiRytF2e9EiaMqMfarVZQPl2NaSXl5rRaMnech6ZoeEhUKnz/52xQT10GA+1y9MGo5"
+    "elsUHAIO5KV9hgt20o+5BnsUobgPbeUJ++R05BL9dGBNqSY/2gF/NHrAp6SDN17VIW91Ab"
+    "GoRGEhsBeNzdsXt/CmTzD1qhZRx5qxG5hb/I5017Z5/z/BdupVSQruhc9mMtD5bz8ZgJ4G"
+    "tYwsYrApCUW2w4DFJt0HFgH3/7rCfrT5rSfusyMAmvgRZQWWZ0WSe7HikZDzICuiXBT5GR"
+    "6/lkDyfxweHh19OHx79P7jyfGHDycf34ZSVfJUnnh11v3MJax9Wbd7PtxchZNuP5xUvCrF"
+    "NYlguFLPUtQzf38pp5tFiRSuz6tmUnLbigqElFi3YxAXFceiq6tO+Y5tZGN9kia0+WdyJT"
+    "a4HKNa/+zSe533/WfyIvVVz6IffomkiV/8k5NCmQwnOZkMJ/EvPn+pSiDsD28guhupHOdX"
+    "3Esi/Mv9zXWm8BqQxD1GWHfAf4GJ6S6KATngcjAifqIA07DdgwT3eUqzBz7B2aqFrFf9mP"
+    "34f7A7aLo="
+)

@@ -1,0 +1,171 @@
+"""The consultation plugin's part of the GraphQL schema: ``availableSlots``, the
+``Booking`` member of ``FulfillmentDetails`` (also listed by ``me { bookings }``), and
+the ``rescheduleBooking`` / ``completeBooking`` / ``markBookingNoShow`` mutations.
+
+Like every resolver: parse the input, check who asks, call one service, map a
+DomainError to ``userErrors``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import strawberry
+
+from oms.accounts.permissions import Permission, Viewer
+from oms.errors import DomainError, ErrorCode
+from oms.fulfillment.models import Fulfillment as FulfillmentModel
+from oms.graphql.common import Node, UserError, parse_id, to_global_id, user_errors
+from oms.graphql.context import Info
+from oms.orders import access
+from oms_consultation import calendar, services
+from oms_consultation.models import Booking as BookingModel
+from oms_consultation.models import BookingStatus as DomainBookingStatus
+
+BookingStatus = strawberry.enum(DomainBookingStatus, name="BookingStatus")
+
+
+@strawberry.type(description="A consultation session: the consultation plugin's fulfillment details.")
+class Booking(Node):
+    model: strawberry.Private[BookingModel]
+    id: strawberry.ID
+    status: BookingStatus
+    sku: str
+    consultant: str
+    start: dt.datetime
+    end: dt.datetime
+    timezone: str = strawberry.field(description="The consultant's time zone (IANA name).")
+    meeting_url: str | None = strawberry.field(
+        description="Where to join; set when the booking is confirmed, if the product has a meeting URL template."
+    )
+
+    @classmethod
+    def from_model(cls, booking: BookingModel) -> Booking:
+        return cls(
+            model=booking,
+            id=to_global_id("Booking", booking.id),
+            status=booking.status,
+            sku=booking.sku,
+            consultant=booking.consultant,
+            start=booking.starts_at,
+            end=booking.ends_at,
+            timezone=booking.timezone,
+            meeting_url=booking.meeting_url,
+        )
+
+    @classmethod
+    async def from_fulfillment(cls, fulfillment: FulfillmentModel) -> Booking | None:
+        if fulfillment.product_type != services.TYPE_NAME:
+            return None
+        booking = await BookingModel.get_or_none(fulfillment_id=fulfillment.id)
+        return cls.from_model(booking) if booking else None
+
+    @classmethod
+    async def resolve_node(cls, info: Info, pk: int) -> Booking | None:
+        """``node(id:)``: for whoever may see the booking's order."""
+        booking = await BookingModel.get_or_none(id=pk).select_related("order")
+        if booking is None or not access.can_access(info.context.viewer, booking.order):
+            return None
+        return cls.from_model(booking)
+
+    @strawberry.field(description="URL of the .ics calendar invite (signed; always the latest version).")
+    def calendar_url(self, info: Info) -> str:
+        return calendar.calendar_url(self.model, info.context.settings)
+
+
+@strawberry.type(description="A free consultation slot.")
+class Slot:
+    start: dt.datetime
+    end: dt.datetime
+    consultant: str
+    timezone: str = strawberry.field(description="The consultant's time zone (IANA name).")
+
+
+@strawberry.type
+class BookingPayload:
+    booking: Booking | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class ConsultationQuery:
+    @strawberry.field(
+        description="Free consultation slots of a consultation variant starting in [from, to) (at most "
+        "62 days), soonest first; `consultant` limits them to one consultant."
+    )
+    async def available_slots(
+        self,
+        sku: str,
+        from_: Annotated[dt.datetime, strawberry.argument(name="from")],
+        to: dt.datetime,
+        consultant: str | None = None,
+    ) -> list[Slot]:
+        found = await services.available_slots(sku, from_, to, consultant=consultant)
+        return [
+            Slot(start=slot.start, end=slot.end, consultant=slot.consultant.name, timezone=slot.consultant.timezone)
+            for slot in found
+        ]
+
+
+def _may_manage(viewer: Viewer) -> bool:
+    return viewer.has(Permission.MANAGE_FULFILLMENT) or viewer.has(Permission.MANAGE_ORDERS)
+
+
+@strawberry.type
+class ConsultationMutation:
+    @strawberry.mutation(
+        description="Move a booking to another free slot of its consultant: its customer, a guest with the "
+        "order token, or staff. Customers may until the product's reschedule notice (default 24 hours) "
+        "before the session; staff until it starts."
+    )
+    async def reschedule_booking(
+        self, info: Info, id: strawberry.ID, start: dt.datetime, token: str | None = None
+    ) -> BookingPayload:
+        context = info.context
+        try:
+            if context.auth_error is not None:
+                raise context.auth_error
+            booking = await services.get_booking(parse_id(id, "Booking", ["id"]))
+            staff = _may_manage(context.viewer)
+            if not staff and not access.can_access(context.viewer, booking.order, token):
+                # Someone else's booking looks like no booking at all.
+                raise DomainError.of(ErrorCode.NOT_FOUND, "Booking not found.", ["id"])
+            actor = booking.order.email if context.viewer.is_anonymous else context.viewer.actor
+            moved = await services.reschedule_booking(booking.id, start, actor=actor, by_staff=staff)
+        except DomainError as exc:
+            return BookingPayload(user_errors=user_errors(exc))
+        return BookingPayload(booking=Booking.from_model(moved))
+
+    @strawberry.mutation(description="Staff: the consultation took place; its line is delivered.")
+    async def complete_booking(self, info: Info, id: strawberry.ID) -> BookingPayload:
+        context = info.context
+        try:
+            context.require_permission(Permission.MANAGE_FULFILLMENT)
+            booking = await services.complete_booking(parse_id(id, "Booking", ["id"]), actor=context.viewer.actor)
+        except DomainError as exc:
+            return BookingPayload(user_errors=user_errors(exc))
+        return BookingPayload(booking=Booking.from_model(booking))
+
+    @strawberry.mutation(
+        description="Staff: the customer did not attend. The time was held for them, so the line counts as "
+        "delivered, as for completeBooking."
+    )
+    async def mark_booking_no_show(self, info: Info, id: strawberry.ID) -> BookingPayload:
+        context = info.context
+        try:
+            context.require_permission(Permission.MANAGE_FULFILLMENT)
+            booking = await services.mark_no_show(parse_id(id, "Booking", ["id"]), actor=context.viewer.actor)
+        except DomainError as exc:
+            return BookingPayload(user_errors=user_errors(exc))
+        return BookingPayload(booking=Booking.from_model(booking))
+
+
+@strawberry.type
+class ConsultationMe:
+    @strawberry.field(description="Your consultation bookings, of every status, soonest first.")
+    async def bookings(self) -> list[Booking]:
+        customer = self.viewer.customer  # type: ignore[attr-defined]  # Me's viewer
+        if customer is None:
+            return []
+        return [Booking.from_model(booking) for booking in await services.customer_bookings(customer.id)]
