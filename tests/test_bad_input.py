@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import zoneinfo
 
 import pytest
 
@@ -19,9 +20,11 @@ from oms.jobs.models import Job
 from oms.orders.models import Order, OrderEvent, OrderLine
 from tests.conftest import ADDRESS, PLACE_ORDER
 
-FUTURE_SLOT = (dt.datetime.now(dt.UTC) + dt.timedelta(days=30)).replace(
-    hour=10, minute=0, second=0, microsecond=0
-).isoformat()
+# A slot the CALL-60 consultant offers: a Monday at 10:00 in Berlin, a few days ahead.
+_BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
+_DAY = dt.datetime.now(_BERLIN).date() + dt.timedelta(days=2)
+_DAY += dt.timedelta(days=(7 - _DAY.weekday()) % 7)
+FUTURE_SLOT = dt.datetime.combine(_DAY, dt.time(10), tzinfo=_BERLIN).isoformat()
 
 VALID_CART = {
     "lines": [

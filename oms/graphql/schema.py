@@ -112,9 +112,22 @@ class NodeQuery:
     @strawberry.field
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         parsed = from_global_id(id)
-        if parsed is None or parsed[0] not in NODE_RESOLVERS:
+        resolvers = getattr(info.schema, "node_resolvers", NODE_RESOLVERS)
+        if parsed is None or parsed[0] not in resolvers:
             return None
-        return await NODE_RESOLVERS[parsed[0]](info, parsed[1])
+        return await resolvers[parsed[0]](info, parsed[1])
+
+
+def _node_resolvers(built: strawberry.Schema) -> dict[str, Callable[[Info, int], Awaitable[Node | None]]]:
+    """The core's node resolvers plus those of plugin types in the schema: a Node type
+    with a ``resolve_node(info, pk)`` classmethod (it checks who may see the row)."""
+    resolvers = dict(NODE_RESOLVERS)
+    for name, concrete in built.schema_converter.type_map.items():
+        origin = getattr(concrete.definition, "origin", None)
+        resolve = getattr(origin, "resolve_node", None)
+        if name not in resolvers and callable(resolve) and isinstance(origin, type) and issubclass(origin, Node):
+            resolvers[name] = resolve
+    return resolvers
 
 
 CORE_ROOT_PARTS: dict[str, tuple[type, ...]] = {
@@ -242,6 +255,7 @@ def build_schema(settings: Settings | None = None, plugins: PluginHost | None = 
             me_slot.Me = None
     built.fulfillment_detail_types = tuple(detail_types)
     built.me_type = me_type
+    built.node_resolvers = _node_resolvers(built)
     return built
 
 

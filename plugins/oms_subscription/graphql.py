@@ -53,6 +53,12 @@ class SubscriptionContract(Node):
             renewals=contract.renewals,
         )
 
+    @classmethod
+    async def resolve_node(cls, info: Info, pk: int) -> SubscriptionContract | None:
+        """``node(id:)``: for staff and whoever may see the order that started it."""
+        contract = await _visible_contract(info.context.viewer, pk, None)
+        return cls.from_model(contract) if contract else None
+
     @strawberry.field(description="Until when access is granted now; null when it is not.")
     def access_until(self) -> dt.datetime | None:
         return services.access_until(self.model)

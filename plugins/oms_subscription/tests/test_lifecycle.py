@@ -182,6 +182,9 @@ async def test_the_owner_cancels_at_period_end_and_staff_at_once(oms_app, oms_gr
     assert (await oms_graphql.as_(oms_accounts.other_customer).query("{ me { subscriptions { id } } }")) == {
         "me": {"subscriptions": []}}
 
+    node = "query($id: ID!) { node(id: $id) { ... on SubscriptionContract { sku } } }"
+    assert (await alice.query(node, {"id": sub_id}))["node"] == {"sku": "PLAN"}
+    assert (await oms_graphql.as_(oms_accounts.other_customer).query(node, {"id": sub_id}))["node"] is None
     bob = await oms_graphql.as_(oms_accounts.other_customer).query(CANCEL, {"id": sub_id})
     assert bob["cancelSubscription"]["userErrors"][0]["code"] == "NOT_FOUND"
     anonymous = await oms_graphql.query(CANCEL, {"id": sub_id})
