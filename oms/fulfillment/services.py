@@ -63,10 +63,13 @@ async def deliver(order_id: int, product_type: str, *, plugins: PluginHost) -> b
     delivered now. A plugin error rolls everything back and propagates (the job retries).
     """
     async with in_transaction():
+        # The order first: the plugin locks it too (lock_fulfillable_order), and a timeline
+        # event written before that would hold a share lock on it, so two deliveries of one
+        # order (its other product types, run in parallel) would deadlock.
+        order = await Order.select_for_update().get_or_none(id=order_id)
         delivery = await Delivery.select_for_update().get_or_none(order_id=order_id, product_type=product_type)
-        if delivery is None or delivery.status == DeliveryStatus.DONE:
+        if order is None or delivery is None or delivery.status == DeliveryStatus.DONE:
             return False
-        order = await Order.get(id=order_id)
         lines = await OrderLine.filter(order_id=order_id, product_type=product_type).order_by("position")
         if plugins.get_type(product_type) is None:
             raise RuntimeError(f"No installed plugin owns the product type {product_type!r}.")

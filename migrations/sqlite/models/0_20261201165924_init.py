@@ -6,320 +6,296 @@ RUN_IN_TRANSACTION = True
 async def upgrade(db: BaseDBAsyncClient) -> str:
     return """
         CREATE TABLE IF NOT EXISTS "product" (
-    "id" SERIAL NOT NULL PRIMARY KEY,
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "name" VARCHAR(200) NOT NULL,
     "slug" VARCHAR(200) NOT NULL UNIQUE,
     "description" TEXT,
     "product_type" VARCHAR(64) NOT NULL,
-    "created_at" TIMESTAMPTZ NOT NULL,
-    "updated_at" TIMESTAMPTZ NOT NULL
+    "created_at" TIMESTAMP NOT NULL,
+    "updated_at" TIMESTAMP NOT NULL
 );
 CREATE INDEX IF NOT EXISTS "idx_product_product_978292" ON "product" ("product_type");
 CREATE TABLE IF NOT EXISTS "variant" (
-    "id" SERIAL NOT NULL PRIMARY KEY,
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "sku" VARCHAR(64) NOT NULL UNIQUE,
     "name" VARCHAR(200) NOT NULL,
-    "price" DECIMAL(12,2) NOT NULL,
+    "price" VARCHAR(40) NOT NULL,
     "currency" VARCHAR(3) NOT NULL,
-    "attributes" JSONB NOT NULL,
-    "created_at" TIMESTAMPTZ NOT NULL,
+    "attributes" JSON NOT NULL,
+    "created_at" TIMESTAMP NOT NULL,
     "product_id" INT NOT NULL REFERENCES "product" ("id") ON DELETE CASCADE
 );
 CREATE TABLE IF NOT EXISTS "warehouse" (
-    "id" SERIAL NOT NULL PRIMARY KEY,
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "code" VARCHAR(64) NOT NULL UNIQUE,
     "name" VARCHAR(200) NOT NULL,
-    "address" JSONB
+    "address" JSON
 );
 CREATE TABLE IF NOT EXISTS "stock" (
-    "id" SERIAL NOT NULL PRIMARY KEY,
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "quantity" INT NOT NULL,
     "reserved" INT NOT NULL,
     "variant_id" INT NOT NULL REFERENCES "variant" ("id") ON DELETE CASCADE,
     "warehouse_id" INT NOT NULL REFERENCES "warehouse" ("id") ON DELETE RESTRICT,
     CONSTRAINT "uid_stock_variant_32327e" UNIQUE ("variant_id", "warehouse_id")
-);
-COMMENT ON TABLE "stock" IS 'Units of one variant in one warehouse.';
+) /* Units of one variant in one warehouse. */;
 CREATE TABLE IF NOT EXISTS "customer" (
-    "id" SERIAL NOT NULL PRIMARY KEY,
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "email" VARCHAR(254) NOT NULL UNIQUE,
     "name" VARCHAR(200),
     "password_hash" VARCHAR(255) NOT NULL,
-    "created_at" TIMESTAMPTZ NOT NULL
+    "created_at" TIMESTAMP NOT NULL
 );
 CREATE TABLE IF NOT EXISTS "staff" (
-    "id" SERIAL NOT NULL PRIMARY KEY,
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "email" VARCHAR(254) NOT NULL UNIQUE,
     "name" VARCHAR(200),
     "password_hash" VARCHAR(255) NOT NULL,
-    "permissions" JSONB NOT NULL,
-    "is_superuser" BOOL NOT NULL,
-    "is_active" BOOL NOT NULL,
-    "created_at" TIMESTAMPTZ NOT NULL
+    "permissions" JSON NOT NULL,
+    "is_superuser" INT NOT NULL,
+    "is_active" INT NOT NULL,
+    "created_at" TIMESTAMP NOT NULL
 );
 CREATE TABLE IF NOT EXISTS "order" (
-    "id" SERIAL NOT NULL PRIMARY KEY,
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "number" VARCHAR(32) UNIQUE,
     "token" VARCHAR(64) NOT NULL UNIQUE,
     "email" VARCHAR(254) NOT NULL,
-    "status" VARCHAR(32) NOT NULL,
-    "payment_status" VARCHAR(32) NOT NULL,
+    "status" VARCHAR(32) NOT NULL /* PENDING_PAYMENT: PENDING_PAYMENT\\nPROCESSING: PROCESSING\\nPARTIALLY_FULFILLED: PARTIALLY_FULFILLED\\nCOMPLETED: COMPLETED\\nCANCELED: CANCELED\\nEXPIRED: EXPIRED */,
+    "payment_status" VARCHAR(32) NOT NULL /* PENDING: PENDING\\nPAID: PAID\\nPARTIALLY_REFUNDED: PARTIALLY_REFUNDED\\nREFUNDED: REFUNDED\\nFAILED: FAILED\\nVOIDED: VOIDED */,
     "currency" VARCHAR(3) NOT NULL,
-    "subtotal" DECIMAL(14,2) NOT NULL,
-    "shipping_total" DECIMAL(14,2) NOT NULL,
-    "total" DECIMAL(14,2) NOT NULL,
-    "refunded_total" DECIMAL(14,2) NOT NULL,
-    "shipping_address" JSONB,
-    "billing_address" JSONB,
-    "shipping_method" JSONB,
+    "subtotal" VARCHAR(40) NOT NULL,
+    "shipping_total" VARCHAR(40) NOT NULL,
+    "total" VARCHAR(40) NOT NULL,
+    "refunded_total" VARCHAR(40) NOT NULL,
+    "shipping_address" JSON,
+    "billing_address" JSON,
+    "shipping_method" JSON,
     "note" TEXT,
-    "payment_due_at" TIMESTAMPTZ,
-    "needs_review" BOOL NOT NULL,
+    "payment_due_at" TIMESTAMP,
+    "needs_review" INT NOT NULL,
     "idempotency_key" VARCHAR(200) NOT NULL UNIQUE,
     "cart_fingerprint" VARCHAR(64) NOT NULL,
-    "created_at" TIMESTAMPTZ NOT NULL,
-    "updated_at" TIMESTAMPTZ NOT NULL,
-    "paid_at" TIMESTAMPTZ,
-    "completed_at" TIMESTAMPTZ,
-    "canceled_at" TIMESTAMPTZ,
+    "created_at" TIMESTAMP NOT NULL,
+    "updated_at" TIMESTAMP NOT NULL,
+    "paid_at" TIMESTAMP,
+    "completed_at" TIMESTAMP,
+    "canceled_at" TIMESTAMP,
     "customer_id" INT REFERENCES "customer" ("id") ON DELETE SET NULL
 );
 CREATE INDEX IF NOT EXISTS "idx_order_email_52df4b" ON "order" ("email");
 CREATE INDEX IF NOT EXISTS "idx_order_created_a653c8" ON "order" ("created_at");
 CREATE INDEX IF NOT EXISTS "idx_order_status_4d7d61" ON "order" ("status", "created_at");
-COMMENT ON COLUMN "order"."status" IS 'PENDING_PAYMENT: PENDING_PAYMENT\\nPROCESSING: PROCESSING\\nPARTIALLY_FULFILLED: PARTIALLY_FULFILLED\\nCOMPLETED: COMPLETED\\nCANCELED: CANCELED\\nEXPIRED: EXPIRED';
-COMMENT ON COLUMN "order"."payment_status" IS 'PENDING: PENDING\\nPAID: PAID\\nPARTIALLY_REFUNDED: PARTIALLY_REFUNDED\\nREFUNDED: REFUNDED\\nFAILED: FAILED\\nVOIDED: VOIDED';
 CREATE TABLE IF NOT EXISTS "order_event" (
-    "id" BIGSERIAL NOT NULL PRIMARY KEY,
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "type" VARCHAR(100) NOT NULL,
     "message" TEXT NOT NULL,
     "actor" VARCHAR(254),
-    "data" JSONB,
-    "created_at" TIMESTAMPTZ NOT NULL,
+    "data" JSON,
+    "created_at" TIMESTAMP NOT NULL,
     "order_id" INT NOT NULL REFERENCES "order" ("id") ON DELETE CASCADE
-);
+) /* One entry of an order's timeline; every change to an order writes one. */;
 CREATE INDEX IF NOT EXISTS "idx_order_event_order_i_2e5f5b" ON "order_event" ("order_id", "created_at");
-COMMENT ON TABLE "order_event" IS 'One entry of an order''s timeline; every change to an order writes one.';
 CREATE TABLE IF NOT EXISTS "order_line" (
-    "id" SERIAL NOT NULL PRIMARY KEY,
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "position" INT NOT NULL,
     "sku" VARCHAR(64) NOT NULL,
     "name" VARCHAR(400) NOT NULL,
     "product_type" VARCHAR(64) NOT NULL,
-    "options" JSONB,
+    "options" JSON,
     "quantity" INT NOT NULL,
     "quantity_allocated" INT NOT NULL,
     "quantity_fulfilled" INT NOT NULL,
     "quantity_canceled" INT NOT NULL,
     "quantity_returned" INT NOT NULL,
-    "unit_price" DECIMAL(12,2) NOT NULL,
+    "unit_price" VARCHAR(40) NOT NULL,
     "currency" VARCHAR(3) NOT NULL,
-    "status" VARCHAR(32) NOT NULL,
+    "status" VARCHAR(32) NOT NULL /* PENDING: PENDING\\nIN_PROGRESS: IN_PROGRESS\\nDELIVERED: DELIVERED\\nCANCELED: CANCELED\\nRETURNED: RETURNED */,
     "order_id" INT NOT NULL REFERENCES "order" ("id") ON DELETE CASCADE,
     "variant_id" INT REFERENCES "variant" ("id") ON DELETE SET NULL,
     "warehouse_id" INT REFERENCES "warehouse" ("id") ON DELETE RESTRICT
-);
+) /* A snapshot of what was bought: later catalog edits never change an order. */;
 CREATE INDEX IF NOT EXISTS "idx_order_line_sku_fa1898" ON "order_line" ("sku");
-COMMENT ON COLUMN "order_line"."status" IS 'PENDING: PENDING\\nIN_PROGRESS: IN_PROGRESS\\nDELIVERED: DELIVERED\\nCANCELED: CANCELED\\nRETURNED: RETURNED';
-COMMENT ON TABLE "order_line" IS 'A snapshot of what was bought: later catalog edits never change an order.';
 CREATE TABLE IF NOT EXISTS "job" (
-    "id" BIGSERIAL NOT NULL PRIMARY KEY,
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "kind" VARCHAR(100) NOT NULL,
-    "payload" JSONB NOT NULL,
-    "status" VARCHAR(16) NOT NULL,
+    "payload" JSON NOT NULL,
+    "status" VARCHAR(16) NOT NULL /* QUEUED: QUEUED\\nRUNNING: RUNNING\\nDONE: DONE\\nDEAD: DEAD */,
     "attempts" INT NOT NULL,
     "max_attempts" INT NOT NULL,
-    "run_at" TIMESTAMPTZ NOT NULL,
-    "locked_until" TIMESTAMPTZ,
+    "run_at" TIMESTAMP NOT NULL,
+    "locked_until" TIMESTAMP,
     "locked_by" VARCHAR(100),
     "last_error" TEXT,
     "dedupe_key" VARCHAR(200) UNIQUE,
-    "created_at" TIMESTAMPTZ NOT NULL,
-    "updated_at" TIMESTAMPTZ NOT NULL,
-    "finished_at" TIMESTAMPTZ
-);
+    "created_at" TIMESTAMP NOT NULL,
+    "updated_at" TIMESTAMP NOT NULL,
+    "finished_at" TIMESTAMP
+) /* A row of the transactional outbox. */;
 CREATE INDEX IF NOT EXISTS "idx_job_status_06ec9c" ON "job" ("status", "run_at", "id");
-COMMENT ON COLUMN "job"."status" IS 'QUEUED: QUEUED\\nRUNNING: RUNNING\\nDONE: DONE\\nDEAD: DEAD';
-COMMENT ON TABLE "job" IS 'A row of the transactional outbox.';
 CREATE TABLE IF NOT EXISTS "periodic_schedule" (
-    "id" SERIAL NOT NULL PRIMARY KEY,
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "name" VARCHAR(100) NOT NULL UNIQUE,
     "every_seconds" INT NOT NULL,
-    "next_run_at" TIMESTAMPTZ NOT NULL,
-    "last_enqueued_at" TIMESTAMPTZ
-);
-COMMENT ON TABLE "periodic_schedule" IS 'When each periodic job is next due, shared by all workers.';
+    "next_run_at" TIMESTAMP NOT NULL,
+    "last_enqueued_at" TIMESTAMP
+) /* When each periodic job is next due, shared by all workers. */;
 CREATE TABLE IF NOT EXISTS "payment" (
-    "id" SERIAL NOT NULL PRIMARY KEY,
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "gateway" VARCHAR(32) NOT NULL,
     "external_id" VARCHAR(255),
-    "amount" DECIMAL(14,2) NOT NULL,
+    "amount" VARCHAR(40) NOT NULL,
     "currency" VARCHAR(3) NOT NULL,
-    "state" VARCHAR(16) NOT NULL,
+    "state" VARCHAR(16) NOT NULL /* PENDING: PENDING\\nSUCCEEDED: SUCCEEDED\\nFAILED: FAILED\\nCANCELED: CANCELED */,
     "failure_message" TEXT,
     "customer_ref" VARCHAR(255),
     "payment_method_ref" VARCHAR(255),
-    "off_session" BOOL NOT NULL,
-    "created_at" TIMESTAMPTZ NOT NULL,
-    "updated_at" TIMESTAMPTZ NOT NULL,
+    "off_session" INT NOT NULL,
+    "created_at" TIMESTAMP NOT NULL,
+    "updated_at" TIMESTAMP NOT NULL,
     "order_id" INT NOT NULL REFERENCES "order" ("id") ON DELETE RESTRICT,
     CONSTRAINT "uid_payment_gateway_2fc5f8" UNIQUE ("gateway", "external_id")
-);
-COMMENT ON COLUMN "payment"."state" IS 'PENDING: PENDING\\nSUCCEEDED: SUCCEEDED\\nFAILED: FAILED\\nCANCELED: CANCELED';
-COMMENT ON TABLE "payment" IS 'One attempt to collect an order''s money through a gateway (a Stripe PaymentIntent,';
+) /* One attempt to collect an order's money through a gateway (a Stripe PaymentIntent, */;
 CREATE TABLE IF NOT EXISTS "processed_webhook" (
-    "id" SERIAL NOT NULL PRIMARY KEY,
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "gateway" VARCHAR(32) NOT NULL,
     "event_id" VARCHAR(255) NOT NULL UNIQUE,
     "type" VARCHAR(100) NOT NULL,
-    "received_at" TIMESTAMPTZ NOT NULL
-);
-COMMENT ON TABLE "processed_webhook" IS 'A gateway event already handled: written in the transaction of its effect, so a';
+    "received_at" TIMESTAMP NOT NULL
+) /* A gateway event already handled: written in the transaction of its effect, so a */;
 CREATE TABLE IF NOT EXISTS "delivery" (
-    "id" SERIAL NOT NULL PRIMARY KEY,
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "product_type" VARCHAR(64) NOT NULL,
-    "status" VARCHAR(16) NOT NULL,
+    "status" VARCHAR(16) NOT NULL /* PENDING: PENDING\\nDONE: DONE\\nFAILED: FAILED */,
     "last_error" TEXT,
-    "created_at" TIMESTAMPTZ NOT NULL,
-    "completed_at" TIMESTAMPTZ,
+    "created_at" TIMESTAMP NOT NULL,
+    "completed_at" TIMESTAMP,
     "order_id" INT NOT NULL REFERENCES "order" ("id") ON DELETE CASCADE,
     CONSTRAINT "uid_delivery_order_i_0a5e82" UNIQUE ("order_id", "product_type")
-);
-COMMENT ON COLUMN "delivery"."status" IS 'PENDING: PENDING\\nDONE: DONE\\nFAILED: FAILED';
-COMMENT ON TABLE "delivery" IS 'That an order''s lines of one product type were handed to the owning plugin.';
+) /* That an order's lines of one product type were handed to the owning plugin. */;
 CREATE TABLE IF NOT EXISTS "fulfillment" (
-    "id" SERIAL NOT NULL PRIMARY KEY,
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "product_type" VARCHAR(64) NOT NULL,
-    "status" VARCHAR(16) NOT NULL,
-    "created_at" TIMESTAMPTZ NOT NULL,
-    "updated_at" TIMESTAMPTZ NOT NULL,
-    "delivered_at" TIMESTAMPTZ,
+    "status" VARCHAR(16) NOT NULL /* PENDING: PENDING\\nIN_PROGRESS: IN_PROGRESS\\nDELIVERED: DELIVERED\\nCANCELED: CANCELED\\nFAILED: FAILED */,
+    "created_at" TIMESTAMP NOT NULL,
+    "updated_at" TIMESTAMP NOT NULL,
+    "delivered_at" TIMESTAMP,
     "order_id" INT NOT NULL REFERENCES "order" ("id") ON DELETE CASCADE
-);
+) /* Delivery of some units of an order's lines of one product type: a parcel, a set of */;
 CREATE INDEX IF NOT EXISTS "idx_fulfillment_order_i_f1ca47" ON "fulfillment" ("order_id", "product_type");
-COMMENT ON COLUMN "fulfillment"."status" IS 'PENDING: PENDING\\nIN_PROGRESS: IN_PROGRESS\\nDELIVERED: DELIVERED\\nCANCELED: CANCELED\\nFAILED: FAILED';
-COMMENT ON TABLE "fulfillment" IS 'Delivery of some units of an order''s lines of one product type: a parcel, a set of';
 CREATE TABLE IF NOT EXISTS "fulfillment_line" (
-    "id" SERIAL NOT NULL PRIMARY KEY,
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "quantity" INT NOT NULL,
     "fulfillment_id" INT NOT NULL REFERENCES "fulfillment" ("id") ON DELETE CASCADE,
     "order_line_id" INT NOT NULL REFERENCES "order_line" ("id") ON DELETE CASCADE
-);
-COMMENT ON TABLE "fulfillment_line" IS 'Units of one order line in one fulfillment.';
+) /* Units of one order line in one fulfillment. */;
 CREATE TABLE IF NOT EXISTS "subscription_contract" (
-    "id" SERIAL NOT NULL PRIMARY KEY,
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "email" VARCHAR(254) NOT NULL,
     "sku" VARCHAR(64) NOT NULL,
-    "status" VARCHAR(16) NOT NULL,
+    "status" VARCHAR(16) NOT NULL /* ACTIVE: ACTIVE\\nPAST_DUE: PAST_DUE\\nCANCELED: CANCELED\\nEXPIRED: EXPIRED */,
     "interval" VARCHAR(8) NOT NULL,
     "interval_count" INT NOT NULL,
     "anchor_day" INT NOT NULL,
     "grace_days" INT NOT NULL,
-    "current_period_start" TIMESTAMPTZ NOT NULL,
-    "current_period_end" TIMESTAMPTZ NOT NULL,
-    "cancel_at_period_end" BOOL NOT NULL,
+    "current_period_start" TIMESTAMP NOT NULL,
+    "current_period_end" TIMESTAMP NOT NULL,
+    "cancel_at_period_end" INT NOT NULL,
     "access_key" VARCHAR(64) NOT NULL UNIQUE,
     "renewals" INT NOT NULL,
     "charge_attempts" INT NOT NULL,
-    "last_charge_at" TIMESTAMPTZ,
-    "ended_at" TIMESTAMPTZ,
-    "created_at" TIMESTAMPTZ NOT NULL,
-    "updated_at" TIMESTAMPTZ NOT NULL,
+    "last_charge_at" TIMESTAMP,
+    "renewal_failed_at" TIMESTAMP,
+    "ended_at" TIMESTAMP,
+    "created_at" TIMESTAMP NOT NULL,
+    "updated_at" TIMESTAMP NOT NULL,
     "customer_id" INT REFERENCES "customer" ("id") ON DELETE SET NULL,
     "order_id" INT NOT NULL REFERENCES "order" ("id") ON DELETE CASCADE,
     "order_line_id" INT NOT NULL REFERENCES "order_line" ("id") ON DELETE CASCADE,
     "renewal_order_id" INT REFERENCES "order" ("id") ON DELETE SET NULL,
     "variant_id" INT REFERENCES "variant" ("id") ON DELETE SET NULL
-);
+) /* A customer's subscription: the period paid for, and the renewal under way. */;
 CREATE INDEX IF NOT EXISTS "idx_subscriptio_current_31a472" ON "subscription_contract" ("current_period_end");
 CREATE INDEX IF NOT EXISTS "idx_subscriptio_status_a6ad0f" ON "subscription_contract" ("status", "current_period_end");
-COMMENT ON COLUMN "subscription_contract"."status" IS 'ACTIVE: ACTIVE\\nPAST_DUE: PAST_DUE\\nCANCELED: CANCELED\\nEXPIRED: EXPIRED';
-COMMENT ON TABLE "subscription_contract" IS 'A customer''s subscription: the period paid for, and the renewal under way.';
 CREATE TABLE IF NOT EXISTS "subscription_period" (
-    "id" SERIAL NOT NULL PRIMARY KEY,
-    "starts_at" TIMESTAMPTZ NOT NULL,
-    "ends_at" TIMESTAMPTZ NOT NULL,
-    "created_at" TIMESTAMPTZ NOT NULL,
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "starts_at" TIMESTAMP NOT NULL,
+    "ends_at" TIMESTAMP NOT NULL,
+    "created_at" TIMESTAMP NOT NULL,
     "contract_id" INT NOT NULL REFERENCES "subscription_contract" ("id") ON DELETE CASCADE,
     "order_id" INT NOT NULL REFERENCES "order" ("id") ON DELETE CASCADE,
     "fulfillment_id" INT NOT NULL UNIQUE REFERENCES "fulfillment" ("id") ON DELETE CASCADE
-);
-COMMENT ON TABLE "subscription_period" IS 'One period paid for: the first one, then one per paid renewal. Its fulfillment is';
+) /* One period paid for: the first one, then one per paid renewal. Its fulfillment is */;
 CREATE TABLE IF NOT EXISTS "physical_shipment" (
-    "id" SERIAL NOT NULL PRIMARY KEY,
-    "status" VARCHAR(16) NOT NULL,
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    "status" VARCHAR(16) NOT NULL /* PENDING: PENDING\\nSHIPPED: SHIPPED\\nDELIVERED: DELIVERED\\nCANCELED: CANCELED */,
     "carrier" VARCHAR(32) NOT NULL,
     "carrier_name" VARCHAR(100) NOT NULL,
     "tracking_number" VARCHAR(100) NOT NULL,
     "tracking_url" VARCHAR(1000),
     "weight_grams" INT NOT NULL,
-    "label_pdf" BYTEA,
-    "created_at" TIMESTAMPTZ NOT NULL,
-    "shipped_at" TIMESTAMPTZ,
-    "delivered_at" TIMESTAMPTZ,
+    "label_pdf" BLOB,
+    "created_at" TIMESTAMP NOT NULL,
+    "shipped_at" TIMESTAMP,
+    "delivered_at" TIMESTAMP,
     "fulfillment_id" INT NOT NULL UNIQUE REFERENCES "fulfillment" ("id") ON DELETE CASCADE
 );
-COMMENT ON COLUMN "physical_shipment"."status" IS 'PENDING: PENDING\\nSHIPPED: SHIPPED\\nDELIVERED: DELIVERED\\nCANCELED: CANCELED';
 CREATE TABLE IF NOT EXISTS "digital_download_grant" (
-    "id" SERIAL NOT NULL PRIMARY KEY,
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "nonce" VARCHAR(32) NOT NULL,
     "file" VARCHAR(500) NOT NULL,
     "file_name" VARCHAR(200) NOT NULL,
     "content_type" VARCHAR(100) NOT NULL,
     "download_limit" INT,
     "download_count" INT NOT NULL,
-    "expires_at" TIMESTAMPTZ,
-    "revoked_at" TIMESTAMPTZ,
-    "last_download_at" TIMESTAMPTZ,
-    "created_at" TIMESTAMPTZ NOT NULL,
+    "expires_at" TIMESTAMP,
+    "revoked_at" TIMESTAMP,
+    "last_download_at" TIMESTAMP,
+    "created_at" TIMESTAMP NOT NULL,
     "fulfillment_id" INT NOT NULL REFERENCES "fulfillment" ("id") ON DELETE CASCADE,
     "order_line_id" INT NOT NULL REFERENCES "order_line" ("id") ON DELETE CASCADE
-);
-COMMENT ON TABLE "digital_download_grant" IS 'The right to download one file a limited number of times until a deadline.';
+) /* The right to download one file a limited number of times until a deadline. */;
 CREATE TABLE IF NOT EXISTS "consultation_booking" (
-    "id" SERIAL NOT NULL PRIMARY KEY,
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "uid" VARCHAR(32) NOT NULL UNIQUE,
     "sku" VARCHAR(64) NOT NULL,
     "consultant" VARCHAR(200) NOT NULL,
     "consultant_key" VARCHAR(200) NOT NULL,
     "consultant_email" VARCHAR(254),
     "timezone" VARCHAR(64) NOT NULL,
-    "starts_at" TIMESTAMPTZ NOT NULL,
-    "ends_at" TIMESTAMPTZ NOT NULL,
+    "starts_at" TIMESTAMP NOT NULL,
+    "ends_at" TIMESTAMP NOT NULL,
     "unit_from" INT NOT NULL,
     "unit_to" INT NOT NULL,
-    "status" VARCHAR(16) NOT NULL,
+    "status" VARCHAR(16) NOT NULL /* HELD: HELD\\nCONFIRMED: CONFIRMED\\nCOMPLETED: COMPLETED\\nCANCELED: CANCELED\\nNO_SHOW: NO_SHOW */,
     "meeting_url" VARCHAR(1000),
     "sequence" INT NOT NULL,
-    "remind_at" TIMESTAMPTZ NOT NULL,
-    "reminded_at" TIMESTAMPTZ,
-    "created_at" TIMESTAMPTZ NOT NULL,
-    "updated_at" TIMESTAMPTZ NOT NULL,
-    "confirmed_at" TIMESTAMPTZ,
-    "completed_at" TIMESTAMPTZ,
-    "canceled_at" TIMESTAMPTZ,
+    "remind_at" TIMESTAMP NOT NULL,
+    "reminded_at" TIMESTAMP,
+    "created_at" TIMESTAMP NOT NULL,
+    "updated_at" TIMESTAMP NOT NULL,
+    "confirmed_at" TIMESTAMP,
+    "completed_at" TIMESTAMP,
+    "canceled_at" TIMESTAMP,
     "fulfillment_id" INT REFERENCES "fulfillment" ("id") ON DELETE SET NULL,
     "order_id" INT NOT NULL REFERENCES "order" ("id") ON DELETE CASCADE,
     "order_line_id" INT NOT NULL UNIQUE REFERENCES "order_line" ("id") ON DELETE CASCADE
-);
+) /* One session: a consultation order line's slot with one consultant. */;
 CREATE INDEX IF NOT EXISTS "idx_consultatio_consult_702dc8" ON "consultation_booking" ("consultant_key", "unit_from");
 CREATE INDEX IF NOT EXISTS "idx_consultatio_status_9f17a8" ON "consultation_booking" ("status", "remind_at");
-COMMENT ON COLUMN "consultation_booking"."status" IS 'HELD: HELD\\nCONFIRMED: CONFIRMED\\nCOMPLETED: COMPLETED\\nCANCELED: CANCELED\\nNO_SHOW: NO_SHOW';
-COMMENT ON TABLE "consultation_booking" IS 'One session: a consultation order line''s slot with one consultant.';
 CREATE TABLE IF NOT EXISTS "consultation_slot_claim" (
-    "id" BIGSERIAL NOT NULL PRIMARY KEY,
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "consultant_key" VARCHAR(200) NOT NULL,
     "unit" INT NOT NULL,
     "booking_id" INT NOT NULL REFERENCES "consultation_booking" ("id") ON DELETE CASCADE,
     CONSTRAINT "uid_consultatio_consult_db9a74" UNIQUE ("consultant_key", "unit")
-);
+) /* One 5-minute unit of a consultant's time taken by a booking (see */;
 CREATE INDEX IF NOT EXISTS "idx_consultatio_booking_2f3a44" ON "consultation_slot_claim" ("booking_id");
-COMMENT ON TABLE "consultation_slot_claim" IS 'One 5-minute unit of a consultant''s time taken by a booking (see';
 CREATE TABLE IF NOT EXISTS "aerich" (
-    "id" SERIAL NOT NULL PRIMARY KEY,
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "version" VARCHAR(255) NOT NULL,
     "app" VARCHAR(100) NOT NULL,
-    "content" JSONB NOT NULL
+    "content" JSON NOT NULL
 );"""
 
 
@@ -428,45 +404,45 @@ MODELS_STATE = (
     "CIxg10H2Eyy17cg0DXw3PhbA+GMmxB+zEGYAppbOzP5sJgi3p2e+q/UnVKpHGkpiJYCNEi"
     "nlPQXXMVvZiCNUpsNClEj1100UOItK2ELgLxugkjVHA0OUmhSpkqJcrcZ4f4btsH2bSlaj"
     "uM5lXVOD+XzPLSiZNYWqLFmisuTSClRGzI1SNa7qzfpVQN8IV0ZkkEmUwJAQGNjaHCPN7z"
-    "RSBtcUSgVvHF6RFR8iVfaDnKRWwcJ1/hgjXsGmAp9lOsXhOnNYJflkb527me6hknxeI9eL"
-    "JPmETSVKeSJjVJVEoppt4JsJilI5NSrQbFfQ9XVIrcLKTSNVm0IS4idoY1g2CjVKpGBVuX"
-    "Zby7VTAZGbD4hMk8bWgPC5NNVu7Q5F8Y0JoRF02T2A64erq1ba9rsGdL8uZ2omuNGPTgFs"
-    "IyLAFjffHcU3TWLKQLlIwrPn1FoxJ7VSzuSu7M7l8lNXCC/3kXsmuHyJb8HQ8mVqbLHO7b"
-    "EQby/ue4Rt6vA8wP0g0lkM9Eb5S/IAdB0q5wkCLG4r0bh9rVfok0jdcj8CXMpfdHjEuZgF"
-    "q8zFOkZdixAaWsF8GCFsoPVwd62Fqc6fKiyWyBSDa81g5fvJ3kB30wtQrD63l7dW0gsQpV"
-    "JGVeUG2Aqmtcvn33m5LseYKqe0rqjSZyXX7thyLmyfim6PBS2sym695cLuBUsrBFWUCvJg"
-    "xcIKL7qjrLuswhrtLEGBqjTrilS8Kqd172RBsQ5NTa6b9axFJRs6ZYWonRVi19Jn11Z0/P"
-    "7n7u0tz4z1fxQvNh637xWJe99AcXFo2zjtC5idWyCRNDCDdv09i328NPF3eZxDugaCvZHu"
-    "uvyzwut8amzrGZZb2imkCvWSqLt2qYT8OF0TGvwl4C6Idy7gCcTnTEOZOLyI8LRMek2cTO"
-    "XWJHNrhsjUZsYoxbWLCbQXWUk1Elk8x3HheMWxd2sh56U48j6T+5Klla3Vs+51++639FaV"
-    "wXjZinr2W6/TVt1OlDFcVFSeVeJ6lFIlOdXZ0aW6m7wWTit3wcbdBcre2kx7a7ShR4rRNd"
-    "HxI9vyauAxdqCpRTuOFDK/tnq8NClXFYBjgbAfqKhnj00EIDDxFPOin56uLMLH2L5LgUsc"
-    "bLLzBpNWeBhZslLq+qbmlVJ7E58OU0AJnNGJ5XDikW1NRUSbH1cLoBMGu/lVTE22XG3gzr"
-    "zrj9gRguZiMt4ClV2QWA7QJ5CMkVd+dQ7ZNSzTOAD8qg93Vz9R9gyPiIiL4zFvkjrHQQVV"
-    "xERSBzyiBbDYRXn11T1s7LNJ2Wv1ZjA4Zc8zdhGlnF1ePViC2EBAHYt96FTEXQ1t3YJ3Ze"
-    "wbIUEDDUnrt5XyV68MusH4BoJ7UshqdJJjNDpJ2ow4XqUN0RGiBiJ9WAjpwxykD5NI80gE"
-    "LjQIoEqAHadrIN4bsT+HIo6QHUp8+ZKEKt0zaRMNUSpbCTZJqAzOcXDR9xlmyneVIO8Ipb"
-    "KJ1NkmYqMnpilUsX1FKRWX68xlUVot3PQqlmaL0SuO15njymOV/aFsrseqdhbul2a1qjtU"
-    "c3RzEg5UgzvV4K6WINe6wV3QTzzFRyO1Gs/2zvCnZ6iKChHaUKIoVGyAIkpFczkI5Imk/H"
-    "3ehs60HM8hwb0rwbi0HsarT8l9Md9s7DiIgJ87VxdgzosRLEsKYMq7xenI2AfnN9eX3bsv"
-    "HX8MdsRJXmhgT8wMgbSH9Ik1AqLB8tzrPjcYSGcPDORAbNKgmx37x4fyjV8O4fzmy+1Vp8"
-    "cuZtng+ka7//nm26dlRHbKbXqF63k/Oxv4GvYB6AkPFO+199A7/8Rugstk/8cwCPvo9ckS"
-    "jZ/oPi/QAAxM2UOHje7Y1CYiBmSXIU/YQQdsHhcb3hQ2G2RNvZoO3umfqOitx9YLeOheiO"
-    "dhBH/5D/iDkQmn1RQxAZGMuT8K8KLZ3K0VXlE4IILiDp6Lit1ocBuMpHC/veXTBYXlGZWj"
-    "cT9biw2WG/LZaMpIuWCr+vBt1T/lpqGabW12U3GtaGSuUYOA9XumVPu9jfVeWO4rJR0lEl"
-    "UDgd6UWyq2h5fHe71tRV4V5qXbpKbRNi9FYiMNUwP5rAzcMk0Dl/dGWqeqClRNt3CrClQN"
-    "Z/BSj0uwOFMji9AoI2uKCVsg5FhlMfUoFKIpiO5gpQFuCWuVg1fQnAobWp+EprLTpdWMH/"
-    "VtWqdL81Z6627f4HUaWL7ihr9CAVtrLzvgW6zKJgvHyJonCG8qV5gi9rCpkcuZe5FMokK2"
-    "ko07AgNnSaEoQqjEolqLRR6vKoZsRUhVBE+d+awieLL3zeZG8Kjme03jesrLnmy+Z5ERtq"
-    "fV3vYYrdrV68PolF3dms54pEg1TkdpFadrzWk/XqMKo6Okis915vNLx9zWjLWqbvquYFqb"
-    "MOadj33KCWJWpbxBiZjaoiHLLxkaXrP9dk2R4eW6zOkmxGn1HUs1mTMt55zP06BVndJbrl"
-    "icfckiRytF2e9EiaMqMfarVZQPl2NaSXl5rRaMnech6ZoeEhUKnz/52xQT10GA+1y9MGo5"
-    "elsUHAIO5KV9hgt20o+5BnsUobgPbeUJ++R05BL9dGBNqSY/2gF/NHrAp6SDN17VIW91Ab"
-    "GoRGEhsBeNzdsXt/CmTzD1qhZRx5qxG5hb/I5017Z5/z/BdupVSQruhc9mMtD5bz8ZgJ4G"
-    "tYwsYrApCUW2w4DFJt0HFgH3/7rCfrT5rSfusyMAmvgRZQWWZ0WSe7HikZDzICuiXBT5GR"
-    "6/lkDyfxweHh19OHx79P7jyfGHDycf34ZSVfJUnnh11v3MJax9Wbd7PtxchZNuP5xUvCrF"
-    "NYlguFLPUtQzf38pp5tFiRSuz6tmUnLbigqElFi3YxAXFceiq6tO+Y5tZGN9kia0+WdyJT"
-    "a4HKNa/+zSe533/WfyIvVVz6IffomkiV/8k5NCmQwnOZkMJ/EvPn+pSiDsD28guhupHOdX"
-    "3Esi/Mv9zXWm8BqQxD1GWHfAf4GJ6S6KATngcjAifqIA07DdgwT3eUqzBz7B2aqFrFf9mP"
-    "34f7A7aLo="
+    "RSBtcUSgVvHF6RFR8iVfaDnKRWwcJ1/hj7W43Gq8FXLBuVMoHieZ15jnjVogqslukUh+vM"
+    "YZXYlf253M0UH5XY9Rq5nvKyJ0KGw0YipbzPMapKYnDNNvDNBMKpPCoVXLgr6AayeIWVm0"
+    "aqNoUkxE/QxrBs5HGUSMGq8iu3ll+pgmA3HwSbJo2tAeFzaard2h2K4hsTQiPosnsA1w9X"
+    "V6207XcN6H5dztRMcKMfnQLYRkSALW6+O4pvmsSUgXKRJHfPkbliHnKlPNld2Z3L5SSvkF"
+    "LgI/dMQsES34LpBMt06OeTCXjl+FhYvxfrP8I2dXju534Q3S4GeqP8JXkAug6Vc0MBFrcV"
+    "ySlY+xX6JFKr3o/6l3JWHZ5lIGbBKlu1jpH2ImyKVjAfRggbaD3cXWthqvOnCoslMsXgWj"
+    "NY+X6yN9Dd9AIUq8nu5SqW9AJEqZRRVbkBtoJp7Wo47Lxcl2NMldOYV1TpsxKqd2w5F7ZP"
+    "RbfHghZWZbfecjH/guU0gspZBXmwYjGNF91R1l1KY412lqAoWZp1RSpYltOuebKgWIemJt"
+    "dKe9aikg2dskLUzgqxaynTays0f/9z9/aWZ0P7P4oXmI/b94rkOmygoDy0bZz2BczOJ5FI"
+    "Gpg1vf4+1T5emvi7PM4hXQPB3khHZf5Z4bVdNbb1DMst7RRShXpJ1F27VBGGOF0Tmjom4C"
+    "6Idy7gCcTnTEOZOLxw9LRMSlWcTOVTJfOphsjUZsYoxbWLCbQXWYlUElk8r3XheAXRd2sh"
+    "56W18t6i+5Klla3Vs+51++639PakwXjZinr2W6/TVh1ulDFcVNGeVeJ6lFIlOdXZ0aU62r"
+    "wWTit3wcbdBcre2kx7a7SJS4rRNdHlJdvyauAxdqCpRbvMFDK/tnq8HC1XFYBjgbAHrOhh"
+    "gE0EIDDxFPNCr56uLMLH2L5LgUscbLLzBpNWeBhZsjru+qbm1XF7E58OU0AJnNGJ5XDikW"
+    "1NRUSbH1cLoBMGu/mVa022XG3gzrzrj9gRguZiMt72ll2QWA7QJ5CMkVdydw7ZNSzTOAD8"
+    "qg93Vz9R9gyPiIiL4zFvjDvHQdVcxERSBzyiBbDYRXnF3T1s7LNJ2Wv1ZjA4Zc8zdhGlnF"
+    "1eDWCC2EBAHYt96FTEXQ1t3YJ3ZewbIUEDDUnrt5XyV68MusH4BoJ7UshqdJJjNDpJ2ow4"
+    "XqUN0RGiBiJ9WAjpwxykD5NI80gELjQIoEqAHadrIN4bsT+HIo6QHUp8+ZKEKt0zaRMNUS"
+    "pb/TdJqAzOcXDR9xlmyneVIO8IpbKJ1NkmYqMnpilUq9glUyou15nLopxeuOlVLMcXo1cc"
+    "rzPHlccq+0PZXI9V7SzcL81qVXeo5ujmJByopoaqqWEtQa51U8Ogh3yKj0ZqL5/tneFPz1"
+    "AVFSK0oURRqNgARZSKhoIQyBNJ+fu89aBpOZ5DgntXgnFpfatXn5L7Yr7Z2HEQAT93ri7A"
+    "nBcjWJYUwJR3CNSRsQ/Ob64vu3dfOv4Y7IiTvNDAnpgZAmkP6RNrBERT7bnXcXAwkM4eGM"
+    "iB2KRBB0P2jw/lG78cwvnNl9urTo9dzLLB9Y12//PNt0/LiOyU2/SaFfAehjbwNewD0BMe"
+    "KN5f8aF3/ondBJfJ/o9hEPZO7JMlGj/RfV6gARiYsocOmxuyqU1EDMguQ56wgw7YPC42vC"
+    "lsNsiaejUdvNM/UdFPka0X8NC9EM/DCP7yH/AHIxNOqyliAiIZc38U4IXSuVsrvKJwQATF"
+    "HTwXFbvR4DYYSeEei8unC5oJMCpH4362FhssN2G00ZSRcsFW9V7cqn/KTUM129rspuJa0c"
+    "hco6YQ6/dMqZaLG+u3sdxXSjpKJKoGAr0pt1RsDy+P93pbybwqzEu3xk2jbV6KxEaa5Aby"
+    "WRm4ZZoGLu+NtMtVFaiabuFWFagazuClHpdgcaZGFqFRRtYUE7ZAyLHKYupRKERTEN3BSg"
+    "PcEtYqB6+gORU2tD4JTWWnS6sZP+rbtE6X5q30du2+wes0sHzFDX+FArbWXnbAt1iVTRaO"
+    "kTVPEN5UrjBF7GFTI5cz9yKZRIVsJRt3BAbOkkJRhFCJRbUWizxeVQzZipCqCJ4681lF8G"
+    "Tvm82N4FHN95rG9ZSXPdl8zyIjbE+rve0xWrWr14fRKbu6NZ3xSJFqnI7SKk7XmtN+vEYV"
+    "RkdJFZ/rzOeXjrmtGWtV3fRdwbQ2Ycw7H/uUE8SsSnmDEjG1RUOWXzI0vGb77Zoiw8t1md"
+    "NNiNPqO5ZqMmdazjmfp0GrOqW3XLE4+5JFjlaKst+JEkdVYuxXqygfLse0kvLyWi0YO89D"
+    "0jU9JCoUPn/ytykmroMA97l6YdRy9LYoOAQcyEv7DBfspB9zDfYoQnEf2soT9snpyCX66c"
+    "CaUk1+tAP+aPSAT0kHb7yqQ97qAmJRicJCYC8am7cvbuFNn2DqVS2ijjVjNzC3+B3prm3z"
+    "/n+C7dSrkhTcC5/NZKDz334yAD0NahlZxGBTEopshwGLTboPLALu/3WF/WjzW0/cZ0cANP"
+    "Ejygosz4ok92LFIyHnQVZEuSjyMzx+LYHk/zg8PDr6cPj26P3Hk+MPH04+vg2lquSpPPHq"
+    "rPuZS1j7sm73fLi5CifdfjipeFWKaxLBcKWepahn/v5STjeLEilcn1fNpOS2FRUIKbFuxy"
+    "AuKo5FV1ed8h3byMb6JE1o88/kSmxwOUa1/tml9zrv+8/kReqrnkU//BJJE7/4JyeFMhlO"
+    "cjIZTuJffP5SlUDYH95AdDdSOc6vuJdE+Jf7m+tM4TUgiXuMsO6A/wIT010UA3LA5WBE/E"
+    "QBpmG7Bwnu85RmD3yCs1ULWa/6Mfvx/9XPCSI="
 )
