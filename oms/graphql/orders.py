@@ -305,6 +305,13 @@ class PlaceOrderPayload:
 
 
 @strawberry.type
+class PayOrderPayload:
+    order: Order | None = None
+    payment: PaymentSession | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
 class OrderPayload:
     order: Order | None = None
     user_errors: list[UserError] = strawberry.field(default_factory=list)
@@ -364,6 +371,27 @@ class OrdersMutation:
             order_token=placed.token,
             payment=PaymentSession.from_domain(placed.payment) if placed.payment else None,
             user_errors=user_errors(placed.payment_error) if placed.payment_error else [],
+        )
+
+    @strawberry.mutation(
+        description="The payment session of an order awaiting payment (a subscription renewal, a retry "
+        "with another card): customers for their own orders, guests with the order token."
+    )
+    async def pay_order(self, info: Info, id: strawberry.ID, token: str | None = None) -> PayOrderPayload:
+        context = info.context
+        try:
+            if context.auth_error is not None:
+                raise context.auth_error
+            order = await access.find_order(context.viewer, order_id=parse_id(id, "Order", ["id"]), token=token)
+            if order is None:
+                raise DomainError.of(ErrorCode.NOT_FOUND, "Order not found.", ["id"])
+            if context.gateway is None:
+                raise DomainError.of(ErrorCode.PAYMENT_FAILED, "No payment gateway is running.")
+            session = await orders.open_order_payment(order, plugins=context.plugins, gateway=context.gateway)
+        except DomainError as exc:
+            return PayOrderPayload(user_errors=user_errors(exc))
+        return PayOrderPayload(
+            order=Order.from_model(order), payment=PaymentSession.from_domain(session) if session else None
         )
 
     @strawberry.mutation(description="Staff: record a payment taken outside Stripe.")

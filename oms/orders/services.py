@@ -94,13 +94,24 @@ async def place_order(
     if gateway is None:
         return placed
     try:
-        # A renewed type (a subscription) keeps the payment method for off-session charges.
-        types = await OrderLine.filter(order_id=placed.order.id).values_list("product_type", flat=True)
-        save = any(getattr(plugins.get_type(name), "saves_payment_method", False) for name in types)
-        session = await open_payment_session(placed.order, gateway=gateway, save_payment_method=save)
+        session = await open_order_payment(placed.order, plugins=plugins, gateway=gateway)
     except DomainError as exc:
         return dataclasses.replace(placed, payment_error=exc)
     return dataclasses.replace(placed, payment=session)
+
+
+async def open_order_payment(order: Order, *, plugins: PluginHost, gateway: Gateway) -> PaymentSession | None:
+    """The payment session of an order awaiting payment, opened now or found again: at
+    placement, or later (a renewal order, a retry with another card). INVALID_TRANSITION
+    for an order that is not awaiting payment; PAYMENT_FAILED when the gateway fails."""
+    if order.status != OrderStatus.PENDING_PAYMENT:
+        raise DomainError.of(
+            ErrorCode.INVALID_TRANSITION, f"This order is {order.status.value}, not awaiting payment.", ["id"]
+        )
+    # A renewed type (a subscription) keeps the payment method for off-session charges.
+    types = await OrderLine.filter(order_id=order.id).values_list("product_type", flat=True)
+    save = any(getattr(plugins.get_type(name), "saves_payment_method", False) for name in types)
+    return await open_payment_session(order, gateway=gateway, save_payment_method=save)
 
 
 async def _place(
