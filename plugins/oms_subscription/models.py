@@ -50,6 +50,8 @@ class SubscriptionContract(Model):
     renewals = fields.IntField(default=0)
     charge_attempts = fields.IntField(default=0)
     last_charge_at = fields.DatetimeField(null=True)
+    # When placing the renewal order last failed (the plan no longer prices): retried hourly.
+    renewal_failed_at = fields.DatetimeField(null=True)
     ended_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
@@ -73,7 +75,7 @@ class SubscriptionPeriod(Model):
     contract = fields.ForeignKeyField("models.SubscriptionContract", related_name="periods", on_delete=fields.CASCADE)
     fulfillment = fields.OneToOneField(
         "models.Fulfillment", related_name="subscription_period", on_delete=fields.CASCADE
-    )
+    )  # one fulfillment per subscription line
     order = fields.ForeignKeyField("models.Order", related_name="subscription_periods", on_delete=fields.CASCADE)
     starts_at = fields.DatetimeField()
     ends_at = fields.DatetimeField()

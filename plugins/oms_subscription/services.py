@@ -24,8 +24,10 @@ import datetime as dt
 import logging
 import secrets
 
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
+from oms import sql
 from oms.accounts.models import Customer
 from oms.accounts.permissions import ANONYMOUS, Viewer
 from oms.catalog.models import Variant
@@ -50,6 +52,7 @@ RENEWAL_LEAD = dt.timedelta(days=1)
 PAST_DUE_DAYS = 3
 MAX_CHARGE_ATTEMPTS = 4
 RETRY_EVERY = dt.timedelta(days=1)
+RENEWAL_RETRY_EVERY = dt.timedelta(hours=1)
 BATCH = 200
 
 logger = logging.getLogger("oms.subscription")
@@ -79,16 +82,38 @@ class Entitlement:
     until: dt.datetime | None
 
 
+# The hot path of GET /entitlements: one hand-written statement on the unique index (the
+# ORM spends several times the query's own cost building it; see docs/performance.md).
+_ENTITLEMENT = """
+SELECT status, sku, current_period_end, grace_days, cancel_at_period_end
+FROM subscription_contract WHERE access_key = :key
+"""
+
+
 async def entitlement(access_key: str, *, now: dt.datetime | None = None) -> Entitlement | None:
-    """What the subscribed software needs to know about a key; None for an unknown key.
-    One indexed query."""
-    contract = await SubscriptionContract.get_or_none(access_key=access_key)
-    if contract is None:
+    """What the subscribed software needs to know about a key; None for an unknown key."""
+    if not access_key or len(access_key) > 64:
         return None
+    rows = await sql.fetch(_ENTITLEMENT, key=access_key)
+    if not rows:
+        return None
+    row = rows[0]
+    contract = SubscriptionContract(
+        status=SubscriptionStatus(row["status"]), sku=row["sku"],
+        current_period_end=_aware(row["current_period_end"]), grace_days=row["grace_days"],
+        cancel_at_period_end=bool(row["cancel_at_period_end"]),
+    )
     now = now or utcnow()
     until = access_until(contract)
     active = until is not None and now < until
     return Entitlement(active=active, status=contract.status.value, sku=contract.sku, until=until if active else None)
+
+
+def _aware(value: dt.datetime | str) -> dt.datetime:
+    """A timestamp from a raw row: asyncpg gives aware datetimes, SQLite ISO text."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 # -- activation and renewal by payment -----------------------------------------------------
@@ -96,24 +121,27 @@ async def entitlement(access_key: str, *, now: dt.datetime | None = None) -> Ent
 
 async def activate(order: Order, lines: list[OrderLine], *, now: dt.datetime | None = None) -> None:
     """``oms_deliver``: a paid subscription line starts a contract, ACTIVE for its first
-    period; a paid renewal order extends its contract instead. The lines are delivered at
-    once. Lines already delivered are skipped, so a second run does nothing."""
+    period; a paid renewal order extends its contract instead. Each line is delivered at
+    once, in a fulfillment of its own. Lines already delivered are skipped, so a second run
+    does nothing."""
     now = now or utcnow()
     locked = await fulfillment.lock_fulfillable_order(order.id)
-    todo = {line.id: fulfillment.remaining(line) for line in lines if fulfillment.remaining(line) > 0}
+    todo = [line for line in lines if fulfillment.remaining(line) > 0]
     if not todo:
         return
-    record = await fulfillment.create_fulfillment(locked, TYPE_NAME, todo, status=FulfillmentStatus.IN_PROGRESS)
-    renewing = await SubscriptionContract.select_for_update().filter(renewal_order_id=order.id)
-    if renewing:
-        for contract in renewing:
-            await _extend(contract, locked, record.id)
-    else:
-        variants = {v.id: v for v in await Variant.filter(id__in=[line.variant_id for line in lines if line.variant_id])}
-        for line in lines:
-            if line.id in todo:
-                await _start(locked, line, variants.get(line.variant_id), record.id, now)
-    await fulfillment.mark_delivered(locked, record, actor=ACTOR)
+    # The order is locked first, then the contract: every path that holds both does so
+    # in this order, so two of them never wait on each other.
+    renewing = await SubscriptionContract.select_for_update().filter(renewal_order_id=order.id).order_by("id")
+    variants = {v.id: v for v in await Variant.filter(id__in=[line.variant_id for line in todo if line.variant_id])}
+    for index, line in enumerate(todo):
+        record = await fulfillment.create_fulfillment(
+            locked, TYPE_NAME, {line.id: fulfillment.remaining(line)}, status=FulfillmentStatus.IN_PROGRESS
+        )
+        if renewing:  # a renewal order has one line per contract it renews
+            await _extend(renewing[min(index, len(renewing) - 1)], locked, record.id)
+        else:
+            await _start(locked, line, variants.get(line.variant_id), record.id, now)
+        await fulfillment.mark_delivered(locked, record, actor=ACTOR)
 
 
 async def _start(order: Order, line: OrderLine, variant: Variant | None, fulfillment_id: int, now: dt.datetime) -> None:
@@ -223,9 +251,20 @@ async def _cancel_renewal_if_unpaid(order_id: int | None, *, plugins: PluginHost
 
 async def reverse(order: Order, lines: list[OrderLine], reason: str) -> None:
     """``oms_reverse``: a canceled or returned subscription line ends its contract; a
-    canceled renewal order just stops being the contract's renewal."""
+    canceled (or expired) renewal order means the contract ends at its period end."""
     now = utcnow()
-    await SubscriptionContract.filter(renewal_order_id=order.id).update(renewal_order_id=None)
+    for contract in await SubscriptionContract.filter(renewal_order_id=order.id):
+        # The renewal order was canceled (by its customer, or as the contract ended): no
+        # renewal this period, so the subscription ends when the period paid for does.
+        await SubscriptionContract.filter(id=contract.id).update(renewal_order_id=None, cancel_at_period_end=True)
+        if contract.status == SubscriptionStatus.ACTIVE and not contract.cancel_at_period_end:
+            origin = await Order.get(id=contract.order_id)
+            await record_event(
+                origin, "subscription.cancel_scheduled",
+                f"Renewal order {order.number} was {reason}: subscription {contract.sku} ends at the end "
+                f"of its period, {contract.current_period_end:%Y-%m-%d %H:%M} UTC.",
+                actor=ACTOR, data={"subscription_id": contract.id, "renewal_order": order.number},
+            )
     contracts = await SubscriptionContract.filter(
         order_line_id__in=[line.id for line in lines],
         status__in=[SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE],
@@ -248,8 +287,11 @@ async def run_lifecycle(
     for contract in await _due(status=SubscriptionStatus.ACTIVE, cancel_at_period_end=True,
                                current_period_end__lte=now):
         counts["ended"] += await _step(_end_at_period_end, contract, now=now, plugins=plugins)
-    for contract in await _due(status=SubscriptionStatus.ACTIVE, cancel_at_period_end=False,
-                               renewal_order_id=None, current_period_end__lte=now + RENEWAL_LEAD):
+    for contract in await _due(
+        Q(renewal_failed_at__isnull=True) | Q(renewal_failed_at__lte=now - RENEWAL_RETRY_EVERY),
+        status=SubscriptionStatus.ACTIVE, cancel_at_period_end=False, renewal_order_id=None,
+        current_period_end__lte=now + RENEWAL_LEAD,
+    ):
         counts["renewal_orders"] += await _step(
             _create_renewal, contract, now=now, settings=settings, plugins=plugins, gateway=gateway
         )
@@ -266,8 +308,8 @@ async def run_lifecycle(
     return counts
 
 
-async def _due(**filters) -> list[SubscriptionContract]:
-    return await SubscriptionContract.filter(**filters).order_by("current_period_end", "id").limit(BATCH)
+async def _due(*conditions, **filters) -> list[SubscriptionContract]:
+    return await SubscriptionContract.filter(*conditions, **filters).order_by("current_period_end", "id").limit(BATCH)
 
 
 async def _step(step, contract: SubscriptionContract, **kwargs) -> int:
@@ -299,54 +341,120 @@ def renewal_key(contract: SubscriptionContract) -> str:
     return f"subscription-renewal:{contract.id}:{contract.current_period_end.isoformat()}"
 
 
+def _renewal_due(contract: SubscriptionContract, now: dt.datetime) -> bool:
+    return (
+        contract.status == SubscriptionStatus.ACTIVE
+        and not contract.cancel_at_period_end
+        and contract.renewal_order_id is None
+        and contract.current_period_end <= now + RENEWAL_LEAD
+    )
+
+
 async def _create_renewal(
     contract: SubscriptionContract, *, now: dt.datetime, settings: Settings, plugins: PluginHost,
     gateway: Gateway | None,
 ) -> bool:
-    """Place the renewal order (idempotent: its key names the contract and the period) and
-    link it; then charge a saved payment method, if there is one."""
-    customer = await Customer.get_or_none(id=contract.customer_id) if contract.customer_id else None
-    viewer = Viewer(customer=customer) if customer else ANONYMOUS
-    due = contract.current_period_end + dt.timedelta(days=contract.grace_days + PAST_DUE_DAYS)
-    placed = await orders.place_order(
-        PlaceOrderInput(
-            cart=CartInput(lines=[LineInput(contract.sku, 1)], email=contract.email),
-            idempotency_key=renewal_key(contract),
-            note=f"Renewal of subscription {contract.sku}",
-            payment_due_at=due,
-        ),
-        viewer=viewer, plugins=plugins, settings=settings,
-    )
+    """Place the renewal order and link it to the contract; then charge a saved payment
+    method, if there is one.
+
+    Safe when two lifecycle passes overlap: the order's idempotency key names the contract
+    and the period, and it is linked only if, under the contract's lock, the contract is
+    still due for that very period (not renewed, canceled or set to end meanwhile) and
+    the order still awaits payment. An order placed for nothing is canceled again."""
     async with in_transaction():
         current = await _locked(contract.id)
-        if current.renewal_order_id is not None or current.status != SubscriptionStatus.ACTIVE:
+        if not _renewal_due(current, now):
             return False
-        await SubscriptionContract.filter(id=current.id).update(renewal_order_id=placed.order.id)
+    customer = await Customer.get_or_none(id=current.customer_id) if current.customer_id else None
+    viewer = Viewer(customer=customer) if customer else ANONYMOUS
+    due = current.current_period_end + dt.timedelta(days=current.grace_days + PAST_DUE_DAYS)
+    try:
+        placed = await orders.place_order(
+            PlaceOrderInput(
+                cart=CartInput(lines=[LineInput(current.sku, 1)], email=current.email),
+                idempotency_key=renewal_key(current),
+                note=f"Renewal of subscription {current.sku}",
+                payment_due_at=due,
+            ),
+            viewer=viewer, plugins=plugins, settings=settings,
+        )
+    except DomainError as exc:
+        await _renewal_failed(current, exc, now=now)
+        return False
+    linked = False
+    async with in_transaction():
+        # Orders first, then the contract (the order in which delivery locks them).
+        renewal = await Order.select_for_update().get(id=placed.order.id)
         origin = await Order.get(id=current.order_id)
-        message = (f"Renewal order {placed.order.number} placed for subscription {current.sku}, "
-                   f"period ending {current.current_period_end:%Y-%m-%d %H:%M} UTC.")
-        data = {"subscription_id": current.id, "renewal_order": placed.order.number}
-        await record_event(origin, "subscription.renewal_created", message, actor=ACTOR, data=data)
-        await record_event(placed.order, "subscription.renewal_created", message, actor=ACTOR, data=data)
-    current.renewal_order_id = placed.order.id
-    await _charge_renewal(current, now=now, gateway=gateway, settings=settings)
+        locked = await _locked(current.id)
+        same_period = locked.current_period_end == current.current_period_end
+        if same_period and _renewal_due(locked, now) and renewal.status == OrderStatus.PENDING_PAYMENT:
+            await SubscriptionContract.filter(id=locked.id).update(renewal_order_id=renewal.id, renewal_failed_at=None)
+            message = (f"Renewal order {renewal.number} placed for subscription {locked.sku}, "
+                       f"period ending {locked.current_period_end:%Y-%m-%d %H:%M} UTC.")
+            data = {"subscription_id": locked.id, "renewal_order": renewal.number}
+            await record_event(origin, "subscription.renewal_created", message, actor=ACTOR, data=data)
+            await record_event(renewal, "subscription.renewal_created", message, actor=ACTOR, data=data)
+            locked.renewal_order_id = renewal.id
+            linked = True
+    if not linked:
+        if not await SubscriptionContract.exists(renewal_order_id=placed.order.id):
+            await _cancel_renewal_if_unpaid(placed.order.id, plugins=plugins, actor=ACTOR,
+                                            reason="Not needed: the subscription changed meanwhile.")
+        return False
+    await _charge_renewal(locked, now=now, gateway=gateway, settings=settings)
     return True
+
+
+async def _renewal_failed(contract: SubscriptionContract, exc: DomainError, *, now: dt.datetime) -> None:
+    """The renewal order could not be placed (the plan was deleted, its price no longer
+    prices): staff must look; the contract is left alone for an hour."""
+    first = contract.renewal_failed_at is None
+    await SubscriptionContract.filter(id=contract.id).update(renewal_failed_at=now)
+    if first:
+        origin = await Order.get(id=contract.order_id)
+        async with in_transaction():
+            await Order.filter(id=origin.id).update(needs_review=True)
+            await record_event(
+                origin, "subscription.renewal_failed",
+                f"The renewal order of subscription {contract.sku} could not be placed: "
+                f"{exc.errors[0].message} Fix the plan; renewal is tried again every hour.",
+                actor=ACTOR, data={"subscription_id": contract.id},
+            )
+
+
+async def _claim_charge(contract_id: int, *, now: dt.datetime) -> SubscriptionContract | None:
+    """Take the right to charge now, under the contract's lock: the renewal order still
+    awaits payment, attempts are left, and the last one was long enough ago. Two passes
+    that overlap cannot both charge."""
+    async with in_transaction():
+        current = await _locked(contract_id)
+        if current.renewal_order_id is None or current.charge_attempts >= MAX_CHARGE_ATTEMPTS:
+            return None
+        if current.last_charge_at is not None and current.last_charge_at > now - RETRY_EVERY:
+            return None
+        renewal = await Order.get_or_none(id=current.renewal_order_id)
+        if renewal is None or renewal.status != OrderStatus.PENDING_PAYMENT:
+            return None
+        await SubscriptionContract.filter(id=current.id).update(
+            charge_attempts=current.charge_attempts + 1, last_charge_at=now
+        )
+    return current
 
 
 async def _charge_renewal(
     contract: SubscriptionContract, *, now: dt.datetime, gateway: Gateway | None, settings: Settings
 ) -> bool:
     """Charge the renewal order off-session with the method the first payment saved.
-    False when there is none (the order waits for payment) or the charge was declined."""
-    renewal = await Order.get_or_none(id=contract.renewal_order_id)
-    if renewal is None or renewal.status != OrderStatus.PENDING_PAYMENT:
-        return False
+    False when there is none (the order waits for payment), the charge is not due, or it
+    was declined."""
     saved = await payments.saved_payment_method(await Order.get(id=contract.order_id))
     if saved is None:
         return False
-    await SubscriptionContract.filter(id=contract.id).update(
-        charge_attempts=contract.charge_attempts + 1, last_charge_at=now
-    )
+    claimed = await _claim_charge(contract.id, now=now)
+    if claimed is None:
+        return False
+    renewal = await Order.get(id=claimed.renewal_order_id)
     if gateway is None:
         from oms.payments.gateway import gateway_for
 
@@ -366,13 +474,17 @@ async def _charge_renewal(
 
 
 async def _mark_past_due(contract: SubscriptionContract, *, now: dt.datetime) -> bool:
+    if contract.renewal_order_id is None:
+        return False
     async with in_transaction():
+        # Orders first, then the contract (the order in which delivery locks them).
+        renewal = await Order.select_for_update().get(id=contract.renewal_order_id)
+        origin = await Order.get(id=contract.order_id)
         current = await _locked(contract.id)
-        if current.status != SubscriptionStatus.ACTIVE or current.renewal_order_id is None:
+        if (current.status != SubscriptionStatus.ACTIVE or current.renewal_order_id != renewal.id
+                or renewal.status != OrderStatus.PENDING_PAYMENT):
             return False
         await SubscriptionContract.filter(id=current.id).update(status=SubscriptionStatus.PAST_DUE)
-        origin = await Order.get(id=current.order_id)
-        renewal = await Order.get(id=current.renewal_order_id)
         message = (f"Subscription {current.sku} is past due: renewal order {renewal.number} is unpaid "
                    f"after the grace period. Access is suspended until it is paid.")
         data = {"subscription_id": current.id, "renewal_order": renewal.number}

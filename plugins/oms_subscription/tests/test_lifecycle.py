@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from oms.catalog.models import Variant
+from oms.graphql.common import to_global_id
 from oms.orders.models import Order, OrderEvent
 from oms.payments.services import mark_order_paid
 from oms.testing import make_product, place_paid_order, run_jobs
@@ -204,7 +205,6 @@ async def test_the_owner_cancels_at_period_end_and_staff_at_once(oms_app, oms_gr
 
     _, other = await subscribe(oms_app, alice, email="alice@example.com", key="second")
     staff = oms_graphql.as_(oms_accounts.staff)
-    from oms.graphql.common import to_global_id
 
     now = (await staff.query(CANCEL, {"id": to_global_id("SubscriptionContract", other.id), "end": False}))
     assert now["cancelSubscription"]["subscription"]["status"] == "CANCELED"
@@ -215,7 +215,6 @@ async def test_the_owner_cancels_at_period_end_and_staff_at_once(oms_app, oms_gr
 
 async def test_a_guest_cancels_with_the_order_token(oms_app, oms_graphql, plan):
     placed, contract = await subscribe(oms_app, oms_graphql)
-    from oms.graphql.common import to_global_id
 
     sub_id = to_global_id("SubscriptionContract", contract.id)
     done = await oms_graphql.query(CANCEL, {"id": sub_id, "end": False, "t": placed["orderToken"]})
@@ -243,3 +242,46 @@ async def test_staff_check_an_access_key_in_graphql(oms_app, oms_graphql, oms_ac
     denied = await oms_graphql.as_(oms_accounts.customer).execute(query, {"k": contract.access_key})
     assert denied["data"] is None or denied["data"]["entitlement"] is None
     assert denied["errors"][0]["extensions"]["code"] == "PERMISSION_DENIED"
+
+
+async def test_a_canceled_renewal_order_ends_the_subscription_at_period_end(oms_app, oms_graphql, plan):
+    placed, contract = await subscribe(oms_app, oms_graphql)
+    end = contract.current_period_end
+    await lifecycle(oms_app, end - dt.timedelta(hours=12))
+    renewal = await Order.get(id=(await SubscriptionContract.get(id=contract.id)).renewal_order_id)
+    canceled = await oms_graphql.query(
+        "mutation($id: ID!, $t: String) { cancelOrder(id: $id, token: $t) { order { status } userErrors { code } } }",
+        {"id": to_global_id("Order", renewal.id), "t": renewal.token})
+    assert canceled["cancelOrder"]["order"]["status"] == "CANCELED"
+    contract = await SubscriptionContract.get(id=contract.id)
+    assert contract.renewal_order_id is None and contract.cancel_at_period_end is True
+    # No second renewal order, and the subscription ends with its period.
+    assert (await lifecycle(oms_app, end - dt.timedelta(hours=1)))["renewal_orders"] == 0
+    assert (await lifecycle(oms_app, end))["ended"] == 1
+    assert (await SubscriptionContract.get(id=contract.id)).status == SubscriptionStatus.CANCELED
+    assert await Order.filter(note="Renewal of subscription PLAN").count() == 1
+
+
+async def test_two_plans_in_one_order_are_both_activated(oms_app, oms_graphql, plan):
+    await make_product(oms_app, product_type="subscription", sku="PLAN-2", price="5.00",
+                       attributes={"interval": "year"})
+    placed = await place_paid_order(oms_app, oms_graphql, [("PLAN", 1), ("PLAN-2", 1)])
+    seen = (await oms_graphql.query(ORDER, {"t": placed["orderToken"]}))["order"]
+    assert seen["status"] == "COMPLETED"
+    assert sorted(f["details"]["subscription"]["sku"] for f in seen["fulfillments"]) == ["PLAN", "PLAN-2"]
+    assert await SubscriptionContract.filter(status=SubscriptionStatus.ACTIVE).count() == 2
+
+
+async def test_overlapping_lifecycle_passes_place_one_renewal(oms_app, oms_graphql, plan):
+    import asyncio
+
+    _, contract = await subscribe(oms_app, oms_graphql)
+    when = contract.current_period_end - dt.timedelta(hours=12)
+    state = oms_app.state
+    results = await asyncio.gather(*[
+        services.run_lifecycle(settings=state.settings, plugins=state.plugins, gateway=None, now=when)
+        for _ in range(3)
+    ])
+    assert sum(r["renewal_orders"] for r in results) == 1
+    assert await Order.filter(note="Renewal of subscription PLAN").count() == 1
+    assert (await SubscriptionContract.get(id=contract.id)).renewal_order_id is not None

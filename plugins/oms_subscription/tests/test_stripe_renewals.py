@@ -99,3 +99,34 @@ async def test_a_declined_renewal_is_retried_then_the_subscription_ends(
     await lifecycle(oms_app, end + dt.timedelta(days=2 + services.PAST_DUE_DAYS, seconds=1))
     assert (await SubscriptionContract.get(id=contract.id)).status == SubscriptionStatus.CANCELED
     assert (await Order.get(id=renewal.id)).status.value == "CANCELED"
+
+
+async def test_the_subscriber_pays_a_declined_renewal_with_another_card(
+    oms_app, oms_graphql, oms_http, fake_stripe, plan
+):
+    from oms.graphql.common import to_global_id
+
+    contract = await subscribe(oms_app, oms_graphql, oms_http, fake_stripe)
+    saved = (await Payment.get(order_id=contract.order_id)).payment_method_ref
+    fake_stripe.decline_charges(saved, "card_declined")
+    await lifecycle(oms_app, contract.current_period_end - dt.timedelta(hours=6))
+    renewal = await Order.get(note="Renewal of subscription PLAN")
+
+    pay = """mutation($id: ID!, $t: String) { payOrder(id: $id, token: $t) {
+               payment { gateway clientSecret amount { amount } } userErrors { code } } }"""
+    stranger = (await oms_graphql.query(pay, {"id": to_global_id("Order", renewal.id)}))["payOrder"]
+    assert stranger["userErrors"] == [{"code": "NOT_FOUND"}]
+    opened = (await oms_graphql.query(pay, {"id": to_global_id("Order", renewal.id), "t": renewal.token}))["payOrder"]
+    assert opened["userErrors"] == [] and opened["payment"]["gateway"] == "stripe"
+    assert opened["payment"]["clientSecret"] and opened["payment"]["amount"]["amount"] == "19.00"
+
+    intent = (await Payment.filter(order_id=renewal.id, off_session=False).order_by("-id").first()).external_id
+    fake_stripe.succeed(intent, "pm_card_mastercard")
+    body, header = fake_stripe.signed_event("payment_intent.succeeded", intent, SECRET)
+    await oms_http.post("/webhooks/stripe", content=body,
+                        headers={"Stripe-Signature": header, "Content-Type": "application/json"})
+    await run_jobs(oms_app)
+    contract = await SubscriptionContract.get(id=contract.id)
+    assert contract.renewals == 1 and contract.status == SubscriptionStatus.ACTIVE
+    again = (await oms_graphql.query(pay, {"id": to_global_id("Order", renewal.id), "t": renewal.token}))["payOrder"]
+    assert again["userErrors"] == [{"code": "INVALID_TRANSITION"}]
