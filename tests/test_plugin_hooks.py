@@ -692,6 +692,54 @@ async def test_hook_oms_shipping_carriers(oms_app, oms_graphql, oms_http, oms_ac
     assert label.content == b"%PDF-1.4 pigeon label"
 
 
+class FlakyPigeon(PigeonPost):
+    """Times out once after the carrier sold the label, as a real API can."""
+
+    __name__ = "flaky-pigeon"
+
+    @hookimpl
+    def oms_shipping_carriers(self):
+        from oms.plugin_types import Carrier, ShippingLabel
+
+        plugin = self
+
+        class Flaky(Carrier):
+            code = "flaky"
+            name = "Flaky"
+
+            async def create_label(self, parcel):
+                plugin.parcels.append(parcel)
+                if len(plugin.parcels) == 1:
+                    raise DomainError.of(ErrorCode.INVALID, "The carrier timed out; try again.")
+                return ShippingLabel(tracking_number=f"FL-{len(plugin.parcels)}")
+
+        return [Flaky()]
+
+
+@pytest.mark.parametrize("oms_extra_plugins", [[FlakyPigeon()]], ids=["flaky-pigeon"])
+async def test_a_retried_shipment_asks_the_carrier_with_the_same_reference(
+    oms_app, oms_graphql, oms_accounts, oms_extra_plugins
+):
+    from oms.testing import place_paid_order
+
+    (carrier,) = oms_extra_plugins
+    await make_product(oms_app, product_type="physical", sku="MUG", attributes={"weight_grams": 300}, stock=5)
+    order = (await place_paid_order(oms_app, oms_graphql, [("MUG", 2)], shipping_method="standard"))["order"]
+    ship = """mutation($input: CreateShipmentInput!) { createShipment(input: $input) { userErrors { code } } }"""
+
+    def one(quantity):
+        return {"input": {"orderId": order["id"], "carrier": "flaky",
+                          "lines": [{"lineId": order["lines"][0]["id"], "quantity": quantity}]}}
+
+    staff = oms_graphql.as_(oms_accounts.staff)
+    assert (await staff.query(ship, one(1)))["createShipment"]["userErrors"] == [{"code": "INVALID"}]
+    assert (await staff.query(ship, one(1)))["createShipment"]["userErrors"] == []
+    assert (await staff.query(ship, one(1)))["createShipment"]["userErrors"] == []
+    first, retry, next_parcel = (p.reference for p in carrier.parcels)
+    assert first == retry  # the carrier can answer the retry with the label it already sold
+    assert next_parcel != first  # the order's next parcel is another label
+
+
 class Seats:
     """Holds one seat per line at placement; a seat already held refuses the order."""
 

@@ -109,10 +109,12 @@ async def open_payment_session(
 
 async def _gateway_customer(order: Order, gateway: Gateway) -> str:
     """The gateway customer the order's payment method is saved on: the one already
-    recorded for the order's account (a guest's: for its email), else a new one.
+    recorded for the order's account, else a new one; a guest order always gets its own
+    (an email address proves nothing: a stranger typing someone's email must not pay as,
+    or save a card on, that person's customer).
 
     The creation's idempotency key is derived from the same scope, so two first orders
-    placed at once share one customer."""
+    of an account placed at once share one customer."""
     recorded = Payment.filter(gateway=gateway.name, customer_ref__not_isnull=True)
     email_digest = hashlib.sha256(order.email.encode()).hexdigest()[:32]
     if order.customer_id is not None:
@@ -121,9 +123,9 @@ async def _gateway_customer(order: Order, gateway: Gateway) -> str:
         key = f"oms-customer-account-{order.customer_id}-{email_digest}"
         metadata = {"oms_customer_id": str(order.customer_id)}
     else:
-        recorded = recorded.filter(order__customer_id__isnull=True, order__email=order.email)
-        key = f"oms-customer-guest-{email_digest}"
-        metadata = {"oms_guest": "true"}
+        recorded = recorded.filter(order_id=order.id)
+        key = f"oms-customer-guest-order-{order.id}-{email_digest}"
+        metadata = {"oms_guest": "true", "oms_order_id": str(order.id)}
     payment = await recorded.order_by("-id").first()
     if payment is not None and payment.customer_ref:
         return payment.customer_ref

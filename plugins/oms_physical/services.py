@@ -12,7 +12,8 @@ import asyncio
 import dataclasses
 import datetime as dt
 import functools
-import secrets
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 
 from tortoise.transactions import in_transaction
@@ -91,6 +92,15 @@ async def _ship_from(lines: Sequence[OrderLine]) -> Mapping[str, str | None]:
     return shipping_config.load_config().ship_from
 
 
+async def _parcel_reference(order: Order, request: ShipmentRequest, carrier: str, tracking: str | None) -> str:
+    """The carrier's idempotency key for this shipment: the same request retried (after a
+    timeout) gets the same key, so the carrier sells one label; the next shipment of the
+    order, or another request, gets another."""
+    shipped = await Fulfillment.filter(order_id=order.id, product_type=TYPE_NAME).count()
+    content = json.dumps([sorted(request.quantities.items()), carrier, tracking])
+    return f"oms-{order.id}-{shipped + 1}-{hashlib.sha256(content.encode()).hexdigest()[:12]}"
+
+
 async def create_shipment(request: ShipmentRequest, *, actor: str, plugins: PluginHost) -> Shipment:
     """Ship units of an order's physical lines: take them into a new Fulfillment (never
     more than ordered minus shipped or canceled), deduct them from the warehouse, record
@@ -118,7 +128,7 @@ async def create_shipment(request: ShipmentRequest, *, actor: str, plugins: Plug
     by_id = await fulfillment.check_fulfillment(order, TYPE_NAME, request.quantities, field=("input", "lines"))
     lines = list(by_id.values())
     weight = await _weight_grams(lines, request.quantities)
-    reference = f"oms-{order.id}-{secrets.token_hex(6)}"
+    reference = await _parcel_reference(order, request, code, tracking_number)
     parcel = Parcel(
         reference=reference,
         order_number=order.number,

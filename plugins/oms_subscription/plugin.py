@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from oms import hookimpl
 from oms.errors import ErrorCode, FieldError
+from oms.payments.gateway import gateway_for
 from oms.plugin_types import PeriodicJob, ProductType
 from oms_subscription import services
 from oms_subscription.graphql import (
@@ -85,7 +86,12 @@ async def oms_reverse(order, lines, reason) -> None:
 @hookimpl
 def oms_periodic_jobs(settings, plugins) -> list[PeriodicJob]:
     async def lifecycle() -> None:
-        await services.run_lifecycle(settings=settings, plugins=plugins, gateway=None)
+        # One gateway client for the whole pass, however many renewals it charges.
+        gateway = gateway_for(settings)
+        try:
+            await services.run_lifecycle(settings=settings, plugins=plugins, gateway=gateway)
+        finally:
+            await gateway.aclose()
 
     return [PeriodicJob(name="subscription.lifecycle", every_seconds=LIFECYCLE_EVERY_SECONDS, run=lifecycle)]
 

@@ -423,6 +423,19 @@ async def _renewal_failed(contract: SubscriptionContract, exc: DomainError, *, n
             )
 
 
+async def _latest_saved_method(contract: SubscriptionContract) -> payments.SavedPaymentMethod | None:
+    """The card of the latest paid period (a renewal paid with a new card replaces the
+    first one), else of the order that started the contract."""
+    order_ids = await SubscriptionPeriod.filter(contract_id=contract.id).order_by("-id").values_list(
+        "order_id", flat=True
+    )
+    for order_id in [*order_ids, contract.order_id]:
+        saved = await payments.saved_payment_method(await Order.get(id=order_id))
+        if saved is not None:
+            return saved
+    return None
+
+
 async def _claim_charge(contract_id: int, *, now: dt.datetime) -> SubscriptionContract | None:
     """Take the right to charge now, under the contract's lock: the renewal order still
     awaits payment, attempts are left, and the last one was long enough ago. Two passes
@@ -448,7 +461,7 @@ async def _charge_renewal(
     """Charge the renewal order off-session with the method the first payment saved.
     False when there is none (the order waits for payment), the charge is not due, or it
     was declined."""
-    saved = await payments.saved_payment_method(await Order.get(id=contract.order_id))
+    saved = await _latest_saved_method(contract)
     if saved is None:
         return False
     claimed = await _claim_charge(contract.id, now=now)

@@ -285,3 +285,15 @@ async def test_overlapping_lifecycle_passes_place_one_renewal(oms_app, oms_graph
     assert sum(r["renewal_orders"] for r in results) == 1
     assert await Order.filter(note="Renewal of subscription PLAN").count() == 1
     assert (await SubscriptionContract.get(id=contract.id)).renewal_order_id is not None
+
+
+async def test_the_periodic_job_runs_the_lifecycle(oms_app, oms_graphql, plan):
+    _, contract = await subscribe(oms_app, oms_graphql)
+    # Due now: the period ends within the renewal lead.
+    await SubscriptionContract.filter(id=contract.id).update(
+        current_period_end=dt.datetime.now(UTC) + dt.timedelta(hours=2))
+    state = oms_app.state
+    jobs = {job.name: job for job in state.plugins.collect("oms_periodic_jobs", settings=state.settings,
+                                                           plugins=state.plugins)}
+    await jobs["subscription.lifecycle"].run()
+    assert (await SubscriptionContract.get(id=contract.id)).renewal_order_id is not None

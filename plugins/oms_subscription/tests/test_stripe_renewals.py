@@ -130,3 +130,11 @@ async def test_the_subscriber_pays_a_declined_renewal_with_another_card(
     assert contract.renewals == 1 and contract.status == SubscriptionStatus.ACTIVE
     again = (await oms_graphql.query(pay, {"id": to_global_id("Order", renewal.id), "t": renewal.token}))["payOrder"]
     assert again["userErrors"] == [{"code": "INVALID_TRANSITION"}]
+
+    # The next renewal is charged with the new card, not the declined one.
+    before = len(fake_stripe.requests_to("POST", "/v1/payment_intents"))
+    await lifecycle(oms_app, contract.current_period_end - dt.timedelta(hours=6))
+    charge = fake_stripe.requests_to("POST", "/v1/payment_intents")[before:]
+    new_card = (await Payment.filter(order_id=renewal.id, state="SUCCEEDED").first()).payment_method_ref
+    assert [r.params.get("payment_method") for r in charge if r.params.get("off_session")] == [new_card]
+    assert (await SubscriptionContract.get(id=contract.id)).renewals == 2
