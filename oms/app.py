@@ -158,7 +158,8 @@ def create_app(
         lifespan=lifespan,
         middleware=[
             Middleware(
-                BodySizeLimit, max_bytes=settings.max_body_bytes, max_upload_bytes=settings.max_upload_bytes
+                BodySizeLimit, max_bytes=settings.max_body_bytes, max_upload_bytes=settings.max_upload_bytes,
+                secret_key=settings.secret_key,
             )
         ],
     )

@@ -11,13 +11,16 @@ from tortoise.connection import get_connection
 class BodySizeLimit:
     """Refuse request bodies over ``max_bytes`` with 413, whether or not they declare a
     Content-Length, before the application reads them all into memory. File uploads
-    (multipart/form-data to /graphql with an Authorization header, spooled to disk as they
+    (multipart/form-data to /graphql with a valid staff token, spooled to disk as they
     arrive) may be up to ``max_upload_bytes``."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int, max_upload_bytes: int | None = None):
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, max_upload_bytes: int | None = None, secret_key: str = ""
+    ):
         self.app = app
         self.max_bytes = max_bytes
         self.max_upload_bytes = max_upload_bytes or max_bytes
+        self.secret_key = secret_key
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -27,12 +30,22 @@ class BodySizeLimit:
         is_upload = (
             scope.get("path") == "/graphql"
             and headers.get(b"content-type", b"").lower().startswith(b"multipart/form-data")
-            # Only signed-in callers (uploads are staff mutations): an anonymous client
-            # cannot make the server spool a large body to disk.
-            and b"authorization" in headers
+            # Only staff upload (files for sale): nobody else can make the server spool a
+            # large body to disk. The token's signature is checked here, before the body.
+            and self._is_staff(headers.get(b"authorization", b""))
         )
         limit = self.max_upload_bytes if is_upload else self.max_bytes
         await _Limited(self.app, limit)(scope, receive, send)
+
+
+    def _is_staff(self, authorization: bytes) -> bool:
+        from oms.accounts.services import token_subject
+
+        scheme, _, token = authorization.decode("latin-1").partition(" ")
+        if scheme.lower() != "bearer":
+            return False
+        subject = token_subject(token.strip(), secret=self.secret_key)
+        return subject is not None and subject.startswith("staff:")
 
 
 class _Limited:

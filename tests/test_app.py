@@ -48,15 +48,20 @@ class TestLimits:
         )
         assert response.status_code == 413
 
-    async def test_only_signed_in_graphql_uploads_get_the_upload_limit(self, oms_http):
+    async def test_only_staff_graphql_uploads_get_the_upload_limit(self, oms_http, oms_accounts):
         files = {"0": ("x.bin", b"x" * 5000, "application/octet-stream")}
         data = {"operations": '{"query": "{ productTypes { name } }"}', "map": "{}"}
-        auth = {"Authorization": "Bearer not-checked-by-the-limit"}
-        # Anonymous, or to another path: the ordinary body limit.
-        assert (await oms_http.post("/graphql", data=data, files=files)).status_code == 413
-        assert (await oms_http.post("/webhooks/stripe", data=data, files=files, headers=auth)).status_code == 413
-        # Signed in, to /graphql: the body gets through to GraphQL (which checks the token).
-        assert (await oms_http.post("/graphql", data=data, files=files, headers=auth)).status_code != 413
+
+        def bearer(token):
+            return {"Authorization": f"Bearer {token}"}
+
+        staff = bearer(oms_accounts.staff)
+        # Anonymous, a forged token, a customer, or another path: the ordinary body limit.
+        for headers in ({}, bearer("forged"), bearer(oms_accounts.customer)):
+            assert (await oms_http.post("/graphql", data=data, files=files, headers=headers)).status_code == 413
+        assert (await oms_http.post("/webhooks/stripe", data=data, files=files, headers=staff)).status_code == 413
+        # Staff, to /graphql: the body gets through.
+        assert (await oms_http.post("/graphql", data=data, files=files, headers=staff)).status_code == 200
 
     async def test_deep_query_is_refused(self, oms_graphql):
         deep = "{ products { edges { node { variants { product { variants { product { name } } } } } } } }"

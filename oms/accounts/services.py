@@ -133,6 +133,18 @@ def issue_token(viewer: Viewer, *, secret: str, ttl_seconds: int) -> str:
     return jwt.encode(claims, secret, algorithm=_JWT_ALGORITHM)
 
 
+def token_subject(token: str | None, *, secret: str) -> str | None:
+    """The subject (``staff:1``, ``customer:2``) of a valid, unexpired token, or None;
+    checks the signature only, without the database (the account may since be gone)."""
+    if not token:
+        return None
+    try:
+        claims = jwt.decode(token, secret, algorithms=[_JWT_ALGORITHM], options={"require": ["exp", "sub"]})
+    except jwt.PyJWTError:
+        return None
+    return str(claims["sub"])
+
+
 async def viewer_from_token(token: str | None, *, secret: str) -> Viewer:
     """The viewer a bearer token names; anonymous when it is missing.
 
