@@ -1,6 +1,7 @@
 """`oms serve` on a fresh database, as a newcomer runs it: migrations, demo data, GraphiQL."""
 
 import asyncio
+import datetime as dt
 import re
 import subprocess
 import sys
@@ -72,6 +73,15 @@ async def test_serve_seeds_an_empty_database_and_serves_graphiql(oms_database_ur
                 "variables": {"e": "admin@example.com", "p": password},
             })).json()["data"]["login"]
             assert login["userErrors"] == [] and login["me"]["isStaff"] is True
+
+            # The demo consultant has free slots in the coming two weeks.
+            now = dt.datetime.now(dt.UTC)
+            slots = (await client.post("/graphql", json={
+                "query": "query($f: DateTime!, $t: DateTime!) { availableSlots(sku: \"CONSULT-60\", "
+                         "from: $f, to: $t) { start consultant } }",
+                "variables": {"f": now.isoformat(), "t": (now + dt.timedelta(days=14)).isoformat()},
+            })).json()["data"]["availableSlots"]
+            assert len(slots) >= 10 and {s["consultant"] for s in slots} == {"Grete Hansen"}
 
             # A newcomer buys the demo e-book, staff mark it paid, the worker delivers it,
             # and the download link serves the demo PDF.
