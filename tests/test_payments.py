@@ -366,6 +366,7 @@ async def test_the_customer_sees_no_staff_bookkeeping(oms_graphql, oms_accounts,
 
     await record_event(order_row, "payment.needs_review", "internal", actor="staff@example.com", data={"x": 1})
     await record_event(order_row, "order.note", "A note from the store.", actor="staff@example.com", data={"x": 1})
+    await record_event(order_row, "tickets.audit", "A plugin's note for staff.", actor="tickets", staff_only=True)
 
     order = (await oms_graphql.query(ORDER, {"token": placed["orderToken"]}))["order"]
 

@@ -19,7 +19,7 @@ STAFF_ONLY_EVENT_TYPES = frozenset(
 def customer_view(event: OrderEvent, order: Order) -> OrderEvent | None:
     """The event as a customer or guest may see it, or None: staff-only types are left
     out; what staff did is shown as done by "store", without its data (a bank reference)."""
-    if event.type in STAFF_ONLY_EVENT_TYPES:
+    if event.type in STAFF_ONLY_EVENT_TYPES or (event.data or {}).get("staff_only"):
         return None
     actor, data = event.actor, event.data
     if actor and "@" in actor and actor != order.email:
@@ -37,8 +37,14 @@ async def record_event(
     *,
     actor: str | None,
     data: dict[str, Any] | None = None,
+    staff_only: bool = False,
 ) -> OrderEvent:
-    """Write a timeline event and its notification job; call inside the change's transaction."""
+    """Write a timeline event and its notification job; call inside the change's transaction.
+
+    ``staff_only`` keeps it out of the customer's view of the timeline (a plugin's note
+    for staff, e.g. a renewal that could not be placed)."""
+    if staff_only:
+        data = {**(data or {}), "staff_only": True}
     event = await OrderEvent.create(order=order, type=type, message=message, actor=actor, data=data)
     await enqueue(ORDER_EVENT_JOB, {"order_id": order.id, "event_id": event.id, "type": type})
     return event

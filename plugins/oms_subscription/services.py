@@ -179,7 +179,7 @@ async def _extend(contract: SubscriptionContract, renewal: Order, fulfillment_id
         await record_event(
             renewal, "subscription.renewal_after_end",
             f"Renewal paid after subscription {contract.sku} was {contract.status.value.lower()}: refund it.",
-            actor=ACTOR, data={"subscription_id": contract.id},
+            actor=ACTOR, data={"subscription_id": contract.id}, staff_only=True,
         )
         return
     start = contract.current_period_end
@@ -419,7 +419,7 @@ async def _renewal_failed(contract: SubscriptionContract, exc: DomainError, *, n
                 origin, "subscription.renewal_failed",
                 f"The renewal order of subscription {contract.sku} could not be placed: "
                 f"{exc.errors[0].message} Fix the plan; renewal is tried again every hour.",
-                actor=ACTOR, data={"subscription_id": contract.id},
+                actor=ACTOR, data={"subscription_id": contract.id}, staff_only=True,
             )
 
 
