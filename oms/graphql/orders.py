@@ -1,4 +1,4 @@
-"""Order types, cart pricing, placing, cancelling and finding orders."""
+"""Order types; placing, paying, cancelling and finding orders."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from oms.accounts.permissions import Permission
 from oms.errors import DomainError, ErrorCode
 from oms.graphql.common import (
     Address,
-    AddressInput,
     Money,
     Node,
     PageInfo,
@@ -23,15 +22,14 @@ from oms.graphql.common import (
     to_global_id,
     user_errors,
 )
-from oms.graphql.cart import CartLineInput, ShippingMethod, cart_input
+from oms.graphql.cart import ShippingMethod, cart_input
 from oms.graphql.context import Info
+from oms.graphql.order_inputs import OrderFilter, OrderStatus, PaymentStatus, PlaceOrderInput
 from oms.orders import access, inputs
 from oms.orders.events import customer_view
 from oms.orders import models as order_models
 from oms.orders import services as orders
 from oms.orders.status import LineStatus as DomainLineStatus
-from oms.orders.status import OrderStatus as DomainOrderStatus
-from oms.orders.status import PaymentStatus as DomainPaymentStatus
 from oms.pagination import Page
 from oms.payments import services as payments
 from oms.graphql.payments import Payment, PaymentSession
@@ -39,8 +37,6 @@ from oms.graphql.payments import Payment, PaymentSession
 if TYPE_CHECKING:
     from oms.graphql.fulfillment import Fulfillment
 
-OrderStatus = strawberry.enum(DomainOrderStatus, name="OrderStatus")
-PaymentStatus = strawberry.enum(DomainPaymentStatus, name="PaymentStatus")
 LineStatus = strawberry.enum(DomainLineStatus, name="LineStatus")
 
 
@@ -244,54 +240,6 @@ class OrderConnection:
     @classmethod
     def from_page(cls, page: Page[order_models.Order]) -> OrderConnection:
         return connection(cls, OrderEdge, page, Order.from_model)
-
-
-@strawberry.input
-class OrderFilter:
-    status: list[OrderStatus] | None = None
-    payment_status: list[PaymentStatus] | None = None
-    product_type: str | None = None
-    email: str | None = None
-    search: str | None = strawberry.field(default=None, description="Matches order number, email or sku.")
-    created_after: dt.datetime | None = None
-    created_before: dt.datetime | None = None
-    needs_review: bool | None = strawberry.field(
-        default=None, description="Orders flagged for staff (a payment after expiry, an amount mismatch)."
-    )
-
-    awaiting_fulfillment: bool | None = strawberry.field(
-        default=None,
-        description="Paid orders with units in no fulfillment yet; with productType: \"physical\", "
-        "the orders awaiting shipment.",
-    )
-
-    def to_domain(self) -> inputs.OrderFilter:
-        return inputs.OrderFilter(
-            status=[s.value for s in self.status] if self.status else None,
-            payment_status=[s.value for s in self.payment_status] if self.payment_status else None,
-            product_type=self.product_type,
-            email=self.email,
-            search=self.search,
-            created_after=self.created_after,
-            created_before=self.created_before,
-            needs_review=self.needs_review,
-            awaiting_fulfillment=self.awaiting_fulfillment,
-        )
-
-
-@strawberry.input
-class PlaceOrderInput:
-    lines: list[CartLineInput]
-    email: str | None = strawberry.field(
-        default=None, description="Required for guests; customers default to their account email."
-    )
-    shipping_address: AddressInput | None = None
-    billing_address: AddressInput | None = None
-    shipping_method: str | None = None
-    idempotency_key: str = strawberry.field(
-        description="The same key returns the same order; the same key with another cart is IDEMPOTENCY_CONFLICT."
-    )
-    note: str | None = None
 
 
 @strawberry.type

@@ -1,0 +1,65 @@
+"""The input shapes of the order operations: the staff's order filter and placeOrder's
+input, each turned into the services' plain dataclasses."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from oms.graphql.cart import CartLineInput
+from oms.graphql.common import AddressInput
+from oms.orders import inputs
+from oms.orders.status import OrderStatus as DomainOrderStatus
+from oms.orders.status import PaymentStatus as DomainPaymentStatus
+
+OrderStatus = strawberry.enum(DomainOrderStatus, name="OrderStatus")
+PaymentStatus = strawberry.enum(DomainPaymentStatus, name="PaymentStatus")
+
+
+@strawberry.input
+class OrderFilter:
+    status: list[OrderStatus] | None = None
+    payment_status: list[PaymentStatus] | None = None
+    product_type: str | None = None
+    email: str | None = None
+    search: str | None = strawberry.field(default=None, description="Matches order number, email or sku.")
+    created_after: dt.datetime | None = None
+    created_before: dt.datetime | None = None
+    needs_review: bool | None = strawberry.field(
+        default=None, description="Orders flagged for staff (a payment after expiry, an amount mismatch)."
+    )
+
+    awaiting_fulfillment: bool | None = strawberry.field(
+        default=None,
+        description="Paid orders with units in no fulfillment yet; with productType: \"physical\", "
+        "the orders awaiting shipment.",
+    )
+
+    def to_domain(self) -> inputs.OrderFilter:
+        return inputs.OrderFilter(
+            status=[s.value for s in self.status] if self.status else None,
+            payment_status=[s.value for s in self.payment_status] if self.payment_status else None,
+            product_type=self.product_type,
+            email=self.email,
+            search=self.search,
+            created_after=self.created_after,
+            created_before=self.created_before,
+            needs_review=self.needs_review,
+            awaiting_fulfillment=self.awaiting_fulfillment,
+        )
+
+
+@strawberry.input
+class PlaceOrderInput:
+    lines: list[CartLineInput]
+    email: str | None = strawberry.field(
+        default=None, description="Required for guests; customers default to their account email."
+    )
+    shipping_address: AddressInput | None = None
+    billing_address: AddressInput | None = None
+    shipping_method: str | None = None
+    idempotency_key: str = strawberry.field(
+        description="The same key returns the same order; the same key with another cart is IDEMPOTENCY_CONFLICT."
+    )
+    note: str | None = None
