@@ -10,7 +10,7 @@ What this plugin does, hook by hook:
   extends its contract. Delivered at once.
 - ``oms_reverse``: a canceled or returned line ends its contract.
 - ``oms_periodic_jobs``: the lifecycle (renewal orders, off-session charges, PAST_DUE,
-  cancellation); see ``oms_subscription.services``.
+  cancellation); see ``oms_subscription.lifecycle``.
 - ``oms_routes``: ``GET /entitlements/{accessKey}``.
 - ``oms_graphql_types`` / ``oms_graphql_fields``: ``SubscriptionActivation`` details,
   ``me { subscriptions }``, ``cancelSubscription``, ``entitlement`` (staff).
@@ -29,6 +29,7 @@ from oms_subscription.graphql import (
     SubscriptionQuery,
     SubscriptionsOfMe,
 )
+from oms_subscription.lifecycle import run_lifecycle
 from oms_subscription.periods import INTERVALS
 from oms_subscription.routes import entitlement_routes
 
@@ -89,7 +90,7 @@ def oms_periodic_jobs(settings, plugins) -> list[PeriodicJob]:
         # One gateway client for the whole pass, however many renewals it charges.
         gateway = gateway_for(settings)
         try:
-            await services.run_lifecycle(settings=settings, plugins=plugins, gateway=gateway)
+            await run_lifecycle(settings=settings, plugins=plugins, gateway=gateway)
         finally:
             await gateway.aclose()
 

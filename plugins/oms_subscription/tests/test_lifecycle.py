@@ -14,6 +14,8 @@ from oms.orders.models import Order, OrderEvent
 from oms.payments.services import mark_order_paid
 from oms.testing import make_product, place_paid_order, run_jobs
 from oms_subscription import services
+from oms_subscription.lifecycle import PAST_DUE_DAYS
+from oms_subscription.lifecycle import run_lifecycle as lifecycle_pass
 from oms_subscription.models import SubscriptionContract, SubscriptionStatus
 from oms_subscription.periods import add_interval
 
@@ -61,7 +63,7 @@ async def subscribe(oms_app, graphql, **kwargs):
 
 async def lifecycle(oms_app, now):
     state = oms_app.state
-    counts = await services.run_lifecycle(settings=state.settings, plugins=state.plugins, gateway=None, now=now)
+    counts = await lifecycle_pass(settings=state.settings, plugins=state.plugins, gateway=None, now=now)
     await run_jobs(oms_app)
     return counts
 
@@ -108,7 +110,7 @@ async def test_a_paid_renewal_extends_the_period_at_the_current_price(oms_app, o
     renewal = await Order.get(id=contract.renewal_order_id)
     assert renewal.status.value == "PENDING_PAYMENT" and renewal.total == Decimal("21.00")
     assert renewal.email == contract.email
-    assert renewal.payment_due_at == end + dt.timedelta(days=3 + services.PAST_DUE_DAYS)
+    assert renewal.payment_due_at == end + dt.timedelta(days=3 + PAST_DUE_DAYS)
     assert await access(None, contract, end - dt.timedelta(minutes=1)) is True
 
     await mark_order_paid(renewal, reference="bank-2", actor="staff@example.com")
@@ -143,7 +145,7 @@ async def test_an_unpaid_renewal_makes_it_past_due_then_canceled(oms_app, oms_gr
     assert await access(None, contract, end + dt.timedelta(days=3, seconds=2)) is False
     assert (await access(oms_http, contract))["active"] is False
 
-    after = end + dt.timedelta(days=3 + services.PAST_DUE_DAYS, seconds=1)
+    after = end + dt.timedelta(days=3 + PAST_DUE_DAYS, seconds=1)
     assert (await lifecycle(oms_app, after))["canceled"] == 1
     contract = await SubscriptionContract.get(id=contract.id)
     assert contract.status == SubscriptionStatus.CANCELED
@@ -279,7 +281,7 @@ async def test_overlapping_lifecycle_passes_place_one_renewal(oms_app, oms_graph
     when = contract.current_period_end - dt.timedelta(hours=12)
     state = oms_app.state
     results = await asyncio.gather(*[
-        services.run_lifecycle(settings=state.settings, plugins=state.plugins, gateway=None, now=when)
+        lifecycle_pass(settings=state.settings, plugins=state.plugins, gateway=None, now=when)
         for _ in range(3)
     ])
     assert sum(r["renewal_orders"] for r in results) == 1
