@@ -10,12 +10,12 @@ transaction.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 
 from tortoise.transactions import in_transaction
 
 from oms import sql
+from oms.clock import utcnow
 from oms.errors import DomainError, ErrorCode, FieldError
 from oms.fulfillment.models import Delivery, DeliveryStatus, Fulfillment, FulfillmentLine, FulfillmentStatus
 from oms.jobs.services import enqueue_many
@@ -36,10 +36,6 @@ UPDATE order_line SET quantity_allocated = quantity_allocated + :n
 WHERE id = :line AND quantity - quantity_canceled - quantity_allocated >= :n
 RETURNING id
 """
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def remaining(line: OrderLine) -> int:

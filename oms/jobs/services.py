@@ -14,15 +14,12 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from oms.clock import utcnow
 from oms.errors import DomainError, ErrorCode, not_found
 from oms.jobs.models import Job, JobStatus
 from oms.pagination import Page, paginate
 
 DEFAULT_MAX_ATTEMPTS = 8
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def as_utc(moment: dt.datetime) -> dt.datetime:

@@ -14,6 +14,7 @@ from tortoise.expressions import F, Q, Subquery
 from tortoise.transactions import in_transaction
 
 from oms.accounts.permissions import Viewer
+from oms.clock import utcnow
 from oms.config import Settings
 from oms.errors import DomainError, ErrorCode, FieldError
 from oms.inventory import services as inventory
@@ -43,10 +44,6 @@ class PlacedOrder:
     # PAYMENT_FAILED when the gateway could not open a session; the order is kept and a
     # retry with the same idempotency key tries again.
     payment_error: DomainError | None = None
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def cart_fingerprint(data: PlaceOrderInput, email: str | None, viewer: Viewer) -> str:

@@ -4,19 +4,15 @@ transaction, on an order loaded with a row lock."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
+from oms.clock import utcnow
 from oms.fulfillment.services import enqueue_deliveries
 from oms.money import Money
 from oms.orders.events import record_event
 from oms.orders.models import Order
 from oms.orders.status import OrderStatus, PaymentStatus
 from oms.payments.models import Payment, PaymentState
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def order_total(order: Order) -> Money:

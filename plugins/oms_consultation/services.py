@@ -19,6 +19,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from oms.catalog.models import Variant
+from oms.clock import utcnow
 from oms.errors import DomainError, ErrorCode
 from oms.fulfillment import services as fulfillment
 from oms.fulfillment.models import Fulfillment, FulfillmentStatus
@@ -29,10 +30,6 @@ from oms_consultation.models import OCCUPYING, Booking, BookingStatus, SlotClaim
 
 TYPE_NAME = "consultation"
 ACTOR = "consultation"
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def as_utc(moment: dt.datetime, field: Sequence[str]) -> dt.datetime:

@@ -19,6 +19,7 @@ from tortoise.transactions import in_transaction
 
 from oms import sql
 from oms.catalog.models import Variant
+from oms.clock import utcnow
 from oms.fulfillment import services as fulfillment
 from oms.fulfillment.models import FulfillmentStatus
 from oms.orders.events import record_event
@@ -37,10 +38,6 @@ WHERE id = :grant AND revoked_at IS NULL
   AND (download_limit IS NULL OR download_count < download_limit)
 RETURNING download_count
 """
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _signer(secret_key: str) -> URLSafeSerializer:

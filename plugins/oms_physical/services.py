@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import datetime as dt
 import functools
 import hashlib
 import json
@@ -19,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from tortoise.transactions import in_transaction
 
 from oms.catalog.models import Variant
+from oms.clock import utcnow
 from oms.errors import DomainError, ErrorCode
 from oms.fulfillment import services as fulfillment
 from oms.fulfillment.models import Fulfillment, FulfillmentStatus
@@ -44,10 +44,6 @@ class ShipmentRequest:
     quantities: Mapping[int, int]
     carrier: str | None = None
     tracking_number: str | None = None
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def carriers(plugins: PluginHost) -> dict[str, Carrier]:

@@ -16,6 +16,7 @@ from tortoise.transactions import in_transaction
 
 from oms import sql
 from oms.catalog.models import Variant
+from oms.clock import utcnow
 from oms.errors import DomainError, ErrorCode
 from oms.fulfillment import services as fulfillment
 from oms.fulfillment.models import FulfillmentStatus
@@ -29,11 +30,6 @@ from oms_subscription.periods import add_interval
 
 TYPE_NAME = "subscription"
 ACTOR = "subscription"
-
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 # -- access -----------------------------------------------------------------------------
