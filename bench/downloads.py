@@ -59,6 +59,7 @@ import httpx  # noqa: E402
 
 from oms.testing import create_postgres_database, drop_postgres_database  # noqa: E402
 from tests.live_server import STAFF_EMAIL, STAFF_PASSWORD, create_staff, live_server, migrate, sql_rows  # noqa: E402
+from bench.common import CREATE_PRODUCT, LOGIN, MARK_PAID, gql, ok  # noqa: E402
 
 MiB = 1024 * 1024
 MB = 1_000_000
@@ -68,31 +69,10 @@ THROUGHPUT_TARGET = 0.5  # download / plain read
 RSS_TARGET_MB = 50
 RANGE_MIB = 100
 
-LOGIN = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }"
-CREATE_PRODUCT = """mutation($input: CreateProductInput!) {
-  createProduct(input: $input) { userErrors { code message } } }"""
 PLACE_ORDER = """mutation($input: PlaceOrderInput!) {
   placeOrder(input: $input) { order { id } orderToken userErrors { field code message } } }"""
-MARK_PAID = """mutation($id: ID!) { markOrderPaid(id: $id) { userErrors { code message } } }"""
 DOWNLOADS = """query($t: String) { order(token: $t) { status fulfillments { details {
   ... on DigitalDelivery { downloads { url downloadsRemaining } } } } } }"""
-
-
-async def gql(http: httpx.AsyncClient, query: str, variables: dict | None = None,
-              token: str | None = None) -> dict:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    response = await http.post("/graphql", json={"query": query, "variables": variables or {}},
-                               headers=headers)
-    body = response.json()
-    if response.status_code != 200 or body.get("errors"):
-        raise RuntimeError(f"GraphQL failed ({response.status_code}): {body}")
-    return body["data"]
-
-
-def ok(payload: dict, what: str) -> dict:
-    if payload.get("userErrors"):
-        raise RuntimeError(f"{what}: {payload['userErrors']}")
-    return payload
 
 
 # -- setup ----------------------------------------------------------------------------------------

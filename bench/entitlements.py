@@ -62,35 +62,15 @@ import httpx  # noqa: E402
 
 from oms.testing import create_postgres_database, drop_postgres_database  # noqa: E402
 from tests.live_server import STAFF_EMAIL, STAFF_PASSWORD, create_staff, live_server, migrate, sql_rows  # noqa: E402
+from bench.common import CREATE_PRODUCT, LOGIN, MARK_PAID, gql, ok, percentile  # noqa: E402
 
 TARGET = 0.5  # entitlements/s over healthz/s
 SKU = "BENCH-PLAN"
 
-LOGIN = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }"
-CREATE_PRODUCT = """mutation($input: CreateProductInput!) {
-  createProduct(input: $input) { userErrors { code message } } }"""
 PLACE_ORDER = """mutation($input: PlaceOrderInput!) {
   placeOrder(input: $input) { order { id } orderToken userErrors { field code message } } }"""
-MARK_PAID = """mutation($id: ID!) { markOrderPaid(id: $id) { userErrors { code message } } }"""
 ACCESS_KEY = """query($t: String) { order(token: $t) { fulfillments { details {
   ... on SubscriptionActivation { subscription { accessKey status } } } } } }"""
-
-
-async def gql(http: httpx.AsyncClient, query: str, variables: dict | None = None,
-              token: str | None = None) -> dict:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    response = await http.post("/graphql", json={"query": query, "variables": variables or {}},
-                               headers=headers)
-    body = response.json()
-    if response.status_code != 200 or body.get("errors"):
-        raise RuntimeError(f"GraphQL failed ({response.status_code}): {body}")
-    return body["data"]
-
-
-def ok(payload: dict, what: str) -> dict:
-    if payload.get("userErrors"):
-        raise RuntimeError(f"{what}: {payload['userErrors']}")
-    return payload
 
 
 # -- setup ----------------------------------------------------------------------------------------
@@ -240,14 +220,6 @@ class Phase:
                 f"  CPU (of one core): {cpu};"
                 f" app {self.cpu['app'] / self.requests * 1000:.2f} ms/req"
                 + (f"  BAD {len(self.bad)}" if self.bad else ""))
-
-
-def percentile(values: list[float], p: float) -> float:
-    """Milliseconds; nearest rank, as bench/webhooks.py."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
 
 
 async def load(name: str, server_url: str, paths: Callable[[], str], check: Callable[[int, bytes], bool], *,

@@ -58,6 +58,7 @@ import httpx  # noqa: E402
 from oms import sql as oms_sql  # noqa: E402
 from oms.inventory.services import _RESERVE  # noqa: E402
 from oms.testing import create_postgres_database, drop_postgres_database  # noqa: E402
+from bench.common import CREATE_PRODUCT, LOGIN, gql  # noqa: E402
 from bench.sqltap import StatementTap  # noqa: E402
 from tests.live_server import (  # noqa: E402
     STAFF_EMAIL,
@@ -75,9 +76,6 @@ SHIPPING = Decimal("4.90")  # the physical plugin's "standard" rate (subtotals s
 ADDRESS = {"name": "Ada Lovelace", "line1": "12 Analytical St", "city": "London",
            "postalCode": "N1 9GU", "country": "GB"}
 
-LOGIN = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }"
-CREATE_PRODUCT = """mutation($input: CreateProductInput!) {
-  createProduct(input: $input) { userErrors { code message } } }"""
 SET_STOCK = """mutation($input: SetStockInput!) { setStock(input: $input) { userErrors { code message } } }"""
 PLACE_ORDER = """mutation Place($input: PlaceOrderInput!) {
   placeOrder(input: $input) { order { id number } orderToken userErrors { field code message } } }"""
@@ -107,17 +105,6 @@ def place_input(key: str, email: str | None, cart: list[str]) -> dict:
         "email": email, "shippingAddress": ADDRESS, "shippingMethod": "standard",
         "idempotencyKey": key,
     }}
-
-
-async def gql(http: httpx.AsyncClient, query: str, variables: dict | None = None,
-              token: str | None = None) -> dict:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    response = await http.post("/graphql", json={"query": query, "variables": variables or {}},
-                               headers=headers)
-    body = response.json()
-    if response.status_code != 200 or body.get("errors"):
-        raise RuntimeError(f"GraphQL failed ({response.status_code}): {body}")
-    return body["data"]
 
 
 # -- CPU accounting (/proc: works when PostgreSQL runs on this machine) -------------------------

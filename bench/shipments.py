@@ -53,6 +53,7 @@ import httpx  # noqa: E402
 
 from oms.testing import create_postgres_database, drop_postgres_database  # noqa: E402
 from tests.live_server import STAFF_EMAIL, STAFF_PASSWORD, create_staff, live_server, migrate, sql_rows  # noqa: E402
+from bench.common import CREATE_PRODUCT, LOGIN, MARK_PAID, gql, ok, percentile  # noqa: E402
 
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/postgres"
 SKU = "BENCH-PARCEL"
@@ -60,13 +61,9 @@ WEIGHT_GRAMS = 350
 ADDRESS = {"name": "Ada Lovelace", "line1": "12 Analytical St", "city": "London",
            "postalCode": "N1 9GU", "country": "GB"}
 
-LOGIN = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }"
-CREATE_PRODUCT = """mutation($input: CreateProductInput!) {
-  createProduct(input: $input) { userErrors { code message } } }"""
 SET_STOCK = """mutation($input: SetStockInput!) { setStock(input: $input) { userErrors { code message } } }"""
 PLACE_ORDER = """mutation($input: PlaceOrderInput!) {
   placeOrder(input: $input) { order { id lines { id } } userErrors { field code message } } }"""
-MARK_PAID = """mutation($id: ID!) { markOrderPaid(id: $id) { userErrors { code message } } }"""
 CREATE_SHIPMENT = """mutation Ship($input: CreateShipmentInput!) {
   createShipment(input: $input) {
     fulfillment { id status details { ... on Shipment { status trackingNumber labelUrl } } }
@@ -75,31 +72,6 @@ CREATE_SHIPMENT = """mutation Ship($input: CreateShipmentInput!) {
   }
 }"""
 TRIVIAL = "{ productTypes { name } }"
-
-
-async def gql(http: httpx.AsyncClient, query: str, variables: dict | None = None,
-              token: str | None = None) -> dict:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    response = await http.post("/graphql", json={"query": query, "variables": variables or {}},
-                               headers=headers)
-    body = response.json()
-    if response.status_code != 200 or body.get("errors"):
-        raise RuntimeError(f"GraphQL failed ({response.status_code}): {body}")
-    return body["data"]
-
-
-def ok(payload: dict, what: str) -> dict:
-    if payload.get("userErrors"):
-        raise RuntimeError(f"{what}: {payload['userErrors']}")
-    return payload
-
-
-def percentile(values: list[float], p: float) -> float:
-    """Milliseconds; the same nearest-rank rule as bench/webhooks.py."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
 
 
 def fmt(values: list[float]) -> str:

@@ -48,6 +48,7 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 
 from oms.testing import create_postgres_database, drop_postgres_database  # noqa: E402
+from bench.common import percentile  # noqa: E402
 
 ZONES = ["Europe/Berlin", "America/New_York", "Asia/Tokyo", "Europe/London", "America/Los_Angeles",
          "Australia/Sydney", "Asia/Kolkata", "America/Sao_Paulo", "Africa/Nairobi", "Pacific/Auckland"]
@@ -62,11 +63,6 @@ def attributes(consultants: int) -> dict:
         "consultants": [{"name": f"Consultant {i}", "timezone": ZONES[i % len(ZONES)], "availability": WEEK}
                         for i in range(consultants)],
     }
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
 
 
 def fmt(values: list[float]) -> str:

@@ -67,6 +67,7 @@ import httpx  # noqa: E402
 
 from oms.fake_stripe import FakeStripe, sign_event  # noqa: E402
 from oms.testing import create_postgres_database, drop_postgres_database  # noqa: E402
+from bench.common import CREATE_PRODUCT, LOGIN, gql, percentile  # noqa: E402
 from bench.sqltap import StatementTap  # noqa: E402
 from tests.live_server import (  # noqa: E402
     STAFF_EMAIL,
@@ -87,24 +88,10 @@ PHYSICAL_SKUS = [f"WH-MUG-{i}" for i in range(10)]  # spread placement's stock l
 DIGITAL_SKU = "WH-EBOOK"
 DELIVERIES_PER_ORDER = 2  # physical + digital
 
-LOGIN = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }"
-CREATE_PRODUCT = """mutation($input: CreateProductInput!) {
-  createProduct(input: $input) { userErrors { code message } } }"""
 SET_STOCK = """mutation($input: SetStockInput!) { setStock(input: $input) { userErrors { code message } } }"""
 PLACE_ORDER = """mutation Place($input: PlaceOrderInput!) {
   placeOrder(input: $input) { order { id } payment { gateway clientSecret }
   userErrors { field code message } } }"""
-
-
-async def gql(http: httpx.AsyncClient, query: str, variables: dict | None = None,
-              token: str | None = None) -> dict:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    response = await http.post("/graphql", json={"query": query, "variables": variables or {}},
-                               headers=headers)
-    body = response.json()
-    if response.status_code != 200 or body.get("errors"):
-        raise RuntimeError(f"GraphQL failed ({response.status_code}): {body}")
-    return body["data"]
 
 
 def stripe_env(fake: FakeStripe) -> dict[str, str]:
@@ -191,14 +178,6 @@ class Phase:
         return (f"{self.name:18} C={self.concurrency:<3} {self.rate:7.1f} req/s  {fmt(self.latencies)}"
                 f"  ({self.requests} in {self.seconds:.1f} s: {outcomes}; CPU ms/req: {cpu};"
                 f" {busy:.2f} cores busy, app split {'/'.join(f'{x:.0%}' for x in self.split)}){errors}")
-
-
-def percentile(values: list[float], p: float) -> float:
-    """Milliseconds; the same nearest-rank rule as bench/place_orders.py."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
 
 
 def fmt(values: list[float]) -> str:
