@@ -26,11 +26,11 @@ from oms.payments.gateway import (
     PaymentSession,
     RefundResult,
     SessionRequest,
-    StripeGateway,
     WebhookPayloadError,
     WebhookSignatureError,
     gateway_for,
 )
+from oms.payments.stripe_gateway import StripeGateway
 
 API_KEY = "sk_test_oms_gateway"
 SECRET = "whsec_test_oms_gateway"

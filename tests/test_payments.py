@@ -431,7 +431,7 @@ async def test_an_event_naming_another_order_than_its_payment_is_ignored(oms_gra
 
 
 async def test_two_installs_never_share_a_stripe_idempotency_key(oms_settings):
-    from oms.payments.gateway import StripeGateway
+    from oms.payments.stripe_gateway import StripeGateway
 
     ours = StripeGateway.from_settings(oms_settings)
     ours_again = StripeGateway.from_settings(oms_settings)
