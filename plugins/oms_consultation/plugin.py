@@ -28,6 +28,7 @@ import datetime as dt
 import zoneinfo
 
 from oms import hookimpl
+from oms.clock import utcnow
 from oms.errors import ErrorCode, FieldError
 from oms.plugin_types import PeriodicJob, ProductType
 from oms_consultation import reminders, services, slots
@@ -198,7 +199,7 @@ def oms_validate_line(product_type, variant, quantity: int, options) -> list[Fie
             )
             return errors
     policy = slots.Policy.of(variant.attributes)
-    now = services.utcnow()
+    now = utcnow()
     earliest, latest = policy.window(now)
     if slot < earliest:
         message = "The slot is too soon or in the past."
