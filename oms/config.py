@@ -50,6 +50,48 @@ class Settings:
     job_timeout_seconds: int = 600
     debug: bool = False
 
+    # --- Production mode, GraphiQL, introspection (hardening) ---
+    # "development" (the default: conveniences on, said once at start) or "production"
+    # (refuses a missing or weak OMS_SECRET_KEY; GraphiQL and introspection off unless enabled).
+    env: str = "development"
+    # None: on in development, off in production.
+    graphiql: bool | None = None
+    introspection: bool | None = None
+
+    # --- Query cost (hardening: validation linear in the document) ---
+    # Fields a document may select once its fragments are expanded (counted without expanding).
+    max_query_selections: int = 5000
+    # Nesting of JSON bodies and variables (lists and objects).
+    max_json_depth: int = 64
+
+    # --- Websocket and slow clients (hardening) ---
+    max_ws_message_bytes: int = 1_000_000
+    ws_init_timeout_seconds: float = 10.0
+    # A client must send its request headers within this, and each body chunk within
+    # request_body_timeout_seconds of the previous one.
+    request_header_timeout_seconds: float = 10.0
+    request_body_timeout_seconds: float = 30.0
+    # On SIGTERM, running requests get this long before the process stops.
+    shutdown_timeout_seconds: float = 10.0
+
+    # --- Sessions and rate limits (hardening) ---
+    # Shared state of several processes (rate-limit counters); in-memory when unset.
+    redis_url: str | None = None
+    # Password hashing and verification run in this many threads, off the event loop.
+    password_hash_threads: int = 2
+
+    # --- Database timeouts (hardening) ---
+    db_connect_timeout_seconds: float = 5.0
+    # A statement (or a wait for a pooled connection) that takes longer fails.
+    db_command_timeout_seconds: float = 15.0
+
+    # --- Logs and browsers (hardening) ---
+    log_level: str = "info"
+    # "text" (one line per event, for people) or "json" (one object per line, for collectors).
+    log_format: str = "text"
+    # Exact origins (scheme://host[:port]) allowed by browsers, comma-separated; none by default.
+    cors_origins: str = ""
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Build settings from ``OMS_*`` variables; unknown ones are ignored."""
@@ -93,6 +135,8 @@ def _parse(type_name: object, raw: str, name: str) -> object:
     try:
         if type_text.startswith("int"):
             return int(raw)
+        if type_text.startswith("float"):
+            return float(raw)
         if type_text.startswith("bool"):
             if raw.lower() in ("1", "true", "yes", "on"):
                 return True
