@@ -92,6 +92,14 @@ class Settings:
     # Exact origins (scheme://host[:port]) allowed by browsers, comma-separated; none by default.
     cors_origins: str = ""
 
+    # --- Email (the guest order link now; every notification with the notifications work) ---
+    mail_from: str = "oms <oms@localhost>"
+    # Where mail goes when OMS_SMTP_URL is not set (a maildir: one file per message).
+    mail_dir: str = "maildir"
+    # The storefront's page of one order, "{token}" replaced by the order token; mails to
+    # guests link there. Unset: the mail gives the token itself.
+    storefront_order_url: str | None = None
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Build settings from ``OMS_*`` variables; unknown ones are ignored."""

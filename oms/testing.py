@@ -126,6 +126,7 @@ def oms_settings(oms_database_url, tmp_path):
         database_url=oms_database_url,
         secret_key="test-secret-" + "x" * 32,
         media_root=str(tmp_path / "media"),
+        mail_dir=str(tmp_path / "maildir"),
         seed_demo=False,
         # Tests run jobs explicitly (oms.jobs.worker.Worker.run_once); override this
         # fixture with run_worker=True for a background worker in the app.

@@ -235,11 +235,27 @@ async def test_order_numbers_count_up_from_1001(oms_graphql, catalog):
 # -- idempotency -------------------------------------------------------------------------------
 
 
-async def test_the_same_key_and_cart_return_the_same_order(oms_graphql, catalog):
-    first = await place_guest(oms_graphql, "key-1")
-    again = await place_guest(oms_graphql, "key-1")
+async def test_a_customer_replaying_a_key_gets_the_same_order(oms_graphql, oms_accounts, catalog):
+    alice = oms_graphql.as_(oms_accounts.customer)
+    first = await place(alice, "key-1")
+    again = await place(alice, "key-1")
 
     assert (again["order"]["id"], again["orderToken"]) == (first["order"]["id"], first["orderToken"])
+    assert await Order.all().count() == 1
+    assert await mugs_available(oms_graphql) == 48  # reserved once
+
+
+async def test_a_guest_replay_shows_nothing_of_the_order(oms_graphql, catalog):
+    # Whoever repeats a guest's email, cart and key (keys like "key-1" are guessable)
+    # learns nothing: no order, no token. The link goes to the order's email address
+    # (tests/test_order_recovery.py).
+    await place_guest(oms_graphql, "key-1")
+
+    data = await oms_graphql.query(PLACE_ORDER, {"input": order_input("key-1", email="guest@example.com")})
+
+    payload = data["placeOrder"]
+    assert payload["order"] is None and payload["orderToken"] is None
+    assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [("ORDER_ALREADY_PLACED", ["idempotencyKey"])]
     assert await Order.all().count() == 1
     assert await mugs_available(oms_graphql) == 48  # reserved once
 

@@ -16,7 +16,9 @@ from oms.plugins import PluginHost
 def core_handlers(plugins: PluginHost, settings: Settings, gateway: Gateway | None = None) -> dict:
     """Handlers of the job kinds the core enqueues, by kind."""
     from oms.fulfillment.services import DELIVER_JOB, deliver
+    from oms.notifications.mail import mailer_for
     from oms.orders.events import ORDER_EVENT_JOB, notify_observers
+    from oms.orders.recovery import ORDER_LINK_JOB, send_order_link
     from oms.payments.gateway import gateway_for
     from oms.payments.services import CANCEL_SESSION_JOB, cancel_session
 
@@ -36,8 +38,12 @@ def core_handlers(plugins: PluginHost, settings: Settings, gateway: Gateway | No
         finally:
             await temporary.aclose()
 
+    async def order_send_link(payload: dict[str, Any]) -> None:
+        await send_order_link(payload["order_id"], settings=settings, mailer=mailer_for(settings))
+
     return {
         ORDER_EVENT_JOB: order_event,
+        ORDER_LINK_JOB: order_send_link,
         DELIVER_JOB: order_deliver,
         CANCEL_SESSION_JOB: payment_cancel_session,
     }

@@ -23,6 +23,7 @@ from oms.orders.events import record_event
 from oms.orders.inputs import OrderFilter, PlaceOrderInput
 from oms.orders.models import Order, OrderLine
 from oms.orders.pricing import Quote, quote_cart
+from oms.orders.recovery import request_order_link
 from oms.orders.status import LineStatus, OrderStatus, PaymentStatus, check_transition
 from oms.pagination import Page, paginate
 from oms.payments.gateway import Gateway, PaymentSession
@@ -84,8 +85,9 @@ async def place_order(
     lines, its ``order.placed`` event and outbox job in one transaction; then open the
     payment session with ``gateway`` (an order totalling zero is paid at once).
 
-    The same idempotency key returns the same order; with another cart it is
-    IDEMPOTENCY_CONFLICT.
+    The same idempotency key returns the same order to its customer; a guest gets
+    ORDER_ALREADY_PLACED and the order's link by email (nothing of the order in the
+    answer). With another cart the key is IDEMPOTENCY_CONFLICT.
     """
     placed = await _place(data, viewer=viewer, plugins=plugins, settings=settings)
     if gateway is None:
@@ -133,7 +135,7 @@ async def _place(
 
     existing = await Order.get_or_none(idempotency_key=key)
     if existing is not None:
-        return _replay(existing, fingerprint)
+        return await _replay(existing, fingerprint, viewer)
 
     quote = await quote_cart(cart, plugins=plugins, settings=settings, for_placement=True)
     errors = list(quote.errors)
@@ -160,7 +162,7 @@ async def _place(
         existing = await Order.get_or_none(idempotency_key=key)
         if existing is None:
             raise
-        return _replay(existing, fingerprint)
+        return await _replay(existing, fingerprint, viewer)
     return PlacedOrder(order=order, token=order.token, replayed=False)
 
 
@@ -168,11 +170,21 @@ def _required_email() -> FieldError:
     return FieldError(ErrorCode.REQUIRED, "An email address is required for guest orders.", ["email"])
 
 
-def _replay(order: Order, fingerprint: str) -> PlacedOrder:
+async def _replay(order: Order, fingerprint: str, viewer: Viewer) -> PlacedOrder:
+    """The answer to a key used before: the same order for its customer; for a guest,
+    ORDER_ALREADY_PLACED and the order's link by email (see :mod:`oms.orders.recovery`)."""
     if not secrets.compare_digest(order.cart_fingerprint, fingerprint):
         raise DomainError.of(
             ErrorCode.IDEMPOTENCY_CONFLICT,
             "This idempotency key was used for a different order.",
+            ["idempotencyKey"],
+        )
+    if viewer.customer is None:
+        await request_order_link(order)
+        raise DomainError.of(
+            ErrorCode.ORDER_ALREADY_PLACED,
+            "An order was already placed with this idempotency key. It is not shown again here; "
+            "a link to it is sent to the order's email address.",
             ["idempotencyKey"],
         )
     return PlacedOrder(order=order, token=order.token, replayed=True)

@@ -1,0 +1,1 @@
+"""Telling people what happened: email (more channels come with the notifications work)."""

@@ -1,0 +1,106 @@
+"""Sending email: through SMTP (``OMS_SMTP_URL``) or, with no SMTP configured, into a
+maildir on disk, so no message is silently dropped on a development machine.
+
+``OMS_SMTP_URL`` forms: ``smtp://host:25`` (plain, upgraded with STARTTLS when the server
+offers it), ``smtp+starttls://user:pw@host:587`` (STARTTLS required), ``smtps://user:pw@host:465``
+(TLS from the first byte). Every connection and command has a timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import mailbox
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import unquote, urlsplit
+
+from oms.config import Settings
+
+logger = logging.getLogger("oms.mail")
+
+SMTP_TIMEOUT_SECONDS = 20.0
+
+
+class Mailer(Protocol):
+    async def send(self, message: EmailMessage) -> None: ...
+
+    def describe(self) -> str: ...
+
+
+@dataclasses.dataclass(frozen=True)
+class SmtpMailer:
+    hostname: str
+    port: int
+    username: str | None = None
+    password: str | None = None
+    use_tls: bool = False
+    start_tls: bool | None = None  # None: when the server offers it
+    timeout: float = SMTP_TIMEOUT_SECONDS
+
+    @classmethod
+    def from_url(cls, url: str) -> SmtpMailer:
+        parts = urlsplit(url)
+        schemes = {"smtp": (False, None, 25), "smtp+starttls": (False, True, 587), "smtps": (True, False, 465)}
+        if parts.scheme not in schemes or not parts.hostname:
+            raise ValueError(
+                f"OMS_SMTP_URL: {parts.scheme or 'no'} scheme; use smtp://, smtp+starttls:// or smtps://host:port"
+            )
+        use_tls, start_tls, default_port = schemes[parts.scheme]
+        return cls(
+            hostname=parts.hostname,
+            port=parts.port or default_port,
+            username=unquote(parts.username) if parts.username else None,
+            password=unquote(parts.password) if parts.password else None,
+            use_tls=use_tls,
+            start_tls=start_tls,
+        )
+
+    async def send(self, message: EmailMessage) -> None:
+        import aiosmtplib
+
+        await aiosmtplib.send(
+            message,
+            hostname=self.hostname,
+            port=self.port,
+            username=self.username,
+            password=self.password,
+            use_tls=self.use_tls,
+            start_tls=self.start_tls,
+            timeout=self.timeout,
+        )
+
+    def describe(self) -> str:  # never the password
+        return f"SMTP {self.hostname}:{self.port}"
+
+
+@dataclasses.dataclass(frozen=True)
+class MaildirMailer:
+    path: Path
+
+    async def send(self, message: EmailMessage) -> None:
+        # File writes stay off the event loop.
+        await asyncio.to_thread(self._add, message)
+
+    def _add(self, message: EmailMessage) -> None:
+        mailbox.Maildir(self.path, create=True).add(message)
+
+    def describe(self) -> str:
+        return f"the maildir {self.path} (OMS_SMTP_URL is not set)"
+
+
+def mailer_for(settings: Settings) -> Mailer:
+    if settings.smtp_url:
+        return SmtpMailer.from_url(settings.smtp_url)
+    return MaildirMailer(Path(settings.mail_dir))
+
+
+def new_message(settings: Settings, *, to: str, subject: str, text: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = settings.mail_from
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content(text)
+    return message
