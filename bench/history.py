@@ -1,6 +1,6 @@
 """Benchmark paid orders/s on a fresh database against one with a long order history.
 
-    .venv/bin/python bench/history.py                        # fresh vs 100,000 past orders, ~3 min
+    .venv/bin/python bench/history.py                        # fresh vs 100,000 past orders, ~4 min
     .venv/bin/python bench/history.py --baseline             # also the schema without the indexes
     .venv/bin/python bench/history.py --past 20000 --clients 4 --duration 10
 
