@@ -38,3 +38,5 @@ class Variant(Model):
     class Meta:
         table = "variant"
         ordering = ["id"]
+        # A product's variants (the DataLoader), and deleting a product (CASCADE).
+        indexes = (("product",),)

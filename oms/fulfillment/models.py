@@ -75,3 +75,5 @@ class FulfillmentLine(Model):
 
     class Meta:
         table = "fulfillment_line"
+        # A fulfillment's lines (the DataLoader, delivery); an order line's fulfillments.
+        indexes = (("fulfillment",), ("order_line",))

@@ -38,3 +38,5 @@ class Stock(Model):
     class Meta:
         table = "stock"
         unique_together = (("variant", "warehouse"),)
+        # The unique index above leads with variant; the warehouse foreign key needs its own.
+        indexes = (("warehouse",),)

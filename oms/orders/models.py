@@ -48,7 +48,8 @@ class Order(Model):
 
     class Meta:
         table = "order"
-        indexes = (("status", "created_at"),)
+        # (customer, id): a customer's orders newest first (``me.orders``), one index range.
+        indexes = (("status", "created_at"), ("customer", "id"))
 
 
 class OrderLine(Model):
@@ -87,6 +88,10 @@ class OrderLine(Model):
     class Meta:
         table = "order_line"
         ordering = ["order_id", "position"]
+        # An order's lines, in order: read by placement, payment, delivery and every order
+        # page; without it each read scans the whole order history. The other two are
+        # foreign keys (deleting a product sets variant to NULL on every line it sold).
+        indexes = (("order", "position"), ("variant",), ("warehouse",))
 
 
 class OrderEvent(Model):

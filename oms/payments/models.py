@@ -39,6 +39,8 @@ class Payment(Model):
     class Meta:
         table = "payment"
         unique_together = (("gateway", "external_id"),)
+        # An order's payments (payment sessions, refunds, the DataLoader).
+        indexes = (("order",),)
 
 
 class ProcessedWebhook(Model):

@@ -69,7 +69,9 @@ class Booking(Model):
 
     class Meta:
         table = "consultation_booking"
-        indexes = (("consultant_key", "unit_from"), ("status", "remind_at"))
+        # With the foreign keys: by order (a customer's bookings join it), by fulfillment
+        # (Fulfillment.details).
+        indexes = (("consultant_key", "unit_from"), ("status", "remind_at"), ("order",), ("fulfillment",))
 
 
 class SlotClaim(Model):

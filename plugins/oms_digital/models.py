@@ -31,6 +31,8 @@ class DownloadGrant(Model):
 
     class Meta:
         table = "digital_download_grant"
+        # A fulfillment's grants (Fulfillment.details), an order line's (revocation).
+        indexes = (("fulfillment",), ("order_line",))
 
     @property
     def downloads_remaining(self) -> int | None:

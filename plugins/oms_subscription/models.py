@@ -64,7 +64,17 @@ class SubscriptionContract(Model):
 
     class Meta:
         table = "subscription_contract"
-        indexes = (("status", "current_period_end"),)
+        # Foreign keys and lookups: by order line (reversal), a customer's contracts newest
+        # first, the contract a renewal order pays (every paid order asks), by order and
+        # variant (deleting a product sets it to NULL).
+        indexes = (
+            ("status", "current_period_end"),
+            ("order",),
+            ("order_line",),
+            ("customer", "id"),
+            ("variant",),
+            ("renewal_order",),
+        )
 
 
 class SubscriptionPeriod(Model):
@@ -86,3 +96,5 @@ class SubscriptionPeriod(Model):
 
     class Meta:
         table = "subscription_period"
+        # A contract's periods (the saved payment method of its last one); by order.
+        indexes = (("contract",), ("order",))
