@@ -16,6 +16,7 @@ from typing import Any
 import pluggy
 
 from oms import hookspecs
+from oms.plugin_checks import check_models
 from oms.plugin_settings import SettingError, check_declaration, read_settings
 from oms.plugin_types import ProductType, SettingsDeclaration
 
@@ -99,6 +100,9 @@ class PluginHost:
         host._refuse_async_start_up_hooks()
         host._read_settings(os.environ if environ is None else environ)
         host._register_types()
+        # Model and relation names are one namespace across core and plugins: a clash
+        # names both here, instead of a model silently replaced when Tortoise starts.
+        check_models(host)
         return host
 
     def _refuse_async_start_up_hooks(self) -> None:
