@@ -59,7 +59,9 @@ def model_owners(host: PluginHost, core_modules: Iterable[str]) -> dict[str, _De
         try:
             module = importlib.import_module(module_name)
         except ImportError as exc:
-            raise _error(f"{owner[0].upper()}{owner[1:]} lists model module {module_name!r}, which cannot be imported: {exc}") from None
+            raise _error(
+                f"{owner[0].upper()}{owner[1:]} lists model module {module_name!r}, which cannot be imported: {exc}"
+            ) from None
         for model in _discover(module):
             # An imported model belongs to whoever lists the module that defines it.
             declared = _Declared(model, by_module.get(model.__module__, owner))
@@ -222,7 +224,7 @@ def _name_and_key(item: Any) -> tuple[str, Any] | None:
         origin = definition.origin
         # As Strawberry compares them: a class re-imported under its old name is the same type.
         return definition.name, ("type", origin.__module__, origin.__qualname__)
-    enum_definition = item if isinstance(item, StrawberryEnumDefinition) else getattr(item, "__strawberry_definition__", None)
+    enum_definition = item if isinstance(item, StrawberryEnumDefinition) else definition
     if isinstance(enum_definition, StrawberryEnumDefinition):
         wrapped = enum_definition.wrapped_cls
         return enum_definition.name, ("enum", wrapped.__module__, wrapped.__qualname__)

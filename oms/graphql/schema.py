@@ -246,7 +246,8 @@ def build_schema(settings: Settings | None = None, plugins: PluginHost | None = 
     with detail_union_members(detail_types):
         me_slot.Me = me_type  # what the lazy MeType annotations resolve to now
         try:
-            check_graphql_type_names(plugins, CORE_ROOT_PARTS, [Product, Variant, Order, OrderLine, Customer, Fulfillment, me_type])
+            core_types = [Product, Variant, Order, OrderLine, Customer, Fulfillment, me_type]
+            check_graphql_type_names(plugins, CORE_ROOT_PARTS, core_types)  # a clash names both sides
             built = OmsSchema(
                 query=_root_type("Query", parts["Query"]),
                 mutation=_root_type("Mutation", parts["Mutation"]),
