@@ -12,6 +12,11 @@ than the spec lists.
 
 Hooks marked *owner only* are called on the one plugin that declared the product type in
 question, not on every plugin.
+
+Hooks with a ``plugins`` parameter receive the :class:`oms.plugins.PluginHost`: a hookimpl
+that asks for it reads its own settings with ``plugins.settings_for(prefix)`` (see
+``oms_settings``). The host passes it itself; code calling a hook goes through the host's
+``call_all`` / ``call_owner`` / ``collect``.
 """
 
 from __future__ import annotations
@@ -31,7 +36,15 @@ if TYPE_CHECKING:
     from oms.plugins import PluginHost
     from oms.errors import FieldError
     from oms.orders.models import Order, OrderEvent, OrderLine
-    from oms.plugin_types import Carrier, Cart, PeriodicJob, PluginCommand, ProductType, ShippingMethodOffer
+    from oms.plugin_types import (
+        Carrier,
+        Cart,
+        PeriodicJob,
+        PluginCommand,
+        ProductType,
+        SettingsDeclaration,
+        ShippingMethodOffer,
+    )
 
 hookspec = pluggy.HookspecMarker("oms")
 hookimpl = pluggy.HookimplMarker("oms")
@@ -40,6 +53,25 @@ hookimpl = pluggy.HookimplMarker("oms")
 # ---------------------------------------------------------------------------
 # Start-up: what a plugin brings
 # ---------------------------------------------------------------------------
+
+
+@hookspec
+def oms_settings() -> SettingsDeclaration | None:
+    """Declare the settings this plugin reads from the environment.
+
+    Called once when the plugin host starts (``oms serve``, ``oms worker``, every ``oms``
+    command, ``create_app``), before any other hook. Each
+    :class:`oms.plugin_types.PluginSetting` is read from ``OMS_<PREFIX>_<NAME>``, parsed
+    by its ``type`` and checked then: a variable that is required and missing, or does
+    not parse, stops the start with a one-line
+    :class:`oms.plugins.PluginConfigError` naming the variable and what it expects. The
+    values are then fixed for the life of the process.
+
+    :return: a :class:`oms.plugin_types.SettingsDeclaration` (``prefix`` and
+        ``settings``), or ``None``. Each plugin declares its own prefix; a prefix declared
+        by two plugins is a start-up error naming both. The values are read with
+        ``plugins.settings_for(prefix)``: a mapping of setting name to parsed value.
+    """
 
 
 @hookspec
@@ -65,12 +97,13 @@ def oms_models() -> list[str]:
 
 
 @hookspec
-def oms_routes(settings: Settings) -> list[BaseRoute]:
+def oms_routes(settings: Settings, plugins: PluginHost) -> list[BaseRoute]:
     """Add HTTP routes (a download endpoint, a carrier callback...).
 
     Called once when the app is created.
 
     :param settings: the running :class:`oms.config.Settings`.
+    :param plugins: the :class:`oms.plugins.PluginHost` (``plugins.settings_for(prefix)``).
     :return: a list of Starlette routes. Results of all plugins are combined.
     """
 
@@ -153,7 +186,7 @@ def oms_job_handlers(settings: Settings, plugins: PluginHost, gateway: Gateway |
 
 @hookspec(firstresult=True)
 def oms_validate_variant(
-    product_type: str, sku: str, attributes: dict[str, Any]
+    product_type: str, sku: str, attributes: dict[str, Any], plugins: PluginHost
 ) -> list[FieldError] | None:
     """Check a variant's ``attributes`` beyond its JSON schema. *Owner only.*
 
@@ -163,6 +196,7 @@ def oms_validate_variant(
     :param product_type: the type's name.
     :param sku: the variant's sku.
     :param attributes: the attributes as given (already schema-valid).
+    :param plugins: the :class:`oms.plugins.PluginHost` (``plugins.settings_for(prefix)``).
     :return: a list of :class:`oms.errors.FieldError` (field paths relative to the
         attributes), or ``None`` / ``[]`` when they are fine.
     """
@@ -170,7 +204,7 @@ def oms_validate_variant(
 
 @hookspec(firstresult=True)
 def oms_validate_line(
-    product_type: str, variant: Variant, quantity: int, options: dict[str, Any] | None
+    product_type: str, variant: Variant, quantity: int, options: dict[str, Any] | None, plugins: PluginHost
 ) -> list[FieldError] | None:
     """Check a cart line beyond the type's ``options_schema``. *Owner only.*
 
@@ -181,6 +215,7 @@ def oms_validate_line(
     :param variant: the :class:`oms.catalog.models.Variant` being bought.
     :param quantity: units requested (already checked to be positive).
     :param options: the line's options (schema-valid), or ``None``.
+    :param plugins: the :class:`oms.plugins.PluginHost` (``plugins.settings_for(prefix)``).
     :return: a list of :class:`oms.errors.FieldError` with paths relative to the line
         (``["options", "slot"]``, ``["quantity"]``; the host prefixes ``["lines", i]``), or
         ``None`` / ``[]`` when the line is fine.
@@ -188,13 +223,14 @@ def oms_validate_line(
 
 
 @hookspec
-def oms_shipping_methods(cart: Cart) -> list[ShippingMethodOffer]:
+def oms_shipping_methods(cart: Cart, plugins: PluginHost) -> list[ShippingMethodOffer]:
     """Offer ways to ship a cart that requires shipping.
 
     Called by ``priceCart`` and ``placeOrder`` only when some line's type requires
     shipping.
 
     :param cart: the priced :class:`oms.plugin_types.Cart`.
+    :param plugins: the :class:`oms.plugins.PluginHost` (``plugins.settings_for(prefix)``).
     :return: a list of :class:`oms.plugin_types.ShippingMethodOffer` priced for this cart
         (an empty list when the plugin cannot ship it). Results of all plugins are
         combined; of two offers with one code, the first in call order wins (pluggy's
@@ -203,13 +239,14 @@ def oms_shipping_methods(cart: Cart) -> list[ShippingMethodOffer]:
 
 
 @hookspec
-def oms_shipping_carriers() -> list[Carrier]:
+def oms_shipping_carriers(plugins: PluginHost) -> list[Carrier]:
     """Offer carriers that ship parcels: buy a label and a tracking number from a carrier's
     API, or take the number staff typed (the built-in ``manual`` carrier).
 
     Called by the physical plugin when staff create a shipment (``createShipment`` with a
     ``carrier`` code).
 
+    :param plugins: the :class:`oms.plugins.PluginHost` (``plugins.settings_for(prefix)``).
     :return: a list of :class:`oms.plugin_types.Carrier`. Results of all plugins are
         combined; of two carriers with one code, the first in call order wins (pluggy's
         order: the plugin registered last first), so a plugin can replace a built-in one.
@@ -222,7 +259,7 @@ def oms_shipping_carriers() -> list[Carrier]:
 
 
 @hookspec(firstresult=True)
-def oms_hold(order: Order, lines: list[OrderLine]) -> None:
+def oms_hold(order: Order, lines: list[OrderLine], plugins: PluginHost) -> None:
     """Hold what the lines need while the order awaits payment (a time slot), like stock
     is reserved. *Owner only.*
 
@@ -233,6 +270,7 @@ def oms_hold(order: Order, lines: list[OrderLine]) -> None:
 
     :param order: the :class:`oms.orders.models.Order` being written.
     :param lines: its :class:`oms.orders.models.OrderLine` rows of this plugin's type.
+    :param plugins: the :class:`oms.plugins.PluginHost` (``plugins.settings_for(prefix)``).
     :return: ``None``. Raise :class:`oms.errors.DomainError` (e.g. ``SLOT_UNAVAILABLE``
         with a field path like ``["lines", 0, "options", "slot"]``) to refuse the order:
         nothing of it is written.
@@ -240,7 +278,7 @@ def oms_hold(order: Order, lines: list[OrderLine]) -> None:
 
 
 @hookspec(firstresult=True)
-def oms_deliver(order: Order, lines: list[OrderLine]) -> None:
+def oms_deliver(order: Order, lines: list[OrderLine], plugins: PluginHost) -> None:
     """Deliver the paid lines of one product type. *Owner only.*
 
     Called by the delivery job after payment, once per product type in the order. It may
@@ -249,12 +287,13 @@ def oms_deliver(order: Order, lines: list[OrderLine]) -> None:
 
     :param order: the paid :class:`oms.orders.models.Order`.
     :param lines: its :class:`oms.orders.models.OrderLine` rows of this plugin's type.
+    :param plugins: the :class:`oms.plugins.PluginHost` (``plugins.settings_for(prefix)``).
     :return: ``None``. Raise to have the job retried with backoff.
     """
 
 
 @hookspec(firstresult=True)
-def oms_reverse(order: Order, lines: list[OrderLine], reason: str) -> None:
+def oms_reverse(order: Order, lines: list[OrderLine], reason: str, plugins: PluginHost) -> None:
     """Undo delivery of some lines of one type: revoke downloads, end a subscription, free
     a booking. *Owner only.*
 
@@ -264,6 +303,7 @@ def oms_reverse(order: Order, lines: list[OrderLine], reason: str) -> None:
     :param order: the :class:`oms.orders.models.Order`.
     :param lines: the lines (of this plugin's type) being reversed.
     :param reason: ``"canceled"``, ``"expired"`` or ``"returned"``.
+    :param plugins: the :class:`oms.plugins.PluginHost` (``plugins.settings_for(prefix)``).
     :return: ``None``.
     """
 
@@ -274,7 +314,7 @@ def oms_reverse(order: Order, lines: list[OrderLine], reason: str) -> None:
 
 
 @hookspec
-def oms_order_event(order: Order, event: OrderEvent) -> None:
+def oms_order_event(order: Order, event: OrderEvent, plugins: PluginHost) -> None:
     """Observe an entry of an order's timeline (send an email, call a webhook...).
 
     Called on every plugin, after the change that wrote the event has committed, from
@@ -283,5 +323,6 @@ def oms_order_event(order: Order, event: OrderEvent) -> None:
 
     :param order: the :class:`oms.orders.models.Order` as it is now.
     :param event: the :class:`oms.orders.models.OrderEvent` (``type``, ``data``...).
+    :param plugins: the :class:`oms.plugins.PluginHost` (``plugins.settings_for(prefix)``).
     :return: ``None``. Raise to have the notification retried.
     """

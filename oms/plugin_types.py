@@ -158,3 +158,48 @@ class PluginCommand:
     help: str
     add_arguments: Callable[[Any], None]
     run: Callable[[Any, Any], Awaitable[int] | int]
+
+
+#: How a :class:`PluginSetting`'s text is turned into its value: one of the types ``bool``,
+#: ``int``, ``decimal.Decimal``, ``str``, the string ``"json"``, an :class:`enum.Enum`
+#: subclass, or a parse function ``(text: str) -> value`` that raises ``ValueError`` with a
+#: message saying what is expected.
+SettingType = Any
+
+
+@dataclasses.dataclass(frozen=True)
+class PluginSetting:
+    """One setting a plugin can be configured with, read from the environment at start.
+
+    :param name: lowercase letters, digits and ``_`` (``"flat_rate"``); the variable is
+        ``OMS_<PREFIX>_<NAME>`` in capitals (``OMS_PHYSICAL_FLAT_RATE``) and the value's key
+        in :meth:`oms.plugins.PluginHost.settings_for` is ``name``.
+    :param type: how the text is parsed: ``bool`` (``1/0``, ``true/false``, ``yes/no``,
+        ``on/off``), ``int``, ``decimal.Decimal`` (finite), ``str`` (as given), ``"json"``
+        (any JSON value), an :class:`enum.Enum` subclass (a member's value), or a function
+        ``(text) -> value`` raising ``ValueError("what is expected")``.
+    :param default: the value when the variable is not set (already a value, not text;
+        ``None`` when there is none).
+    :param help: one line saying what the setting does, for the docs and error messages.
+    :param required: the variable must be set (then ``default`` is not used).
+    """
+
+    name: str
+    type: SettingType
+    default: Any = None
+    help: str = ""
+    required: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class SettingsDeclaration:
+    """What ``oms_settings`` returns: the plugin's settings under one prefix.
+
+    :param prefix: lowercase letters, digits and ``_`` (``"physical"``): the variables are
+        ``OMS_<PREFIX>_*`` and the values are found with ``plugins.settings_for(prefix)``.
+        Unique across the installed plugins.
+    :param settings: the :class:`PluginSetting` of each variable.
+    """
+
+    prefix: str
+    settings: Sequence[PluginSetting]

@@ -10,13 +10,15 @@ import dataclasses
 import inspect
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pluggy
 
 from oms import hookspecs
-from oms.plugin_types import ProductType
+from oms.plugin_checks import check_models
+from oms.plugin_settings import SettingError, check_declaration, read_settings
+from oms.plugin_types import ProductType, SettingsDeclaration
 
 ENTRY_POINT_GROUP = "oms"
 
@@ -24,7 +26,7 @@ ENTRY_POINT_GROUP = "oms"
 # Hooks that declare things (types, models, routes, schema parts, jobs, carriers,
 # commands): their results are used without awaiting, so they must not be async.
 SYNC_ONLY_HOOKS = (
-    "oms_product_types", "oms_models", "oms_routes", "oms_graphql_types", "oms_graphql_fields",
+    "oms_settings", "oms_product_types", "oms_models", "oms_routes", "oms_graphql_types", "oms_graphql_fields",
     "oms_periodic_jobs", "oms_job_handlers", "oms_cli_commands", "oms_shipping_carriers",
 )
 
@@ -54,13 +56,23 @@ class PluginHost:
         self.pm = pm
         self.types: dict[str, RegisteredType] = {}
         self._owner_callers: dict[tuple[str, str], Any] = {}
+        # prefix -> (plugin name, declaration, parsed values); filled once by load().
+        self._settings: dict[str, tuple[str, SettingsDeclaration, Mapping[str, Any]]] = {}
+        self._takes_host: dict[str, bool] = {}
 
     # -- start-up -----------------------------------------------------------------
 
     @classmethod
     def load(
-        cls, extra_plugins: Sequence[object] = (), *, entry_points: bool = True
+        cls,
+        extra_plugins: Sequence[object] = (),
+        *,
+        entry_points: bool = True,
+        environ: Mapping[str, str] | None = None,
     ) -> PluginHost:
+        """Register the installed plugins (and ``extra_plugins``), check them and read their
+        settings from ``environ`` (default ``os.environ``): any problem is a one-line
+        :class:`PluginConfigError`, raised here, before anything serves."""
         pm = pluggy.PluginManager("oms")
         pm.add_hookspecs(hookspecs)
         try:
@@ -86,7 +98,11 @@ class PluginHost:
             pm.enable_tracing()
         host = cls(pm)
         host._refuse_async_start_up_hooks()
+        host._read_settings(os.environ if environ is None else environ)
         host._register_types()
+        # Model and relation names are one namespace across core and plugins: a clash
+        # names both here, instead of a model silently replaced when Tortoise starts.
+        check_models(host)
         return host
 
     def _refuse_async_start_up_hooks(self) -> None:
@@ -100,6 +116,26 @@ class PluginHost:
             ]
             if culprits:
                 raise PluginConfigError(f"{hook_name} must not be async (plugins: {', '.join(culprits)}).")
+
+    def _read_settings(self, environ: Mapping[str, str]) -> None:
+        """Validate every plugin's declared settings once; the values are then fixed for
+        the life of the host (a changed variable needs a restart, as for OMS_* settings)."""
+        for impl in self.pm.hook.oms_settings.get_hookimpls():
+            declared = impl.function()
+            if declared is None:
+                continue
+            try:
+                declaration = check_declaration(impl.plugin_name, declared)
+                values = read_settings(declaration, environ)
+            except SettingError as exc:
+                raise PluginConfigError(str(exc)) from None
+            existing = self._settings.get(declaration.prefix)
+            if existing is not None:
+                raise PluginConfigError(
+                    f"Settings prefix {declaration.prefix!r} (OMS_{declaration.prefix.upper()}_*) is "
+                    f"declared by two plugins: {existing[0]!r} and {impl.plugin_name!r}."
+                )
+            self._settings[declaration.prefix] = (impl.plugin_name, declaration, values)
 
     def _register_types(self) -> None:
         for impl in self.pm.hook.oms_product_types.get_hookimpls():
@@ -141,6 +177,19 @@ class PluginHost:
     def owned_types(self, plugin_name: str) -> list[ProductType]:
         return [r.product_type for r in self.types.values() if r.plugin_name == plugin_name]
 
+    def settings_for(self, prefix: str) -> Mapping[str, Any]:
+        """The values of the settings a plugin declared under ``prefix`` (``oms_settings``),
+        by setting name, read-only; read and checked once when the host was loaded."""
+        try:
+            return self._settings[prefix][2]
+        except KeyError:
+            declared = ", ".join(sorted(self._settings)) or "none"
+            raise LookupError(f"No plugin declares settings with prefix {prefix!r} (declared: {declared}).") from None
+
+    def setting_declarations(self) -> list[tuple[str, SettingsDeclaration]]:
+        """``(plugin name, declaration)`` of every plugin that declares settings."""
+        return [(plugin, declaration) for plugin, declaration, _ in self._settings.values()]
+
     # -- calling hooks ----------------------------------------------------------------
 
     def owner_implements(self, hook_name: str, owner_type: str) -> bool:
@@ -148,9 +197,21 @@ class PluginHost:
         owner = self.types[owner_type].plugin
         return any(impl.plugin is owner for impl in getattr(self.pm.hook, hook_name).get_hookimpls())
 
+    def _with_host(self, hook_name: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """Pass this host as ``plugins`` to the hooks that offer it, so a hookimpl can ask
+        for it (``plugins.settings_for(...)``) without every caller handing it on."""
+        takes_host = self._takes_host.get(hook_name)
+        if takes_host is None:
+            spec = getattr(self.pm.hook, hook_name).spec
+            takes_host = self._takes_host[hook_name] = spec is not None and "plugins" in spec.argnames
+        if takes_host and "plugins" not in kwargs:
+            kwargs["plugins"] = self
+        return kwargs
+
     async def call_owner(self, hook_name: str, owner_type: str, /, **kwargs: Any) -> Any:
         """Call ``hook_name`` on the one plugin owning the type ``owner_type``; None if it
         does not implement the hook."""
+        kwargs = self._with_host(hook_name, kwargs)
         key = (hook_name, owner_type)
         caller = self._owner_callers.get(key)
         if caller is None:
@@ -162,11 +223,13 @@ class PluginHost:
 
     async def call_all(self, hook_name: str, /, **kwargs: Any) -> list[Any]:
         """Call ``hook_name`` on every plugin and await each result that is awaitable."""
+        kwargs = self._with_host(hook_name, kwargs)
         results = getattr(self.pm.hook, hook_name)(**kwargs)
         return [await await_me_maybe(result) for result in results]
 
     def call_all_sync(self, hook_name: str, **kwargs: Any) -> list[Any]:
         """For start-up hooks that must answer synchronously (models, routes, types)."""
+        kwargs = self._with_host(hook_name, kwargs)
         results = getattr(self.pm.hook, hook_name)(**kwargs)
         if any(inspect.isawaitable(result) for result in results):
             for result in results:

@@ -432,6 +432,73 @@ def test_graphql_fields_cannot_replace_or_invent_roots(oms_settings, plugin, mes
         create_app(oms_settings, extra_plugins=[plugin])
 
 
+
+class BoxOffice:
+    """Reads its settings in three kinds of hook: an owner-only one, one called on every
+    plugin, and one run by a job."""
+
+    __name__ = "box-office"
+
+    def __init__(self):
+        self.delivered_with: list[object] = []
+
+    @hookimpl
+    def oms_settings(self):
+        from oms.plugin_types import PluginSetting, SettingsDeclaration
+
+        return SettingsDeclaration("boxoffice", [
+            PluginSetting("max_per_order", int, default=10, help="most tickets in one order"),
+            PluginSetting("courier_price", Decimal, default=Decimal("9.00"), help="the courier's price"),
+        ])
+
+    @hookimpl
+    def oms_product_types(self):
+        return [ProductType(name="box-ticket")]
+
+    @hookimpl
+    def oms_validate_line(self, quantity, plugins):
+        if quantity > plugins.settings_for("boxoffice")["max_per_order"]:
+            return [FieldError(ErrorCode.INVALID, "Too many tickets.", ["quantity"])]
+        return None
+
+    @hookimpl
+    def oms_shipping_methods(self, cart, plugins):
+        price = Money(plugins.settings_for("boxoffice")["courier_price"], cart.currency)
+        return [ShippingMethodOffer("courier", "Courier", price)]
+
+    @hookimpl
+    def oms_deliver(self, order, lines, plugins):
+        self.delivered_with.append(plugins)
+
+
+@pytest.fixture
+def box_office_environ(monkeypatch):
+    """Set before the app starts: the host reads plugin settings once, when it loads."""
+    monkeypatch.setenv("OMS_BOXOFFICE_MAX_PER_ORDER", "3")
+    monkeypatch.setenv("OMS_BOXOFFICE_COURIER_PRICE", "6.50")
+
+
+@pytest.mark.parametrize("oms_extra_plugins", [[BoxOffice()]], ids=["box-office"])
+async def test_hook_oms_settings(box_office_environ, oms_app, oms_graphql, oms_extra_plugins):
+    from oms.testing import place_paid_order
+
+    (box_office,) = oms_extra_plugins
+    assert oms_app.state.plugins.settings_for("boxoffice") == {"max_per_order": 3, "courier_price": Decimal("6.50")}
+    await make_product(oms_app, product_type="box-ticket", sku="GIG")
+    await make_product(oms_app, product_type="physical", sku="MUG", attributes={"weight_grams": 300}, stock=5)
+
+    four = (await oms_graphql.query(PRICE_CART, {"input": {"lines": [{"sku": "GIG", "quantity": 4}]}}))["priceCart"]
+    assert four["userErrors"] == [{"field": ["lines", "0", "quantity"], "code": "INVALID",
+                                   "message": "Too many tickets."}]
+    cart = {"lines": [{"sku": "GIG", "quantity": 3}, {"sku": "MUG", "quantity": 1}]}
+    three = (await oms_graphql.query(PRICE_CART, {"input": cart}))["priceCart"]
+    assert three["userErrors"] == []
+    assert {"code": "courier", "name": "Courier", "price": {"amount": "6.50"}} in three["shippingMethods"]
+
+    await place_paid_order(oms_app, oms_graphql, [("GIG", 2)])
+    assert box_office.delivered_with == [oms_app.state.plugins]
+
+
 # oms_periodic_jobs and oms_job_handlers are tested with the worker, in tests/test_jobs.py.
 
 

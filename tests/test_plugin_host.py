@@ -232,7 +232,7 @@ def test_the_guide_package_tests_pass(tickets_project):
         cwd=tickets_project, env=env, capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert re.search(r"\b6 passed\b", result.stdout), result.stdout
+    assert re.search(r"\b7 passed\b", result.stdout), result.stdout
 
 
 def test_the_guide_package_loads_from_its_entry_point(tickets_project, tmp_path):

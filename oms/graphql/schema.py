@@ -41,6 +41,7 @@ from oms.graphql.fulfillment import Fulfillment, detail_union_members
 from oms.graphql.jobs import JobsMutation, JobsQuery, job_node
 from oms.fulfillment import models as fulfillment_models
 from oms.plugins import PluginConfigError, PluginHost
+from oms.plugin_checks import check_graphql_type_names
 from oms.graphql.orders import Customer, Order, OrderLine, OrdersMutation, OrdersQuery
 from oms.orders import access
 from oms.orders import models as order_models
@@ -245,6 +246,8 @@ def build_schema(settings: Settings | None = None, plugins: PluginHost | None = 
     with detail_union_members(detail_types):
         me_slot.Me = me_type  # what the lazy MeType annotations resolve to now
         try:
+            core_types = [Product, Variant, Order, OrderLine, Customer, Fulfillment, me_type]
+            check_graphql_type_names(plugins, CORE_ROOT_PARTS, core_types)  # a clash names both sides
             built = OmsSchema(
                 query=_root_type("Query", parts["Query"]),
                 mutation=_root_type("Mutation", parts["Mutation"]),

@@ -1,7 +1,10 @@
-"""Shipping settings of the physical plugin, read from the environment and checked.
+"""Shipping settings of the physical plugin, declared for ``oms_settings``.
 
-All amounts are in the shop currency. A bad value raises :class:`PluginConfigError` at
-start-up, naming the variable and saying how to fix it.
+oms reads them from the environment once, when the plugin host starts, and a bad value
+stops the start with a one-line :class:`oms.plugins.PluginConfigError` naming the variable
+and saying how to fix it. The plugin's hooks get the values from
+``plugins.settings_for("physical")`` (:func:`shipping_config`). All amounts are in the shop
+currency.
 
 ``OMS_PHYSICAL_FLAT_RATE`` (default ``4.90``)
     Price of the "standard" method ("Standard shipping"). Empty: no standard method.
@@ -43,18 +46,16 @@ import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from oms.money import Money, parse_amount
 from oms.orders.addresses import check_address
-from oms.plugin_types import Cart, CartLine, ShippingMethodOffer
-from oms.plugins import PluginConfigError
+from oms.plugin_settings import SettingError, read_settings
+from oms.plugin_types import Cart, CartLine, PluginSetting, SettingsDeclaration, ShippingMethodOffer
+from oms.plugins import PluginConfigError, PluginHost
 
-FLAT_RATE = "OMS_PHYSICAL_FLAT_RATE"
-FREE_SHIPPING_OVER = "OMS_PHYSICAL_FREE_SHIPPING_OVER"
-WEIGHT_RATES = "OMS_PHYSICAL_WEIGHT_RATES"
-SHIP_FROM = "OMS_PHYSICAL_SHIP_FROM"
-CARRIERS = "OMS_PHYSICAL_CARRIERS"
+PREFIX = "physical"  # OMS_PHYSICAL_*
 
 DEFAULT_SHIP_FROM = {
     "name": "oms demo warehouse",
@@ -108,15 +109,29 @@ class ShippingConfig:
     carriers: dict[str, CarrierTemplate]  # by code
 
 
-def load_config(environ: Mapping[str, str] = os.environ) -> ShippingConfig:
-    """Read and check every ``OMS_PHYSICAL_*`` shipping variable; raise PluginConfigError."""
+def shipping_config(plugins: PluginHost) -> ShippingConfig:
+    """The settings the host read at start (no environment is read here)."""
+    return config_from(plugins.settings_for(PREFIX))
+
+
+def config_from(values: Mapping[str, Any]) -> ShippingConfig:
     return ShippingConfig(
-        flat_rate=_rate(environ, FLAT_RATE, "4.90"),
-        free_over=_rate(environ, FREE_SHIPPING_OVER, "50.00"),
-        weight_bands=_weight_bands(environ.get(WEIGHT_RATES, "")),
-        ship_from=_ship_from(environ.get(SHIP_FROM, "")),
-        carriers=_carriers(environ.get(CARRIERS, "")),
+        flat_rate=values["flat_rate"],
+        free_over=values["free_shipping_over"],
+        weight_bands=values["weight_rates"],
+        ship_from=values["ship_from"],
+        carriers=values["carriers"],
     )
+
+
+def load_config(environ: Mapping[str, str] = os.environ) -> ShippingConfig:
+    """Read and check every ``OMS_PHYSICAL_*`` variable of ``environ`` as the host does at
+    start; raise PluginConfigError (for tests and tools: the plugin uses
+    :func:`shipping_config`)."""
+    try:
+        return config_from(read_settings(SETTINGS, environ))
+    except SettingError as exc:
+        raise PluginConfigError(str(exc)) from None
 
 
 def cart_weight_grams(lines: Iterable[CartLine]) -> int:
@@ -162,8 +177,10 @@ def tracking_url(config: ShippingConfig, carrier_code: str, tracking_number: str
     return carrier.tracking_url.replace(_PLACEHOLDER, quote(tracking_number, safe=""))
 
 
-def _rate(environ: Mapping[str, str], name: str, default: str) -> Decimal | None:
-    raw = environ.get(name, default)
+# The parse functions of the settings: each raises ValueError saying what is expected; the
+# host prefixes the variable and its value (one line).
+
+def _rate(raw: str) -> Decimal | None:
     if raw == "":
         return None
     try:
@@ -171,7 +188,7 @@ def _rate(environ: Mapping[str, str], name: str, default: str) -> Decimal | None
     except ValueError:
         amount = None
     if amount is None or amount < 0:
-        raise PluginConfigError(f"{name}={raw!r}: give an amount of 0 or more, or leave it empty.")
+        raise ValueError("give an amount of 0 or more, or leave it empty.")
     return amount
 
 
@@ -179,9 +196,9 @@ def _weight_bands(raw: str) -> tuple[WeightBand, ...]:
     if not raw.strip():
         return ()
 
-    def fail(problem: str) -> PluginConfigError:
-        return PluginConfigError(
-            f"{WEIGHT_RATES}={raw!r}: {problem}. Give comma-separated GRAMS:PRICE pairs with "
+    def fail(problem: str) -> ValueError:
+        return ValueError(
+            f"{problem}. Give comma-separated GRAMS:PRICE pairs with "
             "grams increasing, e.g. 1000:5.90,5000:9.90, or leave it empty."
         )
 
@@ -214,8 +231,8 @@ def _ship_from(raw: str) -> dict[str, str | None]:
         return address
     example = '{"name": ..., "line1": ..., "city": ..., "postal_code": ..., "country": "GB"}'
 
-    def fail(problem: str) -> PluginConfigError:
-        return PluginConfigError(f"{SHIP_FROM}: {problem}. Give a JSON object like {example}.")
+    def fail(problem: str) -> ValueError:
+        return ValueError(f"{problem}. Give a JSON object like {example}.")
 
     value = _json_object(raw, fail)
     unknown = sorted(set(value) - set(_ADDRESS_KEYS))
@@ -238,8 +255,8 @@ def _carriers(raw: str) -> dict[str, CarrierTemplate]:
         return carriers
     example = '{"royalmail": {"name": "Royal Mail", "tracking_url": "https://.../{tracking_number}"}}'
 
-    def fail(problem: str) -> PluginConfigError:
-        return PluginConfigError(f"{CARRIERS}: {problem}. Give a JSON object like {example}.")
+    def fail(problem: str) -> ValueError:
+        return ValueError(f"{problem}. Give a JSON object like {example}.")
 
     for code, entry in _json_object(raw, fail).items():
         if not _CARRIER_CODE.fullmatch(code):
@@ -256,7 +273,7 @@ def _carriers(raw: str) -> dict[str, CarrierTemplate]:
     return carriers
 
 
-def _json_object(raw: str, fail: Callable[[str], PluginConfigError]) -> dict:
+def _json_object(raw: str, fail: Callable[[str], ValueError]) -> dict:
     try:
         value = json.loads(raw)
     except ValueError as exc:
@@ -271,3 +288,17 @@ def _is_tracking_template(url: object) -> bool:
         return False
     parts = urlsplit(url)
     return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+SETTINGS = SettingsDeclaration(PREFIX, [
+    PluginSetting("flat_rate", _rate, default=Decimal("4.90"),
+                  help='price of the "standard" method; empty: no standard method'),
+    PluginSetting("free_shipping_over", _rate, default=Decimal("50.00"),
+                  help='the "free" method from this value of physical lines; empty: no free method'),
+    PluginSetting("weight_rates", _weight_bands, default=(),
+                  help="weight bands GRAMS:PRICE,...; empty: no weight method"),
+    PluginSetting("ship_from", _ship_from, default=_ship_from(""),
+                  help="the sender address on labels, a JSON object"),
+    PluginSetting("carriers", _carriers, default=_carriers(""),
+                  help="extra carriers, a JSON object keyed by carrier code"),
+])

@@ -4,8 +4,9 @@ What this plugin does, hook by hook (a model for plugin authors):
 
 - ``oms_product_types``: the ``physical`` type (requires shipping, tracks stock) and the
   variant attributes (``weight_grams``, optional ``dimensions_cm``).
-- ``oms_shipping_methods``: flat rate, free over a threshold, by weight bands
-  (``oms_physical.config`` lists the ``OMS_PHYSICAL_*`` settings).
+- ``oms_settings``: the ``OMS_PHYSICAL_*`` settings (``oms_physical.config`` lists them),
+  read and checked once at start; the hooks below read them from ``plugins``.
+- ``oms_shipping_methods``: flat rate, free over a threshold, by weight bands.
 - ``oms_deliver``: after payment the lines await shipment (IN_PROGRESS); stock stays
   reserved until staff ship.
 - ``oms_graphql_fields`` / ``oms_graphql_types``: ``createShipment``,
@@ -18,7 +19,8 @@ from __future__ import annotations
 
 from oms import hookimpl
 from oms.fulfillment.services import start_lines
-from oms.plugin_types import Cart, ProductType, ShippingMethodOffer
+from oms.plugin_types import Cart, ProductType, SettingsDeclaration, ShippingMethodOffer
+from oms.plugins import PluginHost
 from oms_physical import config as shipping_config
 from oms_physical.carriers import built_in_carriers
 from oms_physical.graphql import Shipment, ShippingMutation
@@ -57,9 +59,13 @@ PHYSICAL = ProductType(
 
 
 @hookimpl
+def oms_settings() -> SettingsDeclaration:
+    # Checked by the host at start-up, so a bad setting stops the server instead of every cart.
+    return shipping_config.SETTINGS
+
+
+@hookimpl
 def oms_product_types() -> list[ProductType]:
-    # Checked at start-up, so a bad setting stops the server instead of every cart.
-    shipping_config.load_config()
     return [PHYSICAL]
 
 
@@ -84,13 +90,13 @@ def oms_graphql_fields():
 
 
 @hookimpl
-def oms_shipping_carriers():
-    return built_in_carriers(shipping_config.load_config())
+def oms_shipping_carriers(plugins: PluginHost):
+    return built_in_carriers(shipping_config.shipping_config(plugins))
 
 
 @hookimpl
-def oms_shipping_methods(cart: Cart) -> list[ShippingMethodOffer]:
-    return shipping_config.shipping_offers(cart, shipping_config.load_config(), TYPE_NAME)
+def oms_shipping_methods(cart: Cart, plugins: PluginHost) -> list[ShippingMethodOffer]:
+    return shipping_config.shipping_offers(cart, shipping_config.shipping_config(plugins), TYPE_NAME)
 
 
 @hookimpl

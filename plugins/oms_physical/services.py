@@ -79,13 +79,13 @@ async def _weight_grams(lines: Sequence[OrderLine], quantities: Mapping[int, int
     return sum(weights.get(line.variant_id, 0) * quantities[line.id] for line in lines)
 
 
-async def _ship_from(lines: Sequence[OrderLine]) -> Mapping[str, str | None]:
+async def _ship_from(lines: Sequence[OrderLine], plugins: PluginHost) -> Mapping[str, str | None]:
     warehouse_ids = [line.warehouse_id for line in lines if line.warehouse_id is not None]
     if warehouse_ids:
         warehouse = await Warehouse.get_or_none(id=warehouse_ids[0])
         if warehouse is not None and warehouse.address:
             return warehouse.address
-    return shipping_config.load_config().ship_from
+    return shipping_config.shipping_config(plugins).ship_from
 
 
 async def _parcel_reference(order: Order, request: ShipmentRequest, carrier: str, tracking: str | None) -> str:
@@ -128,7 +128,7 @@ async def create_shipment(request: ShipmentRequest, *, actor: str, plugins: Plug
     parcel = Parcel(
         reference=reference,
         order_number=order.number,
-        ship_from=await _ship_from(lines),
+        ship_from=await _ship_from(lines, plugins),
         ship_to=order.shipping_address,
         weight_grams=weight,
         items=[(by_id[i].sku, by_id[i].name, q) for i, q in request.quantities.items() if i in by_id],

@@ -97,9 +97,17 @@ async def test_only_parcel_lines_count_towards_free_shipping(oms_app, oms_graphq
     assert [m["code"] for m in quote["shippingMethods"]] == ["standard"]
 
 
-async def test_rates_come_from_the_environment(oms_graphql, mug, monkeypatch):
-    monkeypatch.setenv("OMS_PHYSICAL_FLAT_RATE", "7.00")
-    monkeypatch.setenv("OMS_PHYSICAL_FREE_SHIPPING_OVER", "25.00")
+@pytest.fixture
+def environ(request, monkeypatch):
+    """OMS_* variables set before the app starts: the plugin's settings are read then, once."""
+    for name, value in request.param.items():
+        monkeypatch.setenv(name, value)
+
+
+@pytest.mark.parametrize(
+    "environ", [{"OMS_PHYSICAL_FLAT_RATE": "7.00", "OMS_PHYSICAL_FREE_SHIPPING_OVER": "25.00"}], indirect=True
+)
+async def test_rates_come_from_the_environment(environ, oms_graphql, mug):
     assert (await price(oms_graphql, ("MUG", 1)))["shippingMethods"] == [
         {"code": "standard", "price": {"amount": "7.00"}}
     ]
@@ -109,13 +117,23 @@ async def test_rates_come_from_the_environment(oms_graphql, mug, monkeypatch):
     ]
 
 
-async def test_an_empty_rate_disables_its_method(oms_graphql, mug, monkeypatch):
-    monkeypatch.setenv("OMS_PHYSICAL_FREE_SHIPPING_OVER", "")
-    assert [m["code"] for m in (await price(oms_graphql, ("MUG", 8)))["shippingMethods"]] == ["standard"]
+@pytest.mark.parametrize(("environ", "codes"), [
+    ({"OMS_PHYSICAL_FREE_SHIPPING_OVER": ""}, ["standard"]),
+    ({"OMS_PHYSICAL_FLAT_RATE": "", "OMS_PHYSICAL_FREE_SHIPPING_OVER": "50.00"}, ["free"]),
+], indirect=["environ"], ids=["no-free", "no-standard"])
+async def test_an_empty_rate_disables_its_method(environ, oms_graphql, mug, codes):
+    assert [m["code"] for m in (await price(oms_graphql, ("MUG", 8)))["shippingMethods"]] == codes
 
-    monkeypatch.setenv("OMS_PHYSICAL_FLAT_RATE", "")
-    monkeypatch.setenv("OMS_PHYSICAL_FREE_SHIPPING_OVER", "50.00")
-    assert [m["code"] for m in (await price(oms_graphql, ("MUG", 8)))["shippingMethods"]] == ["free"]
+
+async def test_rates_are_read_once_at_start(oms_graphql, mug, monkeypatch):
+    # A quote never reads the environment: a variable changed after start has no effect
+    # (nor a bad one: it was checked at start, and is not parsed on the event loop again).
+    monkeypatch.setenv("OMS_PHYSICAL_FLAT_RATE", "7.00")
+    assert (await price(oms_graphql, ("MUG", 1)))["shippingMethods"] == [
+        {"code": "standard", "price": {"amount": "4.90"}}
+    ]
+    monkeypatch.setenv("OMS_PHYSICAL_FLAT_RATE", "cheap")
+    assert (await price(oms_graphql, ("MUG", 1)))["shippingMethods"][0]["price"] == {"amount": "4.90"}
 
 
 @pytest.mark.parametrize("raw", ["cheap", "-1.00"])
