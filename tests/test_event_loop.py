@@ -1,0 +1,65 @@
+"""Nothing CPU-heavy on the event loop: a flood of logins (argon2, 0.4-0.9 s of CPU each)
+must not stall the other requests of the process.
+
+Before the hashing moved to a bounded thread pool (oms.accounts.passwords), 16
+concurrent wrong-password logins pushed /healthz to 14 s on one uvicorn process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import httpx
+
+from bench.common import percentile
+from tests.live_server import fresh_database, live_server, migrate
+
+LOGIN = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token userErrors { code } } }"
+CLIENTS = 16
+
+
+async def _poll_healthz(
+    http: httpx.AsyncClient, stop: asyncio.Event, samples: list[tuple[float, float]]
+) -> None:
+    """(start, duration) of each /healthz call until ``stop``."""
+    while not stop.is_set():
+        started = time.perf_counter()
+        response = await http.get("/healthz")
+        samples.append((started, time.perf_counter() - started))
+        assert response.status_code == 200
+        await asyncio.sleep(0.02)
+
+
+async def _login(http: httpx.AsyncClient, n: int) -> list[str]:
+    # Different unknown emails: each costs one argon2 verification (the dummy hash), and
+    # no per-account rate limit cuts the flood short.
+    response = await http.post(
+        "/graphql", json={"query": LOGIN, "variables": {"e": f"nobody-{n}@example.com", "p": "wrong-pass-1"}}
+    )
+    return [e["code"] for e in response.json()["data"]["login"]["userErrors"]]
+
+
+async def test_a_login_flood_leaves_healthz_fast(tmp_path):
+    async with fresh_database(tmp_path) as url:
+        await migrate(url)
+        async with live_server(url, log_dir=tmp_path) as server:
+            async with httpx.AsyncClient(base_url=server.url, timeout=60) as http:
+                samples: list[tuple[float, float]] = []
+                stop = asyncio.Event()
+                poller = asyncio.create_task(_poll_healthz(http, stop, samples))
+                await asyncio.sleep(0.3)  # a few idle samples first
+                started = time.perf_counter()
+                codes = await asyncio.gather(*(_login(http, n) for n in range(CLIENTS)))
+                flood_seconds = time.perf_counter() - started
+                stop.set()
+                await poller
+    times = [duration for start, duration in samples if start >= started]
+
+    # Every login really ran (and was refused), so the flood really cost its CPU.
+    assert codes == [["UNAUTHENTICATED"]] * CLIENTS
+    assert flood_seconds > 0.5, flood_seconds
+    # Generous: "no stall", not a speed figure (bench/logins.py measures).
+    assert percentile(times, 99) < 500, f"/healthz p99 {percentile(times, 99):.0f} ms during the flood"
+    assert max(times) < 1.0, f"/healthz max {max(times) * 1000:.0f} ms during the flood"
+    assert len(times) >= 5, times  # it was polled all along
