@@ -29,16 +29,20 @@ import hashlib
 import logging
 import math
 import time
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.errors import StorageError
 
+from starlette.responses import PlainTextResponse, Response
+
 from oms.config import Settings
 from oms.errors import RateLimited
+
+T = TypeVar("T")
 
 logger = logging.getLogger("oms.ratelimit")
 
@@ -182,3 +186,32 @@ def limiter_for(app: Any) -> RateLimiter:
         limiter = RateLimiter(app.state.settings)
         app.state.rate_limiter = limiter
     return limiter
+
+
+async def limited_lookup(
+    limiter: RateLimiter, address: str, lookup: Callable[[], Awaitable[T | None]],
+    field: Sequence[str] | None = None,
+) -> T | None:
+    """``lookup()`` of something by a secret token (an order token, an access key, a
+    signed link), refused with :class:`RateLimited` once ``address`` has missed too often;
+    a miss (None) counts against the address."""
+    keys = limiter.token_keys(address)
+    await limiter.check(keys, field)
+    found = await lookup()
+    if found is None:
+        await limiter.hit(keys)
+    return found
+
+
+async def token_route_lookup(request: Any, lookup: Callable[[], Awaitable[T | None]]) -> T | None:
+    """:func:`limited_lookup` for an HTTP route (a plugin's): the app's limiter and the
+    request's client address. Answer :class:`RateLimited` with :func:`too_many_requests`."""
+    return await limited_lookup(limiter_for(request.app), client_address(request), lookup)
+
+
+def too_many_requests(exc: RateLimited) -> Response:
+    """HTTP 429 with ``Retry-After`` (seconds)."""
+    return PlainTextResponse(
+        exc.errors[0].message, 429,
+        headers={"Retry-After": str(exc.retry_after), "Cache-Control": "no-store"},
+    )

@@ -4,6 +4,8 @@ and fresh DataLoaders."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import strawberry
 from starlette.requests import Request
@@ -15,7 +17,9 @@ from oms.errors import DomainError, ErrorCode
 from oms.graphql.loaders import Loaders
 from oms.payments.gateway import Gateway
 from oms.plugins import PluginHost
-from oms.ratelimit import RateLimiter, client_address, limiter_for
+from oms.ratelimit import RateLimiter, client_address, limited_lookup, limiter_for
+
+T = TypeVar("T")
 
 
 @dataclasses.dataclass
@@ -43,6 +47,15 @@ class Context:
     @property
     def client_address(self) -> str:
         return client_address(self.request)
+
+    async def find_by_token(
+        self, token: str | None, lookup: Callable[[], Awaitable[T | None]], field: list[str] | None = None
+    ) -> T | None:
+        """``lookup()``, rate-limited when the request names its object by a secret
+        ``token`` (misses from the client's address count; RATE_LIMITED when too many)."""
+        if not token:
+            return await lookup()
+        return await limited_lookup(self.rate_limiter, self.client_address, lookup, field)
 
     def require_permission(self, permission: Permission) -> None:
         """Raise PERMISSION_DENIED unless the viewer holds ``permission`` (signed out
