@@ -63,3 +63,49 @@ async def test_a_login_flood_leaves_healthz_fast(tmp_path):
     assert percentile(times, 99) < 500, f"/healthz p99 {percentile(times, 99):.0f} ms during the flood"
     assert max(times) < 1.0, f"/healthz max {max(times) * 1000:.0f} ms during the flood"
     assert len(times) >= 5, times  # it was polled all along
+
+
+async def test_an_uploaded_file_is_written_off_the_event_loop(oms_app, monkeypatch):
+    """A file for sale (up to 200 MB) is written in 1 MiB chunks; each write may wait on
+    the disk, so none may run on the event loop's thread."""
+    import tempfile
+    import threading
+
+    from oms.testing import make_product
+    from oms_digital import files
+
+    await make_product(oms_app, product_type="digital", sku="BIG", price="5.00",
+                       attributes={"file_name": "big.bin", "file": "downloads/big.bin"})
+    writers: list[int] = []
+
+    class Recording:
+        def __init__(self, inner):
+            self.inner = inner
+            self.name = inner.name
+
+        def write(self, data):
+            writers.append(threading.get_ident())
+            return self.inner.write(data)
+
+        def __enter__(self):
+            self.inner.__enter__()
+            return self
+
+        def __exit__(self, *exc):
+            return self.inner.__exit__(*exc)
+
+    real = tempfile.NamedTemporaryFile
+    monkeypatch.setattr(files.tempfile, "NamedTemporaryFile", lambda **kw: Recording(real(**kw)))
+
+    async def chunks():
+        for _ in range(3):
+            yield b"x" * files.CHUNK_BYTES
+
+    variant = await files.store_file(
+        "BIG", chunks(), file_name="big.bin", content_type=None, media_root=oms_app.state.settings.media_root
+    )
+
+    assert len(writers) == 3
+    assert threading.get_ident() not in writers
+    stored = files.media_path(oms_app.state.settings.media_root, variant.attributes["file"])
+    assert stored.stat().st_size == 3 * files.CHUNK_BYTES
