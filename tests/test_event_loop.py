@@ -8,9 +8,13 @@ concurrent wrong-password logins pushed /healthz to 14 s on one uvicorn process.
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
+import threading
 import time
 
 import httpx
+import pytest
 
 from bench.common import percentile
 from tests.live_server import fresh_database, live_server, migrate
@@ -69,7 +73,6 @@ async def test_an_uploaded_file_is_written_off_the_event_loop(oms_app, monkeypat
     """A file for sale (up to 200 MB) is written in 1 MiB chunks; each write may wait on
     the disk, so none may run on the event loop's thread."""
     import tempfile
-    import threading
 
     from oms.testing import make_product
     from oms_digital import files
@@ -109,3 +112,20 @@ async def test_an_uploaded_file_is_written_off_the_event_loop(oms_app, monkeypat
     assert threading.get_ident() not in writers
     stored = files.media_path(oms_app.state.settings.media_root, variant.attributes["file"])
     assert stored.stat().st_size == 3 * files.CHUNK_BYTES
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice values are Linux's")
+async def test_password_hashing_runs_in_lower_priority_threads():
+    """The hashing threads yield the CPU to the event loop's thread on a busy machine."""
+    from oms.accounts import passwords
+
+    def where() -> tuple[int, int]:
+        thread = threading.get_native_id()
+        return thread, os.getpriority(os.PRIO_PROCESS, thread)
+
+    loop_thread, loop_nice = where()
+    hashing_thread, hashing_nice = await passwords._off_loop(where)
+
+    assert hashing_thread != loop_thread
+    assert hashing_nice > loop_nice or hashing_nice == 19
+    assert await passwords.verify_password(await passwords.hash_password("a-password"), "a-password")
