@@ -234,3 +234,29 @@ async def test_the_limit_holds_across_processes_sharing_redis(tmp_path):
     assert alone > 4, "the control failed: the requests did not reach both processes"
     assert shared == 4
     assert stored > 0
+
+
+# -- configuration and failure -----------------------------------------------------------------
+
+
+def test_a_malformed_rule_stops_the_start_naming_its_variable():
+    from oms.app import create_app
+    from oms.config import Settings
+
+    with pytest.raises(ValueError, match="OMS_RATE_LIMIT_LOGIN_ACCOUNT: 'ten a fortnight'"):
+        create_app(Settings(secret_key="s" * 32, rate_limit_login_account="ten a fortnight"))
+
+
+async def test_an_unreachable_redis_lets_requests_through_and_says_so(caplog):
+    from oms.config import Settings
+    from oms.ratelimit import RateLimiter
+
+    limiter = RateLimiter(Settings(redis_url="redis://127.0.0.1:1/0", rate_limit_login_account_address="1/hour"))
+    keys = limiter.password_keys("alice@example.com", "203.0.113.15")
+    try:
+        for _ in range(3):
+            await limiter.hit(keys)
+            await limiter.check(keys)  # no RateLimited: nothing could be counted
+    finally:
+        await limiter.aclose()
+    assert "rate limits skipped" in caplog.text
