@@ -31,7 +31,7 @@ class BodySizeLimit:
             scope.get("path") == "/graphql"
             and headers.get(b"content-type", b"").lower().startswith(b"multipart/form-data")
             # Only staff upload (files for sale): nobody else can make the server spool a
-            # large body to disk. The token's signature is checked here, before the body.
+            # large body to disk. The token (and its live staff session) is checked here, before the body.
             and await self._is_staff(headers.get(b"authorization", b""))
         )
         limit = self.max_upload_bytes if is_upload else self.max_bytes

@@ -3,14 +3,12 @@ oms.accounts.passwords) and bearer tokens naming sessions (oms.accounts.sessions
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
-import jwt
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from oms.accounts.models import AuthSession, Customer, Staff
+from oms.accounts.models import Customer, Staff
 from oms.accounts.passwords import hash_password, verify_dummy, verify_password
 from oms.accounts.permissions import Permission, Viewer
 from oms.accounts.sessions import end_all_sessions, end_session, issue_token, viewer_from_token
