@@ -12,6 +12,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
 
+from oms.accounts.passwords import configure as configure_password_hashing
 from oms.config import Settings
 from oms.db import tortoise_config
 from oms.graphql.schema import build_schema
@@ -22,6 +23,7 @@ from oms.jobs.worker import Worker
 from oms.payments.gateway import Gateway, gateway_for
 from oms.payments.webhooks import stripe_webhook
 from oms.plugins import PluginHost, plugin_model_modules
+from oms.ratelimit import RateLimiter
 
 
 @contextlib.asynccontextmanager
@@ -91,4 +93,6 @@ def create_app(
     )
     app.state.settings = settings
     app.state.plugins = plugins
+    app.state.rate_limiter = RateLimiter(settings)  # here, so a bad OMS_RATE_LIMIT_* stops the start
+    configure_password_hashing(settings.password_hash_threads)
     return app

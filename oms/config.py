@@ -79,6 +79,21 @@ class Settings:
     redis_url: str | None = None
     # Password hashing and verification run in this many threads, off the event loop.
     password_hash_threads: int = 2
+    # Rate limits (oms/ratelimit.py; docs/deploy.md "Sessions and rate limits"). Each rule
+    # is "<count>/<period>" in the `limits` notation ("10/15 minutes", "100/hour"), or
+    # "off". Sign-in failures (a wrong password at login or changePassword) are counted
+    # per email and client address, per email, and per client address; a blocked
+    # account is refused even with the right password.
+    rate_limits: bool = True
+    rate_limit_login_account_address: str = "10/15 minutes"
+    rate_limit_login_account: str = "100/hour"
+    rate_limit_login_address: str = "100/hour"
+    # Accounts created from one client address (every attempt counts).
+    rate_limit_register_address: str = "20/hour"
+    # Unknown order tokens, access keys, download and invite links from one address.
+    rate_limit_token_address: str = "100/10 minutes"
+    # Redis keys start with this (several shops may share one Redis).
+    rate_limit_key_prefix: str = "oms-rl"
 
     # --- Database timeouts (hardening) ---
     db_connect_timeout_seconds: float = 5.0

@@ -24,20 +24,32 @@ class ErrorCode(enum.Enum):
     PAYMENT_FAILED = "PAYMENT_FAILED"
     RETURN_NOT_ALLOWED = "RETURN_NOT_ALLOWED"
     REFUND_EXCEEDS_PAID = "REFUND_EXCEEDS_PAID"
+    # Too many attempts; the error says when to try again (retryAfter, seconds).
+    RATE_LIMITED = "RATE_LIMITED"
+    # A dependency (the database) is unavailable; the same request may succeed later.
+    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
 
 
 class FieldError:
     """One problem with one input field: ``field`` is the path, e.g. ("lines", "0", "sku")."""
 
-    __slots__ = ("code", "message", "field")
+    __slots__ = ("code", "message", "field", "retry_after")
 
-    def __init__(self, code: ErrorCode, message: str, field: Sequence[str | int] | None = None):
+    def __init__(
+        self,
+        code: ErrorCode,
+        message: str,
+        field: Sequence[str | int] | None = None,
+        retry_after: int | None = None,
+    ):
         self.code = code
         self.message = message
         self.field = tuple(str(part) for part in field) if field is not None else None
+        # Seconds after which the same request may succeed (RATE_LIMITED).
+        self.retry_after = retry_after
 
     def prefixed(self, *prefix: str | int) -> FieldError:
-        return FieldError(self.code, self.message, (*prefix, *(self.field or ())))
+        return FieldError(self.code, self.message, (*prefix, *(self.field or ())), self.retry_after)
 
     def __repr__(self) -> str:
         return f"FieldError({self.code.value}, {self.message!r}, {self.field})"
@@ -66,6 +78,27 @@ class DomainError(Exception):
     @property
     def code(self) -> ErrorCode:
         return self.errors[0].code
+
+
+class RateLimited(DomainError):
+    """Too many attempts of one kind from one client or on one account: refused without
+    being tried. As a top-level GraphQL error its ``extensions`` carry the code and
+    ``retryAfter`` (graphql-core copies an exception's ``extensions``)."""
+
+    def __init__(self, retry_after: int, field: Sequence[str | int] | None = None):
+        self.retry_after = max(1, int(retry_after))
+        super().__init__(
+            FieldError(
+                ErrorCode.RATE_LIMITED,
+                f"Too many attempts; try again in {self.retry_after} seconds.",
+                field,
+                self.retry_after,
+            )
+        )
+
+    @property
+    def extensions(self) -> dict[str, object]:
+        return {"code": ErrorCode.RATE_LIMITED.value, "retryAfter": self.retry_after}
 
 
 def not_found(what: str, field: Sequence[str | int] | None = None) -> DomainError:

@@ -31,21 +31,29 @@ class BodySizeLimit:
             scope.get("path") == "/graphql"
             and headers.get(b"content-type", b"").lower().startswith(b"multipart/form-data")
             # Only staff upload (files for sale): nobody else can make the server spool a
-            # large body to disk. The token's signature is checked here, before the body.
-            and self._is_staff(headers.get(b"authorization", b""))
+            # large body to disk. The token (and its live staff session) is checked here, before the body.
+            and await self._is_staff(headers.get(b"authorization", b""))
         )
         limit = self.max_upload_bytes if is_upload else self.max_bytes
         await _Limited(self.app, limit)(scope, receive, send)
 
 
-    def _is_staff(self, authorization: bytes) -> bool:
-        from oms.accounts.services import token_subject
+    async def _is_staff(self, authorization: bytes) -> bool:
+        """Whether the header's token belongs to an active staff member's live session
+        (one query): a deactivated or signed-out staff token gets the normal limit."""
+        from oms.accounts.services import viewer_from_token
+        from oms.errors import DomainError
 
         scheme, _, token = authorization.decode("latin-1").partition(" ")
-        if scheme.lower() != "bearer":
+        if scheme.lower() != "bearer" or not token.strip():
             return False
-        subject = token_subject(token.strip(), secret=self.secret_key)
-        return subject is not None and subject.startswith("staff:")
+        try:
+            viewer = await viewer_from_token(token.strip(), secret=self.secret_key)
+        except DomainError:
+            return False
+        except Exception:  # the database is unreachable: no allowance it cannot confirm
+            return False
+        return viewer.is_staff
 
 
 class _Limited:

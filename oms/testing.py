@@ -178,16 +178,16 @@ async def oms_accounts(oms_app) -> Accounts:
 
     settings = oms_app.state.settings
 
-    def token(viewer: Viewer) -> str:
-        return accounts.issue_token(viewer, secret=settings.secret_key, ttl_seconds=3600)
+    async def token(viewer: Viewer) -> str:
+        return await accounts.issue_token(viewer, secret=settings.secret_key, ttl_seconds=3600)
 
     staff = await accounts.create_staff(email="staff@example.com", password="staff-pass-1", superuser=True)
     alice = await accounts.register_customer(email="alice@example.com", password="alice-pass-1")
     bob = await accounts.register_customer(email="bob@example.com", password="bob-pass-12")
     return Accounts(
-        staff=token(Viewer(staff=staff)),
-        customer=token(Viewer(customer=alice)),
-        other_customer=token(Viewer(customer=bob)),
+        staff=await token(Viewer(staff=staff)),
+        customer=await token(Viewer(customer=alice)),
+        other_customer=await token(Viewer(customer=bob)),
     )
 
 

@@ -33,8 +33,8 @@ mutation Login($email: String!, $password: String!) {
 ME = "{ me { email isStaff permissions } }"
 
 
-def token_for(oms_app, viewer: Viewer, ttl_seconds: int = 600) -> str:
-    return accounts.issue_token(viewer, secret=oms_app.state.settings.secret_key, ttl_seconds=ttl_seconds)
+async def token_for(oms_app, viewer: Viewer, ttl_seconds: int = 600) -> str:
+    return await accounts.issue_token(viewer, secret=oms_app.state.settings.secret_key, ttl_seconds=ttl_seconds)
 
 
 # -- register --------------------------------------------------------------------------------
@@ -121,7 +121,7 @@ async def test_a_wrong_password_and_an_unknown_email_look_the_same(oms_graphql, 
 
 async def test_a_deactivated_staff_member_is_locked_out(oms_graphql, oms_app):
     staff = await accounts.create_staff(email="gone@example.com", password="gone-pass-1", permissions=["MANAGE_ORDERS"])
-    token = token_for(oms_app, Viewer(staff=staff))
+    token = await token_for(oms_app, Viewer(staff=staff))
     await Staff.filter(id=staff.id).update(is_active=False)
 
     login = await oms_graphql.query(LOGIN, {"email": "gone@example.com", "password": "gone-pass-1"})
@@ -147,11 +147,11 @@ async def test_me_with_a_token(oms_graphql, oms_accounts):
 async def bad_tokens(oms_app) -> dict[str, str]:
     alice = await Customer.get(email="alice@example.com")
     deleted = await accounts.register_customer(email="deleted@example.com", password="deleted-pass")
-    deleted_token = token_for(oms_app, Viewer(customer=deleted))
+    deleted_token = await token_for(oms_app, Viewer(customer=deleted))
     await deleted.delete()
     return {
-        "expired": token_for(oms_app, Viewer(customer=alice), ttl_seconds=-60),
-        "forged": accounts.issue_token(Viewer(customer=alice), secret="not-the-secret-" + "z" * 32, ttl_seconds=600),
+        "expired": await token_for(oms_app, Viewer(customer=alice), ttl_seconds=-60),
+        "forged": await accounts.issue_token(Viewer(customer=alice), secret="not-the-secret-" + "z" * 32, ttl_seconds=600),
         "garbage": "not.a.jwt",
         "deleted-account": deleted_token,
     }

@@ -80,7 +80,7 @@ async def staff_token(oms_app, *permissions: str) -> str:
         password="staff-pass-1",
         permissions=list(permissions),
     )
-    return accounts.issue_token(
+    return await accounts.issue_token(
         Viewer(staff=staff), secret=oms_app.state.settings.secret_key, ttl_seconds=600
     )
 
@@ -184,8 +184,8 @@ async def test_a_customer_with_a_guests_token_reads_that_order_only(oms_graphql,
 
 async def test_a_bad_bearer_token_reads_nothing(oms_graphql, oms_app, alice_order):
     alice = await accounts.authenticate(email="alice@example.com", password="alice-pass-1")
-    expired = accounts.issue_token(alice, secret=oms_app.state.settings.secret_key, ttl_seconds=-60)
-    forged = accounts.issue_token(alice, secret="another-secret-" + "y" * 32, ttl_seconds=600)
+    expired = await accounts.issue_token(alice, secret=oms_app.state.settings.secret_key, ttl_seconds=-60)
+    forged = await accounts.issue_token(alice, secret="another-secret-" + "y" * 32, ttl_seconds=600)
 
     for token in (expired, forged):
         data = await oms_graphql.as_(token).query(READ_ORDER, {"id": alice_order["order"]["id"]})

@@ -518,7 +518,7 @@ async def staff_token(oms_app, *permissions: str) -> str:
     staff = await accounts.create_staff(
         email=f"ops-{len(permissions)}@example.com", password="ops-pass-123", permissions=list(permissions)
     )
-    return accounts.issue_token(
+    return await accounts.issue_token(
         Viewer(staff=staff), secret=oms_app.state.settings.secret_key, ttl_seconds=3600
     )
 

@@ -26,3 +26,24 @@ class Staff(Model):
 
     class Meta:
         table = "staff"
+
+
+class AuthSession(Model):
+    """One sign-in (login, register, changePassword): its id is the ``sid`` claim of the
+    access token. A token is honoured only while its session is neither revoked nor
+    expired and its account can still sign in, so ``logout``, ``changePassword`` and
+    deactivating a staff member take effect at once. Exactly one of customer and staff."""
+
+    id = fields.BigIntField(primary_key=True)
+    customer = fields.ForeignKeyField(
+        "models.Customer", related_name="sessions", null=True, on_delete=fields.CASCADE, db_index=True
+    )
+    staff = fields.ForeignKeyField(
+        "models.Staff", related_name="sessions", null=True, on_delete=fields.CASCADE, db_index=True
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField()
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "auth_session"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import enum
 
 from oms.accounts.models import Customer, Staff
@@ -25,6 +26,10 @@ class Viewer:
 
     customer: Customer | None = None
     staff: Staff | None = None
+    # The session of the bearer token (oms.accounts.sessions); None for a viewer that
+    # did not come from a token (signed in just now, or a service call).
+    session_id: int | None = None
+    session_expires_at: dt.datetime | None = None
 
     @property
     def is_anonymous(self) -> bool:

@@ -1,26 +1,26 @@
-"""Accounts: customers and staff, argon2 password hashes, JWT bearer tokens."""
+"""Accounts: customers and staff, argon2 password hashes (hashed off the event loop,
+oms.accounts.passwords) and bearer tokens naming sessions (oms.accounts.sessions)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import uuid
 
-import jwt
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from oms.accounts.models import Customer, Staff
-from oms.accounts.permissions import ANONYMOUS, Permission, Viewer
+from oms.accounts.passwords import hash_password, verify_dummy, verify_password
+from oms.accounts.permissions import Permission, Viewer
+from oms.accounts.sessions import end_all_sessions, end_session, issue_token, viewer_from_token
 from oms.errors import DomainError, ErrorCode, FieldError
 
-_hasher = PasswordHasher()
-# Verified when an email is unknown, so a miss costs as much time as a wrong password.
-_DUMMY_HASH = _hasher.hash("not a real password " + uuid.uuid4().hex)
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 MIN_PASSWORD_LENGTH = 8
-_JWT_ALGORITHM = "HS256"
+
+__all__ = [
+    "authenticate", "change_password", "check_email", "create_staff", "end_session",
+    "issue_token", "normalize_email", "register_customer", "viewer_from_token",
+]
 
 
 def normalize_email(email: str) -> str:
@@ -36,26 +36,16 @@ def check_email(email: str | None, field: list[str]) -> str:
     return email
 
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
-
-
-def verify_password(password_hash: str, password: str) -> bool:
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
-
-
-def _check_password(password: str) -> None:
+def _check_password(password: str, field: list[str] | None = None) -> None:
+    field = field or ["password"]
     if len(password) < MIN_PASSWORD_LENGTH:
         raise DomainError.of(
             ErrorCode.INVALID,
             f"A password needs at least {MIN_PASSWORD_LENGTH} characters.",
-            ["password"],
+            field,
         )
     if len(password) > 1024:
-        raise DomainError.of(ErrorCode.INVALID, "This password is too long.", ["password"])
+        raise DomainError.of(ErrorCode.INVALID, "This password is too long.", field)
 
 
 async def register_customer(*, email: str, password: str, name: str | None = None) -> Customer:
@@ -66,7 +56,7 @@ async def register_customer(*, email: str, password: str, name: str | None = Non
     if name is not None and len(name) > 200:  # the column's length
         raise DomainError.of(ErrorCode.INVALID, "At most 200 characters.", ["name"])
     try:
-        return await Customer.create(email=email, password_hash=hash_password(password), name=name)
+        return await Customer.create(email=email, password_hash=await hash_password(password), name=name)
     except IntegrityError:
         raise DomainError.of(
             ErrorCode.INVALID, "An account with this email already exists.", ["email"]
@@ -76,15 +66,21 @@ async def register_customer(*, email: str, password: str, name: str | None = Non
 async def authenticate(*, email: str, password: str) -> Viewer:
     """The viewer the credentials belong to; staff accounts take precedence."""
     email = normalize_email(email)
+    if len(password) > 1024:  # no account has one: spare the hashing threads
+        raise _wrong_credentials()
     staff = await Staff.get_or_none(email=email, is_active=True)
-    if staff is not None and verify_password(staff.password_hash, password):
+    if staff is not None and await verify_password(staff.password_hash, password):
         return Viewer(staff=staff)
     customer = await Customer.get_or_none(email=email)
-    if customer is not None and verify_password(customer.password_hash, password):
+    if customer is not None and await verify_password(customer.password_hash, password):
         return Viewer(customer=customer)
     if staff is None and customer is None:
-        verify_password(_DUMMY_HASH, password)
-    raise DomainError(
+        await verify_dummy(password)
+    raise _wrong_credentials()
+
+
+def _wrong_credentials() -> DomainError:
+    return DomainError(
         FieldError(ErrorCode.UNAUTHENTICATED, "The email or password is wrong.", ["password"])
     )
 
@@ -109,7 +105,7 @@ async def create_staff(
     try:
         return await Staff.create(
             email=email,
-            password_hash=hash_password(password),
+            password_hash=await hash_password(password),
             permissions=sorted(set(permissions or [])),
             is_superuser=superuser,
             name=name,
@@ -120,50 +116,26 @@ async def create_staff(
         ) from None
 
 
-def issue_token(viewer: Viewer, *, secret: str, ttl_seconds: int) -> str:
-    """A signed bearer token for the viewer, expiring after ``ttl_seconds``."""
-    now = dt.datetime.now(dt.UTC)
-    if viewer.staff is not None:
-        subject = f"staff:{viewer.staff.id}"
-    elif viewer.customer is not None:
-        subject = f"customer:{viewer.customer.id}"
-    else:
-        raise ValueError("an anonymous viewer gets no token")
-    claims = {"sub": subject, "iat": now, "exp": now + dt.timedelta(seconds=ttl_seconds)}
-    return jwt.encode(claims, secret, algorithm=_JWT_ALGORITHM)
+async def change_password(viewer: Viewer, *, current_password: str, new_password: str) -> Viewer:
+    """Set a new password for the signed-in viewer once the current one is confirmed,
+    and end every session of the account (the caller signs in anew: ``issue_token``).
 
-
-def token_subject(token: str | None, *, secret: str) -> str | None:
-    """The subject (``staff:1``, ``customer:2``) of a valid, unexpired token, or None;
-    checks the signature only, without the database (the account may since be gone)."""
-    if not token:
-        return None
-    try:
-        claims = jwt.decode(token, secret, algorithms=[_JWT_ALGORITHM], options={"require": ["exp", "sub"]})
-    except jwt.PyJWTError:
-        return None
-    return str(claims["sub"])
-
-
-async def viewer_from_token(token: str | None, *, secret: str) -> Viewer:
-    """The viewer a bearer token names; anonymous when it is missing.
-
-    Raises UNAUTHENTICATED for a token that is forged, expired or names no account.
+    Raises UNAUTHENTICATED when signed out, INVALID (on ``currentPassword``) for a wrong
+    current password and INVALID (on ``newPassword``) for an unusable new one.
     """
-    if not token:
-        return ANONYMOUS
-    try:
-        claims = jwt.decode(token, secret, algorithms=[_JWT_ALGORITHM], options={"require": ["exp", "sub"]})
-        kind, _, raw_id = str(claims["sub"]).partition(":")
-        account_id = int(raw_id)
-    except (jwt.PyJWTError, ValueError):
-        raise DomainError.of(ErrorCode.UNAUTHENTICATED, "The access token is invalid or expired.") from None
-    if kind == "staff":
-        staff = await Staff.get_or_none(id=account_id, is_active=True)
-        if staff is not None:
-            return Viewer(staff=staff)
-    elif kind == "customer":
-        customer = await Customer.get_or_none(id=account_id)
-        if customer is not None:
-            return Viewer(customer=customer)
-    raise DomainError.of(ErrorCode.UNAUTHENTICATED, "The access token names no account.")
+    account = viewer.staff or viewer.customer
+    if account is None:
+        raise DomainError.of(ErrorCode.UNAUTHENTICATED, "Sign in to change your password.")
+    _check_password(new_password, ["input", "newPassword"])
+    if len(current_password) > 1024 or not await verify_password(account.password_hash, current_password):
+        raise wrong_current_password()
+    new_hash = await hash_password(new_password)
+    async with in_transaction():
+        await type(account).filter(id=account.id).update(password_hash=new_hash)
+        await end_all_sessions(viewer)
+    account.password_hash = new_hash
+    return Viewer(staff=viewer.staff, customer=None if viewer.staff else viewer.customer)
+
+
+def wrong_current_password() -> DomainError:
+    return DomainError.of(ErrorCode.INVALID, "The current password is wrong.", ["input", "currentPassword"])

@@ -1,13 +1,16 @@
-"""Accounts: register, login and ``me``."""
+"""Accounts: register, login, logout, changePassword and ``me``; the per-operation
+session re-check of websockets (:class:`SessionRecheck`)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 import strawberry
+from strawberry.extensions import SchemaExtension
+from starlette.websockets import WebSocket
 
 from oms.accounts import services as accounts
-from oms.accounts.permissions import Viewer
+from oms.accounts.permissions import ANONYMOUS, Viewer
 from oms.errors import DomainError
 from oms.graphql.common import PageInfo, UserError, decode_cursor, user_errors
 from oms.graphql.context import Info
@@ -67,9 +70,21 @@ class AuthPayload:
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
 
-def _signed_in(info: Info, viewer: Viewer) -> AuthPayload:
+@strawberry.input
+class ChangePasswordInput:
+    current_password: str
+    new_password: str
+
+
+@strawberry.type(description="The answer of a mutation that returns nothing but success or its errors.")
+class ResultPayload:
+    ok: bool
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+async def _signed_in(info: Info, viewer: Viewer) -> AuthPayload:
     settings = info.context.settings
-    token = accounts.issue_token(viewer, secret=settings.secret_key, ttl_seconds=settings.token_ttl_seconds)
+    token = await accounts.issue_token(viewer, secret=settings.secret_key, ttl_seconds=settings.token_ttl_seconds)
     return AuthPayload(token=token, me=me_for(info, viewer))
 
 
@@ -85,18 +100,86 @@ class AccountsQuery:
 class AccountsMutation:
     @strawberry.mutation
     async def register(self, info: Info, input: RegisterInput) -> AuthPayload:
+        context = info.context
         try:
+            await context.rate_limiter.attempt(context.rate_limiter.register_keys(context.client_address))
             customer = await accounts.register_customer(
                 email=input.email, password=input.password, name=input.name
             )
         except DomainError as exc:
             return AuthPayload(user_errors=user_errors(exc))
-        return _signed_in(info, Viewer(customer=customer))
+        return await _signed_in(info, Viewer(customer=customer))
 
     @strawberry.mutation
     async def login(self, info: Info, email: str, password: str) -> AuthPayload:
+        limiter = info.context.rate_limiter
+        keys = limiter.password_keys(email, info.context.client_address)
         try:
-            viewer = await accounts.authenticate(email=email, password=password)
+            # Refused before the password is checked: the right one does not lift a block.
+            await limiter.check(keys)
+            try:
+                viewer = await accounts.authenticate(email=email, password=password)
+            except DomainError:
+                await limiter.hit(keys)
+                raise
         except DomainError as exc:
             return AuthPayload(user_errors=user_errors(exc))
-        return _signed_in(info, viewer)
+        return await _signed_in(info, viewer)
+
+    @strawberry.mutation(description="Ends the token it is called with (and its refresh token, if any).")
+    async def logout(self, info: Info) -> ResultPayload:
+        context = info.context
+        if context.auth_error is not None:
+            return ResultPayload(ok=False, user_errors=user_errors(context.auth_error))
+        if context.viewer.is_anonymous:
+            return ResultPayload(ok=True)  # nothing to end
+        await accounts.end_session(context.viewer)
+        if isinstance(context.request, WebSocket):  # the socket's later operations are anonymous
+            context.viewer, context.token = ANONYMOUS, None
+        return ResultPayload(ok=True)
+
+    @strawberry.mutation(
+        description="A new password for the signed-in account: every session of the account ends, "
+        "this one included, and the payload's token starts a new one."
+    )
+    async def change_password(self, info: Info, input: ChangePasswordInput) -> AuthPayload:
+        context = info.context
+        try:
+            if context.auth_error is not None:
+                raise context.auth_error
+            viewer = context.viewer
+            limiter = context.rate_limiter
+            keys = limiter.password_keys(viewer.email or "", context.client_address)
+            await limiter.check(keys, ["input", "currentPassword"])
+            try:
+                viewer = await accounts.change_password(
+                    viewer, current_password=input.current_password, new_password=input.new_password
+                )
+            except DomainError as exc:
+                if exc.errors[0].field == ("input", "currentPassword"):
+                    await limiter.hit(keys)  # a wrong current password is a password guess
+                raise
+        except DomainError as exc:
+            return AuthPayload(user_errors=user_errors(exc))
+        payload = await _signed_in(info, viewer)
+        if isinstance(context.request, WebSocket):
+            context.token = payload.token
+        return payload
+
+
+class SessionRecheck(SchemaExtension):
+    """A websocket authenticates once, at connection_init, and keeps its context: check
+    its token again before each operation, so a logout, a password change, a deactivated
+    staff member or an expired token takes effect on an open socket too (one query).
+    HTTP requests load the viewer afresh anyway."""
+
+    async def on_operation(self):
+        context = self.execution_context.context
+        if getattr(context, "token", None) and isinstance(getattr(context, "request", None), WebSocket):
+            try:
+                context.viewer = await accounts.viewer_from_token(
+                    context.token, secret=context.settings.secret_key
+                )
+            except DomainError as exc:
+                context.viewer, context.auth_error = ANONYMOUS, exc
+        yield

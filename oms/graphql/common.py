@@ -113,10 +113,16 @@ class UserError:
     )
     code: ErrorCodeEnum
     message: str
+    retry_after: int | None = strawberry.field(
+        default=None, description="RATE_LIMITED: seconds after which the same request may succeed."
+    )
 
     @classmethod
     def from_field_error(cls, error: FieldError) -> UserError:
-        return cls(field=list(error.field) if error.field else None, code=error.code, message=error.message)
+        return cls(
+            field=list(error.field) if error.field else None, code=error.code, message=error.message,
+            retry_after=error.retry_after,
+        )
 
 
 def user_errors(exc: DomainError) -> list[UserError]:

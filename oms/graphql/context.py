@@ -4,6 +4,8 @@ and fresh DataLoaders."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import strawberry
 from starlette.requests import Request
@@ -15,6 +17,9 @@ from oms.errors import DomainError, ErrorCode
 from oms.graphql.loaders import Loaders
 from oms.payments.gateway import Gateway
 from oms.plugins import PluginHost
+from oms.ratelimit import RateLimiter, client_address, limited_lookup, limiter_for
+
+T = TypeVar("T")
 
 
 @dataclasses.dataclass
@@ -29,6 +34,28 @@ class Context:
     auth_error: DomainError | None = None
     # graphql-transport-ws: the payload of connection_init (e.g. {"Authorization": ...}).
     connection_params: dict | None = None
+    # The bearer token the viewer came from: a websocket re-checks it on each operation.
+    token: str | None = None
+
+    @property
+    def rate_limiter(self) -> RateLimiter:
+        """The app's rate limiter (oms.ratelimit)."""
+        if self.request is None:
+            return _detached_limiter(self.settings)
+        return limiter_for(self.request.app)
+
+    @property
+    def client_address(self) -> str:
+        return client_address(self.request)
+
+    async def find_by_token(
+        self, token: str | None, lookup: Callable[[], Awaitable[T | None]], field: list[str] | None = None
+    ) -> T | None:
+        """``lookup()``, rate-limited when the request names its object by a secret
+        ``token`` (misses from the client's address count; RATE_LIMITED when too many)."""
+        if not token:
+            return await lookup()
+        return await limited_lookup(self.rate_limiter, self.client_address, lookup, field)
 
     def require_permission(self, permission: Permission) -> None:
         """Raise PERMISSION_DENIED unless the viewer holds ``permission`` (signed out
@@ -38,6 +65,16 @@ class Context:
         if not self.viewer.has(permission):
             who = "Sign in with a staff account that has" if self.viewer.is_anonymous else "This needs"
             raise DomainError.of(ErrorCode.PERMISSION_DENIED, f"{who} the {permission.value} permission.")
+
+
+_UNLIMITED: list[RateLimiter] = []
+
+
+def _detached_limiter(settings: Settings) -> RateLimiter:
+    # A context made without a request (a direct schema.execute) has no client to limit.
+    if not _UNLIMITED:
+        _UNLIMITED.append(RateLimiter(Settings(rate_limits=False)))
+    return _UNLIMITED[0]
 
 
 Info = strawberry.Info[Context, None]

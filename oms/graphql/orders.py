@@ -273,7 +273,9 @@ class OrdersQuery:
             order_id = parse_id(id, "Order", ["id"]) if id is not None else None
         except DomainError:
             return None
-        order = await access.find_order(info.context.viewer, order_id=order_id, token=token)
+        order = await info.context.find_by_token(
+            token, lambda: access.find_order(info.context.viewer, order_id=order_id, token=token)
+        )
         return Order.from_model(order) if order else None
 
     @strawberry.field(description="Staff only.")
@@ -330,7 +332,10 @@ class OrdersMutation:
         try:
             if context.auth_error is not None:
                 raise context.auth_error
-            order = await access.find_order(context.viewer, order_id=parse_id(id, "Order", ["id"]), token=token)
+            order_id = parse_id(id, "Order", ["id"])
+            order = await context.find_by_token(
+                token, lambda: access.find_order(context.viewer, order_id=order_id, token=token), ["token"]
+            )
             if order is None:
                 raise DomainError.of(ErrorCode.NOT_FOUND, "Order not found.", ["id"])
             if context.gateway is None:
@@ -362,7 +367,9 @@ class OrdersMutation:
         context = info.context
         try:
             order_id = parse_id(id, "Order", ["id"])
-            order = await access.find_order(context.viewer, order_id=order_id, token=token)
+            order = await context.find_by_token(
+                token, lambda: access.find_order(context.viewer, order_id=order_id, token=token), ["token"]
+            )
             if order is None:
                 raise DomainError.of(ErrorCode.NOT_FOUND, "Order not found.", ["id"])
             # A guest is named by the order's email, as on order.placed (never "guest").

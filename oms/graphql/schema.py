@@ -230,6 +230,7 @@ def build_schema(settings: Settings | None = None, plugins: PluginHost | None = 
         lambda: AddValidationRules(limit_rules),
         lambda: ValidationCache(maxsize=512),
         FreshLoaders,
+        graphql_accounts.SessionRecheck,
     ]
     if not settings.debug:
         extensions.append(lambda: MaskErrors(should_mask_error=_mask))

@@ -3,12 +3,16 @@ asking), body decoding, self-hosted GraphiQL and websocket authentication."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import datetime as dt
+import logging
 from pathlib import Path
 
 from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.websockets import WebSocket
+from starlette.websockets import WebSocket, WebSocketState
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 
@@ -18,6 +22,11 @@ from oms.errors import DomainError
 from oms.graphql.context import Context
 from oms.graphql.text import MESSAGE, all_storable
 from oms.plugins import PluginHost
+
+logger = logging.getLogger("oms.graphql")
+# An open websocket's session is checked at least this often (and at its expiry).
+WS_SESSION_CHECK_SECONDS = 60.0
+_WATCHERS: set[asyncio.Task] = set()
 
 
 def _bearer(value: str | None) -> str | None:
@@ -58,6 +67,7 @@ class OmsGraphQL(GraphQL):
 
     async def _context_for(self, request: Request | WebSocket, token: str | None) -> Context:
         context = self._new_context(request)
+        context.token = token
         try:
             context.viewer = await viewer_from_token(token, secret=self.settings.secret_key)
         except DomainError as exc:
@@ -81,4 +91,37 @@ class OmsGraphQL(GraphQL):
             authenticated = await self._context_for(context.request, token)
             if authenticated.auth_error is not None:
                 raise ConnectionRejectionError({"message": authenticated.auth_error.errors[0].message})
-            context.viewer = authenticated.viewer
+            context.viewer, context.token = authenticated.viewer, token
+            # Each operation re-checks the token (SessionRecheck); this ends the socket
+            # itself, and so its subscriptions, once the session expires or ends.
+            task = asyncio.create_task(self._end_with_session(context), name="oms-ws-session")
+            _WATCHERS.add(task)  # a reference, so the task is not garbage-collected
+            task.add_done_callback(_WATCHERS.discard)
+
+    async def _end_with_session(self, context: Context) -> None:
+        """Close the socket (4403) when its token's session has expired or been ended;
+        checked at expiry and at least every WS_SESSION_CHECK_SECONDS meanwhile."""
+        websocket = context.request
+        while _open(websocket):
+            expires = context.viewer.session_expires_at
+            wait = WS_SESSION_CHECK_SECONDS
+            if expires is not None:
+                wait = min(wait, max(0.0, (expires - dt.datetime.now(dt.UTC)).total_seconds()))
+            await asyncio.sleep(wait)
+            if not _open(websocket) or context.token is None:
+                return  # closed, or signed out (logout): nothing left to end
+            try:
+                context.viewer = await viewer_from_token(context.token, secret=self.settings.secret_key)
+            except DomainError as exc:
+                with contextlib.suppress(RuntimeError, OSError):
+                    await websocket.close(code=4403, reason=exc.errors[0].message[:120])
+                return
+            except Exception:  # the database is down: try again at the next check
+                logger.warning("websocket session check failed", exc_info=True)
+
+
+def _open(websocket: WebSocket) -> bool:
+    return (
+        websocket.client_state == WebSocketState.CONNECTED
+        and websocket.application_state == WebSocketState.CONNECTED
+    )

@@ -12,12 +12,20 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from oms.config import Settings
+from oms.errors import RateLimited
+from oms.ratelimit import too_many_requests, token_route_lookup
 from oms_consultation import calendar
 
 
 def calendar_routes(settings: Settings) -> list[BaseRoute]:
     async def invite(request: Request) -> Response:
-        booking = await calendar.booking_for_token(request.path_params["token"], settings.secret_key)
+        token = request.path_params["token"]
+        try:
+            booking = await token_route_lookup(
+                request, lambda: calendar.booking_for_token(token, settings.secret_key)
+            )
+        except RateLimited as exc:
+            return too_many_requests(exc)
         if booking is None:
             return PlainTextResponse("Not found.", 404)
         return Response(

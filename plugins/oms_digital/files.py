@@ -6,6 +6,7 @@ upload never overwrites a file that earlier buyers' grants still point to.
 
 from __future__ import annotations
 
+import asyncio
 import mimetypes
 import os
 import re
@@ -68,7 +69,8 @@ async def store_file(
     with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as temp:
         try:
             async for chunk in chunks:
-                temp.write(chunk)
+                # A write may wait on the disk: in a thread, so the event loop never does.
+                await asyncio.to_thread(temp.write, chunk)
                 size += len(chunk)
         except BaseException:
             os.unlink(temp.name)
@@ -90,7 +92,7 @@ async def store_file(
 
 async def file_chunks(path: str | os.PathLike[str]) -> AsyncIterator[bytes]:
     with open(path, "rb") as source:
-        while chunk := source.read(CHUNK_BYTES):
+        while chunk := await asyncio.to_thread(source.read, CHUNK_BYTES):
             yield chunk
 
 

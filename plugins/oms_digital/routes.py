@@ -14,6 +14,8 @@ from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from oms.config import Settings
+from oms.errors import RateLimited
+from oms.ratelimit import too_many_requests, token_route_lookup
 from oms_digital import services
 from oms_digital.files import media_path
 
@@ -27,7 +29,11 @@ class StreamedFile(FileResponse):
 
 def download_routes(settings: Settings) -> list[BaseRoute]:
     async def download(request: Request) -> Response:
-        grant = await services.grant_for_token(request.path_params["token"], settings.secret_key)
+        token = request.path_params["token"]
+        try:
+            grant = await token_route_lookup(request, lambda: services.grant_for_token(token, settings.secret_key))
+        except RateLimited as exc:
+            return too_many_requests(exc)
         if grant is None:
             return PlainTextResponse("Not found.", 404)
         try:

@@ -7,6 +7,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
+from oms.errors import RateLimited
+from oms.ratelimit import token_route_lookup
 from oms_subscription import services
 
 # Long enough to spare the database a check per request of a busy client, short enough
@@ -15,7 +17,15 @@ CACHE_SECONDS = 30
 
 
 async def entitlement(request: Request) -> JSONResponse:
-    found = await services.entitlement(request.path_params["access_key"])
+    key = request.path_params["access_key"]
+    try:
+        # Unknown keys from one address are counted: guessing keys gets 429s.
+        found = await token_route_lookup(request, lambda: services.entitlement(key))
+    except RateLimited as exc:
+        return JSONResponse(
+            {"active": False, "error": exc.errors[0].message}, status_code=429,
+            headers={"Retry-After": str(exc.retry_after), "Cache-Control": "no-store"},
+        )
     headers = {"Cache-Control": f"private, max-age={CACHE_SECONDS}"}
     if found is None:
         return JSONResponse({"active": False, "error": "unknown access key"}, status_code=404, headers=headers)
