@@ -50,8 +50,6 @@ NOT_YET_BUILT = {
     ("FIELD_REMOVED", "Mutation.deleteWebhookEndpoint"): "webhooks (issue 12)",
     ("FIELD_REMOVED", "Mutation.redeliverWebhook"): "webhooks (issue 12)",
     # Hardening (issue 9).
-    ("VALUE_REMOVED_FROM_ENUM", "ErrorCode.RATE_LIMITED"): "hardening (issue 9)",
-    ("VALUE_REMOVED_FROM_ENUM", "ErrorCode.SERVICE_UNAVAILABLE"): "hardening (issue 9)",
     ("TYPE_REMOVED", "ResultPayload"): "hardening (issue 9)",
     ("TYPE_REMOVED", "ChangePasswordInput"): "hardening (issue 9)",
     ("FIELD_REMOVED", "Mutation.logout"): "hardening (issue 9)",
