@@ -27,7 +27,7 @@ from oms.jobs.registry import JobRegistry
 from oms.jobs.worker import Worker
 from oms.payments.gateway import Gateway, gateway_for
 from oms.payments.webhooks import stripe_webhook
-from oms.logs import RequestLog
+from oms.logs import RequestLog, configure_logging
 from oms.plugins import PluginHost, plugin_model_modules
 from oms.serving import BodyTimeout
 from oms.settings_check import check_settings, startup_notes, with_secret_key
@@ -60,6 +60,8 @@ def create_app(
     unless ``settings.run_worker`` is false; migrations are applied by ``oms migrate`` /
     ``oms serve``, not here."""
     settings = settings or Settings.from_env()
+    if not logging.getLogger().handlers:  # e.g. `uvicorn --factory oms.app:create_app`
+        configure_logging(settings.log_level, settings.log_format)
     explicit_key = bool(settings.secret_key)
     settings = with_secret_key(settings)  # development: a key kept beside the database
     check_settings(settings)

@@ -92,11 +92,29 @@ class JsonFormatter(logging.Formatter):
         return redact(json.dumps(entry, default=str))
 
 
+class QuietFaults(logging.Filter):
+    """A database outage or a client that went away is one line, not a traceback (the
+    drivers log a traceback per retry; uvicorn one per disconnect)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            from oms.dbfaults import is_unavailable
+
+            exc = record.exc_info[1]
+            if is_unavailable(exc) or isinstance(exc, ClientDisconnect):
+                record.msg = f"{record.getMessage()} ({type(exc).__name__}: {exc})"
+                record.args = ()
+                record.exc_info = None
+                record.exc_text = None
+        return True
+
+
 def configure_logging(level: str = "info", fmt: str = "text") -> None:
     """Send all logs to stderr in ``fmt`` at ``level``; uvicorn's loggers go the same way
     (its access log is replaced by :class:`RequestLog`'s line). Idempotent."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
+    handler.addFilter(QuietFaults())
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
