@@ -47,6 +47,36 @@ def redact(text: str) -> str:
     return _SECRET_FIELD.sub(lambda m: m.group("name") + _masked(m.group("value")), text)
 
 
+_SECRET_KEYS = {"password", "currentpassword", "newpassword", "token", "ordertoken", "accesskey", "authorization"}
+_SECRET_ARGUMENT = re.compile(rf"\b(?:{_SECRET_NAMES})\s*:\s*\$(\w+)", re.IGNORECASE)
+
+
+def redact_graphql(body: bytes) -> str:
+    """A GraphQL request body for a debug log: secret arguments of the document, variables
+    passed to them (``login(password: $p)`` hides ``p``) and secret-named keys masked."""
+    try:
+        payload = json.loads(body)
+    except ValueError:  # cut off or not JSON: the variables may hold anything, drop them
+        return redact(body.decode("utf-8", "replace").split('"variables"', 1)[0])
+    if not isinstance(payload, dict):
+        return "<not a JSON object>"
+    query = payload.get("query") if isinstance(payload.get("query"), str) else ""
+    secret_variables = {name.lower() for name in _SECRET_ARGUMENT.findall(query)}
+
+    def clean(value: object, key: str = "") -> object:
+        if key.lower() in _SECRET_KEYS or key.lower() in secret_variables:
+            return "***"
+        if isinstance(value, dict):
+            return {k: clean(v, str(k)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        return value
+
+    variables = payload.get("variables")
+    payload["variables"] = {k: clean(v, str(k)) for k, v in variables.items()} if isinstance(variables, dict) else variables
+    return redact(json.dumps(payload, default=str))
+
+
 def _masked(value: str) -> str:
     if value[:1] in ("'", '"'):
         return value[0] + "***" + value[0]
@@ -82,14 +112,17 @@ class TextFormatter(logging.Formatter):
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
+        # Redacted before encoding: JSON escapes would hide the quotes redact() looks for.
         entry: dict[str, Any] = {
             "time": _timestamp(record), "level": record.levelname, "logger": record.name,
-            "message": record.getMessage(),
+            "message": redact(record.getMessage()),
         }
-        entry.update({k: v for k, v in (getattr(record, "fields", None) or {}).items() if v is not None})
+        for name, value in (getattr(record, "fields", None) or {}).items():
+            if value is not None:
+                entry[name] = redact(value) if isinstance(value, str) else value
         if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return redact(json.dumps(entry, default=str))
+            entry["exception"] = redact(self.formatException(record.exc_info))
+        return json.dumps(entry, default=str)
 
 
 class QuietFaults(logging.Filter):
@@ -237,4 +270,4 @@ class RequestLog:
         request_logger.log(level, "request", extra={"fields": fields})
         if body and request_logger.isEnabledFor(logging.DEBUG):
             # The document and variables, for debugging; redact() masks secrets on output.
-            request_logger.debug("graphql body %s", body[:4000].decode("utf-8", "replace"), extra={"fields": {"request_id": request_id}})
+            request_logger.debug("graphql body %s", redact_graphql(body)[:4000], extra={"fields": {"request_id": request_id}})
