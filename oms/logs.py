@@ -12,6 +12,7 @@ and the password of URLs.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import logging
@@ -134,7 +135,8 @@ class QuietFaults(logging.Filter):
             from oms.dbfaults import is_unavailable
 
             exc = record.exc_info[1]
-            if is_unavailable(exc) or isinstance(exc, ClientDisconnect):
+            # CancelledError: a request cut off at the end of the graceful shutdown period.
+            if is_unavailable(exc) or isinstance(exc, (ClientDisconnect, asyncio.CancelledError)):
                 record.msg = f"{record.getMessage()} ({type(exc).__name__}: {exc})"
                 record.args = ()
                 record.exc_info = None
@@ -244,6 +246,9 @@ class RequestLog:
             await self.app(scope, peeking_receive, identified_send)
         except (ClientDisconnect, ConnectionResetError, BrokenPipeError):
             outcome = "client_disconnected"
+        except asyncio.CancelledError:
+            outcome = "cancelled"  # e.g. still running when the shutdown period ended
+            raise
         except Exception:
             outcome = "exception"
             status = status or 500
