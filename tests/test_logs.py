@@ -157,11 +157,17 @@ async def test_serve_logs_json_lines_with_timestamps_and_masks_the_database_pass
                 assert time.monotonic() < deadline, log_path.read_text()
                 await asyncio.sleep(0.2)
             await client.post("/graphql", json={"query": LOGIN, "variables": {"e": "x@y.z", "p": "pw-in-variables"}})
+            # A document that fails validation, its password written inline.
+            await client.post("/graphql", json={
+                "query": 'mutation { login(email: "x@y.z", password: "pw-inline-1", bogus: 1) { token } }'})
+            await client.post("/graphql", json={
+                "query": 'mutation { login(email: "x@y.z", password: "pw-inline-2") { tokn } }'})
             await asyncio.sleep(0.3)
     finally:
         await asyncio.to_thread(_stop, process)
     output = log_path.read_text()
-    assert "hunter2pw" not in output and "pw-in-variables" not in output
+    for secret in ("hunter2pw", "pw-in-variables", "pw-inline-1", "pw-inline-2"):
+        assert secret not in output, secret
     entries = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
     requests = [e for e in entries if e["message"] == "request" and e.get("path") == "/graphql"]
     assert requests and requests[0]["operation"] == "Login" and requests[0]["status"] == 200
