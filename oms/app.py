@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
@@ -30,12 +29,9 @@ from oms.payments.webhooks import stripe_webhook
 from oms.logs import RequestLog, configure_logging
 from oms.plugins import PluginHost, plugin_model_modules
 from oms.serving import BodyTimeout
-from oms.settings_check import check_settings, startup_notes, with_secret_key
+from oms.settings_check import check_settings, startup_notes, with_public_url, with_secret_key
 
 logger = logging.getLogger("oms")
-# Links when OMS_PUBLIC_URL is unset and nothing better is known (``oms serve`` sets it
-# from the host and port it serves on).
-DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 
 
 @contextlib.asynccontextmanager
@@ -65,9 +61,7 @@ def create_app(
     explicit_key = bool(settings.secret_key)
     settings = with_secret_key(settings)  # development: a key kept beside the database
     check_settings(settings)
-    if not settings.public_url:
-        settings = dataclasses.replace(settings, public_url=DEFAULT_PUBLIC_URL)
-        logger.warning("OMS_PUBLIC_URL is not set: links (downloads, labels) point to %s", DEFAULT_PUBLIC_URL)
+    settings = with_public_url(settings)
     for note in startup_notes(settings, explicit_key):
         logger.info(note)
     plugins = PluginHost.load(extra_plugins)

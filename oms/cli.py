@@ -23,15 +23,15 @@ class CommandError(Exception):
     """A mistake the user can fix; printed as one ``error: ...`` line, exit code 2."""
 
 
-def _ready_settings(settings: Settings, *, migrated: bool) -> Settings:
+def _ready_settings(settings: Settings, *, migrated: bool, warn_public_url: bool = False) -> Settings:
     """Check the database before a command uses it (creating nothing when it is missing or
     unmigrated), then give the settings their secret key (a development key file is
     written only now, for a command that can run)."""
     from oms.db import check_database
-    from oms.settings_check import with_secret_key
+    from oms.settings_check import with_public_url, with_secret_key
 
     asyncio.run(check_database(settings, migrated=migrated))
-    return with_secret_key(settings)
+    return with_public_url(with_secret_key(settings), warn=warn_public_url)
 
 
 async def _with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
@@ -175,7 +175,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     except ImportError as exc:
         print(f"error: --plugin: {exc}", file=sys.stderr)
         return 2
-    settings = _ready_settings(settings, migrated=True)
+    settings = _ready_settings(settings, migrated=True, warn_public_url=True)
     plugins = PluginHost.load(extra)
     options = {"concurrency": args.concurrency, "batch_size": args.batch_size}
     worker = Worker.from_settings(

@@ -119,7 +119,8 @@ class BodyTimeout:
             if body_done:
                 return await receive()
             try:
-                message = await asyncio.wait_for(receive(), self.seconds)
+                async with asyncio.timeout(self.seconds):  # no task per chunk, unlike wait_for
+                    message = await receive()
             except TimeoutError:
                 raise _BodyTooSlow() from None
             if message["type"] != "http.request" or not message.get("more_body", False):

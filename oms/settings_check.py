@@ -29,7 +29,7 @@ DEV_SECRET_FILE = ".oms-secret-key"
 # Shannon entropy of its characters times its length; a random 32-byte token has ~190).
 MIN_PRODUCTION_KEY_LENGTH = 32
 MIN_PRODUCTION_KEY_BITS = 128
-# Any key: at least this long, with at least this many distinct characters.
+# Any key: at least this long; production keys also have this many distinct characters.
 MIN_KEY_LENGTH = 16
 MIN_KEY_DISTINCT = 4
 _POSITIVE = (
@@ -51,10 +51,13 @@ def key_bits(key: str) -> float:
 
 
 def weak_key_reason(key: str, *, production: bool) -> str | None:
-    """Why ``key`` is too weak to sign tokens with, or None."""
-    if len(key) < MIN_KEY_LENGTH or len(set(key)) < MIN_KEY_DISTINCT:
-        return f"must have at least {MIN_KEY_LENGTH} characters, not one or a few repeated"
-    if production and (len(key) < MIN_PRODUCTION_KEY_LENGTH or key_bits(key) < MIN_PRODUCTION_KEY_BITS):
+    """Why ``key`` is too weak to sign tokens with, or None. Development accepts any key of
+    16 characters (tests and demos use simple ones) and warns (:func:`startup_notes`)."""
+    if len(key) < MIN_KEY_LENGTH:
+        return f"must have at least {MIN_KEY_LENGTH} characters"
+    if production and (
+        len(key) < MIN_PRODUCTION_KEY_LENGTH or len(set(key)) < MIN_KEY_DISTINCT or key_bits(key) < MIN_PRODUCTION_KEY_BITS
+    ):
         return (
             f"is too weak for production: use at least {MIN_PRODUCTION_KEY_LENGTH} random characters, "
             "e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))'"
@@ -146,6 +149,21 @@ def with_secret_key(settings: Settings) -> Settings:
     return dataclasses.replace(settings, secret_key=key)
 
 
+# Links when OMS_PUBLIC_URL is unset and nothing better is known (``oms serve`` sets it
+# from the host and port it serves on).
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
+
+
+def with_public_url(settings: Settings, *, warn: bool = True) -> Settings:
+    """``settings`` with a public URL: OMS_PUBLIC_URL, else :data:`DEFAULT_PUBLIC_URL`
+    (said once: such links only work on this machine)."""
+    if settings.public_url:
+        return settings
+    if warn:
+        logger.warning("OMS_PUBLIC_URL is not set: links (downloads, labels) point to %s", DEFAULT_PUBLIC_URL)
+    return dataclasses.replace(settings, public_url=DEFAULT_PUBLIC_URL)
+
+
 def startup_notes(settings: Settings, explicit_key: bool) -> list[str]:
     """What a process says once at start about its mode (never the key itself)."""
     if settings.is_production:
@@ -154,7 +172,10 @@ def startup_notes(settings: Settings, explicit_key: bool) -> list[str]:
             f"introspection {'on' if settings.introspection_enabled else 'off'}"
         ]
     key = "from OMS_SECRET_KEY" if explicit_key else f"from {dev_secret_path(settings)} (set OMS_SECRET_KEY to choose one)"
-    return [
+    notes = []
+    if explicit_key and weak_key_reason(settings.secret_key, production=True):
+        notes.append("OMS_SECRET_KEY is weak: production mode would refuse it (use 32+ random characters)")
+    return notes + [
         f"development mode (set OMS_ENV=production for a deployment): secret key {key}, "
         f"GraphiQL {'on' if settings.graphiql_enabled else 'off'}, "
         f"introspection {'on' if settings.introspection_enabled else 'off'}"

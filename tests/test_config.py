@@ -52,10 +52,21 @@ def test_malformed_values_name_the_variable(name, value):
         Settings.from_env({name: value, "OMS_SECRET_KEY": STRONG_KEY})
 
 
-@pytest.mark.parametrize("key", ["aaaaaaaaaaaaaaaa", "abababababababababababababababab", "short-key"])
-def test_trivial_keys_are_refused_even_in_development(key):
-    with pytest.raises(ValueError, match="OMS_SECRET_KEY"):
-        Settings.from_env({"OMS_SECRET_KEY": key})
+def test_short_keys_are_refused_and_trivial_ones_are_said_weak_in_development():
+    from oms.settings_check import startup_notes
+
+    with pytest.raises(ValueError, match="OMS_SECRET_KEY: the key must have at least 16"):
+        Settings.from_env({"OMS_SECRET_KEY": "short-key"})
+    trivial = Settings.from_env({"OMS_SECRET_KEY": "aaaaaaaaaaaaaaaa"})
+    assert any("OMS_SECRET_KEY is weak" in note for note in startup_notes(trivial, explicit_key=True))
+    assert not any("weak" in note for note in startup_notes(
+        Settings.from_env({"OMS_SECRET_KEY": STRONG_KEY}), explicit_key=True))
+
+
+@pytest.mark.parametrize("key", ["a" * 40, "ab" * 20, "abcdefghij" * 2, "live-server-secret-" + "k" * 32])
+def test_production_refuses_trivial_keys(key):
+    with pytest.raises(ValueError, match="too weak for production"):
+        Settings.from_env({"OMS_ENV": "production", "OMS_SECRET_KEY": key})
 
 
 def test_production_needs_an_explicit_strong_key():
@@ -90,4 +101,6 @@ def test_the_app_refuses_a_short_secret():
     from oms.app import create_app
 
     with pytest.raises(ValueError, match="OMS_SECRET_KEY"):
-        create_app(dataclasses.replace(Settings(), secret_key="aaaaaaaaaaaaaaaa"))
+        create_app(dataclasses.replace(Settings(), secret_key="only-15-chars.."))
+    with pytest.raises(ValueError, match="OMS_SECRET_KEY"):
+        create_app(dataclasses.replace(Settings(), env="production", secret_key="aaaaaaaaaaaaaaaa" * 3))
