@@ -164,9 +164,11 @@ def configure_logging(level: str = "info", fmt: str = "text") -> None:
     access.handlers.clear()
     access.propagate = False
     access.disabled = True
-    # Libraries chatty at debug that add nothing but noise (and SQL values).
+    # Libraries that add noise (start/stop lines; at debug, SQL with its values): their
+    # warnings only, and their info lines at debug.
+    quiet = logging.INFO if root.level <= logging.DEBUG else logging.WARNING
     for name in ("tortoise", "tortoise.db_client", "aiosqlite", "asyncio", "httpcore", "httpx", "multipart"):
-        logging.getLogger(name).setLevel(max(logging.INFO, root.level))
+        logging.getLogger(name).setLevel(max(quiet, root.level))
 
 
 # --- one line per request ----------------------------------------------------------------------
