@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
@@ -17,13 +21,19 @@ from oms.config import Settings
 from oms.db import tortoise_config
 from oms.graphql.schema import build_schema
 from oms.graphql.view import OmsGraphQL
-from oms.http import BodySizeLimit, healthz
+from oms.dbfaults import DatabaseFaults
+from oms.http import BodySizeLimit, SecurityHeaders, graphiql_csp, healthz
 from oms.jobs.registry import JobRegistry
 from oms.jobs.worker import Worker
 from oms.payments.gateway import Gateway, gateway_for
 from oms.payments.webhooks import stripe_webhook
+from oms.logs import RequestLog, configure_logging
 from oms.plugins import PluginHost, plugin_model_modules
 from oms.ratelimit import RateLimiter
+from oms.serving import BodyTimeout
+from oms.settings_check import check_settings, startup_notes, with_public_url, with_secret_key
+
+logger = logging.getLogger("oms")
 
 
 @contextlib.asynccontextmanager
@@ -48,19 +58,33 @@ def create_app(
     unless ``settings.run_worker`` is false; migrations are applied by ``oms migrate`` /
     ``oms serve``, not here."""
     settings = settings or Settings.from_env()
-    if len(settings.secret_key) < 16:
-        raise ValueError("The secret key (OMS_SECRET_KEY) must have at least 16 characters.")
+    if not logging.getLogger().handlers:  # e.g. `uvicorn --factory oms.app:create_app`
+        configure_logging(settings.log_level, settings.log_format)
+    explicit_key = bool(settings.secret_key)
+    settings = with_secret_key(settings)  # development: a key kept beside the database
+    check_settings(settings)
+    settings = with_public_url(settings)
+    for note in startup_notes(settings, explicit_key):
+        logger.info(note)
     plugins = PluginHost.load(extra_plugins)
     graphql_app = OmsGraphQL(
-        build_schema(settings, plugins), settings=settings, plugins=plugins, graphql_ide="graphiql",
+        build_schema(settings, plugins), settings=settings, plugins=plugins,
+        graphql_ide="graphiql" if settings.graphiql_enabled else None,
         # Staff upload files (a download's file) as GraphQL multipart requests. Safe from
         # cross-site forgery: oms authenticates by a Bearer header, never by a cookie.
         multipart_uploads_enabled=True,
+        # Browsers' websockets from these origins (and the same origin) are let in.
+        allowed_origins=settings.cors_origin_list,
     )
     config = tortoise_config(settings, plugin_model_modules(plugins))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if settings.stripe_enabled and not settings.stripe_webhook_secret:
+            logger.warning(
+                "OMS_STRIPE_API_KEY is set but OMS_STRIPE_WEBHOOK_SECRET is not: every Stripe webhook "
+                "will be refused (400); set it to the endpoint's signing secret (whsec_...)"
+            )
         async with RegisterTortoise(app, config=config):
             # The gateway's HTTP client belongs to this event loop: made and closed here.
             app.state.gateway = gateway_for(settings)
@@ -84,15 +108,36 @@ def create_app(
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        middleware=[
-            Middleware(
-                BodySizeLimit, max_bytes=settings.max_body_bytes, max_upload_bytes=settings.max_upload_bytes,
-                secret_key=settings.secret_key,
-            )
-        ],
+        middleware=_middleware(settings),
     )
     app.state.settings = settings
     app.state.plugins = plugins
     app.state.rate_limiter = RateLimiter(settings)  # here, so a bad OMS_RATE_LIMIT_* stops the start
     configure_password_hashing(settings.password_hash_threads)
     return app
+
+
+def _middleware(settings: Settings) -> list[Middleware]:
+    """Outermost first: the request id and log line see every answer, security headers go on
+    every response (CORS ones too), a database outage is a 503, slow bodies a 408."""
+    graphiql_page = (Path(__file__).parent / "static/graphiql/index.html").read_text("utf-8")
+    middleware = [
+        Middleware(RequestLog),
+        Middleware(
+            SecurityHeaders, html_csp=graphiql_csp(graphiql_page),
+            hsts=urlsplit(settings.public_url).scheme == "https",
+        ),
+    ]
+    if settings.cors_origin_list:
+        middleware.append(Middleware(
+            CORSMiddleware, allow_origins=settings.cors_origin_list, allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"], max_age=600,
+        ))
+    return middleware + [
+        Middleware(DatabaseFaults),
+        Middleware(BodyTimeout, seconds=settings.request_body_timeout_seconds),
+        Middleware(
+            BodySizeLimit, max_bytes=settings.max_body_bytes, max_upload_bytes=settings.max_upload_bytes,
+            secret_key=settings.secret_key,
+        ),
+    ]

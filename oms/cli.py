@@ -4,16 +4,34 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import functools
 import getpass
+import socket
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 from oms.config import Settings
+from oms.settings_check import LOG_LEVELS
 
 T = TypeVar("T")
+
+
+class CommandError(Exception):
+    """A mistake the user can fix; printed as one ``error: ...`` line, exit code 2."""
+
+
+def _ready_settings(settings: Settings, *, migrated: bool, warn_public_url: bool = False) -> Settings:
+    """Check the database before a command uses it (creating nothing when it is missing or
+    unmigrated), then give the settings their secret key (a development key file is
+    written only now, for a command that can run)."""
+    from oms.db import check_database
+    from oms.settings_check import with_public_url, with_secret_key
+
+    asyncio.run(check_database(settings, migrated=migrated))
+    return with_public_url(with_secret_key(settings), warn=warn_public_url)
 
 
 async def _with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
@@ -56,6 +74,9 @@ async def _seed_if_empty(settings: Settings, *, force: bool) -> Any:
 
 
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from oms.db import check_database
+
+    asyncio.run(check_database(settings, migrated=False))
     applied = asyncio.run(_migrate(settings))
     print(f"Applied {len(applied)} migration(s)." if applied else "The database is up to date.")
     for name in applied:
@@ -64,6 +85,7 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
+    settings = _ready_settings(settings, migrated=True)
     result = asyncio.run(_seed_if_empty(settings, force=False))
     if result is None:
         print("The database already has products or staff; nothing seeded.")
@@ -72,18 +94,67 @@ def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _bind(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before anything says the server is up."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise CommandError(
+                f"{host}:{port} is already in use (another oms or server?); stop it or choose another --port"
+            ) from None
+        raise CommandError(f"cannot listen on {host}:{port} ({exc.strerror or exc}); check --host and --port") from None
+    sock.set_inheritable(True)
+    return sock
+
+
+def _served_url(host: str, port: int) -> str:
+    shown = "127.0.0.1" if host in ("0.0.0.0", "") else "[::1]" if host == "::" else f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import dataclasses
+    import logging
+
     import uvicorn
 
     from oms.app import create_app
+    from oms.db import check_database
+    from oms.logs import configure_logging
+    from oms.serving import HeaderTimeoutProtocol, set_header_timeout
+    from oms.settings_check import mask_url
 
-    asyncio.run(_migrate(settings))
-    if settings.seed_demo:
-        result = asyncio.run(_seed_if_empty(settings, force=False))
-        if result is not None:
-            _print_seed(result)
-    print(f"oms on {settings.database_url}: GraphQL and GraphiQL at http://{args.host}:{args.port}/graphql")
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level)
+    log = logging.getLogger("oms")
+    asyncio.run(check_database(settings, migrated=False))
+    sock = _bind(args.host, args.port)
+    try:
+        asyncio.run(_migrate(settings))
+        if settings.seed_demo:
+            result = asyncio.run(_seed_if_empty(settings, force=False))
+            if result is not None:
+                _print_seed(result)
+        url = _served_url(args.host, args.port)
+        if not settings.public_url:
+            # Links (downloads, labels, calendar files) follow the address actually served.
+            settings = dataclasses.replace(settings, public_url=url)
+            if args.host in ("0.0.0.0", "::", ""):
+                log.warning("OMS_PUBLIC_URL is not set: links point to %s; set it to the address clients use", url)
+        set_header_timeout(settings.request_header_timeout_seconds)
+        app = create_app(settings)
+        log.info("oms on %s: GraphQL at %s/graphql", mask_url(settings.database_url), url)
+        config = uvicorn.Config(
+            app, log_config=None, access_log=False, log_level=args.log_level.lower(),
+            http=HeaderTimeoutProtocol, timeout_graceful_shutdown=settings.shutdown_timeout_seconds,
+        )
+        configure_logging(args.log_level, settings.log_format)  # uvicorn.Config set levels
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()
     return 0
 
 
@@ -104,15 +175,13 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     except ImportError as exc:
         print(f"error: --plugin: {exc}", file=sys.stderr)
         return 2
+    settings = _ready_settings(settings, migrated=True, warn_public_url=True)
     plugins = PluginHost.load(extra)
     options = {"concurrency": args.concurrency, "batch_size": args.batch_size}
     worker = Worker.from_settings(
         JobRegistry.build(plugins, settings),
         settings,
         **{name: value for name, value in options.items() if value is not None},
-    )
-    logging.basicConfig(
-        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
 
     def on_signal() -> None:
@@ -156,6 +225,8 @@ def cmd_create_staff(args: argparse.Namespace, settings: Settings) -> int:
             print("The passwords differ.", file=sys.stderr)
             return 2
 
+    settings = _ready_settings(settings, migrated=True)
+
     async def work() -> Any:
         return await create_staff(
             email=args.email, password=password, permissions=args.permission, superuser=args.superuser
@@ -188,7 +259,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--log-level", default="info")
+    serve.add_argument("--log-level", choices=LOG_LEVELS, type=str.lower,
+                       help="default OMS_LOG_LEVEL (info); debug adds GraphQL bodies (secrets redacted)")
     serve.set_defaults(func=cmd_serve)
 
     worker = commands.add_parser(
@@ -198,7 +270,7 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--batch-size", type=int, help="jobs claimed at once (default OMS_JOB_BATCH_SIZE)")
     worker.add_argument("--plugin", action="append", default=[], metavar="MODULE",
                         help="also register this module as a plugin (repeatable), e.g. for tests")
-    worker.add_argument("--log-level", default="info")
+    worker.add_argument("--log-level", choices=LOG_LEVELS, type=str.lower, help="default OMS_LOG_LEVEL (info)")
     worker.set_defaults(func=cmd_worker)
 
     commands.add_parser("migrate", help="apply pending database migrations").set_defaults(func=cmd_migrate)
@@ -241,6 +313,8 @@ def _run_plugin_command(command: Any, args: argparse.Namespace, settings: Settin
     from oms.errors import DomainError
     from oms.plugins import await_me_maybe
 
+    settings = _ready_settings(settings, migrated=True)
+
     async def work() -> int:
         return await await_me_maybe(command.run(args, settings))
 
@@ -265,11 +339,39 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:  # a malformed OMS_* variable
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if hasattr(args, "log_level"):
+        from oms.logs import configure_logging
+
+        args.log_level = args.log_level or settings.log_level
+        configure_logging(args.log_level, settings.log_format)
     try:
         return args.func(args, settings)
-    except PluginConfigError as exc:
+    except (PluginConfigError, CommandError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:
+        message = _database_problem(exc)
+        if message is None:
+            raise
+        print(f"error: {message}", file=sys.stderr)
+        return 2
+
+
+def _database_problem(exc: BaseException) -> str | None:
+    """One line for a database failure a command met (None: a bug, keep the traceback)."""
+    from oms.db import DatabaseSetupError
+    from oms.dbfaults import is_unavailable
+    from oms.migrate import MigrationError
+    from oms.settings_check import mask_url
+
+    if isinstance(exc, (DatabaseSetupError, MigrationError)):
+        return str(exc)
+    if is_unavailable(exc):
+        return f"the database stopped answering ({type(exc).__name__}: {mask_url(str(exc)) or 'timeout'}); try again"
+    text = str(exc)
+    if "no such table" in text or ("relation" in text and "does not exist" in text):
+        return f"the database is not migrated ({text}): run `oms migrate`"
+    return None
 
 
 if __name__ == "__main__":

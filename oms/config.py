@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
-import logging
 import os
-import secrets
 from collections.abc import Mapping
 from decimal import Decimal
-from pathlib import Path
 
 DEFAULT_DATABASE_URL = "sqlite://oms.sqlite3"
-_DEV_SECRET_FILE = ".oms-secret-key"
 
 
 @dataclasses.dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     secret_key: str = ""
-    public_url: str = "http://127.0.0.1:8000"
+    # Base of the links oms hands out (downloads, labels, calendar files). Unset: ``oms
+    # serve`` uses the host and port it serves on (see :func:`with_public_url`).
+    public_url: str = ""
     currency: str = "USD"
     stripe_api_key: str | None = None
     stripe_webhook_secret: str | None = None
@@ -130,14 +128,10 @@ class Settings:
         if len(currency) != 3 or not currency.isalpha():
             raise ValueError(f"OMS_CURRENCY: {settings.currency!r} is not an ISO 4217 code")
         settings = dataclasses.replace(settings, currency=currency)
-        if not settings.secret_key:
-            if settings.is_postgres:
-                logging.getLogger("oms").warning(
-                    "OMS_SECRET_KEY is not set: using a key kept in %s in the working directory. "
-                    "Processes started elsewhere get another key and reject each other's tokens; "
-                    "set OMS_SECRET_KEY in production.", _DEV_SECRET_FILE,
-                )
-            settings = dataclasses.replace(settings, secret_key=_dev_secret_key())
+        # Imported here: oms.validation imports this module.
+        from oms.settings_check import check_settings
+
+        check_settings(settings)
         return settings
 
     @property
@@ -147,6 +141,22 @@ class Settings:
     @property
     def dialect(self) -> str:
         return "postgres" if self.is_postgres else "sqlite"
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return self.graphiql if self.graphiql is not None else not self.is_production
+
+    @property
+    def introspection_enabled(self) -> bool:
+        return self.introspection if self.introspection is not None else not self.is_production
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [origin.strip().rstrip("/") for origin in self.cors_origins.split(",") if origin.strip()]
 
     @property
     def stripe_enabled(self) -> bool:
@@ -171,21 +181,3 @@ def _parse(type_name: object, raw: str, name: str) -> object:
     except ValueError as exc:
         raise ValueError(f"OMS_{name.upper()}: cannot read {raw!r} as {type_text}") from exc
     return raw
-
-
-def _dev_secret_key() -> str:
-    """A secret kept in a local file, so tokens survive a restart of a dev server.
-
-    Production sets OMS_SECRET_KEY; several processes must share it.
-    """
-    path = Path(_DEV_SECRET_FILE)
-    try:
-        return path.read_text().strip()
-    except FileNotFoundError:
-        key = secrets.token_urlsafe(48)
-        try:
-            path.write_text(key)
-            path.chmod(0o600)
-        except OSError:
-            pass
-        return key

@@ -9,7 +9,7 @@ Used by ``tests/test_concurrency.py`` and ``bench/place_orders.py``::
         async with live_server(url, workers=2) as server:
             ...  # HTTP to server.url + "/graphql"
 
-The server is ``uvicorn --factory oms.app:create_app``, so it reads its settings from
+The server is ``uvicorn --factory oms.app:create_app --http oms.serving:HeaderTimeoutProtocol``, so it reads its settings from
 ``OMS_*`` variables exactly as a deployment does. It runs in its own process group and is
 stopped (SIGTERM, then SIGKILL) at the end; its output goes to a log file that is shown
 when it fails to start.
@@ -79,6 +79,9 @@ def server_env(database_url: str, extra: Mapping[str, str] | None = None) -> dic
         OMS_DATABASE_URL=database_url,
         OMS_SECRET_KEY=SECRET_KEY,
         OMS_SEED_DEMO="false",
+        # One log line per request is the product's default; tests and benchmarks read
+        # warnings and errors only.
+        OMS_LOG_LEVEL="warning",
         AERICH_NO_TORTOISE_V1_WARNING="1",
         PYTHONUNBUFFERED="1",
     )
@@ -145,6 +148,8 @@ async def live_server(
             sys.executable, "-m", "uvicorn", "--factory", "oms.app:create_app",
             "--host", "127.0.0.1", "--port", str(port),
             "--log-level", "warning", "--no-access-log",
+            # Slow clients' headers time out as under `oms serve` (OMS_REQUEST_HEADER_TIMEOUT_SECONDS).
+            "--http", "oms.serving:HeaderTimeoutProtocol",
         ]
         if workers > 1:
             command += ["--workers", str(workers)]

@@ -97,8 +97,10 @@ async def test_serve_seeds_an_empty_database_and_serves_graphiql(oms_database_ur
                 "variables": {"id": placed["order"]["id"]},
             })).json()["data"]["markOrderPaid"]
             assert paid["userErrors"] == []
-            url = await _download_url(client, placed["orderToken"])
-            pdf = await client.get(url.removeprefix("http://127.0.0.1:8000"))
+            download = await _download_url(client, placed["orderToken"])
+            # Without OMS_PUBLIC_URL, links follow the address served (not port 8000).
+            assert download.startswith(f"{url}/downloads/"), download
+            pdf = await client.get(download.removeprefix(url))
             assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
             assert pdf.headers["content-type"] == "application/pdf"
     finally:

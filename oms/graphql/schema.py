@@ -8,6 +8,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
@@ -25,6 +26,7 @@ from oms.accounts.models import Customer as CustomerModel
 from oms.accounts.permissions import Permission
 from oms.catalog import models as catalog_models
 from oms.config import Settings
+from oms.dbfaults import UNAVAILABLE_MESSAGE, is_unavailable
 from oms.errors import DomainError
 from oms.graphql import accounts as graphql_accounts
 from oms.graphql import me_slot
@@ -183,7 +185,11 @@ class OmsSchema(strawberry.Schema):
     ) -> None:
         unexpected = []
         for error in errors:
-            if _is_expected(error):
+            if is_unavailable(error.original_error):  # retryable: say so, with a code
+                error.message = UNAVAILABLE_MESSAGE
+                error.extensions = {**(error.extensions or {}), "code": "SERVICE_UNAVAILABLE"}
+                logging.getLogger("oms.db").warning("database unavailable: %s", type(error.original_error).__name__)
+            elif _is_expected(error):
                 error.extensions = {**(error.extensions or {}), "code": error.original_error.code.value}
             else:
                 unexpected.append(error)
@@ -197,6 +203,7 @@ def _mask(error: GraphQLError) -> bool:
     return (
         original is not None
         and not _is_expected(error)
+        and not is_unavailable(original)
         and not isinstance(original, StrawberryInputCoercionError)
     )
 
@@ -224,6 +231,8 @@ def build_schema(settings: Settings | None = None, plugins: PluginHost | None = 
         + MaxAliasesLimiter(max_alias_count=settings.max_query_aliases).validation_rules
         + [StorableStringLiterals]
     )
+    if not settings.introspection_enabled:  # production default (OMS_INTROSPECTION)
+        limit_rules.append(NoSchemaIntrospectionCustomRule)
     extensions: list[Any] = [
         lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
         lambda: ParserCache(maxsize=512),

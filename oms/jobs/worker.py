@@ -69,6 +69,14 @@ def describe_error(exc: BaseException) -> str:
     return text
 
 
+def _job_fields(job: ClaimedJob, outcome: str, started: float) -> dict[str, object]:
+    """The fields of a job's log line (oms.logs formats them)."""
+    return {
+        "kind": job.kind, "job_id": job.id, "attempt": job.attempts, "outcome": outcome,
+        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+    }
+
+
 def default_worker_id() -> str:
     """host:pid:random -- unique per Worker object, readable in ``job.locked_by``."""
     return f"{socket.gethostname()[:60]}:{os.getpid()}:{secrets.token_hex(3)}"
@@ -181,6 +189,7 @@ class Worker:
                 "handles it. Install the plugin that enqueues it, then retry the job."
             ), final=True))
             return
+        started = time.perf_counter()
         try:
             try:
                 async with asyncio.timeout(self.job_timeout):
@@ -196,9 +205,11 @@ class Worker:
             logger.warning(
                 "Job %s (%s) failed on attempt %s/%s%s: %r", job.id, job.kind, job.attempts,
                 job.max_attempts, "; it is DEAD" if final else "", exc,
+                extra={"fields": _job_fields(job, "dead" if final else "retry", started)},
             )
             self._failed.append(Failure(job, describe_error(exc), final))
         else:
+            logger.info("job", extra={"fields": _job_fields(job, "done", started)})
             self._done.append(job.id)
 
     async def _flush(self) -> None:

@@ -23,8 +23,15 @@ async def stripe_webhook(request: Request) -> JSONResponse:
         return JSONResponse({"error": "Payload too large."}, status_code=413)
     try:
         event = gateway.parse_webhook(payload, request.headers.get("stripe-signature"))
-    except WebhookSignatureError:
+    except WebhookSignatureError as exc:
         # Nothing is written for an event we cannot trust.
+        if not request.app.state.settings.stripe_webhook_secret:
+            # Said at start too (oms.app); the sender learns why, without any secret.
+            return JSONResponse(
+                {"error": "Stripe webhooks are not configured on this server: OMS_STRIPE_WEBHOOK_SECRET is not set."},
+                status_code=400,
+            )
+        logger.info("stripe webhook refused: %s", exc)
         return JSONResponse({"error": "Invalid signature."}, status_code=400)
     outcome = await handle_gateway_event(event, gateway=gateway.name)
     logger.info("stripe event %s (%s): %s", event.id, event.type, outcome)

@@ -1,0 +1,63 @@
+"""Tortoise database clients with bounded waits (engines named in :func:`oms.db.tortoise_config`).
+
+asyncpg's ``timeout`` bounds connecting and ``command_timeout`` each statement, but Tortoise
+waits for a pooled connection without a limit: during a network partition every request
+would queue behind the stuck ones. :class:`PostgresClient` gives the pool's ``acquire`` the
+command timeout. :class:`SqliteClient` releases its lock when opening the file fails;
+Tortoise's keeps it, so the next statement (aerich retries) waits forever.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise.backends.asyncpg.client import AsyncpgDBClient
+from tortoise.backends.base.client import ConnectionWrapper
+from tortoise.backends.sqlite.client import SqliteClient as _TortoiseSqliteClient
+
+
+class _TimedPool:
+    """An asyncpg pool whose ``acquire`` waits at most ``timeout`` seconds by default."""
+
+    def __init__(self, pool: Any, timeout: float):
+        self._pool = pool
+        self._timeout = timeout
+
+    def acquire(self, *, timeout: float | None = None) -> Any:
+        return self._pool.acquire(timeout=timeout if timeout is not None else self._timeout)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._pool, name)
+
+
+class PostgresClient(AsyncpgDBClient):
+    def __init__(self, *args: Any, acquire_timeout: float | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.acquire_timeout = float(acquire_timeout) if acquire_timeout is not None else None
+
+    async def create_pool(self, **kwargs: Any) -> Any:
+        pool = await super().create_pool(**kwargs)
+        return _TimedPool(pool, self.acquire_timeout) if self.acquire_timeout else pool
+
+
+class _ReleasingWrapper(ConnectionWrapper):
+    __slots__ = ()
+
+    async def __aenter__(self) -> Any:
+        await self._lock.acquire()
+        try:
+            await self.ensure_connection()
+        except BaseException:
+            self._lock.release()
+            raise
+        return self.connection
+
+
+class SqliteClient(_TortoiseSqliteClient):
+    def acquire_connection(self) -> ConnectionWrapper:
+        return _ReleasingWrapper(self._lock, self)
+
+
+def get_client_class(db_info: dict) -> type:
+    """Tortoise's hook for an engine module: the client for these credentials."""
+    return SqliteClient if "file_path" in db_info.get("credentials", {}) else PostgresClient
