@@ -8,15 +8,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import (
-    AddValidationRules,
-    MaskErrors,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from strawberry.extensions import MaskErrors, MaxTokensLimiter, ParserCache
 from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
@@ -33,6 +25,7 @@ from oms.graphql.cart import CartQuery
 from oms.graphql.catalog import CatalogMutation, CatalogQuery, Product, Variant
 from oms.graphql.common import Node, from_global_id, to_global_id
 from oms.graphql.context import Context, Info
+from oms.graphql.limits import Limits, QueryCost
 from oms.graphql.loaders import Loaders
 from oms.graphql.payments import Payment
 from oms.payments.models import Payment as PaymentModel
@@ -216,18 +209,18 @@ def build_schema(settings: Settings | None = None, plugins: PluginHost | None = 
     ``plugins`` contribute (default: the installed plugins)."""
     settings = settings or Settings()
     plugins = plugins or PluginHost.load()
-    # The limiters' validation rules are built once, so ValidationCache can reuse the
-    # validation of a document it has seen (each limiter builds a new rule per request).
-    limit_rules = (
-        QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules
-        + MaxAliasesLimiter(max_alias_count=settings.max_query_aliases).validation_rules
-        + [StorableStringLiterals]
+    # Depth, aliases, expanded selections and overlapping-field pairs, measured linearly
+    # and checked before graphql-core's own rules (see oms/graphql/limits.py).
+    limits = Limits(
+        max_depth=settings.max_query_depth,
+        max_aliases=settings.max_query_aliases,
+        max_selections=settings.max_query_selections,
+        max_field_pairs=settings.max_query_field_pairs,
     )
     extensions: list[Any] = [
         lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
         lambda: ParserCache(maxsize=512),
-        lambda: AddValidationRules(limit_rules),
-        lambda: ValidationCache(maxsize=512),
+        lambda: QueryCost(limits, rules=[StorableStringLiterals], maxsize=512),
         FreshLoaders,
     ]
     if not settings.debug:
