@@ -8,8 +8,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, MaxTokensLimiter, ParserCache
-from strawberry.exceptions import StrawberryInputCoercionError
+from strawberry.extensions import MaxTokensLimiter, ParserCache
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
@@ -17,7 +16,6 @@ from oms.accounts.models import Customer as CustomerModel
 from oms.accounts.permissions import Permission
 from oms.catalog import models as catalog_models
 from oms.config import Settings
-from oms.errors import DomainError
 from oms.graphql import accounts as graphql_accounts
 from oms.graphql import me_slot
 from oms.graphql.accounts import AccountsMutation, AccountsQuery
@@ -25,6 +23,7 @@ from oms.graphql.cart import CartQuery
 from oms.graphql.catalog import CatalogMutation, CatalogQuery, Product, Variant
 from oms.graphql.common import Node, from_global_id, to_global_id
 from oms.graphql.context import Context, Info
+from oms.graphql.errors import CLIENT_ERROR, UNEXPECTED, MaskUnexpected, client_message, is_client_error, is_expected, request_id_of
 from oms.graphql.limits import Limits, QueryCost
 from oms.graphql.loaders import Loaders
 from oms.graphql.payments import Payment
@@ -165,32 +164,36 @@ def _plugin_root_parts(plugins: PluginHost) -> dict[str, list[type]]:
 
 
 
-def _is_expected(error: GraphQLError) -> bool:
-    return isinstance(error.original_error, DomainError)
-
-
 class OmsSchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        unexpected = []
+        """Give every error a code; log each unexpected one ONCE, with its traceback and
+        the request id its (masked) answer carries. Client mistakes are not logged: their
+        documents may hold passwords."""
         for error in errors:
-            if _is_expected(error):
-                error.extensions = {**(error.extensions or {}), "code": error.original_error.code.value}
+            extensions = error.extensions or {}
+            if is_expected(error):
+                error.extensions = {**extensions, "code": error.original_error.code.value}
+            elif is_client_error(error):
+                error.extensions = {"code": CLIENT_ERROR, **extensions}
+                error.message = client_message(error) or error.message
             else:
-                unexpected.append(error)
-        super().process_errors(unexpected, execution_context)
+                context = getattr(execution_context, "context", None)
+                request_id = request_id_of(getattr(context, "request", None))
+                error.extensions = {**extensions, "code": UNEXPECTED, "requestId": request_id}
+                operation = getattr(execution_context, "operation_name", None) or "anonymous"
+                logger.error(
+                    "Unexpected error in GraphQL operation %s at %s (request id %s)",
+                    operation, ".".join(str(part) for part in error.path or ()) or "-", request_id,
+                    exc_info=error.original_error,
+                )
 
 
 def _mask(error: GraphQLError) -> bool:
     """Hide internals of unexpected failures; keep validation, input coercion (a price of
-    "twelve") and domain errors readable."""
-    original = error.original_error
-    return (
-        original is not None
-        and not _is_expected(error)
-        and not isinstance(original, StrawberryInputCoercionError)
-    )
+    "twelve", a variable "ten" for an Int) and domain errors readable."""
+    return not is_expected(error) and not is_client_error(error)
 
 
 class FreshLoaders(SchemaExtension):
@@ -224,7 +227,7 @@ def build_schema(settings: Settings | None = None, plugins: PluginHost | None = 
         FreshLoaders,
     ]
     if not settings.debug:
-        extensions.append(lambda: MaskErrors(should_mask_error=_mask))
+        extensions.append(lambda: MaskUnexpected(should_mask_error=_mask))
     parts = _plugin_root_parts(plugins)
     detail_types = plugins.collect("oms_graphql_types")
     for detail_type in detail_types:

@@ -23,13 +23,33 @@ def is_storable(text: str) -> bool:
 
 def all_storable(value: Any) -> bool:
     """Whether every string (and key) in a decoded JSON value is storable."""
-    if isinstance(value, str):
-        return is_storable(value)
-    if isinstance(value, dict):
-        return all(all_storable(k) and all_storable(v) for k, v in value.items())
-    if isinstance(value, list):
-        return all(all_storable(item) for item in value)
-    return True
+    return json_problem(value, max_depth=None) is None
+
+
+TOO_DEEP = "JSON nested deeper than {} levels."
+
+
+def json_problem(value: Any, max_depth: int | None) -> str | None:
+    """What is wrong with a decoded JSON value, or None: lists and objects nested deeper
+    than ``max_depth``, or a string (or key) that cannot be stored. Iterative, so a deep
+    value cannot exhaust the interpreter's stack; linear in the size of the value."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            if not is_storable(item):
+                return MESSAGE
+        elif isinstance(item, (dict, list)):
+            if max_depth is not None and depth > max_depth:
+                return TOO_DEEP.format(max_depth)
+            if isinstance(item, dict):
+                for key, child in item.items():
+                    if not is_storable(key):
+                        return MESSAGE
+                    stack.append((child, depth + 1))
+            else:
+                stack.extend((child, depth + 1) for child in item)
+    return None
 
 
 class StorableStringLiterals(ValidationRule):

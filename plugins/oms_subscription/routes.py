@@ -15,8 +15,10 @@ CACHE_SECONDS = 30
 
 
 async def entitlement(request: Request) -> JSONResponse:
-    found = await services.entitlement(request.path_params["access_key"])
+    access_key = request.path_params["access_key"]
     headers = {"Cache-Control": f"private, max-age={CACHE_SECONDS}"}
+    # A NUL (``%00``) cannot be in a key, and PostgreSQL refuses it in a query.
+    found = None if "\x00" in access_key else await services.entitlement(access_key)
     if found is None:
         return JSONResponse({"active": False, "error": "unknown access key"}, status_code=404, headers=headers)
     return JSONResponse(
