@@ -18,6 +18,31 @@ MESSAGE_TOO_BIG = 1009
 INIT_TIMEOUT = 4408
 
 
+_NEEDS_ID = {"start", "stop", "subscribe", "complete"}
+_OPERATION = {"start", "subscribe"}
+
+
+def well_formed(message: object) -> bool:
+    """Whether a decoded message has the shape both protocols' messages share: an object
+    with a string ``type``, a string ``id`` where one is needed, and an operation payload
+    whose parts have their GraphQL-over-HTTP types."""
+    if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+        return False
+    kind = message["type"]
+    if (kind in _NEEDS_ID or "id" in message) and not isinstance(message.get("id"), str):
+        return False
+    payload = message.get("payload")
+    if kind in _OPERATION:
+        return (
+            isinstance(payload, dict)
+            and isinstance(payload.get("query"), str)
+            and isinstance(payload.get("variables"), (dict, type(None)))
+            and isinstance(payload.get("operationName"), (str, type(None)))
+            and isinstance(payload.get("extensions"), (dict, type(None)))
+        )
+    return True
+
+
 class LimitedWebSocketAdapter(ASGIWebSocketAdapter):
     async def iter_json(self, *, ignore_parsing_errors: bool = False) -> AsyncGenerator[object, None]:
         settings = self.view.settings
@@ -43,10 +68,17 @@ class LimitedWebSocketAdapter(ASGIWebSocketAdapter):
                     await self._close(MESSAGE_TOO_BIG, f"Message larger than {limit} bytes")
                     return
                 try:
-                    yield self.view.decode_json(text)
+                    message = self.view.decode_json(text)
                 except JSONDecodeError as exc:
                     if not ignore_parsing_errors:
                         raise NonJsonMessageReceived from exc
+                    continue
+                if not well_formed(message):
+                    # Strawberry's handlers index into a message without checking its shape.
+                    if not ignore_parsing_errors:
+                        raise NonJsonMessageReceived
+                    continue
+                yield message
         except WebSocketDisconnect:  # the client went away
             pass
 
