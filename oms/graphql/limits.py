@@ -27,8 +27,9 @@ so POST, GET and websocket operations all pass through it.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from functools import cache, lru_cache
 from typing import Any
 
@@ -41,11 +42,15 @@ from graphql import (
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    parse,
 )
 from strawberry.extensions import SchemaExtension
 
 # Every count stops growing here: a figure above any sane limit is "too many" anyway.
 CAP = 1 << 40
+# Documents longer than this are parsed and validated in a worker thread, so that the
+# event loop keeps serving other requests meanwhile (the GIL is handed over every 5 ms).
+THREAD_ABOVE = 8_000
 
 INVALID = "INVALID"
 
@@ -253,10 +258,43 @@ def _cached_validate(maxsize: int):
     return lru_cache(maxsize=maxsize)(validate_document)
 
 
+@cache
+def _cached_parse(maxsize: int):
+    return lru_cache(maxsize=maxsize)(parse)
+
+
+class ParseWithinLimits(SchemaExtension):
+    """Parse with a length and a token limit, through an LRU cache shared by every
+    request; a long document is parsed in a worker thread. Replaces Strawberry's
+    ``ParserCache`` and ``MaxTokensLimiter``."""
+
+    def __init__(self, *, max_bytes: int, max_tokens: int, maxsize: int = 512):
+        super().__init__()
+        self.max_bytes = max_bytes
+        self.max_tokens = max_tokens
+        self.parse = _cached_parse(maxsize)
+
+    async def on_parse(self) -> AsyncIterator[None]:
+        context = self.execution_context
+        query = context.query
+        context.parse_options["max_tokens"] = self.max_tokens
+        if isinstance(query, str) and context.graphql_document is None:
+            # len() counts characters, at most the bytes: the exact byte count only
+            # matters for the few documents near the limit.
+            if len(query) > self.max_bytes and len(query.encode("utf-8", "surrogatepass")) > self.max_bytes:
+                raise _error(f"The GraphQL document is larger than {self.max_bytes} bytes.")
+            if len(query) > THREAD_ABOVE:
+                context.graphql_document = await asyncio.to_thread(self.parse, query, max_tokens=self.max_tokens)
+            else:
+                context.graphql_document = self.parse(query, max_tokens=self.max_tokens)
+        yield
+
+
 class QueryCost(SchemaExtension):
     """Refuse a document over the cost limits before any other validation rule runs, then
     validate it (through an LRU cache shared by every request) with ``rules`` added to
-    graphql-core's. Replaces Strawberry's ``AddValidationRules`` + ``ValidationCache``."""
+    graphql-core's. Replaces Strawberry's ``AddValidationRules`` + ``ValidationCache``.
+    A long document is checked in a worker thread."""
 
     def __init__(self, limits: Limits, rules: Sequence[type] = (), maxsize: int = 512):
         super().__init__()
@@ -264,11 +302,18 @@ class QueryCost(SchemaExtension):
         self.rules = tuple(rules)
         self.validate = _cached_validate(maxsize)
 
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        document = context.graphql_document
+    def _errors(self, document: DocumentNode, rules: tuple) -> list[GraphQLError]:
         errors = cost_errors(document, self.limits)
         if not errors:
-            errors = self.validate(context.schema._schema, document, context.validation_rules + self.rules)
-        context.pre_execution_errors = errors
+            errors = self.validate(self.execution_context.schema._schema, document, rules)
+        return errors
+
+    async def on_validate(self) -> AsyncIterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        rules = context.validation_rules + self.rules
+        if len(context.query or "") > THREAD_ABOVE:
+            context.pre_execution_errors = await asyncio.to_thread(self._errors, document, rules)
+        else:
+            context.pre_execution_errors = self._errors(document, rules)
         yield

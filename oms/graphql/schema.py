@@ -8,7 +8,6 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaxTokensLimiter, ParserCache
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
@@ -24,7 +23,7 @@ from oms.graphql.catalog import CatalogMutation, CatalogQuery, Product, Variant
 from oms.graphql.common import Node, from_global_id, to_global_id
 from oms.graphql.context import Context, Info
 from oms.graphql.errors import CLIENT_ERROR, UNEXPECTED, MaskUnexpected, client_message, is_client_error, is_expected, request_id_of
-from oms.graphql.limits import Limits, QueryCost
+from oms.graphql.limits import Limits, ParseWithinLimits, QueryCost
 from oms.graphql.loaders import Loaders
 from oms.graphql.payments import Payment
 from oms.payments.models import Payment as PaymentModel
@@ -221,8 +220,7 @@ def build_schema(settings: Settings | None = None, plugins: PluginHost | None = 
         max_field_pairs=settings.max_query_field_pairs,
     )
     extensions: list[Any] = [
-        lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
-        lambda: ParserCache(maxsize=512),
+        lambda: ParseWithinLimits(max_bytes=settings.max_query_bytes, max_tokens=settings.max_query_tokens),
         lambda: QueryCost(limits, rules=[StorableStringLiterals], maxsize=512),
         FreshLoaders,
     ]
