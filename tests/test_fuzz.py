@@ -40,7 +40,7 @@ def _schemathesis(url: str, tmp_path: Path, *headers: str) -> subprocess.Complet
     for header in headers:
         command += ["-H", header]
     env = {**os.environ, "SCHEMATHESIS_HOOKS": "tests.fuzz_hooks", "PYTHONPATH": str(ROOT)}
-    return subprocess.run(command, capture_output=True, text=True, timeout=MAX_TIME_SECONDS + 60, cwd=ROOT, env=env)
+    return subprocess.run(command, capture_output=True, text=True, timeout=MAX_TIME_SECONDS + 60, cwd=tmp_path, env=env)
 
 
 @pytest.mark.parametrize("who", ["anonymous", "staff"])
