@@ -9,6 +9,7 @@ GraphQL-style body (``{"errors": [{"message", "extensions": {"code"}}]}``).
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import json
 from datetime import timedelta
@@ -35,6 +36,10 @@ from oms.plugins import PluginHost
 # JSON numbers longer than this are refused before Python converts them (int() of a long
 # digit string is quadratic; Python refuses beyond 4300 digits with a ValueError).
 MAX_NUMBER_DIGITS = 100
+
+# JSON longer than this is decoded and checked in a worker thread (~0.1 s per MB here),
+# so the event loop keeps serving other requests meanwhile.
+DECODE_IN_THREAD_ABOVE = 64_000
 
 # The code of an HTTP refusal, by status.
 HTTP_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "PAYLOAD_TOO_LARGE"}
@@ -145,12 +150,18 @@ class OmsGraphQL(GraphQL):
         except json.JSONDecodeError as exc:
             raise HTTPException(400, "Unable to parse request body as JSON") from exc
 
+    async def parse_json_off_loop(self, data: str | bytes) -> Any:
+        """:meth:`parse_json`, in a worker thread when ``data`` is long."""
+        if len(data) > DECODE_IN_THREAD_ABOVE:
+            return await asyncio.to_thread(self.parse_json, data)
+        return self.parse_json(data)
+
     async def parse_http_body(self, request_adapter):  # type: ignore[override]
         if request_adapter.method == "POST" and "json" in (request_adapter.content_type or ""):
             # Strawberry reads .get() on whatever the body decodes to: check it first,
             # and hand the decoded body on to Strawberry's parse_json call.
             body = await request_adapter.get_body()
-            decoded = self.parse_json(body)
+            decoded = await self.parse_json_off_loop(body)
             if not isinstance(decoded, (dict, list)):
                 raise HTTPException(400, "The request body must be a JSON object.")
             _decoded_body.set((body, decoded))
@@ -167,8 +178,8 @@ class OmsGraphQL(GraphQL):
         files_map = form_data.form.get("map", "{}")
         if not isinstance(operations, (str, bytes)) or not isinstance(files_map, (str, bytes)):
             raise HTTPException(400, "`operations` and `map` must be form fields, not files.")
-        operations = self.parse_json(operations)
-        files_map = self.parse_json(files_map)
+        operations = await self.parse_json_off_loop(operations)
+        files_map = await self.parse_json_off_loop(files_map)
         if not isinstance(operations, (dict, list)):
             raise HTTPException(400, "`operations` must be a JSON object.")
         if not isinstance(files_map, dict) or not all(

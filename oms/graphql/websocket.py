@@ -14,6 +14,8 @@ from starlette.websockets import WebSocketDisconnect, WebSocketState
 from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.http.exceptions import NonJsonMessageReceived, NonTextMessageReceived
 
+# Longer messages are decoded in a worker thread (see oms.graphql.view).
+DECODE_IN_THREAD_ABOVE = 64_000
 MESSAGE_TOO_BIG = 1009
 INIT_TIMEOUT = 4408
 
@@ -68,7 +70,10 @@ class LimitedWebSocketAdapter(ASGIWebSocketAdapter):
                     await self._close(MESSAGE_TOO_BIG, f"Message larger than {limit} bytes")
                     return
                 try:
-                    message = self.view.decode_json(text)
+                    if len(text) > DECODE_IN_THREAD_ABOVE:
+                        message = await asyncio.to_thread(self.view.decode_json, text)
+                    else:
+                        message = self.view.decode_json(text)
                 except JSONDecodeError as exc:
                     if not ignore_parsing_errors:
                         raise NonJsonMessageReceived from exc
