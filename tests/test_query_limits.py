@@ -223,3 +223,16 @@ class TestDocumentLength:
             "# " + "c" * (THREAD_ABOVE + 1000) + "\n{" + " productTypes { name }" * 100 + "}"
         )
         assert "repeats fields too often" in refused["errors"][0]["message"]
+
+
+async def test_deep_introspection_is_refused_but_graphiqls_query_is_served(oms_graphql):
+    # Not depth-counted (GraphiQL's own query is deep); each `fields { type {` level
+    # multiplies the answer instead, so graphql-core's introspection depth rule bounds it.
+    deep = "{ __schema { types { fields { type { fields { type { fields { type { fields { name } } } } } } } } } }"
+    body = await oms_graphql.execute(deep)
+    assert body["data"] is None
+    assert body["errors"][0]["message"] == "Maximum introspection depth exceeded"
+    assert body["errors"][0]["extensions"]["code"] == "INVALID"
+
+    data = await oms_graphql.query(get_introspection_query(descriptions=True))
+    assert data["__schema"]["queryType"]["name"] == "Query"

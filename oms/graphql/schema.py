@@ -8,6 +8,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from graphql.validation import MaxIntrospectionDepthRule
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
@@ -221,7 +222,10 @@ def build_schema(settings: Settings | None = None, plugins: PluginHost | None = 
     )
     extensions: list[Any] = [
         lambda: ParseWithinLimits(max_bytes=settings.max_query_bytes, max_tokens=settings.max_query_tokens),
-        lambda: QueryCost(limits, rules=[StorableStringLiterals], maxsize=512),
+        # Introspection is not counted in the depth (GraphiQL's query is deep), so its
+        # list nesting is bounded by graphql-core's rule instead: `types { fields { type {
+        # fields ...` grows the answer tenfold per level.
+        lambda: QueryCost(limits, rules=[StorableStringLiterals, MaxIntrospectionDepthRule], maxsize=512),
         FreshLoaders,
     ]
     if not settings.debug:
