@@ -59,6 +59,12 @@ class Settings:
     # --- Query cost (hardening: validation linear in the document) ---
     # Fields a document may select once its fragments are expanded (counted without expanding).
     max_query_selections: int = 5000
+    # Pairs of fields sharing a response name (and of fragments spread side by side) that
+    # validation compares; that comparison is quadratic, so the pairs are bounded.
+    max_query_field_pairs: int = 2000
+    # Length of a GraphQL document (the query text; variables are not counted). Parsing
+    # is linear but runs in Python at ~0.3 ms per KB: a document is refused past this.
+    max_query_bytes: int = 100_000
     # Nesting of JSON bodies and variables (lists and objects).
     max_json_depth: int = 64
 

@@ -181,15 +181,18 @@ async def list_products(
     *, product_type: str | None, search: str | None, first: int | None, after_id: int | None
 ) -> Page[Product]:
     """Products in catalog order; ``search`` matches name, description or an exact sku."""
+    # Checked before any query: a value longer than its column is the client's mistake.
+    for name, value, limit in (("productType", product_type, 64), ("search", search, 254)):
+        if value is not None and len(value) > limit:
+            raise DomainError.of(ErrorCode.INVALID, f"{name} has more than {limit} characters.", [name])
     qs = Product.all()
     if product_type:
         qs = qs.filter(product_type=product_type)
     if search and search.strip():
         term = search.strip()
-        qs = qs.filter(
-            Q(name__icontains=term)
-            | Q(description__icontains=term)
+        matches = Q(name__icontains=term) | Q(description__icontains=term)
+        if len(term) <= 64:  # the longest sku
             # Tortoise 1.x needs Subquery around a values() query used in `__in`.
-            | Q(id__in=Subquery(Variant.filter(sku=term).values("product_id")))
-        )
+            matches |= Q(id__in=Subquery(Variant.filter(sku=term).values("product_id")))
+        qs = qs.filter(matches)
     return await paginate(qs, first=first, after_id=after_id, newest_first=False)

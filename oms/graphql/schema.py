@@ -8,17 +8,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from graphql.validation import NoSchemaIntrospectionCustomRule
-from strawberry.extensions import (
-    AddValidationRules,
-    MaskErrors,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
-from strawberry.exceptions import StrawberryInputCoercionError
+from graphql.validation import MaxIntrospectionDepthRule, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
@@ -27,7 +17,6 @@ from oms.accounts.permissions import Permission
 from oms.catalog import models as catalog_models
 from oms.config import Settings
 from oms.dbfaults import UNAVAILABLE_MESSAGE, is_unavailable
-from oms.errors import DomainError
 from oms.graphql import accounts as graphql_accounts
 from oms.graphql import me_slot
 from oms.graphql.accounts import AccountsMutation, AccountsQuery
@@ -35,6 +24,8 @@ from oms.graphql.cart import CartQuery
 from oms.graphql.catalog import CatalogMutation, CatalogQuery, Product, Variant
 from oms.graphql.common import Node, from_global_id, to_global_id
 from oms.graphql.context import Context, Info
+from oms.graphql.errors import CLIENT_ERROR, UNEXPECTED, MaskUnexpected, client_message, is_client_error, is_expected, request_id_of
+from oms.graphql.limits import Limits, ParseWithinLimits, QueryCost
 from oms.graphql.loaders import Loaders
 from oms.graphql.payments import Payment
 from oms.payments.models import Payment as PaymentModel
@@ -175,37 +166,40 @@ def _plugin_root_parts(plugins: PluginHost) -> dict[str, list[type]]:
 
 
 
-def _is_expected(error: GraphQLError) -> bool:
-    return isinstance(error.original_error, DomainError)
-
-
 class OmsSchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        unexpected = []
+        """Give every error a code; log each unexpected one ONCE, with its traceback and
+        the request id its (masked) answer carries. Client mistakes are not logged: their
+        documents may hold passwords."""
         for error in errors:
+            extensions = error.extensions or {}
             if is_unavailable(error.original_error):  # retryable: say so, with a code
                 error.message = UNAVAILABLE_MESSAGE
-                error.extensions = {**(error.extensions or {}), "code": "SERVICE_UNAVAILABLE"}
+                error.extensions = {**extensions, "code": "SERVICE_UNAVAILABLE"}
                 logging.getLogger("oms.db").warning("database unavailable: %s", type(error.original_error).__name__)
-            elif _is_expected(error):
-                error.extensions = {**(error.extensions or {}), "code": error.original_error.code.value}
+            elif is_expected(error):
+                error.extensions = {**extensions, "code": error.original_error.code.value}
+            elif is_client_error(error):
+                error.extensions = {"code": CLIENT_ERROR, **extensions}
+                error.message = client_message(error) or error.message
             else:
-                unexpected.append(error)
-        super().process_errors(unexpected, execution_context)
+                context = getattr(execution_context, "context", None)
+                request_id = request_id_of(getattr(context, "request", None))
+                error.extensions = {**extensions, "code": UNEXPECTED, "requestId": request_id}
+                operation = getattr(execution_context, "operation_name", None) or "anonymous"
+                logger.error(
+                    "Unexpected error in GraphQL operation %s at %s (request id %s)",
+                    operation, ".".join(str(part) for part in error.path or ()) or "-", request_id,
+                    exc_info=error.original_error,
+                )
 
 
 def _mask(error: GraphQLError) -> bool:
     """Hide internals of unexpected failures; keep validation, input coercion (a price of
-    "twelve") and domain errors readable."""
-    original = error.original_error
-    return (
-        original is not None
-        and not _is_expected(error)
-        and not is_unavailable(original)
-        and not isinstance(original, StrawberryInputCoercionError)
-    )
+    "twelve", a variable "ten" for an Int), database outages and domain errors readable."""
+    return not is_expected(error) and not is_client_error(error) and not is_unavailable(error.original_error)
 
 
 class FreshLoaders(SchemaExtension):
@@ -224,25 +218,28 @@ def build_schema(settings: Settings | None = None, plugins: PluginHost | None = 
     ``plugins`` contribute (default: the installed plugins)."""
     settings = settings or Settings()
     plugins = plugins or PluginHost.load()
-    # The limiters' validation rules are built once, so ValidationCache can reuse the
-    # validation of a document it has seen (each limiter builds a new rule per request).
-    limit_rules = (
-        QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules
-        + MaxAliasesLimiter(max_alias_count=settings.max_query_aliases).validation_rules
-        + [StorableStringLiterals]
+    # Depth, aliases, expanded selections and overlapping-field pairs, measured linearly
+    # and checked before graphql-core's own rules (see oms/graphql/limits.py).
+    limits = Limits(
+        max_depth=settings.max_query_depth,
+        max_aliases=settings.max_query_aliases,
+        max_selections=settings.max_query_selections,
+        max_field_pairs=settings.max_query_field_pairs,
     )
+    rules: list[Any] = [StorableStringLiterals, MaxIntrospectionDepthRule]
     if not settings.introspection_enabled:  # production default (OMS_INTROSPECTION)
-        limit_rules.append(NoSchemaIntrospectionCustomRule)
+        rules.append(NoSchemaIntrospectionCustomRule)
     extensions: list[Any] = [
-        lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
-        lambda: ParserCache(maxsize=512),
-        lambda: AddValidationRules(limit_rules),
-        lambda: ValidationCache(maxsize=512),
+        lambda: ParseWithinLimits(max_bytes=settings.max_query_bytes, max_tokens=settings.max_query_tokens),
+        # Introspection is not counted in the depth (GraphiQL's query is deep), so its
+        # list nesting is bounded by graphql-core's rule instead: `types { fields { type {
+        # fields ...` grows the answer tenfold per level.
+        lambda: QueryCost(limits, rules=rules, maxsize=512),
         FreshLoaders,
         graphql_accounts.SessionRecheck,
     ]
     if not settings.debug:
-        extensions.append(lambda: MaskErrors(should_mask_error=_mask))
+        extensions.append(lambda: MaskUnexpected(should_mask_error=_mask))
     parts = _plugin_root_parts(plugins)
     detail_types = plugins.collect("oms_graphql_types")
     for detail_type in detail_types:

@@ -1,32 +1,88 @@
 """The GraphQL endpoint as an ASGI app: Strawberry's view with oms's context (who is
-asking), body decoding, self-hosted GraphiQL and websocket authentication."""
+asking), body decoding, self-hosted GraphiQL and websocket authentication.
+
+Malformed input never reaches a 500: a body or websocket message is decoded here with
+limits (UTF-8, JSON nesting, number length, storable text), a multipart ``map`` and
+``operations`` are checked before use, and every refusal of the HTTP view is a 4xx with a
+GraphQL-style body (``{"errors": [{"message", "extensions": {"code"}}]}``).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import datetime as dt
+import json
 import logging
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from cross_web import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketState
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.file_uploads.utils import replace_placeholders_with_files
 
 from oms.accounts.services import viewer_from_token
 from oms.config import Settings
 from oms.errors import DomainError
 from oms.graphql.context import Context
-from oms.graphql.text import MESSAGE, all_storable
+from oms.graphql.text import TOO_DEEP, json_problem
+from oms.graphql.websocket import LimitedWebSocketAdapter
 from oms.plugins import PluginHost
 
 logger = logging.getLogger("oms.graphql")
 # An open websocket's session is checked at least this often (and at its expiry).
 WS_SESSION_CHECK_SECONDS = 60.0
 _WATCHERS: set[asyncio.Task] = set()
+
+# JSON numbers longer than this are refused before Python converts them (int() of a long
+# digit string is quadratic; Python refuses beyond 4300 digits with a ValueError).
+MAX_NUMBER_DIGITS = 100
+
+# JSON longer than this is decoded and checked in a worker thread (~0.1 s per MB here),
+# so the event loop keeps serving other requests meanwhile.
+DECODE_IN_THREAD_ABOVE = 64_000
+
+# The code of an HTTP refusal, by status.
+HTTP_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "PAYLOAD_TOO_LARGE"}
+
+
+class BadJSON(json.JSONDecodeError):
+    """A body or message that is not acceptable JSON, with the reason. Over HTTP it is a
+    400; on a websocket Strawberry treats it as any non-JSON message (graphql-transport-ws
+    closes with 4400)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason, "", 0)
+        self.reason = reason
+
+
+# (body bytes, decoded) of the request this task is parsing.
+_decoded_body: contextvars.ContextVar[tuple[Any, Any]] = contextvars.ContextVar("oms_decoded_body")
+
+
+def _number(text: str) -> int:
+    if len(text) > MAX_NUMBER_DIGITS:
+        raise BadJSON(f"A JSON number has more than {MAX_NUMBER_DIGITS} digits.")
+    return int(text)
+
+
+def _constant(text: str) -> Any:
+    raise BadJSON(f"{text} is not JSON.")
+
+
+def graphql_error_response(status: int, message: str, **extensions: Any) -> JSONResponse:
+    """A refusal in the shape GraphQL clients read."""
+    code = HTTP_CODES.get(status, "BAD_REQUEST" if status < 500 else "INTERNAL_SERVER_ERROR")
+    return JSONResponse(
+        {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]}, status_code=status
+    )
 
 
 def _bearer(value: str | None) -> str | None:
@@ -37,10 +93,31 @@ def _bearer(value: str | None) -> str | None:
 
 
 class OmsGraphQL(GraphQL):
+    websocket_adapter_class = LimitedWebSocketAdapter  # type: ignore[assignment]
+
     def __init__(self, schema, *, settings: Settings, plugins: PluginHost, **kwargs):
+        # graphql-transport-ws closes (4408) a socket that sends no connection_init in
+        # time; LimitedWebSocketAdapter does the same for the legacy protocol.
+        kwargs.setdefault("connection_init_wait_timeout", timedelta(seconds=settings.ws_init_timeout_seconds))
         super().__init__(schema, **kwargs)
         self.settings = settings
         self.plugins = plugins
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope=scope, receive=receive)
+        try:
+            response = await self.run(request)
+        except HTTPException as exc:
+            response = graphql_error_response(exc.status_code, exc.reason)
+        state = request.state
+        if getattr(state, "request_id_generated", False) and "x-request-id" not in response.headers:
+            # No request-id middleware in front: the id an unexpected error carries is
+            # still in the response header.
+            response.headers["X-Request-ID"] = state.request_id
+        await response(scope, receive, send)
 
     async def run(self, request, *args, **kwargs):  # type: ignore[override]
         try:
@@ -52,10 +129,76 @@ class OmsGraphQL(GraphQL):
                 await request.close()
 
     def decode_json(self, data: str | bytes) -> object:
-        decoded = super().decode_json(data)
-        if not all_storable(decoded):
-            raise HTTPException(400, MESSAGE)
+        """JSON of a body, a query parameter or a websocket message, within limits;
+        :class:`BadJSON` says what is wrong. Linear in the size of ``data``."""
+        if isinstance(data, bytes):
+            try:
+                data = data.decode("utf-8")
+            except UnicodeDecodeError:
+                raise BadJSON("The request body is not valid UTF-8.") from None
+        try:
+            decoded = json.loads(data, parse_int=_number, parse_constant=_constant)
+        except RecursionError:
+            # The decoder nests once per level; json_problem below gives the same answer
+            # for anything shallower than the interpreter's stack.
+            raise BadJSON(TOO_DEEP.format(self.settings.max_json_depth)) from None
+        problem = json_problem(decoded, self.settings.max_json_depth)
+        if problem is not None:
+            raise BadJSON(problem)
         return decoded
+
+    def parse_json(self, data: str | bytes) -> Any:
+        decoded = _decoded_body.get(None)
+        if decoded is not None and decoded[0] is data:  # parse_http_body read it already
+            return decoded[1]
+        try:
+            return self.decode_json(data)
+        except BadJSON as exc:
+            raise HTTPException(400, exc.reason) from exc
+        except json.JSONDecodeError as exc:
+            raise HTTPException(400, "Unable to parse request body as JSON") from exc
+
+    async def parse_json_off_loop(self, data: str | bytes) -> Any:
+        """:meth:`parse_json`, in a worker thread when ``data`` is long."""
+        if len(data) > DECODE_IN_THREAD_ABOVE:
+            return await asyncio.to_thread(self.parse_json, data)
+        return self.parse_json(data)
+
+    async def parse_http_body(self, request_adapter):  # type: ignore[override]
+        if request_adapter.method == "POST" and "json" in (request_adapter.content_type or ""):
+            # Strawberry reads .get() on whatever the body decodes to: check it first,
+            # and hand the decoded body on to Strawberry's parse_json call.
+            body = await request_adapter.get_body()
+            decoded = await self.parse_json_off_loop(body)
+            if not isinstance(decoded, (dict, list)):
+                raise HTTPException(400, "The request body must be a JSON object.")
+            _decoded_body.set((body, decoded))
+        return await super().parse_http_body(request_adapter)
+
+    async def parse_multipart(self, request_adapter) -> dict[str, Any]:  # type: ignore[override]
+        """The GraphQL multipart request spec: ``operations`` (an object) and ``map`` (an
+        object of file field -> list of variable paths) are checked before use."""
+        try:
+            form_data = await request_adapter.get_form_data()
+        except ValueError as exc:
+            raise HTTPException(400, "Unable to parse the multipart body") from exc
+        operations = form_data.form.get("operations", "{}")
+        files_map = form_data.form.get("map", "{}")
+        if not isinstance(operations, (str, bytes)) or not isinstance(files_map, (str, bytes)):
+            raise HTTPException(400, "`operations` and `map` must be form fields, not files.")
+        operations = await self.parse_json_off_loop(operations)
+        files_map = await self.parse_json_off_loop(files_map)
+        if not isinstance(operations, (dict, list)):
+            raise HTTPException(400, "`operations` must be a JSON object.")
+        if not isinstance(files_map, dict) or not all(
+            isinstance(paths, list) and all(isinstance(path, str) for path in paths)
+            for paths in files_map.values()
+        ):
+            raise HTTPException(400, "`map` must be a JSON object of file field names to lists of paths.")
+        try:
+            return replace_placeholders_with_files(operations, files_map, form_data.files)
+        except (KeyError, IndexError, TypeError, ValueError) as exc:
+            raise HTTPException(400, "File(s) missing in form data, or a `map` path names no variable.") from exc
 
     def _new_context(self, request: Request | WebSocket) -> Context:
         return Context(

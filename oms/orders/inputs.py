@@ -5,6 +5,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from oms.errors import DomainError, ErrorCode
+
+# Longest text a filter accepts: an email address (254) is the longest thing it matches.
+MAX_FILTER_TEXT = 254
+
 
 @dataclasses.dataclass(frozen=True)
 class LineInput:
@@ -45,3 +50,14 @@ class OrderFilter:
     # Paid orders with units not yet in a fulfillment (of ``product_type`` when given):
     # with product_type "physical", the orders awaiting shipment.
     awaiting_fulfillment: bool | None = None
+
+    def __post_init__(self) -> None:
+        # Checked before any query: a value longer than its column is the client's
+        # mistake (the ORM would refuse it with an internal error).
+        for name, value, limit in (
+            ("email", self.email, MAX_FILTER_TEXT),
+            ("search", self.search, MAX_FILTER_TEXT),
+            ("productType", self.product_type, 64),
+        ):
+            if value is not None and len(value) > limit:
+                raise DomainError.of(ErrorCode.INVALID, f"The filter's {name} has more than {limit} characters.", ["filter", name])

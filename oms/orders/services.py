@@ -416,11 +416,13 @@ def filter_orders(filters: OrderFilter | None):
         qs = qs.filter(awaiting if filters.awaiting_fulfillment else ~awaiting)
     if filters.search and filters.search.strip():
         term = filters.search.strip()
-        qs = qs.filter(
-            Q(number=term.lstrip("#"))
-            | Q(email__icontains=term)
-            | Q(id__in=Subquery(OrderLine.filter(sku=term).values("order_id")))
-        )
+        matches = Q(email__icontains=term)
+        # Exact matches only for a term that fits the column (the ORM refuses longer).
+        if len(term.lstrip("#")) <= 32:
+            matches |= Q(number=term.lstrip("#"))
+        if len(term) <= 64:
+            matches |= Q(id__in=Subquery(OrderLine.filter(sku=term).values("order_id")))
+        qs = qs.filter(matches)
     return qs
 
 

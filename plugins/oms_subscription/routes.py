@@ -20,7 +20,7 @@ async def entitlement(request: Request) -> JSONResponse:
     key = request.path_params["access_key"]
     try:
         # Unknown keys from one address are counted: guessing keys gets 429s.
-        found = await token_route_lookup(request, lambda: services.entitlement(key))
+        found = await token_route_lookup(request, lambda: _entitlement(key))
     except RateLimited as exc:
         return JSONResponse(
             {"active": False, "error": exc.errors[0].message}, status_code=429,
@@ -42,3 +42,8 @@ async def entitlement(request: Request) -> JSONResponse:
 
 def entitlement_routes() -> list[BaseRoute]:
     return [Route("/entitlements/{access_key}", entitlement, methods=["GET"])]
+
+
+async def _entitlement(key: str):
+    # A NUL (``%00``) cannot be in a key, and PostgreSQL refuses it in a query.
+    return None if "\x00" in key else await services.entitlement(key)
