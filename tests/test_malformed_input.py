@@ -220,19 +220,14 @@ class TestUnexpectedErrors:
         assert request_id in logged[0].getMessage()
         assert logged[0].exc_info and "internal detail" in str(logged[0].exc_info[1])
 
-    async def test_the_id_set_by_a_request_id_middleware_is_used(self, oms_app, catalog):
-        # What the request-id middleware does: scope["state"]["request_id"].
-        async def with_id(scope, receive, send):
-            scope.setdefault("state", {})["request_id"] = "req-123"
-            await oms_app(scope, receive, send)
-
-        transport = httpx.ASGITransport(app=with_id)
-        async with httpx.AsyncClient(transport=transport, base_url="http://oms.test") as client:
-            response = await client.post("/graphql", json={
-                "query": "query($i: CartInput!) { priceCart(input: $i) { total { amount } } }",
-                "variables": {"i": {"lines": [{"sku": "MUG", "quantity": 1}]}},
-            })
+    async def test_the_id_the_client_sent_is_used(self, oms_http, catalog):
+        # The request-id middleware (oms/logs.py) keeps a sane X-Request-ID of the client's.
+        response = await oms_http.post("/graphql", headers={"X-Request-ID": "req-123"}, json={
+            "query": "query($i: CartInput!) { priceCart(input: $i) { total { amount } } }",
+            "variables": {"i": {"lines": [{"sku": "MUG", "quantity": 1}]}},
+        })
         assert response.json()["errors"][0]["extensions"]["requestId"] == "req-123"
+        assert response.headers["x-request-id"] == "req-123"
 
 
 # The websocket: same limits as HTTP, on a real server.
