@@ -150,6 +150,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         config = uvicorn.Config(
             app, log_config=None, access_log=False, log_level=args.log_level.lower(),
             http=HeaderTimeoutProtocol, timeout_graceful_shutdown=settings.shutdown_timeout_seconds,
+            # uvicorn would buffer websocket messages up to 16 MiB before the app sees them.
+            ws_max_size=settings.max_ws_message_bytes,
         )
         configure_logging(args.log_level, settings.log_format)  # uvicorn.Config set levels
         uvicorn.Server(config).run(sockets=[sock])

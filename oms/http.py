@@ -102,7 +102,10 @@ class _Limited:
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = JSONResponse(
-            {"errors": [{"message": f"Request body larger than {self.max_bytes} bytes."}]},
+            {"errors": [{
+                "message": f"Request body larger than {self.max_bytes} bytes.",
+                "extensions": {"code": "PAYLOAD_TOO_LARGE"},
+            }]},
             status_code=413,
         )
         await response(scope, receive, send)

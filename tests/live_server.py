@@ -34,6 +34,7 @@ from pathlib import Path
 
 import httpx
 
+from oms.config import Settings
 from oms.testing import create_postgres_database, drop_postgres_database, test_database_url
 
 SECRET_KEY = "live-server-secret-" + "k" * 32
@@ -150,6 +151,8 @@ async def live_server(
             "--log-level", "warning", "--no-access-log",
             # Slow clients' headers time out as under `oms serve` (OMS_REQUEST_HEADER_TIMEOUT_SECONDS).
             "--http", "oms.serving:HeaderTimeoutProtocol",
+            # Websocket messages are capped by uvicorn as under `oms serve`.
+            "--ws-max-size", (env or {}).get("OMS_MAX_WS_MESSAGE_BYTES", str(Settings.max_ws_message_bytes)),
         ]
         if workers > 1:
             command += ["--workers", str(workers)]

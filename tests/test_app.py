@@ -37,6 +37,7 @@ class TestLimits:
         query = "{ productTypes { name } }" + " " * 3000
         response = await oms_http.post("/graphql", json={"query": query})
         assert response.status_code == 413
+        assert response.json()["errors"][0]["extensions"] == {"code": "PAYLOAD_TOO_LARGE"}
 
     async def test_large_body_without_content_length_is_refused(self, oms_http):
         async def chunks():
