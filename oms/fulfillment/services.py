@@ -18,13 +18,12 @@ from oms import sql
 from oms.clock import utcnow
 from oms.errors import DomainError, ErrorCode, FieldError
 from oms.fulfillment.models import Delivery, DeliveryStatus, Fulfillment, FulfillmentLine, FulfillmentStatus
-from oms.jobs.services import enqueue_many
 from oms.orders.events import record_event
+from oms.orders.lifecycle import change_status
 from oms.orders.models import Order, OrderLine
 from oms.orders.status import LineStatus, OrderStatus, can_transition
-from oms.plugins import PluginHost
 
-DELIVER_JOB = "order.deliver"
+from oms.plugins import PluginHost
 
 # Orders whose lines may be fulfilled: paid, not canceled, not yet complete.
 FULFILLABLE = (OrderStatus.PROCESSING, OrderStatus.PARTIALLY_FULFILLED)
@@ -41,15 +40,6 @@ RETURNING id
 def remaining(line: OrderLine) -> int:
     """Units of ``line`` not canceled and in no fulfillment yet."""
     return line.quantity - line.quantity_canceled - line.quantity_allocated
-
-
-async def enqueue_deliveries(order: Order) -> list[str]:
-    """Write a Delivery row and a delivery job per product type of the order; call in the
-    transaction that pays it. Returns the product types."""
-    types = sorted(set(await OrderLine.filter(order_id=order.id).values_list("product_type", flat=True)))
-    await Delivery.bulk_create([Delivery(order_id=order.id, product_type=t) for t in types])
-    await enqueue_many(DELIVER_JOB, [{"order_id": order.id, "product_type": t} for t in types])
-    return types
 
 
 async def deliver(order_id: int, product_type: str, *, plugins: PluginHost) -> bool:
@@ -241,16 +231,14 @@ async def update_order_progress(order: Order, *, actor: str) -> OrderStatus:
     if target == order.status or not can_transition(order.status, target):
         return order.status
     now = utcnow()
-    changes = {"status": target, "updated_at": now}
     if target == OrderStatus.COMPLETED:
-        changes["completed_at"] = now
+        stamps = {"completed_at": now}
         message = f"Order {order.number} completed: every line is delivered."
     else:
+        stamps = {}
         message = f"Order {order.number} partially fulfilled."
-    await Order.filter(id=order.id).update(**changes)
-    for key, value in changes.items():
-        setattr(order, key, value)
-    await record_event(
-        order, f"order.{target.value.lower()}", message, actor=actor, data={"status": target.value}
+    await change_status(
+        order, target, stamps=stamps, event_type=f"order.{target.value.lower()}", message=message,
+        actor=actor, data={"status": target.value},
     )
     return target

@@ -18,6 +18,7 @@ from oms.clock import utcnow
 from oms.config import Settings
 from oms.errors import DomainError, ErrorCode, FieldError
 from oms.inventory import services as inventory
+from oms.orders import lifecycle
 from oms.orders.addresses import check_address
 from oms.orders.events import record_event
 from oms.orders.inputs import OrderFilter, PlaceOrderInput
@@ -337,12 +338,7 @@ async def end_unpaid_order(
     """Move a locked, unpaid order to CANCELED or EXPIRED in the caller's transaction:
     reservations released, lines canceled, plugins' reversal hooks called, the gateway's
     payment session canceled through the outbox, the timeline written."""
-    now = utcnow()
-    updated = await Order.filter(id=order.id, status=order.status).update(
-        status=status, payment_status=PaymentStatus.VOIDED, canceled_at=now, updated_at=now
-    )
-    if not updated:  # changed under us (SQLite has no row lock)
-        raise DomainError.of(ErrorCode.INVALID_TRANSITION, "The order changed; try again.")
+    check_transition(order.status, status)  # before any effect; the move itself comes last
     lines = await OrderLine.filter(order_id=order.id)
     await release_reservations(lines)
     for line in lines:
@@ -353,7 +349,11 @@ async def end_unpaid_order(
     reason = "expired" if status == OrderStatus.EXPIRED else "canceled"
     await reverse_lines(order, lines, reason, plugins)
     await cancel_payment_sessions(order)
-    await record_event(order, event_type, message, actor=actor, data=data)
+    # Last, as before: the timeline shows the plugins' reversals, then the cancellation.
+    # A row changed under us (SQLite has no row lock) is INVALID_TRANSITION, rolling back.
+    await lifecycle.void_unpaid_order(
+        order, status, event_type=event_type, message=message, actor=actor, data=data
+    )
 
 
 async def release_reservations(lines: list[OrderLine]) -> None:

@@ -1,17 +1,15 @@
-"""What gateways tell us, applied to an order: a succeeded payment pays it (PROCESSING /
-PAID, deliveries enqueued), a failed attempt is recorded. Both run in the caller's
-transaction, on an order loaded with a row lock."""
+"""What gateways tell us, recorded: a succeeded or failed payment is a Payment row; what it
+means for the order (paid, deliveries started, needs review) is decided by
+:mod:`oms.orders.lifecycle`. Both run in the caller's transaction, on an order loaded with
+a row lock."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from oms.clock import utcnow
-from oms.fulfillment.services import enqueue_deliveries
 from oms.money import Money
-from oms.orders.events import record_event
+from oms.orders import lifecycle
 from oms.orders.models import Order
-from oms.orders.status import OrderStatus, PaymentStatus
 from oms.payments.models import Payment, PaymentState
 
 
@@ -51,47 +49,9 @@ async def apply_success(
             "state", "amount", "currency", "customer_ref", "payment_method_ref", "updated_at"
         ])
 
-    expected = order_total(order)
-    data = {"gateway": gateway, "reference": external_id, "amount": str(amount.amount), "currency": amount.currency}
-    if amount != expected:
-        await _flag(order)
-        await record_event(
-            order, "payment.mismatch",
-            f"Received {amount.amount} {amount.currency} but the order totals "
-            f"{expected.amount} {expected.currency}; not marked paid. Needs review.",
-            actor=actor, data={**data, "expected": str(expected.amount)},
-        )
-        return True
-    if order.status != OrderStatus.PENDING_PAYMENT:
-        await _flag(order)
-        situation = (
-            "after the order " + order.status.value.lower().replace("_", " ")
-            if order.status in (OrderStatus.EXPIRED, OrderStatus.CANCELED)
-            else "for an order already paid"
-        )
-        await record_event(
-            order, "payment.needs_review",
-            f"A payment of {amount.amount} {amount.currency} arrived {situation}: refund it or "
-            "revive the order.",
-            actor=actor, data=data,
-        )
-        return True
-    now = utcnow()
-    await Order.filter(id=order.id).update(
-        status=OrderStatus.PROCESSING, payment_status=PaymentStatus.PAID, paid_at=now, updated_at=now
-    )
-    order.status, order.payment_status, order.paid_at = OrderStatus.PROCESSING, PaymentStatus.PAID, now
-    await record_event(
-        order, "order.paid", f"Paid {amount.amount} {amount.currency} via {gateway}.", actor=actor, data=data
-    )
-    await enqueue_deliveries(order)
+    # What the payment means for the order is the orders side's decision.
+    await lifecycle.payment_received(order, amount=amount, gateway=gateway, reference=external_id, actor=actor)
     return True
-
-
-async def _flag(order: Order) -> None:
-    if not order.needs_review:
-        await Order.filter(id=order.id).update(needs_review=True)
-        order.needs_review = True
 
 
 async def apply_failure(order: Order, *, gateway: str, external_id: str | None, message: str | None) -> None:
@@ -101,11 +61,4 @@ async def apply_failure(order: Order, *, gateway: str, external_id: str | None, 
         await Payment.filter(gateway=gateway, external_id=external_id, state=PaymentState.PENDING).update(
             state=PaymentState.FAILED, failure_message=message
         )
-    if order.payment_status == PaymentStatus.PENDING:
-        await Order.filter(id=order.id, payment_status=PaymentStatus.PENDING).update(
-            payment_status=PaymentStatus.FAILED, updated_at=utcnow()
-        )
-    await record_event(
-        order, "payment.failed", f"A payment attempt failed: {message or 'no reason given'}.",
-        actor=gateway, data={"reference": external_id, "reason": message},
-    )
+    await lifecycle.payment_failed(order, gateway=gateway, reference=external_id, message=message)

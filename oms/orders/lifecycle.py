@@ -1,0 +1,148 @@
+"""The one owner of an order's ``status`` and ``payment_status``.
+
+Every change of either goes through :func:`change_status` (or the payment outcomes built
+on it): the transition table (:mod:`oms.orders.status`) is consulted, the row is updated
+only if it still holds what the caller saw, and the timeline event is written, all in the
+caller's transaction. Nothing else in oms or its plugins assigns those fields
+(``tests/test_state_owner.py`` enforces it), so returns and refunds add their moves here.
+
+Payments record money (:mod:`oms.payments.recording`); what a payment means for the order
+(paid, needs review, deliveries to start) is decided here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from oms.clock import utcnow
+from oms.errors import DomainError, ErrorCode
+from oms.fulfillment.models import Delivery
+from oms.jobs.services import enqueue_many
+from oms.money import Money
+from oms.orders.events import record_event
+from oms.orders.models import Order, OrderEvent, OrderLine
+from oms.orders.status import OrderStatus, PaymentStatus, check_payment_transition, check_transition
+
+# The job that hands an order's lines of one product type to their plugin (run by
+# oms.fulfillment.services.deliver); enqueued here, when the order is paid.
+DELIVER_JOB = "order.deliver"
+
+# Timestamps a move may set along with the status.
+_STAMPS = frozenset({"paid_at", "canceled_at", "completed_at"})
+
+
+async def change_status(
+    order: Order,
+    target: OrderStatus,
+    *,
+    event_type: str,
+    message: str,
+    actor: str,
+    data: dict[str, Any] | None = None,
+    payment_status: PaymentStatus | None = None,
+    stamps: dict[str, dt.datetime] | None = None,
+) -> OrderEvent:
+    """Move a locked ``order`` to ``target`` (and its payment to ``payment_status``) and
+    write the timeline event; caller's transaction. INVALID_TRANSITION, with nothing
+    written, when the table forbids the move or the row changed since it was read."""
+    check_transition(order.status, target)
+    if payment_status is not None and payment_status != order.payment_status:
+        check_payment_transition(order.payment_status, payment_status)
+    stamps = stamps or {}
+    if not set(stamps) <= _STAMPS:
+        raise ValueError(f"Unknown order timestamps: {sorted(set(stamps) - _STAMPS)}")
+    now = utcnow()
+    changes: dict[str, Any] = {"status": target, "updated_at": now, **stamps}
+    if payment_status is not None:
+        changes["payment_status"] = payment_status
+    # Guarded by what the caller saw: SQLite has no row lock, and a stale object must not
+    # overwrite a move made meanwhile.
+    updated = await Order.filter(
+        id=order.id, status=order.status, payment_status=order.payment_status
+    ).update(**changes)
+    if not updated:
+        raise DomainError.of(ErrorCode.INVALID_TRANSITION, "The order changed; try again.")
+    for key, value in changes.items():
+        setattr(order, key, value)
+    return await record_event(order, event_type, message, actor=actor, data=data)
+
+
+async def payment_received(order: Order, *, amount: Money, gateway: str, reference: str | None, actor: str) -> None:
+    """A payment of ``amount`` succeeded (already recorded by the payments side): pay the
+    order and start its deliveries when it is payable and the amount is its total;
+    otherwise flag it for review with the reason on the timeline. Caller's transaction,
+    ``order`` freshly loaded with a row lock."""
+    expected = Money(Decimal(order.total), order.currency)
+    data = {"gateway": gateway, "reference": reference, "amount": str(amount.amount), "currency": amount.currency}
+    if amount != expected:
+        await flag_for_review(order)
+        await record_event(
+            order, "payment.mismatch",
+            f"Received {amount.amount} {amount.currency} but the order totals "
+            f"{expected.amount} {expected.currency}; not marked paid. Needs review.",
+            actor=actor, data={**data, "expected": str(expected.amount)},
+        )
+        return
+    if order.status != OrderStatus.PENDING_PAYMENT:
+        await flag_for_review(order)
+        situation = (
+            "after the order " + order.status.value.lower().replace("_", " ")
+            if order.status in (OrderStatus.EXPIRED, OrderStatus.CANCELED)
+            else "for an order already paid"
+        )
+        await record_event(
+            order, "payment.needs_review",
+            f"A payment of {amount.amount} {amount.currency} arrived {situation}: refund it or "
+            "revive the order.",
+            actor=actor, data=data,
+        )
+        return
+    await change_status(
+        order, OrderStatus.PROCESSING, payment_status=PaymentStatus.PAID, stamps={"paid_at": utcnow()},
+        event_type="order.paid", message=f"Paid {amount.amount} {amount.currency} via {gateway}.",
+        actor=actor, data=data,
+    )
+    await enqueue_deliveries(order)
+
+
+async def payment_failed(order: Order, *, gateway: str, reference: str | None, message: str | None) -> None:
+    """A payment attempt failed: a pending payment becomes FAILED (the order stays payable
+    until it expires); a paid order never moves backwards (gateway events can arrive out
+    of order). The attempt goes on the timeline either way. Caller's transaction."""
+    if order.payment_status == PaymentStatus.PENDING:
+        check_payment_transition(order.payment_status, PaymentStatus.FAILED)
+        await Order.filter(id=order.id, payment_status=PaymentStatus.PENDING).update(
+            payment_status=PaymentStatus.FAILED, updated_at=utcnow()
+        )
+    await record_event(
+        order, "payment.failed", f"A payment attempt failed: {message or 'no reason given'}.",
+        actor=gateway, data={"reference": reference, "reason": message},
+    )
+
+
+async def void_unpaid_order(
+    order: Order, target: OrderStatus, *, event_type: str, message: str, actor: str, data: dict | None = None
+) -> OrderEvent:
+    """Move a locked, unpaid order to CANCELED or EXPIRED with its payment VOIDED."""
+    return await change_status(
+        order, target, payment_status=PaymentStatus.VOIDED, stamps={"canceled_at": utcnow()},
+        event_type=event_type, message=message, actor=actor, data=data,
+    )
+
+
+async def flag_for_review(order: Order) -> None:
+    """Mark the order as needing a person (a payment after expiry, an amount mismatch)."""
+    if not order.needs_review:
+        await Order.filter(id=order.id).update(needs_review=True)
+        order.needs_review = True
+
+
+async def enqueue_deliveries(order: Order) -> list[str]:
+    """Write a Delivery row and a delivery job per product type of the order; call in the
+    transaction that pays it. Returns the product types."""
+    types = sorted(set(await OrderLine.filter(order_id=order.id).values_list("product_type", flat=True)))
+    await Delivery.bulk_create([Delivery(order_id=order.id, product_type=t) for t in types])
+    await enqueue_many(DELIVER_JOB, [{"order_id": order.id, "product_type": t} for t in types])
+    return types
