@@ -28,6 +28,7 @@ from oms.jobs.worker import Worker
 from oms.payments.gateway import Gateway, gateway_for
 from oms.payments.webhooks import stripe_webhook
 from oms.logs import RequestLog, configure_logging
+from oms.core_plugins import CORE_PLUGINS
 from oms.plugins import PluginHost, plugin_model_modules
 from oms.ratelimit import RateLimiter
 from oms.serving import BodyTimeout
@@ -66,7 +67,7 @@ def create_app(
     settings = with_public_url(settings)
     for note in startup_notes(settings, explicit_key):
         logger.info(note)
-    plugins = PluginHost.load(extra_plugins)
+    plugins = PluginHost.load(extra_plugins, core_plugins=CORE_PLUGINS)
     graphql_app = OmsGraphQL(
         build_schema(settings, plugins), settings=settings, plugins=plugins,
         graphql_ide="graphiql" if settings.graphiql_enabled else None,

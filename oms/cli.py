@@ -178,7 +178,9 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         print(f"error: --plugin: {exc}", file=sys.stderr)
         return 2
     settings = _ready_settings(settings, migrated=True, warn_public_url=True)
-    plugins = PluginHost.load(extra)
+    from oms.core_plugins import CORE_PLUGINS
+
+    plugins = PluginHost.load(extra, core_plugins=CORE_PLUGINS)
     options = {"concurrency": args.concurrency, "batch_size": args.batch_size}
     worker = Worker.from_settings(
         JobRegistry.build(plugins, settings),

@@ -179,6 +179,18 @@ def oms_job_handlers(settings: Settings, plugins: PluginHost, gateway: Gateway |
     """
 
 
+@hookspec
+def oms_dead_job_handlers(settings: Settings, plugins: PluginHost) -> Mapping[str, Any]:
+    """Be told when a job kind this plugin handles gives up for good (DEAD after its
+    retries), e.g. to put the failure on an order's timeline.
+
+    Called once when a worker starts.
+
+    :return: a mapping of job ``kind`` to a callable ``(payload: dict, last_error: str) ->
+        None`` (may be async). Results are merged; a kind claimed twice is a start-up error.
+    """
+
+
 # ---------------------------------------------------------------------------
 # Catalog and cart: validation and prices
 # ---------------------------------------------------------------------------

@@ -27,7 +27,7 @@ ENTRY_POINT_GROUP = "oms"
 # commands): their results are used without awaiting, so they must not be async.
 SYNC_ONLY_HOOKS = (
     "oms_settings", "oms_product_types", "oms_models", "oms_routes", "oms_graphql_types", "oms_graphql_fields",
-    "oms_periodic_jobs", "oms_job_handlers", "oms_cli_commands", "oms_shipping_carriers",
+    "oms_periodic_jobs", "oms_job_handlers", "oms_dead_job_handlers", "oms_cli_commands", "oms_shipping_carriers",
 )
 
 
@@ -59,6 +59,7 @@ class PluginHost:
         # prefix -> (plugin name, declaration, parsed values); filled once by load().
         self._settings: dict[str, tuple[str, SettingsDeclaration, Mapping[str, Any]]] = {}
         self._takes_host: dict[str, bool] = {}
+        self.core_names: frozenset[str] = frozenset()
 
     # -- start-up -----------------------------------------------------------------
 
@@ -69,13 +70,19 @@ class PluginHost:
         *,
         entry_points: bool = True,
         environ: Mapping[str, str] | None = None,
+        core_plugins: Sequence[object] = (),
     ) -> PluginHost:
         """Register the installed plugins (and ``extra_plugins``), check them and read their
         settings from ``environ`` (default ``os.environ``): any problem is a one-line
-        :class:`PluginConfigError`, raised here, before anything serves."""
+        :class:`PluginConfigError`, raised here, before anything serves.
+
+        ``core_plugins`` are the core's own hookimpl modules (:mod:`oms.core_plugins`, its
+        job handlers), passed by the process that runs jobs; ``oms plugins`` omits them."""
         pm = pluggy.PluginManager("oms")
         pm.add_hookspecs(hookspecs)
         try:
+            for core in core_plugins:
+                pm.register(core, name=core.__name__)
             # A hookimpl whose arguments are not in its spec fails here, at registration.
             if entry_points:
                 pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
@@ -97,6 +104,7 @@ class PluginHost:
             pm.trace.root.setwriter(sys.stderr.write)
             pm.enable_tracing()
         host = cls(pm)
+        host.core_names = frozenset(core.__name__ for core in core_plugins)
         host._refuse_async_start_up_hooks()
         host._read_settings(os.environ if environ is None else environ)
         host._register_types()
@@ -172,7 +180,7 @@ class PluginHost:
         return self.types[product_type].plugin_name
 
     def plugin_names(self) -> list[str]:
-        return sorted(name for name, _ in self.pm.list_name_plugin())
+        return sorted(name for name, _ in self.pm.list_name_plugin() if name not in self.core_names)
 
     def owned_types(self, plugin_name: str) -> list[ProductType]:
         return [r.product_type for r in self.types.values() if r.plugin_name == plugin_name]

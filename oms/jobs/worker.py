@@ -31,21 +31,18 @@ import secrets
 import socket
 import time
 import traceback
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from oms.config import Settings
 from oms.jobs import queue
 from oms.jobs.periodic import PeriodicScheduler, periodic_handlers
 from oms.jobs.queue import ClaimedJob
-from oms.jobs.registry import Handler, JobRegistry
+from oms.jobs.registry import DeadHandler, Handler, JobRegistry
 from oms.jobs.services import utcnow
 from oms.plugins import await_me_maybe
 
 logger = logging.getLogger("oms.jobs")
-
-# Told that a job of its kind is DEAD: ``(payload, last_error)``, may be async.
-DeadHandler = Callable[[dict[str, Any], str], Awaitable[None] | None]
 
 MAX_BACKOFF_SECONDS = 3600
 MAX_ERROR_CHARS = 4000

@@ -1,0 +1,16 @@
+"""The core's own contributions to the plugin hooks, as built-in plugins.
+
+Each domain declares its job handlers, dead-job handlers and periodic jobs in its own
+``jobs`` module with the same hooks a plugin uses (``oms_job_handlers``,
+``oms_dead_job_handlers``, ``oms_periodic_jobs``), so :mod:`oms.jobs` knows no domain.
+The composition roots (:mod:`oms.app`, ``oms worker``) pass this list to
+:meth:`oms.plugins.PluginHost.load`; ``oms plugins`` does not list them.
+"""
+
+from __future__ import annotations
+
+from oms.fulfillment import jobs as fulfillment_jobs
+from oms.orders import jobs as orders_jobs
+from oms.payments import jobs as payments_jobs
+
+CORE_PLUGINS: tuple[object, ...] = (orders_jobs, payments_jobs, fulfillment_jobs)
