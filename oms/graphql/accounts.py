@@ -14,6 +14,7 @@ from oms.accounts.permissions import ANONYMOUS, Viewer
 from oms.errors import DomainError
 from oms.graphql.common import PageInfo, UserError, decode_cursor, user_errors
 from oms.graphql.context import Info
+from oms.graphql.mutations import mutation
 from oms.graphql.orders import OrderConnection
 from oms.orders import services as orders
 
@@ -98,35 +99,29 @@ class AccountsQuery:
 
 @strawberry.type
 class AccountsMutation:
-    @strawberry.mutation
+    @mutation
     async def register(self, info: Info, input: RegisterInput) -> AuthPayload:
         context = info.context
-        try:
-            await context.rate_limiter.attempt(context.rate_limiter.register_keys(context.client_address))
-            customer = await accounts.register_customer(
-                email=input.email, password=input.password, name=input.name
-            )
-        except DomainError as exc:
-            return AuthPayload(user_errors=user_errors(exc))
+        await context.rate_limiter.attempt(context.rate_limiter.register_keys(context.client_address))
+        customer = await accounts.register_customer(
+            email=input.email, password=input.password, name=input.name
+        )
         return await _signed_in(info, Viewer(customer=customer))
 
-    @strawberry.mutation
+    @mutation
     async def login(self, info: Info, email: str, password: str) -> AuthPayload:
         limiter = info.context.rate_limiter
         keys = limiter.password_keys(email, info.context.client_address)
+        # Refused before the password is checked: the right one does not lift a block.
+        await limiter.check(keys)
         try:
-            # Refused before the password is checked: the right one does not lift a block.
-            await limiter.check(keys)
-            try:
-                viewer = await accounts.authenticate(email=email, password=password)
-            except DomainError:
-                await limiter.hit(keys)
-                raise
-        except DomainError as exc:
-            return AuthPayload(user_errors=user_errors(exc))
+            viewer = await accounts.authenticate(email=email, password=password)
+        except DomainError:
+            await limiter.hit(keys)
+            raise
         return await _signed_in(info, viewer)
 
-    @strawberry.mutation(description="Ends the token it is called with (and its refresh token, if any).")
+    @mutation(description="Ends the token it is called with (and its refresh token, if any).")
     async def logout(self, info: Info) -> ResultPayload:
         context = info.context
         if context.auth_error is not None:
@@ -138,29 +133,26 @@ class AccountsMutation:
             context.viewer, context.token = ANONYMOUS, None
         return ResultPayload(ok=True)
 
-    @strawberry.mutation(
+    @mutation(
         description="A new password for the signed-in account: every session of the account ends, "
         "this one included, and the payload's token starts a new one."
     )
     async def change_password(self, info: Info, input: ChangePasswordInput) -> AuthPayload:
         context = info.context
+        if context.auth_error is not None:
+            raise context.auth_error
+        viewer = context.viewer
+        limiter = context.rate_limiter
+        keys = limiter.password_keys(viewer.email or "", context.client_address)
+        await limiter.check(keys, ["input", "currentPassword"])
         try:
-            if context.auth_error is not None:
-                raise context.auth_error
-            viewer = context.viewer
-            limiter = context.rate_limiter
-            keys = limiter.password_keys(viewer.email or "", context.client_address)
-            await limiter.check(keys, ["input", "currentPassword"])
-            try:
-                viewer = await accounts.change_password(
-                    viewer, current_password=input.current_password, new_password=input.new_password
-                )
-            except DomainError as exc:
-                if exc.errors[0].field == ("input", "currentPassword"):
-                    await limiter.hit(keys)  # a wrong current password is a password guess
-                raise
+            viewer = await accounts.change_password(
+                viewer, current_password=input.current_password, new_password=input.new_password
+            )
         except DomainError as exc:
-            return AuthPayload(user_errors=user_errors(exc))
+            if exc.errors[0].field == ("input", "currentPassword"):
+                await limiter.hit(keys)  # a wrong current password is a password guess
+            raise
         payload = await _signed_in(info, viewer)
         if isinstance(context.request, WebSocket):
             context.token = payload.token

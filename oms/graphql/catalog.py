@@ -20,9 +20,9 @@ from oms.graphql.common import (
     decode_cursor,
     from_global_id,
     to_global_id,
-    user_errors,
 )
 from oms.graphql.context import Info
+from oms.graphql.mutations import mutation
 
 
 @strawberry.type(description="A product type and the plugin that delivers it.")
@@ -229,29 +229,23 @@ def _to_product_data(data: CreateProductInput) -> catalog.ProductData:
 
 @strawberry.type
 class CatalogMutation:
-    @strawberry.mutation(description="Staff: add a product of any registered type.")
+    @mutation(description="Staff: add a product of any registered type.")
     async def create_product(self, info: Info, input: CreateProductInput) -> ProductPayload:
-        try:
-            info.context.require_permission(Permission.MANAGE_CATALOG)
-            product = await catalog.create_product(
-                _to_product_data(input),
-                plugins=info.context.plugins,
-                currency=info.context.settings.currency,
-            )
-        except DomainError as exc:
-            return ProductPayload(user_errors=user_errors(exc))
+        info.context.require_permission(Permission.MANAGE_CATALOG)
+        product = await catalog.create_product(
+            _to_product_data(input),
+            plugins=info.context.plugins,
+            currency=info.context.settings.currency,
+        )
         return ProductPayload(product=Product.from_model(product))
 
-    @strawberry.mutation(description="Staff: set units on hand of a stock-tracked variant.")
+    @mutation(description="Staff: set units on hand of a stock-tracked variant.")
     async def set_stock(self, info: Info, input: SetStockInput) -> StockPayload:
-        try:
-            info.context.require_permission(Permission.MANAGE_CATALOG)
-            variant = await catalog.set_stock(
-                sku=input.sku,
-                quantity=input.quantity,
-                warehouse_code=input.warehouse,
-                plugins=info.context.plugins,
-            )
-        except DomainError as exc:
-            return StockPayload(user_errors=user_errors(exc))
+        info.context.require_permission(Permission.MANAGE_CATALOG)
+        variant = await catalog.set_stock(
+            sku=input.sku,
+            quantity=input.quantity,
+            warehouse_code=input.warehouse,
+            plugins=info.context.plugins,
+        )
         return StockPayload(variant=Variant.from_model(variant))

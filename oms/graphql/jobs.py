@@ -8,7 +8,6 @@ import strawberry
 from strawberry.scalars import JSON
 
 from oms.accounts.permissions import Permission
-from oms.errors import DomainError
 from oms.graphql.common import (
     Node,
     PageInfo,
@@ -17,9 +16,9 @@ from oms.graphql.common import (
     decode_cursor,
     parse_id,
     to_global_id,
-    user_errors,
 )
 from oms.graphql.context import Info
+from oms.graphql.mutations import mutation
 from oms.jobs import models
 from oms.jobs import services as jobs
 from oms.pagination import Page
@@ -118,13 +117,10 @@ class JobsQuery:
 
 @strawberry.type
 class JobsMutation:
-    @strawberry.mutation(
+    @mutation(
         description="Staff with MANAGE_JOBS: queue a DEAD job again; its attempts start over."
     )
     async def retry_job(self, info: Info, id: strawberry.ID) -> JobPayload:
-        try:
-            info.context.require_permission(Permission.MANAGE_JOBS)
-            job = await jobs.retry_job(parse_id(id, "Job", ["id"]))
-        except DomainError as exc:
-            return JobPayload(user_errors=user_errors(exc))
+        info.context.require_permission(Permission.MANAGE_JOBS)
+        job = await jobs.retry_job(parse_id(id, "Job", ["id"]))
         return JobPayload(job=Job.from_model(job))

@@ -24,6 +24,7 @@ from oms.graphql.common import (
 )
 from oms.graphql.cart import ShippingMethod, cart_input
 from oms.graphql.context import Info
+from oms.graphql.mutations import mutation
 from oms.graphql.order_inputs import OrderFilter, OrderStatus, PaymentStatus, PlaceOrderInput
 from oms.orders import access, inputs
 from oms.orders.events import customer_view
@@ -295,27 +296,24 @@ class OrdersQuery:
 
 @strawberry.type
 class OrdersMutation:
-    @strawberry.mutation
+    @mutation
     async def place_order(self, info: Info, input: PlaceOrderInput) -> PlaceOrderPayload:
         context = info.context
-        try:
-            if context.auth_error is not None:
-                raise context.auth_error
-            data = inputs.PlaceOrderInput(
-                cart=cart_input(input),
-                idempotency_key=input.idempotency_key,
-                billing_address=input.billing_address.to_dict() if input.billing_address else None,
-                note=input.note,
-            )
-            placed = await orders.place_order(
-                data,
-                viewer=context.viewer,
-                plugins=context.plugins,
-                settings=context.settings,
-                gateway=context.gateway,
-            )
-        except DomainError as exc:
-            return PlaceOrderPayload(user_errors=user_errors(exc))
+        if context.auth_error is not None:
+            raise context.auth_error
+        data = inputs.PlaceOrderInput(
+            cart=cart_input(input),
+            idempotency_key=input.idempotency_key,
+            billing_address=input.billing_address.to_dict() if input.billing_address else None,
+            note=input.note,
+        )
+        placed = await orders.place_order(
+            data,
+            viewer=context.viewer,
+            plugins=context.plugins,
+            settings=context.settings,
+            gateway=context.gateway,
+        )
         return PlaceOrderPayload(
             order=Order.from_model(placed.order),
             order_token=placed.token,
@@ -323,58 +321,49 @@ class OrdersMutation:
             user_errors=user_errors(placed.payment_error) if placed.payment_error else [],
         )
 
-    @strawberry.mutation(
+    @mutation(
         description="The payment session of an order awaiting payment (a subscription renewal, a retry "
         "with another card): customers for their own orders, guests with the order token."
     )
     async def pay_order(self, info: Info, id: strawberry.ID, token: str | None = None) -> PayOrderPayload:
         context = info.context
-        try:
-            if context.auth_error is not None:
-                raise context.auth_error
-            order_id = parse_id(id, "Order", ["id"])
-            order = await context.find_by_token(
-                token, lambda: access.find_order(context.viewer, order_id=order_id, token=token), ["token"]
-            )
-            if order is None:
-                raise DomainError.of(ErrorCode.NOT_FOUND, "Order not found.", ["id"])
-            if context.gateway is None:
-                raise DomainError.of(ErrorCode.PAYMENT_FAILED, "No payment gateway is running.")
-            session = await orders.open_order_payment(order, plugins=context.plugins, gateway=context.gateway)
-        except DomainError as exc:
-            return PayOrderPayload(user_errors=user_errors(exc))
+        if context.auth_error is not None:
+            raise context.auth_error
+        order_id = parse_id(id, "Order", ["id"])
+        order = await context.find_by_token(
+            token, lambda: access.find_order(context.viewer, order_id=order_id, token=token), ["token"]
+        )
+        if order is None:
+            raise DomainError.of(ErrorCode.NOT_FOUND, "Order not found.", ["id"])
+        if context.gateway is None:
+            raise DomainError.of(ErrorCode.PAYMENT_FAILED, "No payment gateway is running.")
+        session = await orders.open_order_payment(order, plugins=context.plugins, gateway=context.gateway)
         return PayOrderPayload(
             order=Order.from_model(order), payment=PaymentSession.from_domain(session) if session else None
         )
 
-    @strawberry.mutation(description="Staff: record a payment taken outside Stripe.")
+    @mutation(description="Staff: record a payment taken outside Stripe.")
     async def mark_order_paid(self, info: Info, id: strawberry.ID, reference: str | None = None) -> OrderPayload:
         context = info.context
-        try:
-            context.require_permission(Permission.MANAGE_ORDERS)
-            order = await order_models.Order.get_or_none(id=parse_id(id, "Order", ["id"]))
-            if order is None:
-                raise DomainError.of(ErrorCode.NOT_FOUND, "Order not found.", ["id"])
-            order = await payments.mark_order_paid(order, reference=reference, actor=context.viewer.actor)
-        except DomainError as exc:
-            return OrderPayload(user_errors=user_errors(exc))
+        context.require_permission(Permission.MANAGE_ORDERS)
+        order = await order_models.Order.get_or_none(id=parse_id(id, "Order", ["id"]))
+        if order is None:
+            raise DomainError.of(ErrorCode.NOT_FOUND, "Order not found.", ["id"])
+        order = await payments.mark_order_paid(order, reference=reference, actor=context.viewer.actor)
         return OrderPayload(order=Order.from_model(order))
 
-    @strawberry.mutation
+    @mutation
     async def cancel_order(
         self, info: Info, id: strawberry.ID, token: str | None = None, reason: str | None = None
     ) -> OrderPayload:
         context = info.context
-        try:
-            order_id = parse_id(id, "Order", ["id"])
-            order = await context.find_by_token(
-                token, lambda: access.find_order(context.viewer, order_id=order_id, token=token), ["token"]
-            )
-            if order is None:
-                raise DomainError.of(ErrorCode.NOT_FOUND, "Order not found.", ["id"])
-            # A guest is named by the order's email, as on order.placed (never "guest").
-            actor = order.email if context.viewer.is_anonymous else context.viewer.actor
-            order = await orders.cancel_order(order, actor=actor, reason=reason, plugins=context.plugins)
-        except DomainError as exc:
-            return OrderPayload(user_errors=user_errors(exc))
+        order_id = parse_id(id, "Order", ["id"])
+        order = await context.find_by_token(
+            token, lambda: access.find_order(context.viewer, order_id=order_id, token=token), ["token"]
+        )
+        if order is None:
+            raise DomainError.of(ErrorCode.NOT_FOUND, "Order not found.", ["id"])
+        # A guest is named by the order's email, as on order.placed (never "guest").
+        actor = order.email if context.viewer.is_anonymous else context.viewer.actor
+        order = await orders.cancel_order(order, actor=actor, reason=reason, plugins=context.plugins)
         return OrderPayload(order=Order.from_model(order))

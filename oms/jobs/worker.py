@@ -32,7 +32,6 @@ import socket
 import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
 
 from oms.config import Settings
 from oms.jobs import queue

@@ -14,7 +14,6 @@ from tortoise.expressions import F, Q, Subquery
 from tortoise.transactions import in_transaction
 
 from oms.accounts.permissions import Viewer
-from oms.clock import utcnow
 from oms.config import Settings
 from oms.errors import DomainError, ErrorCode, FieldError
 from oms.inventory import services as inventory

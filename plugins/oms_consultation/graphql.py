@@ -16,8 +16,9 @@ import strawberry
 from oms.accounts.permissions import Permission, Viewer
 from oms.errors import DomainError, ErrorCode
 from oms.fulfillment.models import Fulfillment as FulfillmentModel
-from oms.graphql.common import Node, UserError, parse_id, to_global_id, user_errors
+from oms.graphql.common import Node, UserError, parse_id, to_global_id
 from oms.graphql.context import Info
+from oms.graphql.mutations import mutation
 from oms.orders import access
 from oms_consultation import calendar, services
 from oms_consultation.models import Booking as BookingModel
@@ -114,7 +115,7 @@ def _may_manage(viewer: Viewer) -> bool:
 
 @strawberry.type
 class ConsultationMutation:
-    @strawberry.mutation(
+    @mutation(
         description="Move a booking to another free slot of its consultant: its customer, a guest with the "
         "order token, or staff. Customers may until the product's reschedule notice (default 24 hours) "
         "before the session; staff until it starts."
@@ -123,41 +124,32 @@ class ConsultationMutation:
         self, info: Info, id: strawberry.ID, start: dt.datetime, token: str | None = None
     ) -> BookingPayload:
         context = info.context
-        try:
-            if context.auth_error is not None:
-                raise context.auth_error
-            booking = await services.get_booking(parse_id(id, "Booking", ["id"]))
-            staff = _may_manage(context.viewer)
-            if not staff and not access.can_access(context.viewer, booking.order, token):
-                # Someone else's booking looks like no booking at all.
-                raise DomainError.of(ErrorCode.NOT_FOUND, "Booking not found.", ["id"])
-            actor = booking.order.email if context.viewer.is_anonymous else context.viewer.actor
-            moved = await services.reschedule_booking(booking.id, start, actor=actor, by_staff=staff)
-        except DomainError as exc:
-            return BookingPayload(user_errors=user_errors(exc))
+        if context.auth_error is not None:
+            raise context.auth_error
+        booking = await services.get_booking(parse_id(id, "Booking", ["id"]))
+        staff = _may_manage(context.viewer)
+        if not staff and not access.can_access(context.viewer, booking.order, token):
+            # Someone else's booking looks like no booking at all.
+            raise DomainError.of(ErrorCode.NOT_FOUND, "Booking not found.", ["id"])
+        actor = booking.order.email if context.viewer.is_anonymous else context.viewer.actor
+        moved = await services.reschedule_booking(booking.id, start, actor=actor, by_staff=staff)
         return BookingPayload(booking=Booking.from_model(moved))
 
-    @strawberry.mutation(description="Staff: the consultation took place; its line is delivered.")
+    @mutation(description="Staff: the consultation took place; its line is delivered.")
     async def complete_booking(self, info: Info, id: strawberry.ID) -> BookingPayload:
         context = info.context
-        try:
-            context.require_permission(Permission.MANAGE_FULFILLMENT)
-            booking = await services.complete_booking(parse_id(id, "Booking", ["id"]), actor=context.viewer.actor)
-        except DomainError as exc:
-            return BookingPayload(user_errors=user_errors(exc))
+        context.require_permission(Permission.MANAGE_FULFILLMENT)
+        booking = await services.complete_booking(parse_id(id, "Booking", ["id"]), actor=context.viewer.actor)
         return BookingPayload(booking=Booking.from_model(booking))
 
-    @strawberry.mutation(
+    @mutation(
         description="Staff: the customer did not attend. The time was held for them, so the line counts as "
         "delivered, as for completeBooking."
     )
     async def mark_booking_no_show(self, info: Info, id: strawberry.ID) -> BookingPayload:
         context = info.context
-        try:
-            context.require_permission(Permission.MANAGE_FULFILLMENT)
-            booking = await services.mark_no_show(parse_id(id, "Booking", ["id"]), actor=context.viewer.actor)
-        except DomainError as exc:
-            return BookingPayload(user_errors=user_errors(exc))
+        context.require_permission(Permission.MANAGE_FULFILLMENT)
+        booking = await services.mark_no_show(parse_id(id, "Booking", ["id"]), actor=context.viewer.actor)
         return BookingPayload(booking=Booking.from_model(booking))
 
 

@@ -10,11 +10,11 @@ import strawberry
 from strawberry.file_uploads import Upload
 
 from oms.accounts.permissions import Permission
-from oms.errors import DomainError
 from oms.fulfillment.models import Fulfillment as FulfillmentModel
 from oms.graphql.catalog import Variant
-from oms.graphql.common import UserError, to_global_id, user_errors
+from oms.graphql.common import UserError, to_global_id
 from oms.graphql.context import Info
+from oms.graphql.mutations import mutation
 from oms_digital import services
 from oms_digital.files import CHUNK_BYTES, store_file
 from oms_digital.models import DownloadGrant as DownloadGrantModel
@@ -77,18 +77,15 @@ async def _chunks(upload: Upload) -> AsyncIterator[bytes]:
 
 @strawberry.type
 class DigitalMutation:
-    @strawberry.mutation(
+    @mutation(
         description="Staff: the file sold with a digital variant (GraphQL multipart request). "
         "Orders already delivered keep the file they were sold."
     )
     async def upload_digital_file(self, info: Info, sku: str, file: Upload) -> UploadDigitalFilePayload:
         context = info.context
-        try:
-            context.require_permission(Permission.MANAGE_CATALOG)
-            variant = await store_file(
-                sku, _chunks(file), file_name=file.filename or "download", content_type=file.content_type,
-                media_root=context.settings.media_root,
-            )
-        except DomainError as exc:
-            return UploadDigitalFilePayload(user_errors=user_errors(exc))
+        context.require_permission(Permission.MANAGE_CATALOG)
+        variant = await store_file(
+            sku, _chunks(file), file_name=file.filename or "download", content_type=file.content_type,
+            media_root=context.settings.media_root,
+        )
         return UploadDigitalFilePayload(variant=Variant.from_model(variant))

@@ -15,8 +15,9 @@ from itsdangerous import URLSafeTimedSerializer
 from oms.accounts.permissions import Permission
 from oms.errors import DomainError, ErrorCode
 from oms.fulfillment.models import Fulfillment as FulfillmentModel
-from oms.graphql.common import parse_id, user_errors
+from oms.graphql.common import parse_id
 from oms.graphql.context import Info
+from oms.graphql.mutations import mutation
 from oms.graphql.fulfillment import Fulfillment, FulfillmentPayload
 from oms.graphql.orders import Order
 from oms.orders.models import Order as OrderModel
@@ -118,26 +119,20 @@ async def _payload(fulfillment_id: int) -> FulfillmentPayload:
 
 @strawberry.type
 class ShippingMutation:
-    @strawberry.mutation(description="Staff: ship some units of physical lines.")
+    @mutation(description="Staff: ship some units of physical lines.")
     async def create_shipment(self, info: Info, input: CreateShipmentInput) -> FulfillmentPayload:
         context = info.context
-        try:
-            context.require_permission(Permission.MANAGE_FULFILLMENT)
-            shipment = await services.create_shipment(
-                input.to_request(), actor=context.viewer.actor, plugins=context.plugins
-            )
-        except DomainError as exc:
-            return FulfillmentPayload(user_errors=user_errors(exc))
+        context.require_permission(Permission.MANAGE_FULFILLMENT)
+        shipment = await services.create_shipment(
+            input.to_request(), actor=context.viewer.actor, plugins=context.plugins
+        )
         return await _payload(shipment.fulfillment_id)
 
-    @strawberry.mutation(description="Staff: the fulfillment (a shipment) reached the customer.")
+    @mutation(description="Staff: the fulfillment (a shipment) reached the customer.")
     async def mark_shipment_delivered(self, info: Info, id: strawberry.ID) -> FulfillmentPayload:
         context = info.context
-        try:
-            context.require_permission(Permission.MANAGE_FULFILLMENT)
-            shipment = await services.mark_shipment_delivered(
-                parse_id(id, "Fulfillment", ["id"]), actor=context.viewer.actor
-            )
-        except DomainError as exc:
-            return FulfillmentPayload(user_errors=user_errors(exc))
+        context.require_permission(Permission.MANAGE_FULFILLMENT)
+        shipment = await services.mark_shipment_delivered(
+            parse_id(id, "Fulfillment", ["id"]), actor=context.viewer.actor
+        )
         return await _payload(shipment.fulfillment_id)

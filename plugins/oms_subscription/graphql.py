@@ -11,8 +11,9 @@ import strawberry
 from oms.accounts.permissions import Permission, Viewer
 from oms.errors import DomainError, ErrorCode
 from oms.fulfillment.models import Fulfillment as FulfillmentModel
-from oms.graphql.common import Node, UserError, parse_id, to_global_id, user_errors
+from oms.graphql.common import Node, UserError, parse_id, to_global_id
 from oms.graphql.context import Info
+from oms.graphql.mutations import mutation
 from oms.orders import access
 from oms.orders.models import Order as OrderModel
 from oms_subscription import services
@@ -116,24 +117,21 @@ class SubscriptionQuery:
 
 @strawberry.type
 class SubscriptionMutation:
-    @strawberry.mutation(description="The subscriber (a guest with the order's token) or staff: end a subscription "
+    @mutation(description="The subscriber (a guest with the order's token) or staff: end a subscription "
                          "now, or at the end of its period (atPeriodEnd, the default).")
     async def cancel_subscription(
         self, info: Info, id: strawberry.ID, at_period_end: bool | None = True, token: str | None = None
     ) -> SubscriptionPayload:
         context = info.context
-        try:
-            if context.auth_error is not None:
-                raise context.auth_error
-            contract = await _visible_contract(context.viewer, parse_id(id, "SubscriptionContract", ["id"]), token)
-            if contract is None:
-                raise DomainError.of(ErrorCode.NOT_FOUND, "Subscription not found.", ["id"])
-            actor = context.viewer.actor if not context.viewer.is_anonymous else contract.email
-            contract = await services.cancel_subscription(
-                contract.id, at_period_end=at_period_end is not False, actor=actor, plugins=context.plugins
-            )
-        except DomainError as exc:
-            return SubscriptionPayload(user_errors=user_errors(exc))
+        if context.auth_error is not None:
+            raise context.auth_error
+        contract = await _visible_contract(context.viewer, parse_id(id, "SubscriptionContract", ["id"]), token)
+        if contract is None:
+            raise DomainError.of(ErrorCode.NOT_FOUND, "Subscription not found.", ["id"])
+        actor = context.viewer.actor if not context.viewer.is_anonymous else contract.email
+        contract = await services.cancel_subscription(
+            contract.id, at_period_end=at_period_end is not False, actor=actor, plugins=context.plugins
+        )
         return SubscriptionPayload(subscription=SubscriptionContract.from_model(contract))
 
 

@@ -1,0 +1,82 @@
+"""Domain errors become userErrors in one place (oms.graphql.mutations)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import strawberry
+
+from oms.errors import DomainError, ErrorCode
+from oms.graphql.common import UserError
+from oms.graphql.mutations import mutation
+
+ROOT = Path(__file__).resolve().parent.parent
+GRAPHQL_MODULES = sorted([*(ROOT / "oms" / "graphql").glob("*.py"), *(ROOT / "plugins").glob("*/graphql.py")])
+
+
+@strawberry.type
+class ThingPayload:
+    name: str | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class Query:
+    ok: bool = True
+
+
+def _schema(mutation_type) -> strawberry.Schema:
+    return strawberry.Schema(query=Query, mutation=mutation_type)
+
+
+@strawberry.type
+class Things:
+    @mutation(description="Refuses odd names.")
+    async def make_thing(self, name: str) -> ThingPayload:
+        if name == "odd":
+            raise DomainError.of(ErrorCode.INVALID, "Not that one.", ["name"])
+        if name == "bug":
+            raise RuntimeError("a bug, not a user error")
+        return ThingPayload(name=name)
+
+
+QUERY = "mutation($n: String!) { makeThing(name: $n) { name userErrors { field code message } } }"
+
+
+async def test_a_domain_error_is_the_payload_with_user_errors():
+    schema = _schema(Things)
+    result = await schema.execute(QUERY, variable_values={"n": "odd"})
+    assert result.errors is None
+    assert result.data == {"makeThing": {"name": None, "userErrors": [
+        {"field": ["name"], "code": "INVALID", "message": "Not that one."}
+    ]}}
+    ok = await schema.execute(QUERY, variable_values={"n": "fine"})
+    assert ok.data == {"makeThing": {"name": "fine", "userErrors": []}}
+
+
+async def test_other_errors_are_not_user_errors():
+    result = await _schema(Things).execute(QUERY, variable_values={"n": "bug"})
+    assert result.data is None and "a bug" in result.errors[0].message
+
+
+def test_a_payload_without_user_errors_fails_when_the_schema_is_built():
+    @strawberry.type
+    class Bare:
+        @mutation
+        async def nothing(self) -> bool:
+            return True
+
+    with pytest.raises(TypeError, match="nothing: a mutation declared with .* user_errors"):
+        _schema(Bare)
+
+
+def test_every_mutation_uses_the_one_mapping():
+    """No resolver maps DomainError to a payload by hand; every mutation is declared with
+    oms.graphql.mutations.mutation."""
+    by_hand = re.compile(r"except DomainError as \w+:\s*\n\s*return \w+Payload\(")
+    offenders = [str(p.relative_to(ROOT)) for p in GRAPHQL_MODULES if by_hand.search(p.read_text())]
+    assert offenders == []
+    bare = [str(p.relative_to(ROOT)) for p in GRAPHQL_MODULES if "@strawberry.mutation" in p.read_text()]
+    assert bare == []
