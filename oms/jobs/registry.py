@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from oms.config import Settings
-from oms.payments.gateway import Gateway
 from oms.plugin_types import PeriodicJob
 from oms.plugins import PluginConfigError, PluginHost
+
+if TYPE_CHECKING:  # the worker hands the process's gateway through; jobs need no payments code
+    from oms.payments.gateway import Gateway
 
 Handler = Callable[[dict[str, Any]], Awaitable[None] | None]
 # Told that a job of its kind is DEAD: ``(payload, last_error)``, may be async.
