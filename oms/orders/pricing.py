@@ -66,69 +66,172 @@ async def quote_cart(
     """Price ``cart``, collecting every problem in ``Quote.errors``.
 
     With ``for_placement`` the address and method become required and stock is not
-    pre-checked (the reservation itself decides).
+    pre-checked (the reservation itself decides). The stages below run in this order and
+    their errors keep it: lines, email, each line (sku, then options), stock, address,
+    shipping method.
     """
     currency = settings.currency
-    errors: list[FieldError] = []
+    resolved = _resolve_lines(cart, settings)
+    errors = list(resolved.errors)
+    email, email_errors = _check_email(cart, email_field)
+    errors += email_errors
+    checked = await _validate_lines(resolved.lines, plugins, settings)
+    errors += checked.errors
+    if not for_placement:
+        errors += await _check_stock(checked.priced)
+    subtotal = _price(checked.priced, currency)
+    shipping = await _choose_shipping(
+        ShippingRequest(
+            cart=cart, lines=resolved.lines, priced=checked.priced, subtotal=subtotal,
+            for_placement=for_placement,
+        ),
+        plugins,
+    )
+    errors += shipping.errors
+    return Quote(
+        currency=currency,
+        lines=resolved.lines,
+        subtotal=subtotal,
+        shipping_total=shipping.chosen.price if shipping.chosen else Money.zero(currency),
+        requires_shipping=shipping.requires_shipping,
+        shipping_methods=shipping.methods,
+        shipping_method=shipping.chosen,
+        shipping_address=shipping.address,
+        email=email,
+        errors=errors,
+    )
+
+
+# -- the stages --------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class PricedLine:
+    """A line that passed its checks: its variant, type and price are known."""
+
+    line: QuotedLine
+    variant: Variant
+    product_type: ProductType
+    unit_price: Money
+
+    @property
+    def total(self) -> Money:
+        return self.unit_price * self.line.quantity
+
+
+@dataclasses.dataclass(frozen=True)
+class ResolvedLines:
+    lines: list[QuotedLine]
+    errors: list[FieldError]
+
+
+@dataclasses.dataclass(frozen=True)
+class CheckedLines:
+    priced: list[PricedLine]
+    errors: list[FieldError]
+
+
+@dataclasses.dataclass(frozen=True)
+class ShippingRequest:
+    cart: CartInput
+    lines: list[QuotedLine]
+    priced: list[PricedLine]
+    subtotal: Money
+    for_placement: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class ShippingChoice:
+    requires_shipping: bool
+    address: dict[str, Any] | None
+    methods: list[ShippingMethodOffer]
+    chosen: ShippingMethodOffer | None
+    errors: list[FieldError]
+
+
+def _resolve_lines(cart: CartInput, settings: Settings) -> ResolvedLines:
+    """The cart's lines, numbered; an empty cart is an error, an oversized one refused."""
     lines = [QuotedLine(i, line.sku.strip(), line.quantity, line.options) for i, line in enumerate(cart.lines)]
-    if not lines:
-        errors.append(FieldError(ErrorCode.REQUIRED, "The cart is empty.", ["lines"]))
-    elif len(lines) > settings.max_cart_lines:
+    if len(lines) > settings.max_cart_lines:
         raise DomainError.of(
             ErrorCode.INVALID, f"A cart holds at most {settings.max_cart_lines} lines.", ["lines"]
         )
+    errors = [] if lines else [FieldError(ErrorCode.REQUIRED, "The cart is empty.", ["lines"])]
+    return ResolvedLines(lines, errors)
 
-    email = None
-    if cart.email is not None:
-        try:
-            email = check_email(cart.email, email_field or ["email"])
-        except DomainError as exc:
-            errors.extend(exc.errors)
 
+def _check_email(cart: CartInput, email_field: list[str] | None) -> tuple[str | None, list[FieldError]]:
+    if cart.email is None:
+        return None, []
+    try:
+        return check_email(cart.email, email_field or ["email"]), []
+    except DomainError as exc:
+        return None, list(exc.errors)
+
+
+async def _validate_lines(lines: list[QuotedLine], plugins: PluginHost, settings: Settings) -> CheckedLines:
+    """Each line's quantity and sku, then its options (the schema, then its plugin's
+    ``oms_validate_line``); the lines that passed come back priced."""
     skus = {line.sku for line in lines if line.sku}
     variants = {
         v.sku: v for v in await Variant.filter(sku__in=list(skus)).select_related("product")
     } if skus else {}
-
+    errors: list[FieldError] = []
+    priced: list[PricedLine] = []
     for line in lines:
         errors.extend(_check_line(line, variants, plugins, settings))
         if line.variant is not None and line.product_type is not None:
-            errors.extend(await _check_options(line, plugins))
+            errors.extend(await _check_options(line, line.variant, line.product_type, plugins))
+        if line.variant is not None and line.product_type is not None and line.unit_price is not None:
+            priced.append(PricedLine(line, line.variant, line.product_type, line.unit_price))
+    return CheckedLines(priced, errors)
 
-    priced = [line for line in lines if line.unit_price is not None]
-    if not for_placement:
-        tracked = [l for l in priced if l.product_type.tracks_stock]
-        if tracked:
-            available = await available_quantities({l.variant.id for l in tracked})
-            wanted: dict[int, int] = {}
-            for line in tracked:
-                wanted[line.variant.id] = wanted.get(line.variant.id, 0) + line.quantity
-                line.available = wanted[line.variant.id] <= available.get(line.variant.id, 0)
-                if not line.available:
-                    errors.append(
-                        FieldError(
-                            ErrorCode.OUT_OF_STOCK,
-                            f"Only {available.get(line.variant.id, 0)} of {line.sku} available.",
-                            ["lines", line.index, "quantity"],
-                        )
-                    )
 
-    subtotal = sum((l.total for l in priced), Money.zero(currency))
-    requires_shipping = any(l.product_type.requires_shipping for l in priced)
+async def _check_stock(priced: list[PricedLine]) -> list[FieldError]:
+    """OUT_OF_STOCK for stock-tracked lines asking more than is available (lines of one
+    variant count together); marks ``available`` on the lines."""
+    tracked = [p for p in priced if p.product_type.tracks_stock]
+    if not tracked:
+        return []
+    available = await available_quantities({p.variant.id for p in tracked})
+    wanted: dict[int, int] = {}
+    errors = []
+    for p in tracked:
+        wanted[p.variant.id] = wanted.get(p.variant.id, 0) + p.line.quantity
+        p.line.available = wanted[p.variant.id] <= available.get(p.variant.id, 0)
+        if not p.line.available:
+            errors.append(
+                FieldError(
+                    ErrorCode.OUT_OF_STOCK,
+                    f"Only {available.get(p.variant.id, 0)} of {p.line.sku} available.",
+                    ["lines", p.line.index, "quantity"],
+                )
+            )
+    return errors
 
-    shipping_address = None
+
+def _price(priced: list[PricedLine], currency: str) -> Money:
+    return sum((p.total for p in priced), Money.zero(currency))
+
+
+async def _choose_shipping(request: ShippingRequest, plugins: PluginHost) -> ShippingChoice:
+    """The address (checked), the plugins' offers and the chosen method, when anything is
+    shipped; a method chosen for a cart that ships nothing is an error."""
+    cart, for_placement = request.cart, request.for_placement
+    requires_shipping = any(p.product_type.requires_shipping for p in request.priced)
+    errors: list[FieldError] = []
+    address = None
     if cart.shipping_address is not None:
-        shipping_address, address_errors = check_address(cart.shipping_address, ["shippingAddress"])
+        address, address_errors = check_address(cart.shipping_address, ["shippingAddress"])
         errors.extend(address_errors)
     elif requires_shipping and for_placement:
         errors.append(
             FieldError(ErrorCode.REQUIRED, "Physical items need a shipping address.", ["shippingAddress"])
         )
-
     methods: list[ShippingMethodOffer] = []
     chosen = None
     if requires_shipping:
-        methods = await _shipping_offers(priced, subtotal, currency, shipping_address, plugins)
+        methods = await _shipping_offers(request.priced, request.subtotal, address, plugins)
         if cart.shipping_method:
             chosen = next((m for m in methods if m.code == cart.shipping_method), None)
             if chosen is None:
@@ -144,23 +247,11 @@ async def quote_cart(
             errors.append(
                 FieldError(ErrorCode.REQUIRED, "Choose a shipping method.", ["shippingMethod"])
             )
-    elif cart.shipping_method and not _has_unpriced_shipped_line(lines):
+    elif cart.shipping_method and not _has_unpriced_shipped_line(request.lines):
         errors.append(
             FieldError(ErrorCode.INVALID, "Nothing in this cart is shipped.", ["shippingMethod"])
         )
-
-    return Quote(
-        currency=currency,
-        lines=lines,
-        subtotal=subtotal,
-        shipping_total=chosen.price if chosen else Money.zero(currency),
-        requires_shipping=requires_shipping,
-        shipping_methods=methods,
-        shipping_method=chosen,
-        shipping_address=shipping_address,
-        email=email,
-        errors=errors,
-    )
+    return ShippingChoice(requires_shipping, address, methods, chosen, errors)
 
 
 def _has_unpriced_shipped_line(lines: list[QuotedLine]) -> bool:
@@ -207,9 +298,10 @@ def _check_line(
     return errors
 
 
-async def _check_options(line: QuotedLine, plugins: PluginHost) -> list[FieldError]:
+async def _check_options(
+    line: QuotedLine, variant: Variant, product_type: ProductType, plugins: PluginHost
+) -> list[FieldError]:
     field = ["lines", line.index]
-    product_type = line.product_type
     errors = validate_json(product_type.options_schema, line.options, [*field, "options"])
     if errors or line.quantity < 1:
         return errors
@@ -217,7 +309,7 @@ async def _check_options(line: QuotedLine, plugins: PluginHost) -> list[FieldErr
         "oms_validate_line",
         product_type.name,
         product_type=product_type.name,
-        variant=line.variant,
+        variant=variant,
         quantity=line.quantity,
         options=line.options,
     )
@@ -225,25 +317,24 @@ async def _check_options(line: QuotedLine, plugins: PluginHost) -> list[FieldErr
 
 
 async def _shipping_offers(
-    priced: list[QuotedLine],
+    priced: list[PricedLine],
     subtotal: Money,
-    currency: str,
     address: dict[str, Any] | None,
     plugins: PluginHost,
 ) -> list[ShippingMethodOffer]:
     cart = Cart(
-        currency=currency,
+        currency=subtotal.currency,
         lines=[
             CartLine(
-                sku=l.sku,
-                name=l.variant.name,
-                quantity=l.quantity,
-                product_type=l.product_type.name,
-                unit_price=l.unit_price,
-                attributes=l.variant.attributes,
-                options=l.options,
+                sku=p.line.sku,
+                name=p.variant.name,
+                quantity=p.line.quantity,
+                product_type=p.product_type.name,
+                unit_price=p.unit_price,
+                attributes=p.variant.attributes,
+                options=p.line.options,
             )
-            for l in priced
+            for p in priced
         ],
         subtotal=subtotal,
         requires_shipping=True,
