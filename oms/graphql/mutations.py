@@ -31,7 +31,7 @@ class DomainErrorsAsUserErrors(FieldExtension):
     """Answer a DomainError with the field's payload type built from ``user_errors`` alone
     (its other fields keep their defaults)."""
 
-    payload: type
+    payload: Any  # the payload's Strawberry type
 
     def apply(self, field: StrawberryField) -> None:
         payload = field.type

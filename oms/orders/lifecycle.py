@@ -142,7 +142,8 @@ async def flag_for_review(order: Order) -> None:
 async def enqueue_deliveries(order: Order) -> list[str]:
     """Write a Delivery row and a delivery job per product type of the order; call in the
     transaction that pays it. Returns the product types."""
-    types = sorted(set(await OrderLine.filter(order_id=order.id).values_list("product_type", flat=True)))
+    found = await OrderLine.filter(order_id=order.id).values_list("product_type", flat=True)
+    types = sorted({str(t) for t in found})
     await Delivery.bulk_create([Delivery(order_id=order.id, product_type=t) for t in types])
     await enqueue_many(DELIVER_JOB, [{"order_id": order.id, "product_type": t} for t in types])
     return types

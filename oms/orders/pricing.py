@@ -265,7 +265,7 @@ def _has_unpriced_shipped_line(lines: list[QuotedLine]) -> bool:
 def _check_line(
     line: QuotedLine, variants: dict[str, Variant], plugins: PluginHost, settings: Settings
 ) -> list[FieldError]:
-    field = ["lines", line.index]
+    field: list[str | int] = ["lines", line.index]
     errors = []
     if line.quantity < 1:
         errors.append(FieldError(ErrorCode.INVALID, "The quantity must be at least 1.", [*field, "quantity"]))
@@ -301,7 +301,7 @@ def _check_line(
 async def _check_options(
     line: QuotedLine, variant: Variant, product_type: ProductType, plugins: PluginHost
 ) -> list[FieldError]:
-    field = ["lines", line.index]
+    field: list[str | int] = ["lines", line.index]
     errors = validate_json(product_type.options_schema, line.options, [*field, "options"])
     if errors or line.quantity < 1:
         return errors
