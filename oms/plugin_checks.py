@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import re
 import typing
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -257,3 +258,67 @@ def _field_types(cls: type) -> list[Any]:
         except Exception:  # an annotation that cannot resolve: the schema build reports it
             continue
     return types
+
+
+# -- permissions and error codes ---------------------------------------------------------------
+
+# A plugin's name: its namespace, an underscore, then upper snake case (valid as a GraphQL
+# enum value, as a stored permission string and on the command line).
+DECLARED_NAME = re.compile(r"^[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]$")
+
+
+def declared_permissions(host: PluginHost) -> dict[str, str]:
+    """``{permission name: plugin name}`` of every plugin's ``oms_permissions``; a
+    PluginConfigError for a malformed name or a name declared twice (naming both)."""
+    from oms.accounts.permissions import Permission
+
+    return _declared(host, "oms_permissions", "permission", set(Permission.__members__), lambda item: item)
+
+
+def declared_error_codes(host: PluginHost) -> dict[str, Any]:
+    """``{code name: PluginErrorCode}`` of every plugin's ``oms_error_codes``; errors as
+    for :func:`declared_permissions`."""
+    from oms.errors import ErrorCode, PluginErrorCode
+
+    def name_of(item: Any) -> str:
+        if not isinstance(item, PluginErrorCode):
+            raise TypeError(item)
+        return item.value
+
+    owners = _declared(host, "oms_error_codes", "error code", set(ErrorCode.__members__), name_of)
+    return {name: PluginErrorCode(name) for name in owners}
+
+
+def _declared(
+    host: PluginHost, hook_name: str, what: str, core: set[str], name_of: Any
+) -> dict[str, str]:
+    owners: dict[str, str] = {}
+    for impl in getattr(host.pm.hook, hook_name).get_hookimpls():
+        for item in impl.function() or ():
+            try:
+                name = name_of(item)
+            except TypeError:
+                raise _error(
+                    f"{_owner(impl.plugin_name)} declares {item!r} in {hook_name}, which is not an "
+                    "oms.errors.PluginErrorCode."
+                ) from None
+            if not isinstance(name, str) or not DECLARED_NAME.match(name):
+                raise _error(
+                    f"{_owner(impl.plugin_name)} declares the {what} {name!r}: use upper snake case "
+                    "beginning with the plugin's namespace, e.g. TICKETS_CHECK_IN."
+                )
+            if name in core:
+                raise _error(f"The {what} {name!r} is declared by both {CORE} and {_owner(impl.plugin_name)}.")
+            if name in owners and owners[name] != impl.plugin_name:
+                raise _error(
+                    f"The {what} {name!r} is declared by both {_owner(owners[name])} and "
+                    f"{_owner(impl.plugin_name)}."
+                )
+            owners[name] = impl.plugin_name
+    return owners
+
+
+def check_declarations(host: PluginHost) -> None:
+    """Plugins' permissions and error codes: well formed, each declared once."""
+    declared_permissions(host)
+    declared_error_codes(host)
