@@ -25,8 +25,8 @@ if TYPE_CHECKING:
 CORE = "the core"
 # The root types: the schema builder makes them of parts, a plugin type must not take a name.
 ROOT_NAMES = ("Query", "Mutation", "Subscription")
-# Types named, but not walked into: their fields (Me) or members (the details union) are the
-# plugins' contributions, claimed by each plugin.
+# Types named, but not walked into: plugins add fields (Me) or members (the details union)
+# to them, claimed by each plugin.
 OPAQUE_NAMES = frozenset({"Me", "FulfillmentDetails"})
 
 
@@ -150,9 +150,9 @@ def check_graphql_type_names(
 ) -> None:
     """GraphQL type names reachable from the plugins' ``oms_graphql_types`` and
     ``oms_graphql_fields`` must not name two different types, the core's or another
-    plugin's. ``core_types`` are the core's named types (with the schema's ``Me``);
-    ``core_root_parts`` the parts of its root types. Call it while the schema's ``Me`` is
-    in place (the schema builder does), so lazy annotations resolve as in the schema."""
+    plugin's. ``core_types`` are the core's named types (``Me`` included);
+    ``core_root_parts`` the parts of its root types. The plugins' parts of every type they
+    add fields to (``Order``, ``Variant``...) are walked like root parts."""
     core_parts = [part for parts in core_root_parts.values() for part in parts]
     names: dict[str, tuple[Any, str]] = {name: (("root", name), CORE) for name in ROOT_NAMES}
     _claim(names, _reachable(core_types, core_parts), CORE)
