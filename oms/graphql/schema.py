@@ -152,7 +152,7 @@ def _error_code_field(plugin_codes: Iterable[str]) -> StrawberryField:
     values = enum.Enum("ErrorCode", [(name, name) for name in names])  # type: ignore[misc]
 
     def code(root: UserError) -> Any:
-        return root.code.value  # an ErrorCode or a PluginErrorCode: the same name either way
+        return getattr(root.code, "value", root.code)  # ErrorCode, PluginErrorCode or its name
 
     field = strawberry.field(resolver=code, graphql_type=strawberry.enum(values, name="ErrorCode"))
     field.python_name = "code"
