@@ -221,7 +221,11 @@ def cmd_export_schema(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_create_staff(args: argparse.Namespace, settings: Settings) -> int:
     from oms.accounts.services import create_staff
     from oms.errors import DomainError
+    from oms.plugin_checks import declared_permissions
+    from oms.plugins import PluginHost
 
+    # Plugin permissions (oms_permissions) are grantable too; anything else is refused.
+    plugin_permissions = declared_permissions(PluginHost.load())
     password = args.password
     if password is None:
         password = getpass.getpass("Password: ")
@@ -233,7 +237,8 @@ def cmd_create_staff(args: argparse.Namespace, settings: Settings) -> int:
 
     async def work() -> Any:
         return await create_staff(
-            email=args.email, password=password, permissions=args.permission, superuser=args.superuser
+            email=args.email, password=password, permissions=args.permission, superuser=args.superuser,
+            plugin_permissions=plugin_permissions,
         )
 
     try:
@@ -290,7 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
     staff.add_argument("email")
     staff.add_argument("--password", help="prompted for when omitted")
     staff.add_argument("--permission", action="append", default=[], metavar="NAME",
-                       help="e.g. MANAGE_ORDERS; repeat for several")
+                       help="e.g. MANAGE_ORDERS, or a plugin's permission (oms_permissions); repeat for several")
     staff.add_argument("--superuser", action="store_true", help="all permissions")
     staff.set_defaults(func=cmd_create_staff)
 

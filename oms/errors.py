@@ -5,6 +5,7 @@ Services raise :class:`DomainError`; the GraphQL layer turns it into ``userError
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Sequence
 
@@ -30,6 +31,25 @@ class ErrorCode(enum.Enum):
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
 
 
+@dataclasses.dataclass(frozen=True)
+class PluginErrorCode:
+    """An error code a plugin declares (``oms_error_codes``), e.g. ``TICKETS_SOLD_OUT``.
+
+    It behaves like an :class:`ErrorCode` member where the core reads one (``.value``,
+    ``.name``): a plugin raises ``DomainError.of(SOLD_OUT, "...")`` and the client reads
+    ``userErrors { code }`` as ``TICKETS_SOLD_OUT``. Names are upper snake case with the
+    plugin's namespace first (the GraphQL ``ErrorCode`` enum holds them, so no dots)."""
+
+    value: str
+
+    @property
+    def name(self) -> str:
+        return self.value
+
+
+AnyErrorCode = ErrorCode | PluginErrorCode
+
+
 class FieldError:
     """One problem with one input field: ``field`` is the path, e.g. ("lines", "0", "sku")."""
 
@@ -37,7 +57,7 @@ class FieldError:
 
     def __init__(
         self,
-        code: ErrorCode,
+        code: AnyErrorCode,
         message: str,
         field: Sequence[str | int] | None = None,
         retry_after: int | None = None,
@@ -71,12 +91,12 @@ class DomainError(Exception):
 
     @classmethod
     def of(
-        cls, code: ErrorCode, message: str, field: Sequence[str | int] | None = None
+        cls, code: AnyErrorCode, message: str, field: Sequence[str | int] | None = None
     ) -> DomainError:
         return cls(FieldError(code, message, field))
 
     @property
-    def code(self) -> ErrorCode:
+    def code(self) -> AnyErrorCode:
         return self.errors[0].code
 
 

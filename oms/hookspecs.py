@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from oms.config import Settings
     from oms.payments.gateway import Gateway
     from oms.plugins import PluginHost
-    from oms.errors import FieldError
+    from oms.errors import FieldError, PluginErrorCode
     from oms.orders.models import Order, OrderEvent, OrderLine
     from oms.plugin_types import (
         Carrier,
@@ -115,22 +115,31 @@ def oms_graphql_types() -> list[type]:
     Called once when the schema is built. This is the only hook that deals in GraphQL
     types: a plugin describes how its delivery detail looks to API clients.
 
-    :return: a list of Strawberry object types. Each must have a ``from_fulfillment``
-        classmethod or async classmethod ``(fulfillment) -> instance | None``. Results of
-        all plugins are combined.
+    :return: a list of Strawberry object types. Each has a ``from_fulfillments``
+        classmethod or async classmethod ``(fulfillments: list) -> list[instance | None]``
+        (one answer per fulfillment, in order; called once per request with every
+        fulfillment still undescribed, so one query serves a page of orders), or the
+        per-row ``from_fulfillment(fulfillment) -> instance | None`` (one call per
+        fulfillment). Results of all plugins are combined.
     """
 
 
 @hookspec
 def oms_graphql_fields() -> Mapping[str, list[type]]:
-    """Add fields to the root types: a plugin's own queries and mutations
-    (``createShipment``, ``availableSlots``...).
+    """Add fields to the root types (a plugin's own queries and mutations:
+    ``createShipment``, ``availableSlots``...) and to the core types ``Me``, ``Order``,
+    ``OrderLine``, ``Product`` and ``Variant`` (seats left on a variant, bookings of an
+    order).
 
     Called once when the schema is built.
 
-    :return: a mapping ``{"Query": [...], "Mutation": [...], "Me": [...]}`` of Strawberry
-        object types whose fields join that type (``Me``: the signed-in viewer; its
-        resolvers read ``self.viewer``, an :class:`oms.accounts.permissions.Viewer`). Resolvers get the usual ``info``:
+    :return: a mapping ``{"Query": [...], "Mutation": [...], "Me": [...], "Order": [...],
+        "OrderLine": [...], "Product": [...], "Variant": [...]}`` of Strawberry object types
+        whose fields join that type. On a core type a resolver's ``self`` is the core
+        object: ``Me`` has ``self.viewer`` (an :class:`oms.accounts.permissions.Viewer`),
+        the others ``self.model`` (the Tortoise row). Batch with
+        ``info.context.loaders.batched(load)`` (one DataLoader per request per ``load``
+        function). Resolvers get the usual ``info``:
         ``info.context.viewer`` (who asks), ``info.context.plugins``, ``.settings``. Mutations
         return a payload with ``userErrors`` (see ``oms.graphql.common``). A field name
         already taken, or another key, is a start-up error. Results of all plugins are
@@ -188,6 +197,34 @@ def oms_dead_job_handlers(settings: Settings, plugins: PluginHost) -> Mapping[st
 
     :return: a mapping of job ``kind`` to a callable ``(payload: dict, last_error: str) ->
         None`` (may be async). Results are merged; a kind claimed twice is a start-up error.
+    """
+
+
+@hookspec
+def oms_permissions() -> list[str]:
+    """Declare this plugin's staff permissions, e.g. ``["TICKETS_CHECK_IN"]``.
+
+    Called at start-up. Names are upper snake case and begin with the plugin's namespace
+    and an underscore (``TICKETS_``); a name the core or another plugin declares is a
+    start-up error naming both. ``oms create-staff --permission TICKETS_CHECK_IN`` grants
+    one; a resolver checks it with ``info.context.require_permission("TICKETS_CHECK_IN")``
+    (a superuser holds every permission).
+
+    :return: a list of permission names. Results of all plugins are combined.
+    """
+
+
+@hookspec
+def oms_error_codes() -> list[PluginErrorCode]:
+    """Declare this plugin's error codes, e.g. ``[PluginErrorCode("TICKETS_SOLD_OUT")]``.
+
+    Called when the schema is built: the GraphQL ``ErrorCode`` enum holds the core's codes
+    and then every plugin's. The plugin raises ``DomainError.of(SOLD_OUT, "...")`` and the
+    client reads ``userErrors { code }`` (or ``extensions.code``) as ``TICKETS_SOLD_OUT``.
+    Names follow the rules of ``oms_permissions``; a clash is a start-up error.
+
+    :return: a list of :class:`oms.errors.PluginErrorCode`. Results of all plugins are
+        combined.
     """
 
 

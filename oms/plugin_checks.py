@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import re
 import typing
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -24,8 +25,8 @@ if TYPE_CHECKING:
 CORE = "the core"
 # The root types: the schema builder makes them of parts, a plugin type must not take a name.
 ROOT_NAMES = ("Query", "Mutation", "Subscription")
-# Types named, but not walked into: their fields (Me) or members (the details union) are the
-# plugins' contributions, claimed by each plugin.
+# Types named, but not walked into: plugins add fields (Me) or members (the details union)
+# to them, claimed by each plugin.
 OPAQUE_NAMES = frozenset({"Me", "FulfillmentDetails"})
 
 
@@ -149,9 +150,9 @@ def check_graphql_type_names(
 ) -> None:
     """GraphQL type names reachable from the plugins' ``oms_graphql_types`` and
     ``oms_graphql_fields`` must not name two different types, the core's or another
-    plugin's. ``core_types`` are the core's named types (with the schema's ``Me``);
-    ``core_root_parts`` the parts of its root types. Call it while the schema's ``Me`` is
-    in place (the schema builder does), so lazy annotations resolve as in the schema."""
+    plugin's. ``core_types`` are the core's named types (``Me`` included);
+    ``core_root_parts`` the parts of its root types. The plugins' parts of every type they
+    add fields to (``Order``, ``Variant``...) are walked like root parts."""
     core_parts = [part for parts in core_root_parts.values() for part in parts]
     names: dict[str, tuple[Any, str]] = {name: (("root", name), CORE) for name in ROOT_NAMES}
     _claim(names, _reachable(core_types, core_parts), CORE)
@@ -257,3 +258,67 @@ def _field_types(cls: type) -> list[Any]:
         except Exception:  # an annotation that cannot resolve: the schema build reports it
             continue
     return types
+
+
+# -- permissions and error codes ---------------------------------------------------------------
+
+# A plugin's name: its namespace, an underscore, then upper snake case (valid as a GraphQL
+# enum value, as a stored permission string and on the command line).
+DECLARED_NAME = re.compile(r"^[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]$")
+
+
+def declared_permissions(host: PluginHost) -> dict[str, str]:
+    """``{permission name: plugin name}`` of every plugin's ``oms_permissions``; a
+    PluginConfigError for a malformed name or a name declared twice (naming both)."""
+    from oms.accounts.permissions import Permission
+
+    return _declared(host, "oms_permissions", "permission", set(Permission.__members__), lambda item: item)
+
+
+def declared_error_codes(host: PluginHost) -> dict[str, Any]:
+    """``{code name: PluginErrorCode}`` of every plugin's ``oms_error_codes``; errors as
+    for :func:`declared_permissions`."""
+    from oms.errors import ErrorCode, PluginErrorCode
+
+    def name_of(item: Any) -> str:
+        if not isinstance(item, PluginErrorCode):
+            raise TypeError(item)
+        return item.value
+
+    owners = _declared(host, "oms_error_codes", "error code", set(ErrorCode.__members__), name_of)
+    return {name: PluginErrorCode(name) for name in owners}
+
+
+def _declared(
+    host: PluginHost, hook_name: str, what: str, core: set[str], name_of: Any
+) -> dict[str, str]:
+    owners: dict[str, str] = {}
+    for impl in getattr(host.pm.hook, hook_name).get_hookimpls():
+        for item in impl.function() or ():
+            try:
+                name = name_of(item)
+            except TypeError:
+                raise _error(
+                    f"{_owner(impl.plugin_name)} declares {item!r} in {hook_name}, which is not an "
+                    "oms.errors.PluginErrorCode."
+                ) from None
+            if not isinstance(name, str) or not DECLARED_NAME.match(name):
+                raise _error(
+                    f"{_owner(impl.plugin_name)} declares the {what} {name!r}: use upper snake case "
+                    "beginning with the plugin's namespace, e.g. TICKETS_CHECK_IN."
+                )
+            if name in core:
+                raise _error(f"The {what} {name!r} is declared by both {CORE} and {_owner(impl.plugin_name)}.")
+            if name in owners and owners[name] != impl.plugin_name:
+                raise _error(
+                    f"The {what} {name!r} is declared by both {_owner(owners[name])} and "
+                    f"{_owner(impl.plugin_name)}."
+                )
+            owners[name] = impl.plugin_name
+    return owners
+
+
+def check_declarations(host: PluginHost) -> None:
+    """Plugins' permissions and error codes: well formed, each declared once."""
+    declared_permissions(host)
+    declared_error_codes(host)

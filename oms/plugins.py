@@ -16,7 +16,7 @@ from typing import Any
 import pluggy
 
 from oms import hookspecs
-from oms.plugin_checks import check_models
+from oms.plugin_checks import check_declarations, check_models
 from oms.plugin_settings import SettingError, check_declaration, read_settings
 from oms.plugin_types import ProductType, SettingsDeclaration
 
@@ -28,6 +28,7 @@ ENTRY_POINT_GROUP = "oms"
 SYNC_ONLY_HOOKS = (
     "oms_settings", "oms_product_types", "oms_models", "oms_routes", "oms_graphql_types", "oms_graphql_fields",
     "oms_periodic_jobs", "oms_job_handlers", "oms_dead_job_handlers", "oms_cli_commands", "oms_shipping_carriers",
+    "oms_permissions", "oms_error_codes",
 )
 
 
@@ -111,6 +112,7 @@ class PluginHost:
         # Model and relation names are one namespace across core and plugins: a clash
         # names both here, instead of a model silently replaced when Tortoise starts.
         check_models(host)
+        check_declarations(host)  # plugin permissions and error codes: one owner per name
         return host
 
     def _refuse_async_start_up_hooks(self) -> None:

@@ -10,6 +10,9 @@ from oms.accounts.models import Customer, Staff
 
 
 class Permission(str, enum.Enum):
+    """The core's permissions. Plugins declare their own, namespaced, as plain strings
+    (``oms_permissions``, e.g. ``TICKETS_CHECK_IN``): staff rows store both kinds by name."""
+
     MANAGE_ORDERS = "MANAGE_ORDERS"
     MANAGE_CATALOG = "MANAGE_CATALOG"
     MANAGE_FULFILLMENT = "MANAGE_FULFILLMENT"
@@ -52,8 +55,26 @@ class Viewer:
             return frozenset(Permission)
         return frozenset(Permission(p) for p in self.staff.permissions if p in Permission.__members__)
 
-    def has(self, permission: Permission) -> bool:
-        return permission in self.permissions
+    @property
+    def permission_names(self) -> frozenset[str]:
+        """The core permissions held (all for a superuser) plus the plugin permissions
+        granted to this staff account, by name (what ``me { permissions }`` lists)."""
+        if self.staff is None:
+            return frozenset()
+        core = {p.value for p in self.permissions}
+        granted = {p for p in self.staff.permissions if p not in Permission.__members__}
+        return frozenset(core | granted)
+
+    def has(self, permission: Permission | str) -> bool:
+        """Whether the viewer holds ``permission``: a core :class:`Permission` or a plugin's
+        permission name. A superuser holds every permission, plugins' included."""
+        if isinstance(permission, Permission):
+            return permission in self.permissions
+        if self.staff is None:
+            return False
+        if permission in Permission.__members__:
+            return Permission(permission) in self.permissions
+        return self.staff.is_superuser or permission in self.staff.permissions
 
     @property
     def actor(self) -> str:

@@ -4,6 +4,7 @@ oms.accounts.passwords) and bearer tokens naming sessions (oms.accounts.sessions
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -92,13 +93,17 @@ async def create_staff(
     permissions: list[str] | None = None,
     superuser: bool = False,
     name: str | None = None,
+    plugin_permissions: Iterable[str] = (),
 ) -> Staff:
-    """Create a staff account (the ``oms create-staff`` command)."""
+    """Create a staff account (the ``oms create-staff`` command). ``permissions`` are
+    core :class:`Permission` names or ``plugin_permissions`` (the installed plugins'
+    ``oms_permissions``)."""
     email = check_email(email, ["email"])
     _check_password(password)
-    unknown = [p for p in permissions or [] if p not in Permission.__members__]
+    grantable = [*Permission.__members__, *plugin_permissions]
+    unknown = [p for p in permissions or [] if p not in grantable]
     if unknown:
-        known = ", ".join(Permission.__members__)
+        known = ", ".join(grantable)
         raise DomainError.of(
             ErrorCode.INVALID, f"Unknown permission {unknown[0]!r}; known: {known}.", ["permission"]
         )

@@ -3,8 +3,6 @@ session re-check of websockets (:class:`SessionRecheck`)."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import strawberry
 from strawberry.extensions import SchemaExtension
 from starlette.websockets import WebSocket
@@ -21,8 +19,8 @@ from oms.orders import services as orders
 
 @strawberry.type(name="Me", description="The signed-in customer or staff member.")
 class CoreMe:
-    """The core's fields of ``Me``; plugins add theirs (``oms_graphql_fields``), and the
-    schema's ``Me`` is then a subclass built with the schema (``info.schema.me_type``)."""
+    """``Me``: the core's fields; plugins add theirs (``oms_graphql_fields``), which the
+    schema builder puts on this type in each schema (their resolvers get this object)."""
 
     viewer: strawberry.Private[Viewer]
     email: str
@@ -35,7 +33,7 @@ class CoreMe:
             viewer=viewer,
             email=viewer.email,
             is_staff=viewer.is_staff,
-            permissions=sorted(p.value for p in viewer.permissions),
+            permissions=sorted(viewer.permission_names),
         )
 
     @strawberry.field
@@ -49,12 +47,12 @@ class CoreMe:
         return OrderConnection.from_page(page)
 
 
-# Resolved while a schema is built: that schema's Me, with its plugins' fields.
-MeType = Annotated["Me", strawberry.lazy("oms.graphql.me_slot")]
+# The one Me class; each schema gives it its plugins' fields (oms.graphql.schema).
+MeType = CoreMe
 
 
 def me_for(info: Info, viewer: Viewer) -> CoreMe:
-    return getattr(info.schema, "me_type", CoreMe).from_viewer(viewer)
+    return CoreMe.from_viewer(viewer)
 
 
 @strawberry.input

@@ -57,14 +57,15 @@ class Context:
             return await lookup()
         return await limited_lookup(self.rate_limiter, self.client_address, lookup, field)
 
-    def require_permission(self, permission: Permission) -> None:
-        """Raise PERMISSION_DENIED unless the viewer holds ``permission`` (signed out
-        included); UNAUTHENTICATED when the request carried a bad or expired token."""
+    def require_permission(self, permission: Permission | str) -> None:
+        """Raise PERMISSION_DENIED unless the viewer holds ``permission`` (a core
+        Permission or a plugin's declared name; signed out included); UNAUTHENTICATED when
+        the request carried a bad or expired token."""
         if self.auth_error is not None:
             raise self.auth_error
         if not self.viewer.has(permission):
             who = "Sign in with a staff account that has" if self.viewer.is_anonymous else "This needs"
-            raise DomainError.of(ErrorCode.PERMISSION_DENIED, f"{who} the {permission.value} permission.")
+            raise DomainError.of(ErrorCode.PERMISSION_DENIED, f"{who} the {getattr(permission, 'value', permission)} permission.")
 
 
 _UNLIMITED: list[RateLimiter] = []

@@ -1,20 +1,22 @@
 """Fulfillments: what each plugin delivered of an order, with its plugin-shaped details.
 
 ``Fulfillment.details`` is the ``FulfillmentDetails`` union. Its members are not known
-here: plugins contribute them through the ``oms_graphql_types`` hook, and
-:func:`detail_union_members` sets them while a schema is being built.
+here: plugins contribute them through the ``oms_graphql_types`` hook, and the schema
+builder adds the field of each schema with :func:`details_field`, made from that
+schema's detail types (nothing here is mutated per schema).
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import strawberry
-from strawberry.types.union import StrawberryUnion
 from strawberry.annotation import StrawberryAnnotation
+from strawberry.types.base import StrawberryOptional
+from strawberry.types.field import StrawberryField
+from strawberry.types.union import StrawberryUnion
 
 from oms.fulfillment import models as fulfillment_models
 from oms.fulfillment.models import FulfillmentStatus as DomainFulfillmentStatus
@@ -25,23 +27,48 @@ from oms.plugins import await_me_maybe
 
 FulfillmentStatus = strawberry.enum(DomainFulfillmentStatus, name="FulfillmentStatus")
 
-FULFILLMENT_DETAILS = StrawberryUnion(
-    name="FulfillmentDetails",
-    description="How a fulfillment looks in its plugin's terms: a Shipment, a DigitalDelivery...",
-)
-_building = threading.Lock()
+DETAILS_DESCRIPTION = "The plugin's view of this fulfillment; null when no plugin describes it."
 
 
-@contextlib.contextmanager
-def detail_union_members(types: Sequence[type]) -> Iterator[None]:
-    """Make ``types`` the members of ``FulfillmentDetails`` while a schema is built. The
-    built schema keeps its own copy, so schemas with other plugins can coexist."""
-    with _building:
-        FULFILLMENT_DETAILS.type_annotations = tuple(StrawberryAnnotation(t) for t in types)
-        try:
-            yield
-        finally:
-            FULFILLMENT_DETAILS.type_annotations = ()
+def details_field(detail_types: Sequence[type]) -> StrawberryField:
+    """``Fulfillment.details`` of one schema: the ``FulfillmentDetails`` union of
+    ``detail_types``, resolved for all the fulfillments of a request at once.
+
+    Each detail type answers a whole batch with ``from_fulfillments(fulfillments)`` (one
+    query per type per request), or one fulfillment at a time with ``from_fulfillment``;
+    the first type to answer for a fulfillment describes it."""
+    union = StrawberryUnion(
+        name="FulfillmentDetails",
+        type_annotations=tuple(StrawberryAnnotation(t) for t in detail_types),
+        description="How a fulfillment looks in its plugin's terms: a Shipment, a DigitalDelivery...",
+    )
+    types = tuple(detail_types)
+
+    async def load(fulfillments: list[fulfillment_models.Fulfillment]) -> list[Any]:
+        found: list[Any] = [None] * len(fulfillments)
+        for detail_type in types:
+            pending = [i for i, answer in enumerate(found) if answer is None]
+            if not pending:
+                break
+            rows = [fulfillments[i] for i in pending]
+            batch = getattr(detail_type, "from_fulfillments", None)
+            if batch is not None:
+                answers = list(await await_me_maybe(batch(rows)))
+            else:
+                answers = [await await_me_maybe(detail_type.from_fulfillment(row)) for row in rows]
+            for i, answer in zip(pending, answers, strict=True):
+                found[i] = answer
+        return found
+
+    async def details(root: Fulfillment, info: Info) -> Any:
+        loader = info.context.loaders.batched(load, cache_key_fn=lambda row: row.id)
+        return await loader.load(root.model)
+
+    field = strawberry.field(
+        resolver=details, description=DETAILS_DESCRIPTION, graphql_type=StrawberryOptional(union)
+    )
+    field.python_name = "details"
+    return field
 
 
 @strawberry.type
@@ -81,14 +108,6 @@ class Fulfillment(Node):
             for row, line in zip(rows, lines, strict=True)
             if line is not None
         ]
-
-    @strawberry.field(description="The plugin's view of this fulfillment; null when no plugin describes it.")
-    async def details(self, info: Info) -> FULFILLMENT_DETAILS | None:  # type: ignore[valid-type]
-        for detail_type in getattr(info.schema, "fulfillment_detail_types", ()):
-            found = await await_me_maybe(detail_type.from_fulfillment(self.model))
-            if found is not None:
-                return found
-        return None
 
 
 @strawberry.type

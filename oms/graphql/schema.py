@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import enum
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import strawberry
+from strawberry.types.base import StrawberryObjectDefinition
+from strawberry.types.field import StrawberryField
 from graphql import GraphQLError
 from graphql.validation import MaxIntrospectionDepthRule, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import SchemaExtension
@@ -16,13 +19,13 @@ from oms.accounts.models import Customer as CustomerModel
 from oms.accounts.permissions import Permission
 from oms.catalog import models as catalog_models
 from oms.config import Settings
+from oms.errors import ErrorCode
 from oms.dbfaults import UNAVAILABLE_MESSAGE, is_unavailable
 from oms.graphql import accounts as graphql_accounts
-from oms.graphql import me_slot
 from oms.graphql.accounts import AccountsMutation, AccountsQuery
 from oms.graphql.cart import CartQuery
 from oms.graphql.catalog import CatalogMutation, CatalogQuery, Product, Variant
-from oms.graphql.common import Node, from_global_id, to_global_id
+from oms.graphql.common import Node, UserError, from_global_id, to_global_id
 from oms.graphql.context import Context, Info
 from oms.graphql.errors import CLIENT_ERROR, UNEXPECTED, MaskUnexpected, client_message, is_client_error, is_expected, request_id_of
 from oms.graphql.limits import Limits, ParseWithinLimits, QueryCost
@@ -30,11 +33,11 @@ from oms.graphql.loaders import Loaders
 from oms.graphql.payments import Payment
 from oms.payments.models import Payment as PaymentModel
 from oms.graphql.text import StorableStringLiterals
-from oms.graphql.fulfillment import Fulfillment, detail_union_members
+from oms.graphql.fulfillment import Fulfillment, details_field
 from oms.graphql.jobs import JobsMutation, JobsQuery, job_node
 from oms.fulfillment import models as fulfillment_models
 from oms.plugins import PluginConfigError, PluginHost
-from oms.plugin_checks import check_graphql_type_names
+from oms.plugin_checks import check_graphql_type_names, declared_error_codes
 from oms.graphql.orders import Customer, Order, OrderLine, OrdersMutation, OrdersQuery
 from oms.orders import access
 from oms.orders import models as order_models
@@ -106,20 +109,23 @@ class NodeQuery:
     @strawberry.field
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         parsed = from_global_id(id)
-        resolvers = getattr(info.schema, "node_resolvers", NODE_RESOLVERS)
+        schema = info.schema
+        resolvers = schema.node_resolvers if isinstance(schema, OmsSchema) else NODE_RESOLVERS
         if parsed is None or parsed[0] not in resolvers:
             return None
         return await resolvers[parsed[0]](info, parsed[1])
 
 
-def _node_resolvers(built: strawberry.Schema) -> dict[str, Callable[[Info, int], Awaitable[Node | None]]]:
-    """The core's node resolvers plus those of plugin types in the schema: a Node type
-    with a ``resolve_node(info, pk)`` classmethod (it checks who may see the row)."""
-    resolvers = dict(NODE_RESOLVERS)
+def _plugin_node_resolvers(
+    built: strawberry.Schema, core: Mapping[str, Callable[[Info, int], Awaitable[Node | None]]]
+) -> dict[str, Callable[[Info, int], Awaitable[Node | None]]]:
+    """Node resolvers of plugin types in the schema: a Node type with a
+    ``resolve_node(info, pk)`` classmethod (it checks who may see the row)."""
+    resolvers = {}
     for name, concrete in built.schema_converter.type_map.items():
         origin = getattr(concrete.definition, "origin", None)
         resolve = getattr(origin, "resolve_node", None)
-        if name not in resolvers and callable(resolve) and isinstance(origin, type) and issubclass(origin, Node):
+        if name not in core and callable(resolve) and isinstance(origin, type) and issubclass(origin, Node):
             resolvers[name] = resolve
     return resolvers
 
@@ -127,46 +133,113 @@ def _node_resolvers(built: strawberry.Schema) -> dict[str, Callable[[Info, int],
 CORE_ROOT_PARTS: dict[str, tuple[type, ...]] = {
     "Query": (NodeQuery, CatalogQuery, CartQuery, OrdersQuery, AccountsQuery, JobsQuery),
     "Mutation": (AccountsMutation, OrdersMutation, CatalogMutation, JobsMutation),
-    "Me": (graphql_accounts.CoreMe,),
 }
+# Core object types plugins may add fields to (``oms_graphql_fields``), by GraphQL name.
+EXTENSIBLE_TYPES: dict[str, type] = {
+    "Me": graphql_accounts.CoreMe,
+    "Order": Order,
+    "OrderLine": OrderLine,
+    "Product": Product,
+    "Variant": Variant,
+}
+FIELD_HOSTS = (*CORE_ROOT_PARTS, *EXTENSIBLE_TYPES)
 
 
-def _field_names(part: type) -> set[str]:
-    return {field.python_name for field in part.__strawberry_definition__.fields}
+def _error_code_field(plugin_codes: Iterable[str]) -> StrawberryField:
+    """``UserError.code`` of one schema: the ``ErrorCode`` enum of the core's codes and
+    then the plugins' (``oms_error_codes``), made for this schema alone."""
+    names = [code.value for code in ErrorCode] + [name for name in plugin_codes]
+    values = enum.Enum("ErrorCode", [(name, name) for name in names])  # type: ignore[misc]
+
+    def code(root: UserError) -> Any:
+        return getattr(root.code, "value", root.code)  # ErrorCode, PluginErrorCode or its name
+
+    field = strawberry.field(resolver=code, graphql_type=strawberry.enum(values, name="ErrorCode"))
+    field.python_name = "code"
+    return field
+
+
+def _fields(part: type) -> list[StrawberryField]:
+    return list(part.__strawberry_definition__.fields)
+
+
+def _check_parts(name: str, parts: Sequence[type]) -> None:
+    """A field of ``name`` defined twice (by the core and a plugin, or two plugins) is a
+    start-up error naming both."""
+    taken: dict[str, str] = {}
+    for part in parts:
+        if not hasattr(part, "__strawberry_definition__"):
+            raise PluginConfigError(f"oms_graphql_fields: {part!r} is not a Strawberry type.")
+        for field in _fields(part):
+            if field.python_name in taken and taken[field.python_name] != part.__qualname__:
+                raise PluginConfigError(
+                    f"oms_graphql_fields: {name}.{field.python_name} is defined by both "
+                    f"{taken[field.python_name]} and {part.__qualname__}."
+                )
+            taken[field.python_name] = part.__qualname__
 
 
 def _root_type(name: str, plugin_parts: list[type]) -> type:
     """The root type ``name``: the core's parts plus the plugins' (``oms_graphql_fields``).
     A plugin field that would replace another field is a start-up error."""
-    taken: dict[str, str] = {}
-    for part in (*CORE_ROOT_PARTS[name], *plugin_parts):
-        if not hasattr(part, "__strawberry_definition__"):
-            raise PluginConfigError(f"oms_graphql_fields: {part!r} is not a Strawberry type.")
-        for field in _field_names(part):
-            if field in taken and taken[field] != part.__qualname__:
-                raise PluginConfigError(
-                    f"oms_graphql_fields: {name}.{field} is defined by both {taken[field]} and {part.__qualname__}."
-                )
-            taken[field] = part.__qualname__
-    # Plugin parts first, so the method resolution order cannot let a core field shadow one.
     core = CORE_ROOT_PARTS[name]
-    description = core[0].__strawberry_definition__.description if name == "Me" else None
-    return strawberry.type(type(name, (*plugin_parts, *core), {}), name=name, description=description)
+    _check_parts(name, (*core, *plugin_parts))
+    # Plugin parts first, so the method resolution order cannot let a core field shadow one.
+    return strawberry.type(type(name, (*plugin_parts, *core), {}), name=name)
 
 
-def _plugin_root_parts(plugins: PluginHost) -> dict[str, list[type]]:
-    parts: dict[str, list[type]] = {name: [] for name in CORE_ROOT_PARTS}
+def _added_fields(name: str, plugin_parts: list[type]) -> list[StrawberryField]:
+    """The plugins' fields of the core type ``name``, in the order the plugins give them."""
+    _check_parts(name, (EXTENSIBLE_TYPES[name], *plugin_parts))
+    return [field for part in plugin_parts for field in _fields(part)]
+
+
+def _plugin_parts(plugins: PluginHost) -> dict[str, list[type]]:
+    parts: dict[str, list[type]] = {name: [] for name in FIELD_HOSTS}
     for contribution in plugins.call_all_sync("oms_graphql_fields"):
-        for root, types in (contribution or {}).items():
-            if root not in parts:
-                raise PluginConfigError(f"oms_graphql_fields: no type {root!r} (use Query, Mutation or Me).")
-            parts[root].extend(types)
+        for host, types in (contribution or {}).items():
+            if host not in parts:
+                raise PluginConfigError(
+                    f"oms_graphql_fields: no type {host!r} (use {', '.join(FIELD_HOSTS)})."
+                )
+            parts[host].extend(types)
     return parts
 
 
-
-
 class OmsSchema(strawberry.Schema):
+    """A schema whose core object types carry the fields one build's plugins add.
+
+    ``added_fields`` maps a core type to the fields to put first in it (the plugins');
+    ``appended_fields`` to fields to put last (``Fulfillment.details``);
+    ``replaced_fields`` to fields that replace the core's of the same name
+    (``UserError.code``, whose enum holds the plugins' codes).
+    ``node_resolvers`` answers ``node(id:)`` by type name. All three belong to this
+    schema alone: building another schema (other plugins) changes nothing here."""
+
+    def __init__(
+        self,
+        *args: Any,
+        added_fields: Mapping[type, list[StrawberryField]],
+        appended_fields: Mapping[type, list[StrawberryField]],
+        replaced_fields: Mapping[type, Mapping[str, StrawberryField]],
+        node_resolvers: Mapping[str, Callable[[Info, int], Awaitable[Node | None]]],
+        **kwargs: Any,
+    ) -> None:
+        self._added_fields = dict(added_fields)
+        self._appended_fields = dict(appended_fields)
+        self._replaced_fields = dict(replaced_fields)
+        super().__init__(*args, **kwargs)
+        self.node_resolvers = {**node_resolvers, **_plugin_node_resolvers(self, node_resolvers)}
+
+    def get_fields(self, type_definition: StrawberryObjectDefinition) -> list[StrawberryField]:
+        origin = type_definition.origin
+        replaced = self._replaced_fields.get(origin, {})
+        return [
+            *self._added_fields.get(origin, ()),
+            *(replaced.get(field.python_name, field) for field in type_definition.fields),
+            *self._appended_fields.get(origin, ()),
+        ]
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
@@ -240,33 +313,32 @@ def build_schema(settings: Settings | None = None, plugins: PluginHost | None = 
     ]
     if not settings.debug:
         extensions.append(lambda: MaskUnexpected(should_mask_error=_mask))
-    parts = _plugin_root_parts(plugins)
+    parts = _plugin_parts(plugins)
     detail_types = plugins.collect("oms_graphql_types")
     for detail_type in detail_types:
-        if not hasattr(detail_type, "__strawberry_definition__") or not callable(
-            getattr(detail_type, "from_fulfillment", None)
+        if not hasattr(detail_type, "__strawberry_definition__") or not (
+            callable(getattr(detail_type, "from_fulfillments", None))
+            or callable(getattr(detail_type, "from_fulfillment", None))
         ):
             raise PluginConfigError(
-                f"oms_graphql_types: {detail_type!r} must be a Strawberry type with a from_fulfillment classmethod."
+                f"oms_graphql_types: {detail_type!r} must be a Strawberry type with a "
+                "from_fulfillments (or from_fulfillment) classmethod."
             )
-    me_type = _root_type("Me", parts["Me"]) if parts["Me"] else graphql_accounts.CoreMe
-    with detail_union_members(detail_types):
-        me_slot.Me = me_type  # what the lazy MeType annotations resolve to now
-        try:
-            core_types = [Product, Variant, Order, OrderLine, Customer, Fulfillment, me_type]
-            check_graphql_type_names(plugins, CORE_ROOT_PARTS, core_types)  # a clash names both sides
-            built = OmsSchema(
-                query=_root_type("Query", parts["Query"]),
-                mutation=_root_type("Mutation", parts["Mutation"]),
-                types=[Product, Variant, Order, OrderLine, Customer, Fulfillment, *detail_types],
-                extensions=extensions,
-            )
-        finally:
-            me_slot.Me = None
-    built.fulfillment_detail_types = tuple(detail_types)
-    built.me_type = me_type
-    built.node_resolvers = _node_resolvers(built)
-    return built
+    core_types = [Product, Variant, Order, OrderLine, Customer, Fulfillment, graphql_accounts.CoreMe]
+    check_graphql_type_names(plugins, CORE_ROOT_PARTS, core_types)  # a clash names both sides
+    added = {EXTENSIBLE_TYPES[name]: _added_fields(name, parts[name]) for name in EXTENSIBLE_TYPES}
+    # No plugin describes fulfillments: an empty union is not valid GraphQL, so no field.
+    appended = {Fulfillment: [details_field(detail_types)]} if detail_types else {}
+    return OmsSchema(
+        query=_root_type("Query", parts["Query"]),
+        mutation=_root_type("Mutation", parts["Mutation"]),
+        types=[Product, Variant, Order, OrderLine, Customer, Fulfillment, *detail_types],
+        extensions=extensions,
+        added_fields=added,
+        appended_fields=appended,
+        replaced_fields={UserError: {"code": _error_code_field(declared_error_codes(plugins))}},
+        node_resolvers=NODE_RESOLVERS,
+    )
 
 
 # For `strawberry export-schema oms.graphql.schema:schema` and the schema-drift test.

@@ -32,7 +32,7 @@ from oms.clock import utcnow
 from oms.errors import ErrorCode, FieldError
 from oms.plugin_types import PeriodicJob, ProductType
 from oms_consultation import reminders, services, slots
-from oms_consultation.graphql import Booking, ConsultationMe, ConsultationMutation, ConsultationQuery
+from oms_consultation.graphql import Booking, ConsultationMe, ConsultationMutation, ConsultationOrder, ConsultationQuery
 from oms_consultation.routes import calendar_routes
 
 REMINDER_PERIOD_SECONDS = 300
@@ -240,7 +240,10 @@ def oms_graphql_types() -> list[type]:
 
 @hookimpl
 def oms_graphql_fields():
-    return {"Query": [ConsultationQuery], "Mutation": [ConsultationMutation], "Me": [ConsultationMe]}
+    return {
+        "Query": [ConsultationQuery], "Mutation": [ConsultationMutation], "Me": [ConsultationMe],
+        "Order": [ConsultationOrder],
+    }
 
 
 @hookimpl

@@ -57,11 +57,18 @@ class DigitalDelivery:
     downloads: list[DownloadGrant]
 
     @classmethod
+    async def from_fulfillments(cls, fulfillments: list[FulfillmentModel]) -> list[DigitalDelivery | None]:
+        """The details of a page of fulfillments: one query for all their grants."""
+        ours = [f.id for f in fulfillments if f.product_type == services.TYPE_NAME]
+        grants: dict[int, list[DownloadGrant]] = {pk: [] for pk in ours}
+        if ours:
+            for grant in await DownloadGrantModel.filter(fulfillment_id__in=ours).order_by("id"):
+                grants[grant.fulfillment_id].append(DownloadGrant.from_model(grant))
+        return [cls(downloads=grants[f.id]) if f.id in grants else None for f in fulfillments]
+
+    @classmethod
     async def from_fulfillment(cls, fulfillment: FulfillmentModel) -> DigitalDelivery | None:
-        if fulfillment.product_type != services.TYPE_NAME:
-            return None
-        grants = await DownloadGrantModel.filter(fulfillment_id=fulfillment.id).order_by("id")
-        return cls(downloads=[DownloadGrant.from_model(grant) for grant in grants])
+        return (await cls.from_fulfillments([fulfillment]))[0]
 
 
 @strawberry.type

@@ -48,11 +48,16 @@ class Shipment:
     delivered_at: dt.datetime | None
 
     @classmethod
+    async def from_fulfillments(cls, fulfillments: list[FulfillmentModel]) -> list[Shipment | None]:
+        """The details of a page of fulfillments: one query for all their shipments."""
+        ours = [f.id for f in fulfillments if f.product_type == services.TYPE_NAME]
+        rows = await ShipmentModel.filter(fulfillment_id__in=ours) if ours else []
+        found = {row.fulfillment_id: cls.from_model(row) for row in rows}
+        return [found.get(f.id) for f in fulfillments]
+
+    @classmethod
     async def from_fulfillment(cls, fulfillment: FulfillmentModel) -> Shipment | None:
-        if fulfillment.product_type != services.TYPE_NAME:
-            return None
-        shipment = await ShipmentModel.get_or_none(fulfillment_id=fulfillment.id)
-        return cls.from_model(shipment) if shipment else None
+        return (await cls.from_fulfillments([fulfillment]))[0]
 
     @classmethod
     def from_model(cls, shipment: ShipmentModel) -> Shipment:

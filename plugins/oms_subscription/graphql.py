@@ -70,11 +70,21 @@ class SubscriptionActivation:
     subscription: SubscriptionContract
 
     @classmethod
+    async def from_fulfillments(cls, fulfillments: list[FulfillmentModel]) -> list[SubscriptionActivation | None]:
+        """The details of a page of fulfillments: one query for all their periods."""
+        ours = [f.id for f in fulfillments if f.product_type == services.TYPE_NAME]
+        periods = (
+            await SubscriptionPeriod.filter(fulfillment_id__in=ours).select_related("contract").order_by("id")
+            if ours else []
+        )
+        found: dict[int, SubscriptionActivation] = {}
+        for period in periods:
+            found.setdefault(period.fulfillment_id, cls(subscription=SubscriptionContract.from_model(period.contract)))
+        return [found.get(f.id) for f in fulfillments]
+
+    @classmethod
     async def from_fulfillment(cls, fulfillment: FulfillmentModel) -> SubscriptionActivation | None:
-        if fulfillment.product_type != services.TYPE_NAME:
-            return None
-        period = await SubscriptionPeriod.get_or_none(fulfillment_id=fulfillment.id).select_related("contract")
-        return cls(subscription=SubscriptionContract.from_model(period.contract)) if period else None
+        return (await cls.from_fulfillments([fulfillment]))[0]
 
 
 @strawberry.type
