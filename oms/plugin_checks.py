@@ -270,7 +270,7 @@ DECLARED_NAME = re.compile(r"^[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]$")
 def declared_permissions(host: PluginHost) -> dict[str, str]:
     """``{permission name: plugin name}`` of every plugin's ``oms_permissions``; a
     PluginConfigError for a malformed name or a name declared twice (naming both)."""
-    from oms.accounts.permissions import Permission
+    from oms.permissions import Permission
 
     return _declared(host, "oms_permissions", "permission", set(Permission.__members__), lambda item: item)
 

@@ -4,23 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import enum
 
 from oms.accounts.models import Customer, Staff
+from oms.permissions import Permission
 
-
-class Permission(str, enum.Enum):
-    """The core's permissions. Plugins declare their own, namespaced, as plain strings
-    (``oms_permissions``, e.g. ``TICKETS_CHECK_IN``): staff rows store both kinds by name."""
-
-    MANAGE_ORDERS = "MANAGE_ORDERS"
-    MANAGE_CATALOG = "MANAGE_CATALOG"
-    MANAGE_FULFILLMENT = "MANAGE_FULFILLMENT"
-    MANAGE_RETURNS = "MANAGE_RETURNS"
-    MANAGE_PAYMENTS = "MANAGE_PAYMENTS"
-    MANAGE_JOBS = "MANAGE_JOBS"
-    MANAGE_WEBHOOKS = "MANAGE_WEBHOOKS"
-    VIEW_REPORTS = "VIEW_REPORTS"
+__all__ = ["ANONYMOUS", "Permission", "Viewer"]
 
 
 @dataclasses.dataclass(frozen=True)
