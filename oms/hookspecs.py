@@ -179,6 +179,22 @@ def oms_job_handlers(settings: Settings, plugins: PluginHost, gateway: Gateway |
     """
 
 
+@hookspec
+def oms_migrations() -> str | None:
+    """Name the package whose ``migrations`` folder holds this plugin's migrations.
+
+    Every plugin that declares models (``oms_models``) must implement it: ``oms migrate``
+    applies the core's history, then each plugin's (a plugin whose models reference another
+    plugin's comes after it), each recorded under its own key (the package name) in the
+    ``aerich`` table; ``oms serve`` and ``oms worker`` refuse to start while a history is
+    behind. Write the files with ``python -m oms.migrate make NAME --plugin <name>``; they
+    live in ``<package>/migrations/{sqlite,postgres}/<package>/`` and must ship as package
+    data. See docs/writing_plugins.md.
+
+    :return: a top-level package name, e.g. ``"oms_tickets"``; None for no migrations.
+    """
+
+
 # ---------------------------------------------------------------------------
 # Catalog and cart: validation and prices
 # ---------------------------------------------------------------------------
