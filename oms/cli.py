@@ -23,14 +23,19 @@ class CommandError(Exception):
     """A mistake the user can fix; printed as one ``error: ...`` line, exit code 2."""
 
 
-def _ready_settings(settings: Settings, *, migrated: bool, warn_public_url: bool = False) -> Settings:
+def _ready_settings(
+    settings: Settings, *, migrated: bool, warn_public_url: bool = False, plugins: Any = None
+) -> Settings:
     """Check the database before a command uses it (creating nothing when it is missing or
-    unmigrated), then give the settings their secret key (a development key file is
-    written only now, for a command that can run)."""
+    unmigrated; with ``plugins``, every history fully applied), then give the settings
+    their secret key (a development key file is written only now, for a command that can
+    run)."""
     from oms.db import check_database
     from oms.settings_check import with_public_url, with_secret_key
 
     asyncio.run(check_database(settings, migrated=migrated))
+    if plugins is not None:
+        _check_histories(settings, plugins)
     return with_public_url(with_secret_key(settings), warn=warn_public_url)
 
 
@@ -192,9 +197,8 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     except ImportError as exc:
         print(f"error: --plugin: {exc}", file=sys.stderr)
         return 2
-    settings = _ready_settings(settings, migrated=True, warn_public_url=True)
     plugins = PluginHost.load(extra)
-    _check_histories(settings, plugins)
+    settings = _ready_settings(settings, migrated=True, warn_public_url=True, plugins=plugins)
     options = {"concurrency": args.concurrency, "batch_size": args.batch_size}
     worker = Worker.from_settings(
         JobRegistry.build(plugins, settings),

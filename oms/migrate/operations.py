@@ -35,17 +35,20 @@ if TYPE_CHECKING:
     from oms.plugins import PluginHost
 
 
+def _no_files(history: History, dialect: str) -> str:
+    if history.plugin is None:
+        return f"No migrations in {history.folder(dialect)}; run `python -m oms.migrate make init`."
+    return (
+        f"{history.label} ships no {dialect} migrations (expected in {history.folder(dialect)}), "
+        "so `oms migrate` cannot create its tables: reinstall it, or write them with "
+        f"`python -m oms.migrate make init --plugin {history.plugin}`"
+    )
+
+
 async def _apply_history(url: str, config: dict[str, Any], history: History, dialect: str) -> list[str]:
     """Apply the pending migrations of one history (no lock: the caller holds it)."""
     if not history.files(dialect):
-        if history.plugin is None:
-            raise MigrationError(
-                f"No migrations in {history.folder(dialect)}; run `python -m oms.migrate make init`."
-            )
-        raise MigrationError(
-            f"{history.label} ships no {dialect} migrations (in {history.folder(dialect)}): "
-            f"run `python -m oms.migrate make init --plugin {history.plugin}` and ship them"
-        )
+        raise MigrationError(_no_files(history, dialect))
     async with isolated_tortoise():
         with history_scope(history):
             async with Command(
@@ -87,6 +90,9 @@ async def apply_all_migrations(
     url = db_url_for_tortoise(settings.database_url)
     config = aerich_tortoise_config(url, plugin_model_modules(host))
     results = []
+    for history in histories:  # all or nothing: a plugin without migrations stops it first
+        if not history.files(settings.dialect):
+            raise MigrationError(_no_files(history, settings.dialect))
     async with migration_lock(url):
         for history in histories:
             results.append((history, await _apply_history(url, config, history, settings.dialect)))
