@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from pathlib import Path
 
 from oms.config import Settings
 from oms.migrate.layout import History
@@ -30,6 +31,8 @@ async def _applied_versions(settings: Settings) -> set[tuple[str, str]]:
             await conn.close(timeout=settings.db_connect_timeout_seconds)
         return {(row[0], row[1]) for row in rows}
     path = settings.database_url[len("sqlite://"):]
+    if not Path(path).is_file():  # never migrated (and not created by asking)
+        return set()
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=settings.db_command_timeout_seconds)
     try:
         try:
