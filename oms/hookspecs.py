@@ -90,7 +90,8 @@ def oms_models() -> list[str]:
     """Name the modules holding this plugin's Tortoise models (e.g. its detail rows).
 
     Called once when the ORM is configured; the models join the ``models`` app, so they
-    may reference core models (``"models.Order"``) and get migrations like core ones.
+    may reference core models (``"models.Order"``); their tables come from the plugin's own
+    migrations (``oms_migrations``).
 
     :return: a list of dotted module paths. Results of all plugins are combined.
     """

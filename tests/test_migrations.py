@@ -193,7 +193,8 @@ def _forget_server_defaults_unknown_to_models(
 # -- tests ----------------------------------------------------------------------------------------
 
 
-def test_the_built_in_plugins_have_histories_of_their_own() -> None:
+def test_hook_oms_migrations() -> None:
+    """Each built-in plugin's ``oms_migrations`` gives a history of its own, in its package."""
     assert [h.key for h in HISTORIES] == ["models", *BUILT_IN]
     for history in HISTORIES[1:]:
         assert history.folder("sqlite").is_relative_to(Path(importlib.import_module(history.key).__file__).parent)
