@@ -45,7 +45,7 @@ def _no_files(history: History, dialect: str) -> str:
     )
 
 
-async def _apply_history(url: str, config: dict[str, Any], history: History, dialect: str) -> list[str]:
+async def _apply_history(config: dict[str, Any], history: History, dialect: str) -> list[str]:
     """Apply the pending migrations of one history (no lock: the caller holds it)."""
     if not history.files(dialect):
         raise MigrationError(_no_files(history, dialect))
@@ -74,7 +74,7 @@ async def apply_migrations(
     url = db_url_for_tortoise(settings.database_url)
     config = aerich_tortoise_config(url, plugin_modules)
     async with migration_lock(url):
-        return await _apply_history(url, config, history, settings.dialect)
+        return await _apply_history(config, history, settings.dialect)
 
 
 async def apply_all_migrations(
@@ -95,7 +95,7 @@ async def apply_all_migrations(
             raise MigrationError(_no_files(history, settings.dialect))
     async with migration_lock(url):
         for history in histories:
-            results.append((history, await _apply_history(url, config, history, settings.dialect)))
+            results.append((history, await _apply_history(config, history, settings.dialect)))
     return results
 
 
@@ -170,6 +170,8 @@ def _initial_sql(history: History, connection: Any) -> str:
     first migrations, so on those databases a plugin's initial migration only records
     itself (see docs/deploy.md, upgrading)."""
     generator = connection.schema_generator(connection)
+    # Tortoise's per-table SQL (the same generate_schemas uses; private, but Tortoise is
+    # pinned), so the indexes get the names that generate_schemas and aerich give them.
     models = [m for m in Tortoise.apps[APP].values() if m.__module__ in history.modules]
     tables = [generator._get_table_sql(model, safe=True) for model in models]
     ours = {t["table"] for t in tables}
@@ -213,7 +215,7 @@ async def _make_one(
         config = aerich_tortoise_config(url, plugin_modules)
         # The tables this history's reference: the core's, and the plugins' it comes after.
         for earlier in before:
-            await _apply_history(url, config, earlier, dialect)
+            await _apply_history(config, earlier, dialect)
         async with isolated_tortoise():
             with _sql_kept_verbatim(), history_scope(history):
                 async with Command(
