@@ -23,14 +23,19 @@ class CommandError(Exception):
     """A mistake the user can fix; printed as one ``error: ...`` line, exit code 2."""
 
 
-def _ready_settings(settings: Settings, *, migrated: bool, warn_public_url: bool = False) -> Settings:
+def _ready_settings(
+    settings: Settings, *, migrated: bool, warn_public_url: bool = False, plugins: Any = None
+) -> Settings:
     """Check the database before a command uses it (creating nothing when it is missing or
-    unmigrated), then give the settings their secret key (a development key file is
-    written only now, for a command that can run)."""
+    unmigrated; with ``plugins``, every history fully applied), then give the settings
+    their secret key (a development key file is written only now, for a command that can
+    run)."""
     from oms.db import check_database
     from oms.settings_check import with_public_url, with_secret_key
 
     asyncio.run(check_database(settings, migrated=migrated))
+    if plugins is not None:
+        _check_histories(settings, plugins)
     return with_public_url(with_secret_key(settings), warn=warn_public_url)
 
 
@@ -56,9 +61,21 @@ def _print_seed(result: Any) -> None:
 
 
 async def _migrate(settings: Settings) -> list[str]:
-    from oms.migrate import apply_migrations
+    """Apply the core's history, then every installed plugin's: ``history/file`` names."""
+    from oms.migrate import apply_all_migrations
 
-    return await apply_migrations(settings)
+    applied = await apply_all_migrations(settings)
+    return [f"{history.key}/{name}" for history, names in applied for name in names]
+
+
+def _check_histories(settings: Settings, plugins: Any) -> None:
+    """Refuse to start while the core's or an installed plugin's migrations are not all
+    applied: one line naming the history and ``oms migrate`` (a cheap query)."""
+    from oms.migrate import all_histories, behind_histories
+
+    problems = asyncio.run(behind_histories(settings, all_histories(plugins)))
+    if problems:
+        raise CommandError(problems[0])
 
 
 async def _seed_if_empty(settings: Settings, *, force: bool) -> Any:
@@ -126,6 +143,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from oms.app import create_app
     from oms.db import check_database
     from oms.logs import configure_logging
+    from oms.plugins import PluginHost
     from oms.serving import HeaderTimeoutProtocol, set_header_timeout
     from oms.settings_check import mask_url
 
@@ -134,6 +152,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     sock = _bind(args.host, args.port)
     try:
         asyncio.run(_migrate(settings))
+        # Migrated just now, unless a plugin's migrations are missing from its package.
+        _check_histories(settings, PluginHost.load())
         if settings.seed_demo:
             result = asyncio.run(_seed_if_empty(settings, force=False))
             if result is not None:
@@ -177,10 +197,10 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     except ImportError as exc:
         print(f"error: --plugin: {exc}", file=sys.stderr)
         return 2
-    settings = _ready_settings(settings, migrated=True, warn_public_url=True)
     from oms.core_plugins import CORE_PLUGINS
 
     plugins = PluginHost.load(extra, core_plugins=CORE_PLUGINS)
+    settings = _ready_settings(settings, migrated=True, warn_public_url=True, plugins=plugins)
     options = {"concurrency": args.concurrency, "batch_size": args.batch_size}
     worker = Worker.from_settings(
         JobRegistry.build(plugins, settings),
@@ -282,7 +302,9 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--log-level", choices=LOG_LEVELS, type=str.lower, help="default OMS_LOG_LEVEL (info)")
     worker.set_defaults(func=cmd_worker)
 
-    commands.add_parser("migrate", help="apply pending database migrations").set_defaults(func=cmd_migrate)
+    commands.add_parser(
+        "migrate", help="apply pending database migrations: the core's, then each installed plugin's"
+    ).set_defaults(func=cmd_migrate)
     commands.add_parser("seed", help="add the demo catalog and staff account to an empty database").set_defaults(
         func=cmd_seed
     )

@@ -90,7 +90,8 @@ def oms_models() -> list[str]:
     """Name the modules holding this plugin's Tortoise models (e.g. its detail rows).
 
     Called once when the ORM is configured; the models join the ``models`` app, so they
-    may reference core models (``"models.Order"``) and get migrations like core ones.
+    may reference core models (``"models.Order"``); their tables come from the plugin's own
+    migrations (``oms_migrations``).
 
     :return: a list of dotted module paths. Results of all plugins are combined.
     """
@@ -225,6 +226,22 @@ def oms_error_codes() -> list[PluginErrorCode]:
 
     :return: a list of :class:`oms.errors.PluginErrorCode`. Results of all plugins are
         combined.
+    """
+
+
+@hookspec
+def oms_migrations() -> str | None:
+    """Name the package whose ``migrations`` folder holds this plugin's migrations.
+
+    Every plugin that declares models (``oms_models``) must implement it: ``oms migrate``
+    applies the core's history, then each plugin's (a plugin whose models reference another
+    plugin's comes after it), each recorded under its own key (the package name) in the
+    ``aerich`` table; ``oms serve`` and ``oms worker`` refuse to start while a history is
+    behind. Write the files with ``python -m oms.migrate make NAME --plugin <name>``; they
+    live in ``<package>/migrations/{sqlite,postgres}/<package>/`` and must ship as package
+    data. See docs/writing_plugins.md.
+
+    :return: a top-level package name, e.g. ``"oms_tickets"``; None for no migrations.
     """
 
 

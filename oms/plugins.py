@@ -28,7 +28,7 @@ ENTRY_POINT_GROUP = "oms"
 SYNC_ONLY_HOOKS = (
     "oms_settings", "oms_product_types", "oms_models", "oms_routes", "oms_graphql_types", "oms_graphql_fields",
     "oms_periodic_jobs", "oms_job_handlers", "oms_dead_job_handlers", "oms_cli_commands", "oms_shipping_carriers",
-    "oms_permissions", "oms_error_codes",
+    "oms_permissions", "oms_error_codes", "oms_migrations",
 )
 
 

@@ -4,7 +4,7 @@ benchmarks that need real concurrent HTTP clients rather than an in-process tran
 Used by ``tests/test_concurrency.py`` and ``bench/place_orders.py``::
 
     async with fresh_database() as url:          # PostgreSQL or a temp SQLite file
-        await migrate(url)                       # oms.migrate.apply_migrations
+        await migrate(url)                       # oms.migrate.apply_all_migrations
         create_staff(url, STAFF_EMAIL, STAFF_PASSWORD)   # the `oms create-staff` CLI
         async with live_server(url, workers=2) as server:
             ...  # HTTP to server.url + "/graphql"
@@ -110,11 +110,13 @@ async def fresh_database(tmp_dir: str | os.PathLike[str] | None = None) -> Async
 
 
 async def migrate(database_url: str) -> list[str]:
-    """Create the schema the way ``oms serve`` does: apply the aerich migrations."""
+    """Create the schema the way ``oms serve`` does: apply the aerich migrations (the core's,
+    then each installed plugin's, which ``oms worker`` checks at start)."""
     from oms.config import Settings
-    from oms.migrate import apply_migrations
+    from oms.migrate import apply_all_migrations
 
-    return await apply_migrations(Settings(database_url=database_url, seed_demo=False))
+    applied = await apply_all_migrations(Settings(database_url=database_url, seed_demo=False))
+    return [f"{history.key}/{name}" for history, names in applied for name in names]
 
 
 def create_staff(database_url: str, email: str = STAFF_EMAIL, password: str = STAFF_PASSWORD) -> None:

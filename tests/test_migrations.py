@@ -1,18 +1,23 @@
-"""The aerich migrations build exactly the schema the models describe.
+"""The aerich migrations (the core's history and each built-in plugin's) build exactly
+the schema the models describe; databases of the old single history upgrade.
 
 Runs on one dialect per pytest process (see docs: never SQLite and PostgreSQL together):
 PostgreSQL when ``OMS_TEST_DATABASE_URL`` is a postgres URL (a fresh, uniquely named
 database is created on that server for each test and dropped afterwards), otherwise a
 temporary SQLite file.
 
-If a test here fails after you changed models: ``python -m oms.migrate make NAME``.
+If a test here fails after you changed models: ``python -m oms.migrate make NAME`` (core
+models) or ``python -m oms.migrate make NAME --plugin <plugin>`` (a plugin's).
 """
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import os
+import shutil
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,17 +27,29 @@ from aerich.utils import decompress_dict
 from tortoise import Tortoise
 from tortoise.context import TortoiseContext, get_current_context
 
+from oms import hookimpl
 from oms.catalog.models import Product
 from oms.config import Settings
 from oms.db import tortoise_config
 from oms.migrate import (
     DIALECTS,
+    MigrationError,
+    all_histories,
+    apply_all_migrations,
     apply_migrations,
+    behind_histories,
+    core_history,
     isolated_tortoise,
+    layout,
     migration_files,
     pending_model_changes,
+    plugin_histories,
     temporary_database,
 )
+from oms.plugins import PluginHost
+
+BUILT_IN = ["oms_consultation", "oms_digital", "oms_physical", "oms_subscription"]
+HISTORIES = all_histories()
 
 _PG_SCHEMES = ("postgres://", "postgresql://", "asyncpg://")
 TEST_DATABASE_URL = os.environ.get("OMS_TEST_DATABASE_URL", "")
@@ -173,19 +190,30 @@ def _forget_server_defaults_unknown_to_models(
                 applied["default"] = None
 
 
-# -- tests --------------------------------------------------------------------------------------
+# -- tests ----------------------------------------------------------------------------------------
+
+
+def test_hook_oms_migrations() -> None:
+    """Each built-in plugin's ``oms_migrations`` gives a history of its own, in its package."""
+    assert [h.key for h in HISTORIES] == ["models", *BUILT_IN]
+    for history in HISTORIES[1:]:
+        assert history.folder("sqlite").is_relative_to(Path(importlib.import_module(history.key).__file__).parent)
+        assert history.files("sqlite") and history.files("postgres"), history.label
 
 
 async def test_migrations_apply_to_an_empty_database_once(fresh_db: str) -> None:
     settings = Settings(database_url=fresh_db)
     context_before, inited_before = get_current_context(), Tortoise.is_inited()
-    expected = [path.name for path in migration_files(DIALECT)]
-    assert expected, f"no migrations for {DIALECT}; run `python -m oms.migrate make init`"
+    expected = {h.key: [path.name for path in h.files(DIALECT)] for h in HISTORIES}
+    assert expected["models"], f"no migrations for {DIALECT}; run `python -m oms.migrate make init`"
 
-    assert await apply_migrations(settings) == expected
+    applied = await apply_all_migrations(settings)
+    assert [h.key for h, _ in applied] == [h.key for h in HISTORIES]  # the core's first
+    assert {h.key: names for h, names in applied} == expected
     schema = await schema_of(fresh_db)
-    assert await apply_migrations(settings) == []  # a no-op the second time
+    assert all(names == [] for _, names in await apply_all_migrations(settings))  # a no-op now
     assert await schema_of(fresh_db) == schema
+    assert await behind_histories(settings, HISTORIES) == []
     # Nothing left behind: the app can set up Tortoise afterwards.
     assert get_current_context() is context_before
     assert Tortoise.is_inited() == inited_before
@@ -194,7 +222,7 @@ async def test_migrations_apply_to_an_empty_database_once(fresh_db: str) -> None
 async def test_migrated_schema_equals_the_schema_of_the_models(
     fresh_db: str, reference_db: str
 ) -> None:
-    await apply_migrations(Settings(database_url=fresh_db))
+    await apply_all_migrations(Settings(database_url=fresh_db))
     migrated = await schema_of(fresh_db)
 
     async with isolated_tortoise() as ctx:
@@ -205,32 +233,35 @@ async def test_migrated_schema_equals_the_schema_of_the_models(
     _forget_server_defaults_unknown_to_models(migrated, from_models)
 
     assert sorted(migrated) == sorted(from_models), (
-        "tables differ: run `python -m oms.migrate make NAME`"
+        "tables differ: run `python -m oms.migrate make NAME [--plugin NAME]`"
     )
     for table in from_models:
         assert migrated[table] == from_models[table], (
-            f"table {table!r} differs from the models: run `python -m oms.migrate make NAME`"
+            f"table {table!r} differs from the models: run `python -m oms.migrate make NAME [--plugin NAME]`"
         )
 
 
-async def test_models_have_no_changes_missing_from_the_migrations(fresh_db: str) -> None:
+@pytest.mark.parametrize("key", ["models", *BUILT_IN])
+async def test_models_have_no_changes_missing_from_the_migrations(fresh_db: str, key: str) -> None:
+    history = next(h for h in HISTORIES if h.key == key)
     settings = Settings(database_url=fresh_db)
-    await apply_migrations(settings)
-    missing = await pending_model_changes(settings)
+    await apply_all_migrations(settings)
+    missing = await pending_model_changes(settings, history=history)
     assert missing == [], (
-        "The models changed without a migration; run `python -m oms.migrate make NAME`. "
+        f"The models of {history.label} changed without a migration; run "
+        f"`python -m oms.migrate make NAME{'' if history.plugin is None else ' --plugin ' + history.plugin}`. "
         "aerich would generate:\n" + ";\n".join(missing)
     )
 
 
 async def test_app_uses_the_migrated_database_and_survives_a_later_upgrade(fresh_db: str) -> None:
     settings = Settings(database_url=fresh_db)
-    await apply_migrations(settings)
+    await apply_all_migrations(settings)
     async with TortoiseContext() as ctx:
         await ctx.init(config=tortoise_config(settings))
         assert await Product.all().count() == 0
         # Migrating while the app's context is live leaves the app's binding intact.
-        assert await apply_migrations(settings) == []
+        assert all(names == [] for _, names in await apply_all_migrations(settings))
         assert get_current_context() is ctx
         assert await Product.all().count() == 0
 
@@ -243,13 +274,172 @@ def _models_state(path: Path) -> dict[str, Any]:
     return decompress_dict(module.MODELS_STATE)
 
 
-def test_the_dialect_folders_are_in_step() -> None:
-    """Every migration exists for both dialects, made from the same models."""
-    files = {dialect: migration_files(dialect) for dialect in DIALECTS}
+@pytest.mark.parametrize("key", ["models", *BUILT_IN])
+def test_the_dialect_folders_are_in_step(key: str) -> None:
+    """Every migration of a history exists for both dialects, made from the same models,
+    and describes only that history's models."""
+    history = next(h for h in HISTORIES if h.key == key)
+    files = {dialect: history.files(dialect) for dialect in DIALECTS}
     names = {
         dialect: [(p.name.split("_", 2)[0], p.stem.split("_", 2)[2]) for p in paths]
         for dialect, paths in files.items()
     }
-    assert names["sqlite"], "no migrations; run `python -m oms.migrate make init`"
+    assert names["sqlite"], f"no migrations; run `python -m oms.migrate make init` ({history.label})"
     assert names["sqlite"] == names["postgres"]
-    assert _models_state(files["sqlite"][-1]) == _models_state(files["postgres"][-1])
+    state = _models_state(files["sqlite"][-1])
+    assert state == _models_state(files["postgres"][-1])
+    modules = {importlib.import_module(m) for m in history.modules}
+    declared = {f"models.{name}" for module in modules for name, value in vars(module).items()
+                if isinstance(value, type) and getattr(value, "__module__", None) == module.__name__
+                and hasattr(value, "_meta") and not value._meta.abstract}
+    assert set(state) == declared
+
+
+# -- upgrading a database of the single history of before ------------------------------------------
+
+# The core's history up to 2_auth_sessions held the built-in plugins' tables too.
+OLD_SINGLE_HISTORY = 3
+
+
+async def _sql(url: str, statements: list[str]) -> list[tuple]:
+    """Run statements (foreign keys not enforced: a plugin row without its parents is
+    enough here) and return the rows of the last."""
+    if DIALECT == "postgres":
+        conn = await asyncpg.connect("postgresql://" + url.split("://", 1)[1])
+        try:
+            await conn.execute("SET session_replication_role = replica")
+            for statement in statements[:-1]:
+                await conn.execute(statement)
+            return [tuple(r) for r in await conn.fetch(statements[-1])]
+        finally:
+            await conn.close()
+    con = sqlite3.connect(url[len("sqlite://"):])
+    try:
+        for statement in statements[:-1]:
+            con.execute(statement)
+        con.commit()
+        return list(con.execute(statements[-1]))
+    finally:
+        con.close()
+
+
+GRANT = (
+    "INSERT INTO digital_download_grant (nonce, file, file_name, content_type, download_count,"
+    " created_at, fulfillment_id, order_line_id) VALUES ('n', 'a/b.pdf', 'b.pdf', 'application/pdf',"
+    " 3, '2026-01-01T00:00:00+00:00', 1, 1)"
+)
+READ_GRANTS = "SELECT file, download_count FROM digital_download_grant"
+
+
+async def test_a_database_of_the_old_single_history_upgrades_keeping_plugin_rows(
+    fresh_db: str, reference_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = migration_files(DIALECT)[:OLD_SINGLE_HISTORY]
+    assert [p.name.split("_")[0] for p in old] == ["0", "1", "2"]
+    root = tmp_path / "migrations"
+    (root / DIALECT / "models").mkdir(parents=True)
+    for path in old:
+        shutil.copy(path, root / DIALECT / "models" / path.name)
+    settings = Settings(database_url=fresh_db)
+    monkeypatch.setattr(layout, "MIGRATIONS_ROOT", root)
+    assert await apply_migrations(settings) == [p.name for p in old]  # as oms migrate did before
+    assert await _sql(fresh_db, [GRANT, READ_GRANTS]) == [("a/b.pdf", 3)]
+    monkeypatch.undo()
+    assert await behind_histories(settings, HISTORIES) != []  # serve/worker would refuse
+
+    applied = dict((h.key, names) for h, names in await apply_all_migrations(settings))
+    assert applied["models"] == [p.name for p in migration_files(DIALECT)[OLD_SINGLE_HISTORY:]]
+    for key in BUILT_IN:
+        assert applied[key] and applied[key][0].startswith("0_"), applied
+    assert await _sql(fresh_db, [READ_GRANTS]) == [("a/b.pdf", 3)]
+    assert await behind_histories(settings, HISTORIES) == []
+    # The same schema as a database made by the new histories from scratch.
+    await apply_all_migrations(Settings(database_url=reference_db))
+    assert await schema_of(fresh_db) == await schema_of(reference_db)
+    # Each history's versions are its own: no plugin's under the core's key.
+    rows = await _sql(fresh_db, ["SELECT app, version FROM aerich"])
+    assert sorted({app for app, _ in rows}) == sorted(["models", *BUILT_IN])
+    for key in BUILT_IN:
+        assert [v for app, v in rows if app == key] == applied[key]
+
+
+# -- plugins declaring models: migrations required, dependencies first -----------------------------
+
+
+def _write_plugin_package(folder: Path, package: str, model: str, references: str) -> None:
+    (folder / package).mkdir(parents=True)
+    (folder / package / "__init__.py").write_text("")
+    (folder / package / "models.py").write_text(
+        "from tortoise import fields\nfrom tortoise.models import Model\n\n\n"
+        f"class {model}(Model):\n"
+        "    id = fields.IntField(primary_key=True)\n"
+        f"    other = fields.ForeignKeyField({references!r}, related_name='{package}_rows')\n\n"
+        f"    class Meta:\n        table = '{package}_row'\n"
+    )
+
+
+class _Declares:
+    def __init__(self, name: str, package: str, migrations: bool = True):
+        self.__name__ = name
+        self.package = package
+        if not migrations:
+            self.oms_migrations = None  # type: ignore[assignment]
+
+    @hookimpl
+    def oms_models(self) -> list[str]:
+        return [f"{self.package}.models"]
+
+    @hookimpl
+    def oms_migrations(self) -> str:
+        return self.package
+
+
+@pytest.fixture
+def plugin_packages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    # "aardvark" references "zebra"'s model: zebra must be migrated first.
+    _write_plugin_package(tmp_path, "zebra_pkg", "ZebraRow", "models.Order")
+    _write_plugin_package(tmp_path, "aardvark_pkg", "AardvarkRow", "models.ZebraRow")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    yield tmp_path
+    for name in ["zebra_pkg", "zebra_pkg.models", "aardvark_pkg", "aardvark_pkg.models"]:
+        sys.modules.pop(name, None)
+
+
+def test_a_plugin_referencing_another_plugin_s_models_is_migrated_after_it(plugin_packages: Path) -> None:
+    host = PluginHost.load([_Declares("aardvark", "aardvark_pkg"), _Declares("zebra", "zebra_pkg")])
+    histories = plugin_histories(host)
+    keys = [h.key for h in histories]
+    assert keys.index("zebra_pkg") < keys.index("aardvark_pkg")
+    aardvark = next(h for h in histories if h.key == "aardvark_pkg")
+    assert aardvark.after == ("zebra_pkg",)
+    assert aardvark.folder("sqlite") == plugin_packages / "aardvark_pkg" / "migrations" / "sqlite" / "aardvark_pkg"
+
+
+def test_a_plugin_with_models_but_no_migrations_is_refused(plugin_packages: Path) -> None:
+    class ModelsOnly:
+        __name__ = "zebra"
+
+        @hookimpl
+        def oms_models(self) -> list[str]:
+            return ["zebra_pkg.models"]
+
+    host = PluginHost.load([ModelsOnly()])
+    with pytest.raises(MigrationError) as caught:
+        plugin_histories(host)
+    message = str(caught.value)
+    assert message == (
+        "plugin 'zebra' declares models (zebra_pkg.models) but no migrations: "
+        "it must implement oms_migrations (see docs/writing_plugins.md)"
+    )
+
+
+async def test_a_plugin_shipping_no_migrations_stops_migrate_before_anything_applies(
+    fresh_db: str, plugin_packages: Path
+) -> None:
+    host = PluginHost.load([_Declares("zebra", "zebra_pkg")])
+    settings = Settings(database_url=fresh_db)
+    with pytest.raises(MigrationError, match=r"^plugin 'zebra' ships no \w+ migrations .*`oms migrate` cannot"):
+        await apply_all_migrations(settings, host)
+    assert await behind_histories(settings, [core_history()]) == [
+        f"core is not migrated (0 of {len(migration_files(DIALECT))} migrations applied): run `oms migrate`"
+    ]

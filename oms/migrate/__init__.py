@@ -1,29 +1,40 @@
-"""Database migrations: aerich, one folder of raw-SQL migrations per dialect.
+"""Database migrations: aerich, one history per owner, one folder of raw-SQL migrations
+per dialect.
 
-Layout (aerich's own: ``<location>/<app>``, the app being ``models``)::
+The core's history (key ``models``) and each plugin's (key: its package; declared with the
+``oms_migrations`` hook) are separate: their own files, their own rows in the ``aerich``
+table. Layout (aerich's own: ``<location>/<key>``)::
 
-    migrations/sqlite/models/0_<timestamp>_init.py, 1_<timestamp>_<name>.py, ...
-    migrations/postgres/models/0_<timestamp>_init.py, ...
+    oms/migrations/sqlite/models/0_<timestamp>_init.py, 1_<timestamp>_<name>.py, ...
+    oms/migrations/postgres/models/...
+    <plugin package>/migrations/sqlite/<plugin package>/0_<timestamp>_init.py, ...
+    <plugin package>/migrations/postgres/<plugin package>/...
 
-Both folders are generated from the same models (core + the plugins installed in the
-environment) and must stay in step: each change of the models gets one migration in each.
+The folders ship inside the packages (package data), so installed wheels can migrate. The
+two dialects' folders of a history are generated from the same models and must stay in
+step. ``oms migrate`` applies the core's history, then each plugin's (dependencies first).
 
 Commands (run from anywhere; the folders are found next to the ``oms`` package)::
 
     # Apply the pending migrations to OMS_DATABASE_URL (or --database-url URL):
     python -m oms.migrate upgrade
 
+    # Every history (core, then plugins), as `oms migrate` does:
+    python -m oms.migrate upgrade --all
+
     # After changing models: write a new migration for BOTH dialects. It builds a
     # throwaway SQLite file and a throwaway PostgreSQL database (created and dropped on
     # the server of OMS_MIGRATIONS_PG_URL, default postgres://postgres@127.0.0.1:5432/postgres),
     # applies the existing migrations there, diffs the models and applies the new file.
     python -m oms.migrate make add_order_notes
+    # ... of a plugin (its entry-point name or package), into that plugin's package:
+    python -m oms.migrate make init --plugin tickets
 
     # Before the first release only: throw the migrations away and write the initial
     # ones again from the current models.
     python -m oms.migrate make init --fresh
 
-    # CI: exit 1 when the models have changes that no migration captures.
+    # CI: exit 1 when the models (core or a plugin's) have changes no migration captures.
     python -m oms.migrate check
 
 The ``[tool.tortoise]`` section of pyproject.toml points the ``aerich`` CLI at
@@ -50,30 +61,36 @@ os.environ.setdefault("AERICH_NO_TORTOISE_V1_WARNING", "1")
 from oms.config import DEFAULT_DATABASE_URL  # noqa: E402
 from oms.migrate.databases import temporary_database, temporary_postgres_database  # noqa: E402
 from oms.migrate.isolation import isolated_tortoise  # noqa: E402
+from oms.migrate.histories import all_histories, find_history, plugin_histories  # noqa: E402
 from oms.migrate.layout import (  # noqa: E402
     APP,
     DEFAULT_PG_ADMIN_URL,
     DIALECTS,
     MIGRATIONS_ROOT,
+    History,
     MigrationError,
     aerich_tortoise_config,
+    core_history,
     dialect_of,
     migration_files,
     migrations_dir,
     migrations_location,
 )
 from oms.migrate.operations import (  # noqa: E402
+    apply_all_migrations,
     apply_migrations,
     check_migrations,
     make_migrations,
     pending_model_changes,
 )
+from oms.migrate.status import behind_histories  # noqa: E402
 
 __all__ = [
-    "APP", "DEFAULT_PG_ADMIN_URL", "DIALECTS", "MIGRATIONS_ROOT", "MigrationError",
-    "aerich_tortoise_config", "apply_migrations", "check_migrations", "dialect_of",
+    "APP", "DEFAULT_PG_ADMIN_URL", "DIALECTS", "MIGRATIONS_ROOT", "History", "MigrationError",
+    "aerich_tortoise_config", "all_histories", "apply_all_migrations", "apply_migrations",
+    "behind_histories", "check_migrations", "core_history", "dialect_of", "find_history",
     "isolated_tortoise", "make_migrations", "migration_files", "migrations_dir",
-    "migrations_location", "pending_model_changes", "temporary_database",
+    "migrations_location", "pending_model_changes", "plugin_histories", "temporary_database",
     "temporary_postgres_database",
 ]
 
@@ -87,7 +104,7 @@ def __getattr__(name: str) -> Any:
             import asyncclick
 
             raise asyncclick.ClickException(
-                "pyproject.toml's [tool.tortoise] uses migrations/sqlite; for PostgreSQL run "
+                "pyproject.toml's [tool.tortoise] uses oms/migrations/sqlite; for PostgreSQL run "
                 "`python -m oms.migrate upgrade` (or aerich -c with a postgres config)."
             )
         return aerich_tortoise_config(url)

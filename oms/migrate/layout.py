@@ -1,8 +1,16 @@
-"""Where the migrations live and how aerich is configured for each dialect."""
+"""Where the migrations live and how aerich is configured for each dialect.
+
+A *history* is one sequence of migrations with its own rows in the ``aerich`` table (its
+``app`` column is the history's key): the core's (key ``models``, in ``oms/migrations``) and
+one per plugin that declares ``oms_migrations`` (key: the plugin's package, in
+``<package>/migrations``). Each history has one folder per dialect, in aerich's layout
+``<root>/<dialect>/<key>/<n>_<timestamp>_<name>.py``.
+"""
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import os
 import re
 from pathlib import Path
@@ -17,9 +25,9 @@ from oms.db import tortoise_config
 APP = "models"
 DIALECTS = ("sqlite", "postgres")
 DEFAULT_PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
-# The migrations live at the repository root (the project is installed editable).
+# The core's migrations ship inside the package (package data), so a wheel can migrate.
 MIGRATIONS_ROOT = Path(
-    os.environ.get("OMS_MIGRATIONS_ROOT") or Path(__file__).resolve().parents[2] / "migrations"
+    os.environ.get("OMS_MIGRATIONS_ROOT") or Path(__file__).resolve().parents[1] / "migrations"
 )
 _VERSION_FILE = re.compile(r"^(\d+)_(\d{14})_(\w+)\.py$")
 MIGRATION_NAME = re.compile(r"^[a-z][a-z0-9_]{0,80}$")
@@ -30,28 +38,68 @@ class MigrationError(RuntimeError):
     """Migrations are missing, do not apply, or do not match the models."""
 
 
-# -- paths ----------------------------------------------------------------------------------
+# The core's model modules (``oms.db.CORE_MODEL_MODULES``) plus aerich's own table, which
+# the core history has always described.
+_AERICH_MODULE = "aerich.models"
+
+
+@dataclasses.dataclass(frozen=True)
+class History:
+    """One migration history: whose it is, where its files are, which models it covers.
+
+    ``root=None`` means the core's folder (:data:`MIGRATIONS_ROOT`, read when used, so a
+    test may point it elsewhere).
+    """
+
+    key: str  # the aerich table's ``app`` value; also the folder name under each dialect
+    label: str  # for messages: "core" or "plugin 'tickets'"
+    modules: tuple[str, ...]  # the model modules whose tables this history creates
+    root: Path | None = None
+    plugin: str | None = None  # the plugin's name (its entry point), None for the core
+    after: tuple[str, ...] = ()  # keys of histories whose tables this one references
+
+    @property
+    def folder_root(self) -> Path:
+        return MIGRATIONS_ROOT if self.root is None else self.root
+
+    def location(self, dialect: str) -> Path:
+        if dialect not in DIALECTS:
+            raise ValueError(f"Unknown dialect {dialect!r}; expected one of {DIALECTS}")
+        return self.folder_root / dialect
+
+    def folder(self, dialect: str) -> Path:
+        return Migrate.get_migration_dir(str(self.location(dialect)), self.key)
+
+    def files(self, dialect: str) -> list[Path]:
+        folder = self.folder(dialect)
+        if not folder.is_dir():
+            return []
+        files = [p for p in folder.iterdir() if _VERSION_FILE.match(p.name)]
+        return sorted(files, key=lambda p: int(p.name.split("_", 1)[0]))
+
+
+def core_history() -> History:
+    from oms.db import CORE_MODEL_MODULES
+
+    return History(key=APP, label="core", modules=(*CORE_MODEL_MODULES, _AERICH_MODULE))
+
+
+# -- paths (of the core history; kept for callers that know only the core) --------------------
 
 
 def migrations_location(dialect: str) -> Path:
-    """aerich's ``location`` for a dialect (``migrations/<dialect>``)."""
-    if dialect not in DIALECTS:
-        raise ValueError(f"Unknown dialect {dialect!r}; expected one of {DIALECTS}")
-    return MIGRATIONS_ROOT / dialect
+    """aerich's ``location`` for a dialect of the core (``oms/migrations/<dialect>``)."""
+    return core_history().location(dialect)
 
 
 def migrations_dir(dialect: str) -> Path:
-    """The folder holding the migration files of a dialect (``migrations/<dialect>/models``)."""
-    return Migrate.get_migration_dir(str(migrations_location(dialect)), APP)
+    """The folder of the core's migration files (``oms/migrations/<dialect>/models``)."""
+    return core_history().folder(dialect)
 
 
 def migration_files(dialect: str) -> list[Path]:
-    """The migration files of a dialect, in order."""
-    folder = migrations_dir(dialect)
-    if not folder.is_dir():
-        return []
-    files = [p for p in folder.iterdir() if _VERSION_FILE.match(p.name)]
-    return sorted(files, key=lambda p: int(p.name.split("_", 1)[0]))
+    """The core's migration files of a dialect, in order."""
+    return core_history().files(dialect)
 
 
 def dialect_of(database_url: str) -> str:

@@ -126,6 +126,11 @@ def oms_models() -> list[str]:
 
 
 @hookimpl
+def oms_migrations() -> str:
+    return "oms_consultation"  # oms_consultation/migrations/
+
+
+@hookimpl
 def oms_validate_variant(product_type: str, sku: str, attributes: dict) -> list[FieldError]:
     errors = []
     template = attributes.get("meeting_url_template")

@@ -56,6 +56,11 @@ def oms_models() -> list[str]:
 
 
 @hookimpl
+def oms_migrations() -> str:
+    return "oms_digital"  # oms_digital/migrations/
+
+
+@hookimpl
 def oms_validate_variant(product_type: str, sku: str, attributes: dict):
     file_path = attributes.get("file")
     if file_path and (file_path.startswith("/") or ".." in file_path.split("/")):

@@ -75,6 +75,11 @@ def oms_models() -> list[str]:
 
 
 @hookimpl
+def oms_migrations() -> str:
+    return "oms_physical"  # oms_physical/migrations/
+
+
+@hookimpl
 def oms_routes(settings):
     return label_routes(settings)
 

@@ -68,6 +68,11 @@ def oms_models() -> list[str]:
 
 
 @hookimpl
+def oms_migrations() -> str:
+    return "oms_subscription"  # oms_subscription/migrations/
+
+
+@hookimpl
 def oms_validate_line(product_type, variant, quantity: int, options):
     if quantity != 1:
         return [FieldError(ErrorCode.INVALID, "One subscription per line.", ["quantity"])]
