@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import icalendar
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from oms.config import Settings
+from oms.api import Settings
 from oms_consultation.models import Booking, BookingStatus
 
 TOKEN_SALT = "oms.consultation.calendar"

@@ -13,13 +13,9 @@ from typing import Annotated
 
 import strawberry
 
-from oms.accounts.permissions import Permission, Viewer
-from oms.errors import DomainError, ErrorCode
-from oms.fulfillment.models import Fulfillment as FulfillmentModel
-from oms.graphql.common import Node, UserError, parse_id, to_global_id
-from oms.graphql.context import Info
-from oms.graphql.mutations import mutation
-from oms.orders import access
+from oms.api import access, DomainError, ErrorCode, Permission, Viewer
+from oms.api.graphql import Info, mutation, Node, parse_id, to_global_id, UserError
+from oms.api.models import Fulfillment as FulfillmentModel
 from oms_consultation import calendar, services
 from oms_consultation.models import Booking as BookingModel
 from oms_consultation.models import BookingStatus as DomainBookingStatus

@@ -27,10 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-from oms import hookimpl
-from oms.clock import utcnow
-from oms.errors import ErrorCode, FieldError
-from oms.plugin_types import PeriodicJob, ProductType
+from oms.api import ErrorCode, FieldError, hookimpl, PeriodicJob, ProductType, utcnow
 from oms_consultation import reminders, services, slots
 from oms_consultation.graphql import Booking, ConsultationMe, ConsultationMutation, ConsultationOrder, ConsultationQuery
 from oms_consultation.routes import calendar_routes

@@ -8,8 +8,8 @@ import datetime as dt
 
 from tortoise.transactions import in_transaction
 
-from oms.orders.events import record_event
-from oms.orders.models import Order
+from oms.api import record_event
+from oms.api.models import Order
 from oms_consultation.models import Booking, BookingStatus
 from oms_consultation.services import ACTOR, event_data, utcnow, when
 

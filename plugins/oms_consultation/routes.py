@@ -11,9 +11,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from oms.config import Settings
-from oms.errors import RateLimited
-from oms.ratelimit import too_many_requests, token_route_lookup
+from oms.api import RateLimited, Settings, token_route_lookup, too_many_requests
 from oms_consultation import calendar
 
 

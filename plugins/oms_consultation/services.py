@@ -18,13 +18,8 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from oms.catalog.models import Variant
-from oms.clock import utcnow
-from oms.errors import DomainError, ErrorCode
-from oms.fulfillment import services as fulfillment
-from oms.fulfillment.models import Fulfillment, FulfillmentStatus
-from oms.orders.events import record_event
-from oms.orders.models import Order, OrderLine
+from oms.api import DomainError, ErrorCode, fulfillment, FulfillmentStatus, record_event, utcnow
+from oms.api.models import Fulfillment, Order, OrderLine, Variant
 from oms_consultation import slots
 from oms_consultation.models import OCCUPYING, Booking, BookingStatus, SlotClaim
 

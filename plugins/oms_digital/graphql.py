@@ -9,12 +9,9 @@ from collections.abc import AsyncIterator
 import strawberry
 from strawberry.file_uploads import Upload
 
-from oms.accounts.permissions import Permission
-from oms.fulfillment.models import Fulfillment as FulfillmentModel
-from oms.graphql.catalog import Variant
-from oms.graphql.common import UserError, to_global_id
-from oms.graphql.context import Info
-from oms.graphql.mutations import mutation
+from oms.api import Permission
+from oms.api.graphql import Info, mutation, to_global_id, UserError, Variant
+from oms.api.models import Fulfillment as FulfillmentModel
 from oms_digital import services
 from oms_digital.files import CHUNK_BYTES, store_file
 from oms_digital.models import DownloadGrant as DownloadGrantModel

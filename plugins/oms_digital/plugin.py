@@ -14,9 +14,7 @@ What this plugin does, hook by hook:
 
 from __future__ import annotations
 
-from oms import hookimpl
-from oms.errors import ErrorCode, FieldError
-from oms.plugin_types import PluginCommand, ProductType
+from oms.api import ErrorCode, FieldError, hookimpl, PluginCommand, ProductType
 from oms_digital import services
 from oms_digital.files import add_file
 from oms_digital.graphql import DigitalDelivery, DigitalMutation

@@ -13,9 +13,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from oms.config import Settings
-from oms.errors import RateLimited
-from oms.ratelimit import too_many_requests, token_route_lookup
+from oms.api import RateLimited, Settings, token_route_lookup, too_many_requests
 from oms_digital import services
 from oms_digital.files import media_path
 

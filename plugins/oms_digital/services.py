@@ -17,13 +17,8 @@ import secrets
 from itsdangerous import BadSignature, URLSafeSerializer
 from tortoise.transactions import in_transaction
 
-from oms import sql
-from oms.catalog.models import Variant
-from oms.clock import utcnow
-from oms.fulfillment import services as fulfillment
-from oms.fulfillment.models import FulfillmentStatus
-from oms.orders.events import record_event
-from oms.orders.models import Order, OrderLine
+from oms.api import fulfillment, FulfillmentStatus, record_event, sql, utcnow
+from oms.api.models import Order, OrderLine, Variant
 from oms_digital.models import DownloadGrant
 
 TYPE_NAME = "digital"

@@ -8,8 +8,7 @@ rates) is a plugin returning its own :class:`oms.plugin_types.Carrier` from
 
 from __future__ import annotations
 
-from oms.errors import DomainError, ErrorCode
-from oms.plugin_types import Carrier, Parcel, ShippingLabel
+from oms.api import Carrier, DomainError, ErrorCode, Parcel, ShippingLabel
 from oms_physical.config import ShippingConfig, tracking_url
 
 

@@ -49,11 +49,20 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from oms.money import Money, parse_amount
-from oms.orders.addresses import check_address
-from oms.plugin_settings import SettingError, read_settings
-from oms.plugin_types import Cart, CartLine, PluginSetting, SettingsDeclaration, ShippingMethodOffer
-from oms.plugins import PluginConfigError, PluginHost
+from oms.api import (
+    Cart,
+    CartLine,
+    check_address,
+    Money,
+    parse_amount,
+    PluginConfigError,
+    PluginHost,
+    PluginSetting,
+    read_settings,
+    SettingError,
+    SettingsDeclaration,
+    ShippingMethodOffer,
+)
 
 PREFIX = "physical"  # OMS_PHYSICAL_*
 

@@ -12,15 +12,9 @@ import datetime as dt
 import strawberry
 from itsdangerous import URLSafeTimedSerializer
 
-from oms.accounts.permissions import Permission
-from oms.errors import DomainError, ErrorCode
-from oms.fulfillment.models import Fulfillment as FulfillmentModel
-from oms.graphql.common import parse_id
-from oms.graphql.context import Info
-from oms.graphql.mutations import mutation
-from oms.graphql.fulfillment import Fulfillment, FulfillmentPayload
-from oms.graphql.orders import Order
-from oms.orders.models import Order as OrderModel
+from oms.api import DomainError, ErrorCode, Permission
+from oms.api.graphql import Fulfillment, FulfillmentPayload, Info, mutation, Order, parse_id
+from oms.api.models import Fulfillment as FulfillmentModel, Order as OrderModel
 from oms_physical import services
 from oms_physical.models import Shipment as ShipmentModel
 from oms_physical.models import ShipmentStatus as DomainShipmentStatus

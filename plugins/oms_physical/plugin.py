@@ -17,10 +17,8 @@ What this plugin does, hook by hook (a model for plugin authors):
 
 from __future__ import annotations
 
-from oms import hookimpl
-from oms.fulfillment.services import start_lines
-from oms.plugin_types import Cart, ProductType, SettingsDeclaration, ShippingMethodOffer
-from oms.plugins import PluginHost
+from oms.api import Cart, hookimpl, PluginHost, ProductType, SettingsDeclaration, ShippingMethodOffer
+from oms.api.fulfillment import start_lines
 from oms_physical import config as shipping_config
 from oms_physical.carriers import built_in_carriers
 from oms_physical.graphql import Shipment, ShippingMutation

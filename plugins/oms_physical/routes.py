@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from oms.config import Settings
+from oms.api import Settings
 from oms_physical.graphql import LABEL_URL_SECONDS, label_signer
 from oms_physical.models import Shipment
 

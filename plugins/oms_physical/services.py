@@ -17,17 +17,19 @@ from collections.abc import Mapping, Sequence
 
 from tortoise.transactions import in_transaction
 
-from oms.catalog.models import Variant
-from oms.clock import utcnow
-from oms.errors import DomainError, ErrorCode
-from oms.fulfillment import services as fulfillment
-from oms.fulfillment.models import Fulfillment, FulfillmentStatus
-from oms.inventory import services as inventory
-from oms.inventory.models import Warehouse
-from oms.orders.events import record_event
-from oms.orders.models import Order, OrderLine
-from oms.plugin_types import Carrier, Parcel
-from oms.plugins import PluginHost
+from oms.api import (
+    Carrier,
+    DomainError,
+    ErrorCode,
+    fulfillment,
+    FulfillmentStatus,
+    inventory,
+    Parcel,
+    PluginHost,
+    record_event,
+    utcnow,
+)
+from oms.api.models import Fulfillment, Order, OrderLine, Variant, Warehouse
 from oms_physical import config as shipping_config
 from oms_physical.label import draw_label
 from oms_physical.models import Shipment, ShipmentStatus

@@ -8,14 +8,9 @@ import datetime as dt
 
 import strawberry
 
-from oms.accounts.permissions import Permission, Viewer
-from oms.errors import DomainError, ErrorCode
-from oms.fulfillment.models import Fulfillment as FulfillmentModel
-from oms.graphql.common import Node, UserError, parse_id, to_global_id
-from oms.graphql.context import Info
-from oms.graphql.mutations import mutation
-from oms.orders import access
-from oms.orders.models import Order as OrderModel
+from oms.api import access, DomainError, ErrorCode, Permission, Viewer
+from oms.api.graphql import Info, mutation, Node, parse_id, to_global_id, UserError
+from oms.api.models import Fulfillment as FulfillmentModel, Order as OrderModel
 from oms_subscription import services
 from oms_subscription.models import SubscriptionContract as ContractModel
 from oms_subscription.models import SubscriptionPeriod

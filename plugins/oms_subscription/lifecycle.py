@@ -22,18 +22,23 @@ import logging
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from oms.accounts.models import Customer
-from oms.accounts.permissions import ANONYMOUS, Viewer
-from oms.config import Settings
-from oms.errors import DomainError
-from oms.orders import services as orders
-from oms.orders.events import record_event
-from oms.orders.inputs import CartInput, LineInput, PlaceOrderInput
-from oms.orders.models import Order
-from oms.orders.status import OrderStatus
-from oms.payments import services as payments
-from oms.payments.gateway import Gateway, PaymentGatewayError
-from oms.plugins import PluginHost
+from oms.api import (
+    ANONYMOUS,
+    CartInput,
+    DomainError,
+    Gateway,
+    LineInput,
+    orders,
+    OrderStatus,
+    PaymentGatewayError,
+    payments,
+    PlaceOrderInput,
+    PluginHost,
+    record_event,
+    Settings,
+    Viewer,
+)
+from oms.api.models import Customer, Order
 from oms_subscription.models import SubscriptionContract, SubscriptionPeriod, SubscriptionStatus
 from oms_subscription.services import ACTOR, cancel_renewal_if_unpaid, end_contract, utcnow
 
@@ -239,7 +244,7 @@ async def _charge_renewal(
         return False
     renewal = await Order.get(id=claimed.renewal_order_id)
     if gateway is None:
-        from oms.payments.gateway import gateway_for
+        from oms.api import gateway_for
 
         gateway = temporary = gateway_for(settings)
     else:

@@ -18,10 +18,7 @@ What this plugin does, hook by hook:
 
 from __future__ import annotations
 
-from oms import hookimpl
-from oms.errors import ErrorCode, FieldError
-from oms.payments.gateway import gateway_for
-from oms.plugin_types import PeriodicJob, ProductType
+from oms.api import ErrorCode, FieldError, gateway_for, hookimpl, PeriodicJob, ProductType
 from oms_subscription import services
 from oms_subscription.graphql import (
     SubscriptionActivation,

@@ -7,8 +7,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
-from oms.errors import RateLimited
-from oms.ratelimit import token_route_lookup
+from oms.api import RateLimited, token_route_lookup
 from oms_subscription import services
 
 # Long enough to spare the database a check per request of a busy client, short enough

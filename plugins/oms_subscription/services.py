@@ -14,17 +14,19 @@ import secrets
 
 from tortoise.transactions import in_transaction
 
-from oms import sql
-from oms.catalog.models import Variant
-from oms.clock import utcnow
-from oms.errors import DomainError, ErrorCode
-from oms.fulfillment import services as fulfillment
-from oms.fulfillment.models import FulfillmentStatus
-from oms.orders import services as orders
-from oms.orders.events import record_event
-from oms.orders.models import Order, OrderLine
-from oms.orders.status import OrderStatus
-from oms.plugins import PluginHost
+from oms.api import (
+    DomainError,
+    ErrorCode,
+    fulfillment,
+    FulfillmentStatus,
+    orders,
+    OrderStatus,
+    PluginHost,
+    record_event,
+    sql,
+    utcnow,
+)
+from oms.api.models import Order, OrderLine, Variant
 from oms_subscription.models import SubscriptionContract, SubscriptionPeriod, SubscriptionStatus
 from oms_subscription.periods import add_interval
 

@@ -1,0 +1,17 @@
+"""The core's GraphQL types and helpers a plugin's schema uses: the context (``Info``),
+relay ids, ``UserError``, the ``mutation`` decorator that turns a DomainError into
+``userErrors``, and the core types a plugin field returns or extends."""
+
+from __future__ import annotations
+
+from oms.graphql.catalog import Variant
+from oms.graphql.common import Node, UserError, parse_id, to_global_id, user_errors
+from oms.graphql.context import Info
+from oms.graphql.fulfillment import Fulfillment, FulfillmentPayload
+from oms.graphql.mutations import mutation
+from oms.graphql.orders import Order
+
+__all__ = [
+    "Fulfillment", "FulfillmentPayload", "Info", "Node", "Order", "UserError", "Variant", "mutation",
+    "parse_id", "to_global_id", "user_errors",
+]
