@@ -17,8 +17,8 @@ import unicodedata
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from oms.catalog.models import Variant
-from oms.errors import DomainError, ErrorCode
+from oms.api import DomainError, ErrorCode
+from oms.api.models import Variant
 
 TYPE_NAME = "digital"
 CHUNK_BYTES = 1024 * 1024
