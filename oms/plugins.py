@@ -277,3 +277,6 @@ def describe(host: PluginHost) -> Iterable[str]:
         else:
             owned = "no product types"
         yield f"{name}: {owned}"
+        for t in types:
+            if t.description:
+                yield f"  {t.name}: {t.description}"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from decimal import Decimal
@@ -36,6 +37,33 @@ def test_database_url() -> str | None:
     return url
 
 
+def test_database_prefix() -> str:
+    """How the test databases on PostgreSQL are named: ``OMS_TEST_DATABASE_PREFIX`` (default
+    ``oms_test``) then ``_`` and a random suffix, e.g. to tell apart the databases of two
+    projects, or two CI jobs, on one server."""
+    prefix = os.environ.get("OMS_TEST_DATABASE_PREFIX") or "oms_test"
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,40}", prefix):
+        raise ValueError(f"OMS_TEST_DATABASE_PREFIX={prefix!r}: use lower-case letters, digits and _ (at most 41)")
+    return prefix
+
+
+async def expire_order(oms_app: Any, order_id: int) -> int:
+    """Make an unpaid order's payment deadline pass and run the expiry job, as the worker
+    would once ``OMS_PAYMENT_TIMEOUT_SECONDS`` are over: the order is EXPIRED, its stock and
+    holds are released (your ``oms_reverse`` is called with ``"expired"``). Returns how many
+    orders expired (0 when the order was paid or is gone)."""
+    import datetime as dt
+
+    from oms.orders.expiry import expire_unpaid_orders
+    from oms.orders.models import Order
+
+    past = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+    await Order.filter(id=order_id).update(payment_due_at=past)
+    return await expire_unpaid_orders(
+        timeout_seconds=oms_app.state.settings.payment_timeout_seconds, plugins=oms_app.state.plugins
+    )
+
+
 def _with_database(url: str, name: str) -> str:
     parts = urlsplit(url)
     return urlunsplit(parts._replace(path="/" + name))
@@ -45,7 +73,7 @@ async def create_postgres_database(base_url: str) -> str:
     """Create an empty database next to ``base_url``'s and return its URL."""
     import asyncpg
 
-    name = f"oms_test_{uuid.uuid4().hex[:16]}"
+    name = f"{test_database_prefix()}_{uuid.uuid4().hex[:16]}"
     conn = await asyncpg.connect(base_url.replace("postgres://", "postgresql://", 1))
     try:
         await conn.execute(f'CREATE DATABASE "{name}"')

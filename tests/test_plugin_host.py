@@ -165,6 +165,16 @@ def test_oms_plugins_lists_plugins_and_their_types():
         assert line in lines
 
 
+def test_oms_plugins_shows_each_types_description():
+    assert "  digital: Files downloaded through signed, expiring links." in run_oms("plugins").stdout.splitlines()
+
+
+async def test_graphql_shows_each_types_description(oms_graphql):
+    data = await oms_graphql.query("{ productTypes { name description } }")
+    described = {t["name"]: t["description"] for t in data["productTypes"]}
+    assert described["physical"] == "Goods shipped in a parcel; stock tracked per warehouse."
+
+
 def test_describe_names_plugins_without_types():
     host = PluginHost.load([Claims("observer")])
     assert "observer: no product types" in list(describe(host))

@@ -7,6 +7,7 @@ from oms.fulfillment.services import (
     FULFILLABLE,
     check_fulfillment,
     create_fulfillment,
+    lock_for_delivery,
     lock_fulfillable_order,
     mark_delivered,
     remaining,
@@ -14,6 +15,7 @@ from oms.fulfillment.services import (
 )
 
 __all__ = [
-    "FULFILLABLE", "check_fulfillment", "create_fulfillment", "lock_fulfillable_order", "mark_delivered",
+    "FULFILLABLE", "check_fulfillment", "create_fulfillment", "lock_for_delivery", "lock_fulfillable_order",
+    "mark_delivered",
     "remaining", "start_lines",
 ]

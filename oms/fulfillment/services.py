@@ -99,6 +99,20 @@ async def lock_fulfillable_order(order_id: int) -> Order:
     """Load and lock an order whose lines may be fulfilled; INVALID_TRANSITION otherwise
     (unpaid, canceled, expired or already complete). Caller's transaction."""
     order = await Order.select_for_update().get_or_none(id=order_id)
+    return _fulfillable(order)
+
+
+async def lock_for_delivery(order_id: int) -> Order | None:
+    """:func:`lock_fulfillable_order` for a plugin's ``oms_deliver``: None when the order
+    is COMPLETED already (everything is delivered, so a second run of the hook has nothing
+    to do and returns quietly); INVALID_TRANSITION for an order that is not paid."""
+    order = await Order.select_for_update().get_or_none(id=order_id)
+    if order is not None and order.status == OrderStatus.COMPLETED:
+        return None
+    return _fulfillable(order)
+
+
+def _fulfillable(order: Order | None) -> Order:
     if order is None:
         raise DomainError.of(ErrorCode.NOT_FOUND, "Order not found.", ["orderId"])
     if order.status not in FULFILLABLE:

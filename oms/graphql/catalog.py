@@ -29,6 +29,7 @@ from oms.graphql.mutations import mutation
 class ProductTypeInfo:
     name: str
     plugin: str
+    description: str = strawberry.field(description="One line from the plugin: what this type is.")
     requires_shipping: bool
     tracks_stock: bool
     options_schema: JSON | None = strawberry.field(
@@ -166,6 +167,7 @@ def product_type_infos(info: Info) -> list[ProductTypeInfo]:
         ProductTypeInfo(
             name=name,
             plugin=registered.plugin_name,
+            description=registered.product_type.description,
             requires_shipping=registered.product_type.requires_shipping,
             tracks_stock=registered.product_type.tracks_stock,
             options_schema=registered.product_type.options_schema,

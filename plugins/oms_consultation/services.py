@@ -194,7 +194,9 @@ async def confirm_bookings(order: Order, lines: list[OrderLine], *, now: dt.date
     a fulfillment are skipped, so a second run does nothing. Raises (the delivery job
     retries, then shows the failure to staff) when a line has no live booking."""
     now = now or utcnow()
-    locked = await fulfillment.lock_fulfillable_order(order.id)
+    locked = await fulfillment.lock_for_delivery(order.id)
+    if locked is None:  # delivered and complete already
+        return
     bookings = {b.order_line_id: b for b in await Booking.filter(order_line_id__in=[line.id for line in lines])}
     variants = {v.id: v for v in await Variant.filter(id__in=[line.variant_id for line in lines if line.variant_id])}
     for line in lines:

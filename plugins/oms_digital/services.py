@@ -66,7 +66,9 @@ async def grant_downloads(order: Order, lines: list[OrderLine]) -> None:
     bought), in one Fulfillment that is DELIVERED at once. Lines already granted are
     skipped, so a second run grants nothing. Raises when a variant has no file (the
     delivery job retries, then shows the failure to staff)."""
-    locked = await fulfillment.lock_fulfillable_order(order.id)
+    locked = await fulfillment.lock_for_delivery(order.id)
+    if locked is None:  # delivered and complete already
+        return
     todo = {line.id: fulfillment.remaining(line) for line in lines if fulfillment.remaining(line) > 0}
     if not todo:
         return

@@ -97,7 +97,9 @@ async def activate(order: Order, lines: list[OrderLine], *, now: dt.datetime | N
     once, in a fulfillment of its own. Lines already delivered are skipped, so a second run
     does nothing."""
     now = now or utcnow()
-    locked = await fulfillment.lock_fulfillable_order(order.id)
+    locked = await fulfillment.lock_for_delivery(order.id)
+    if locked is None:  # delivered and complete already
+        return
     todo = [line for line in lines if fulfillment.remaining(line) > 0]
     if not todo:
         return

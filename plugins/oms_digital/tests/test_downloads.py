@@ -80,6 +80,22 @@ async def test_paid_line_is_delivered_with_a_download_link(oms_app, oms_graphql,
     assert used.message == "Guide to oms.pdf downloaded 1 of 3 times."
 
 
+async def test_delivering_a_completed_order_again_does_nothing(oms_app, oms_graphql, ebook):
+    # The hook may run again (at least once): on a COMPLETED order it must neither raise
+    # nor grant a second download (lock_for_delivery, not lock_fulfillable_order).
+    from tortoise.transactions import in_transaction
+
+    from oms_digital.services import grant_downloads
+
+    placed, _ = await buy(oms_app, oms_graphql)
+    order = await Order.get(number=placed["order"]["number"])
+    assert order.status.value == "COMPLETED"
+    async with in_transaction():
+        await grant_downloads(order, await OrderLine.filter(order_id=order.id))
+
+    assert await DownloadGrant.all().count() == 1
+
+
 async def test_a_range_request_resumes_a_download(oms_app, oms_graphql, oms_http, ebook):
     _, seen = await buy(oms_app, oms_graphql)
     url = path_of(seen["fulfillments"][0]["details"]["downloads"][0]["url"], oms_app)
