@@ -19,3 +19,5 @@ class Permission(str, enum.Enum):
     MANAGE_JOBS = "MANAGE_JOBS"
     MANAGE_WEBHOOKS = "MANAGE_WEBHOOKS"
     VIEW_REPORTS = "VIEW_REPORTS"
+    # Create staff accounts, set their permissions (only those the granter holds), deactivate them.
+    MANAGE_STAFF = "MANAGE_STAFF"

@@ -102,16 +102,9 @@ NOT_YET_BUILT = {
     ("TYPE_REMOVED", "WarehouseInput"): "back office (issue 13)",
     ("TYPE_REMOVED", "WarehousePayload"): "back office (issue 13)",
     ("TYPE_REMOVED", "AdjustStockInput"): "back office (issue 13)",
-    ("TYPE_REMOVED", "StaffMember"): "back office (issue 13)",
-    ("TYPE_REMOVED", "StaffMemberEdge"): "back office (issue 13)",
-    ("TYPE_REMOVED", "StaffMemberConnection"): "back office (issue 13)",
-    ("TYPE_REMOVED", "CreateStaffInput"): "back office (issue 13)",
-    ("TYPE_REMOVED", "UpdateStaffInput"): "back office (issue 13)",
-    ("TYPE_REMOVED", "StaffPayload"): "back office (issue 13)",
     ("TYPE_REMOVED", "BookingFilter"): "back office (issue 13)",
     ("TYPE_REMOVED", "BookingEdge"): "back office (issue 13)",
     ("TYPE_REMOVED", "BookingConnection"): "back office (issue 13)",
-    ("FIELD_REMOVED", "Query.staff"): "back office (issue 13)",
     ("FIELD_REMOVED", "Query.bookings"): "back office (issue 13)",
     ("FIELD_REMOVED", "Query.warehouses"): "back office (issue 13)",
     ("FIELD_REMOVED", "Mutation.updateProduct"): "back office (issue 13)",
@@ -122,8 +115,6 @@ NOT_YET_BUILT = {
     ("FIELD_REMOVED", "Mutation.createWarehouse"): "back office (issue 13)",
     ("FIELD_REMOVED", "Mutation.updateWarehouse"): "back office (issue 13)",
     ("FIELD_REMOVED", "Mutation.adjustStock"): "back office (issue 13)",
-    ("FIELD_REMOVED", "Mutation.createStaff"): "back office (issue 13)",
-    ("FIELD_REMOVED", "Mutation.updateStaff"): "back office (issue 13)",
 }
 
 

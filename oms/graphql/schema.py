@@ -35,6 +35,7 @@ from oms.payments.models import Payment as PaymentModel
 from oms.graphql.text import StorableStringLiterals
 from oms.graphql.fulfillment import Fulfillment, details_field
 from oms.graphql.jobs import JobsMutation, JobsQuery, job_node
+from oms.graphql.staff import StaffMutation, StaffQuery, staff_node
 from oms.fulfillment import models as fulfillment_models
 from oms.plugins import PluginConfigError, PluginHost
 from oms.plugin_checks import check_graphql_type_names, declared_error_codes
@@ -100,6 +101,7 @@ NODE_RESOLVERS: dict[str, Callable[[Info, int], Awaitable[Node | None]]] = {
     "Customer": _customer,
     "Payment": _payment,
     "Job": job_node,
+    "StaffMember": staff_node,
     "Fulfillment": _fulfillment,
 }
 
@@ -131,8 +133,8 @@ def _plugin_node_resolvers(
 
 
 CORE_ROOT_PARTS: dict[str, tuple[type, ...]] = {
-    "Query": (NodeQuery, CatalogQuery, CartQuery, OrdersQuery, AccountsQuery, JobsQuery),
-    "Mutation": (AccountsMutation, OrdersMutation, CatalogMutation, JobsMutation),
+    "Query": (NodeQuery, CatalogQuery, CartQuery, OrdersQuery, AccountsQuery, JobsQuery, StaffQuery),
+    "Mutation": (AccountsMutation, OrdersMutation, CatalogMutation, JobsMutation, StaffMutation),
 }
 # Core object types plugins may add fields to (``oms_graphql_fields``), by GraphQL name.
 EXTENSIBLE_TYPES: dict[str, type] = {
