@@ -130,7 +130,9 @@ def _bind(host: str, port: int) -> socket.socket:
 
 
 def _served_url(host: str, port: int) -> str:
-    shown = "127.0.0.1" if host in ("0.0.0.0", "") else "[::1]" if host == "::" else f"[{host}]" if ":" in host else host
+    shown = (
+        "127.0.0.1" if host in ("0.0.0.0", "") else "[::1]" if host == "::" else f"[{host}]" if ":" in host else host
+    )
     return f"http://{shown}:{port}"
 
 
@@ -182,7 +184,6 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     import importlib
-    import logging
     import signal
 
     from tortoise import Tortoise

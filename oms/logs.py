@@ -74,7 +74,9 @@ def redact_graphql(body: bytes) -> str:
         return value
 
     variables = payload.get("variables")
-    payload["variables"] = {k: clean(v, str(k)) for k, v in variables.items()} if isinstance(variables, dict) else variables
+    payload["variables"] = (
+        {k: clean(v, str(k)) for k, v in variables.items()} if isinstance(variables, dict) else variables
+    )
     return redact(json.dumps(payload, default=str))
 
 
@@ -268,7 +270,9 @@ class RequestLog:
             "request_id": request_id,
             "method": scope.get("method", "WS"),
             "path": scope.get("path"),
-            "operation": _operation_name(scope.get("query_string", b""), body) if scope.get("path") == "/graphql" else None,
+            "operation": (
+                _operation_name(scope.get("query_string", b""), body) if scope.get("path") == "/graphql" else None
+            ),
             "status": status,
             "duration_ms": round((time.perf_counter() - started) * 1000, 1),
             "outcome": outcome,
@@ -277,4 +281,6 @@ class RequestLog:
         request_logger.log(level, "request", extra={"fields": fields})
         if body and request_logger.isEnabledFor(logging.DEBUG):
             # The document and variables, for debugging; redact() masks secrets on output.
-            request_logger.debug("graphql body %s", redact_graphql(body)[:4000], extra={"fields": {"request_id": request_id}})
+            request_logger.debug(
+                "graphql body %s", redact_graphql(body)[:4000], extra={"fields": {"request_id": request_id}}
+            )

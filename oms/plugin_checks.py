@@ -94,7 +94,7 @@ def check_relations(models: Mapping[str, _Declared]) -> None:
 
     taken: dict[tuple[str, str], tuple[str, str]] = {}  # (target, name) -> (owner, "Model.field")
     for name, declared in models.items():
-        for field_name, field in _own_fields(declared.model):
+        for field_name, _field in _own_fields(declared.model):
             taken[(name, field_name)] = (declared.owner, f"{name}.{field_name}")
     for name, declared in sorted(models.items()):
         meta = declared.model._meta

@@ -143,7 +143,9 @@ async def _check_variant(
     if variant.name is not None and len(variant.name.strip()) > MAX_NAME:
         errors.append(FieldError(ErrorCode.INVALID, f"At most {MAX_NAME} characters.", [*field, "name"]))
     if not variant.price.is_finite() or variant.price < 0 or variant.price > MAX_PRICE:
-        errors.append(FieldError(ErrorCode.INVALID, "The price must be between 0 and 9999999999.99.", [*field, "price"]))
+        errors.append(
+            FieldError(ErrorCode.INVALID, "The price must be between 0 and 9999999999.99.", [*field, "price"])
+        )
     elif quantize(variant.price, currency) != variant.price:
         errors.append(FieldError(ErrorCode.INVALID, f"Too many decimal places for {currency}.", [*field, "price"]))
     attributes = variant.attributes or {}

@@ -4,8 +4,8 @@ session re-check of websockets (:class:`SessionRecheck`)."""
 from __future__ import annotations
 
 import strawberry
-from strawberry.extensions import SchemaExtension
 from starlette.websockets import WebSocket
+from strawberry.extensions import SchemaExtension
 
 from oms.accounts import services as accounts
 from oms.accounts.permissions import ANONYMOUS, Viewer

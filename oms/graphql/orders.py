@@ -10,6 +10,7 @@ from strawberry.scalars import JSON
 
 from oms.accounts.permissions import Permission
 from oms.errors import DomainError, ErrorCode
+from oms.graphql.cart import ShippingMethod, cart_input
 from oms.graphql.common import (
     Address,
     Money,
@@ -22,18 +23,17 @@ from oms.graphql.common import (
     to_global_id,
     user_errors,
 )
-from oms.graphql.cart import ShippingMethod, cart_input
 from oms.graphql.context import Info
 from oms.graphql.mutations import mutation
 from oms.graphql.order_inputs import OrderFilter, OrderStatus, PaymentStatus, PlaceOrderInput
+from oms.graphql.payments import Payment, PaymentSession
 from oms.orders import access, inputs
-from oms.orders.events import customer_view
 from oms.orders import models as order_models
 from oms.orders import services as orders
+from oms.orders.events import customer_view
 from oms.orders.status import LineStatus as DomainLineStatus
 from oms.pagination import Page
 from oms.payments import services as payments
-from oms.graphql.payments import Payment, PaymentSession
 
 if TYPE_CHECKING:
     from oms.graphql.fulfillment import Fulfillment

@@ -8,39 +8,47 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import strawberry
-from strawberry.types.base import StrawberryObjectDefinition
-from strawberry.types.field import StrawberryField
 from graphql import GraphQLError
 from graphql.validation import MaxIntrospectionDepthRule, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
+from strawberry.types.base import StrawberryObjectDefinition
+from strawberry.types.field import StrawberryField
 
 from oms.accounts.models import Customer as CustomerModel
 from oms.accounts.permissions import Permission
 from oms.catalog import models as catalog_models
 from oms.config import Settings
-from oms.errors import ErrorCode
 from oms.dbfaults import UNAVAILABLE_MESSAGE, is_unavailable
+from oms.errors import ErrorCode
+from oms.fulfillment import models as fulfillment_models
 from oms.graphql import accounts as graphql_accounts
 from oms.graphql.accounts import AccountsMutation, AccountsQuery
 from oms.graphql.cart import CartQuery
 from oms.graphql.catalog import CatalogMutation, CatalogQuery, Product, Variant
 from oms.graphql.common import Node, UserError, from_global_id, to_global_id
 from oms.graphql.context import Context, Info
-from oms.graphql.errors import CLIENT_ERROR, UNEXPECTED, MaskUnexpected, client_message, is_client_error, is_expected, request_id_of
-from oms.graphql.limits import Limits, ParseWithinLimits, QueryCost
-from oms.graphql.loaders import Loaders
-from oms.graphql.payments import Payment
-from oms.payments.models import Payment as PaymentModel
-from oms.graphql.text import StorableStringLiterals
+from oms.graphql.errors import (
+    CLIENT_ERROR,
+    UNEXPECTED,
+    MaskUnexpected,
+    client_message,
+    is_client_error,
+    is_expected,
+    request_id_of,
+)
 from oms.graphql.fulfillment import Fulfillment, details_field
 from oms.graphql.jobs import JobsMutation, JobsQuery, job_node
-from oms.fulfillment import models as fulfillment_models
-from oms.plugins import PluginConfigError, PluginHost
-from oms.plugin_checks import check_graphql_type_names, declared_error_codes
+from oms.graphql.limits import Limits, ParseWithinLimits, QueryCost
+from oms.graphql.loaders import Loaders
 from oms.graphql.orders import Customer, Order, OrderLine, OrdersMutation, OrdersQuery
+from oms.graphql.payments import Payment
+from oms.graphql.text import StorableStringLiterals
 from oms.orders import access
 from oms.orders import models as order_models
+from oms.payments.models import Payment as PaymentModel
+from oms.plugin_checks import check_graphql_type_names, declared_error_codes
+from oms.plugins import PluginConfigError, PluginHost
 
 logger = logging.getLogger("oms.graphql")
 

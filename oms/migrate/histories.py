@@ -57,7 +57,9 @@ def _package_folder(plugin: str, package: str) -> Path:
     try:
         module = importlib.import_module(package)
     except ImportError as exc:
-        raise MigrationError(f"plugin {plugin!r}: oms_migrations names {package!r}, which does not import ({exc})") from None
+        raise MigrationError(
+            f"plugin {plugin!r}: oms_migrations names {package!r}, which does not import ({exc})"
+        ) from None
     if module.__file__ is None:
         raise MigrationError(f"plugin {plugin!r}: oms_migrations must name a regular package, not {package!r}")
     return Path(module.__file__).resolve().parent / MIGRATIONS_FOLDER

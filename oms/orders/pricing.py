@@ -257,8 +257,8 @@ async def _choose_shipping(request: ShippingRequest, plugins: PluginHost) -> Shi
 def _has_unpriced_shipped_line(lines: list[QuotedLine]) -> bool:
     """A shipped line refused for its quantity still makes the cart one that ships."""
     return any(
-        l.unit_price is None and l.product_type is not None and l.product_type.requires_shipping
-        for l in lines
+        line.unit_price is None and line.product_type is not None and line.product_type.requires_shipping
+        for line in lines
     )
 
 

@@ -53,7 +53,7 @@ def cart_fingerprint(data: PlaceOrderInput, email: str | None, viewer: Viewer) -
     canonical = {
         "customer": viewer.customer.id if viewer.customer else None,
         "email": email,
-        "lines": [[l.sku.strip(), l.quantity, l.options] for l in cart.lines],
+        "lines": [[line.sku.strip(), line.quantity, line.options] for line in cart.lines],
         "shipping_address": cart.shipping_address,
         "billing_address": data.billing_address,
         "shipping_method": cart.shipping_method,
@@ -275,7 +275,7 @@ async def _reserve_stock(quote: Quote) -> dict[int, int]:
     """
     warehouses: dict[int, int] = {}
     tracked = [line for line in quote.lines if line.product_type.tracks_stock]
-    for line in sorted(tracked, key=lambda l: (l.variant.id, l.index)):
+    for line in sorted(tracked, key=lambda tracked_line: (tracked_line.variant.id, tracked_line.index)):
         warehouse_id = await inventory.reserve(line.variant.id, line.quantity)
         if warehouse_id is None:
             raise DomainError.of(

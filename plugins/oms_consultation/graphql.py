@@ -13,8 +13,8 @@ from typing import Annotated
 
 import strawberry
 
-from oms.api import access, DomainError, ErrorCode, Permission, Viewer
-from oms.api.graphql import Info, mutation, Node, parse_id, to_global_id, UserError
+from oms.api import DomainError, ErrorCode, Permission, Viewer, access
+from oms.api.graphql import Info, Node, UserError, mutation, parse_id, to_global_id
 from oms.api.models import Fulfillment as FulfillmentModel
 from oms_consultation import calendar, services
 from oms_consultation.models import Booking as BookingModel

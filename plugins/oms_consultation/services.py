@@ -18,7 +18,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from oms.api import DomainError, ErrorCode, fulfillment, FulfillmentStatus, record_event, utcnow
+from oms.api import DomainError, ErrorCode, FulfillmentStatus, fulfillment, record_event, utcnow
 from oms.api.models import Fulfillment, Order, OrderLine, Variant
 from oms_consultation import slots
 from oms_consultation.models import OCCUPYING, Booking, BookingStatus, SlotClaim

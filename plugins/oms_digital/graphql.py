@@ -10,7 +10,7 @@ import strawberry
 from strawberry.file_uploads import Upload
 
 from oms.api import Permission
-from oms.api.graphql import Info, mutation, to_global_id, UserError, Variant
+from oms.api.graphql import Info, UserError, Variant, mutation, to_global_id
 from oms.api.models import Fulfillment as FulfillmentModel
 from oms_digital import services
 from oms_digital.files import CHUNK_BYTES, store_file

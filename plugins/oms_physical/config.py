@@ -52,16 +52,16 @@ from urllib.parse import quote, urlsplit
 from oms.api import (
     Cart,
     CartLine,
-    check_address,
     Money,
-    parse_amount,
     PluginConfigError,
     PluginHost,
     PluginSetting,
-    read_settings,
     SettingError,
     SettingsDeclaration,
     ShippingMethodOffer,
+    check_address,
+    parse_amount,
+    read_settings,
 )
 
 PREFIX = "physical"  # OMS_PHYSICAL_*
@@ -254,7 +254,7 @@ def _ship_from(raw: str) -> dict[str, str | None]:
     if errors:
         # check_address names fields as the API does (postalCode); name them as the JSON does.
         keys = [_KEY_NAMES.get(error.field[-1], error.field[-1]) for error in errors]
-        raise fail("; ".join(f"{key}: {error.message.rstrip('.')}" for key, error in zip(keys, errors)))
+        raise fail("; ".join(f"{key}: {error.message.rstrip('.')}" for key, error in zip(keys, errors, strict=True)))
     return address
 
 

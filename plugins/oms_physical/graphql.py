@@ -13,8 +13,9 @@ import strawberry
 from itsdangerous import URLSafeTimedSerializer
 
 from oms.api import DomainError, ErrorCode, Permission
-from oms.api.graphql import Fulfillment, FulfillmentPayload, Info, mutation, Order, parse_id
-from oms.api.models import Fulfillment as FulfillmentModel, Order as OrderModel
+from oms.api.graphql import Fulfillment, FulfillmentPayload, Info, Order, mutation, parse_id
+from oms.api.models import Fulfillment as FulfillmentModel
+from oms.api.models import Order as OrderModel
 from oms_physical import services
 from oms_physical.models import Shipment as ShipmentModel
 from oms_physical.models import ShipmentStatus as DomainShipmentStatus

@@ -21,11 +21,11 @@ from oms.api import (
     Carrier,
     DomainError,
     ErrorCode,
-    fulfillment,
     FulfillmentStatus,
-    inventory,
     Parcel,
     PluginHost,
+    fulfillment,
+    inventory,
     record_event,
     utcnow,
 )

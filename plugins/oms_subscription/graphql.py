@@ -8,9 +8,10 @@ import datetime as dt
 
 import strawberry
 
-from oms.api import access, DomainError, ErrorCode, Permission, Viewer
-from oms.api.graphql import Info, mutation, Node, parse_id, to_global_id, UserError
-from oms.api.models import Fulfillment as FulfillmentModel, Order as OrderModel
+from oms.api import DomainError, ErrorCode, Permission, Viewer, access
+from oms.api.graphql import Info, Node, UserError, mutation, parse_id, to_global_id
+from oms.api.models import Fulfillment as FulfillmentModel
+from oms.api.models import Order as OrderModel
 from oms_subscription import services
 from oms_subscription.models import SubscriptionContract as ContractModel
 from oms_subscription.models import SubscriptionPeriod
@@ -30,7 +31,9 @@ class SubscriptionContract(Node):
     current_period_start: dt.datetime
     current_period_end: dt.datetime
     cancel_at_period_end: bool
-    access_key: str | None = strawberry.field(description="Key the subscribed software or service checks to grant access.")
+    access_key: str | None = strawberry.field(
+        description="Key the subscribed software or service checks to grant access."
+    )
     renewals: int
 
     @classmethod

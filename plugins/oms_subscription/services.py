@@ -17,11 +17,11 @@ from tortoise.transactions import in_transaction
 from oms.api import (
     DomainError,
     ErrorCode,
-    fulfillment,
     FulfillmentStatus,
-    orders,
     OrderStatus,
     PluginHost,
+    fulfillment,
+    orders,
     record_event,
     sql,
     utcnow,
