@@ -24,9 +24,10 @@ serve: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-## The gates CI runs before the tests: ruff (rules in pyproject.toml [tool.ruff]).
+## The gates CI runs before the tests: ruff and mypy (pyproject.toml [tool.ruff], [tool.mypy]).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check oms plugins
+	$(VENV)/bin/mypy
 
 bench: $(STAMP)
 	$(VENV)/bin/python bench/place_orders.py

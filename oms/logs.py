@@ -61,7 +61,9 @@ def redact_graphql(body: bytes) -> str:
         return redact(body.decode("utf-8", "replace").split('"variables"', 1)[0])
     if not isinstance(payload, dict):
         return "<not a JSON object>"
-    query = payload.get("query") if isinstance(payload.get("query"), str) else ""
+    query = payload.get("query")
+    if not isinstance(query, str):
+        query = ""
     secret_variables = {name.lower() for name in _SECRET_ARGUMENT.findall(query)}
 
     def clean(value: object, key: str = "") -> object:
@@ -203,8 +205,8 @@ def _operation_name(query_string: bytes, body: bytes) -> str | None:
         if query:
             found = re.match(r"\s*(?:query|mutation|subscription)\s+([_A-Za-z]\w{0,99})", query[0])
             return found.group(1) if found else None
-    found = _OPERATION_NAME.search(body) or _DOCUMENT_NAME.search(body)
-    return found.group(1).decode() if found else None
+    named = _OPERATION_NAME.search(body) or _DOCUMENT_NAME.search(body)
+    return named.group(1).decode() if named else None
 
 
 class RequestLog:

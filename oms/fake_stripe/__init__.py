@@ -316,6 +316,6 @@ class FakeStripe(StripeObjects):
         status = failure["status"]
         default = {402: "Your card was declined.", 429: "Request rate limit exceeded."}
         message = failure["message"] or default.get(status, "An unknown error occurred.")
-        extra = {"decline_code": "generic_decline"} if status == 402 else {}
+        extra: dict[str, Any] = {"decline_code": "generic_decline"} if status == 402 else {}
         code = failure["code"] or ("rate_limit" if status == 429 else None)
         return status, StripeAPIError(status, message, code=code, **extra).body

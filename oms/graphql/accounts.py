@@ -29,6 +29,7 @@ class CoreMe:
 
     @classmethod
     def from_viewer(cls, viewer: Viewer) -> CoreMe:
+        assert viewer.email is not None  # Me is built for a signed-in viewer only
         return cls(
             viewer=viewer,
             email=viewer.email,

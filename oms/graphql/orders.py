@@ -38,7 +38,10 @@ from oms.payments import services as payments
 if TYPE_CHECKING:
     from oms.graphql.fulfillment import Fulfillment
 
-LineStatus = strawberry.enum(DomainLineStatus, name="LineStatus")
+# strawberry.enum registers the class as a GraphQL enum and returns it; the alias is what
+# mypy reads as a type (a call's result is only a variable to it).
+strawberry.enum(DomainLineStatus, name="LineStatus")
+LineStatus = DomainLineStatus
 
 
 @strawberry.type
@@ -70,7 +73,7 @@ class OrderLine(Node):
             sku=line.sku,
             name=line.name,
             product_type=line.product_type,
-            options=line.options,
+            options=JSON(line.options),
             quantity=line.quantity,
             quantity_fulfilled=line.quantity_fulfilled,
             quantity_canceled=line.quantity_canceled,
@@ -109,7 +112,7 @@ class OrderEvent:
             type=event.type,
             message=event.message,
             actor=event.actor,
-            data=event.data,
+            data=JSON(event.data),
             created_at=event.created_at,
         )
 
@@ -132,6 +135,7 @@ class Order(Node):
 
     @classmethod
     def from_model(cls, order: order_models.Order) -> Order:
+        assert order.number is not None  # set in the transaction that places the order
         return cls(
             model=order,
             id=to_global_id("Order", order.id),

@@ -5,14 +5,14 @@ from __future__ import annotations
 import enum
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import strawberry
 from graphql import GraphQLError
 from graphql.validation import MaxIntrospectionDepthRule, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
-from strawberry.types.base import StrawberryObjectDefinition
+from strawberry.types.base import StrawberryObjectDefinition, get_object_definition
 from strawberry.types.field import StrawberryField
 
 from oms.accounts.models import Customer as CustomerModel
@@ -20,7 +20,7 @@ from oms.accounts.permissions import Permission
 from oms.catalog import models as catalog_models
 from oms.config import Settings
 from oms.dbfaults import UNAVAILABLE_MESSAGE, is_unavailable
-from oms.errors import ErrorCode
+from oms.errors import DomainError, ErrorCode
 from oms.fulfillment import models as fulfillment_models
 from oms.graphql import accounts as graphql_accounts
 from oms.graphql.accounts import AccountsMutation, AccountsQuery
@@ -168,7 +168,7 @@ def _error_code_field(plugin_codes: Iterable[str]) -> StrawberryField:
 
 
 def _fields(part: type) -> list[StrawberryField]:
-    return list(part.__strawberry_definition__.fields)
+    return list(get_object_definition(part, strict=True).fields)
 
 
 def _check_parts(name: str, parts: Sequence[type]) -> None:
@@ -261,7 +261,8 @@ class OmsSchema(strawberry.Schema):
                 error.extensions = {**extensions, "code": "SERVICE_UNAVAILABLE"}
                 logging.getLogger("oms.db").warning("database unavailable: %s", type(error.original_error).__name__)
             elif is_expected(error):
-                error.extensions = {**extensions, "code": error.original_error.code.value}
+                domain_error = cast(DomainError, error.original_error)  # is_expected: a DomainError
+                error.extensions = {**extensions, "code": domain_error.code.value}
             elif is_client_error(error):
                 error.extensions = {"code": CLIENT_ERROR, **extensions}
                 error.message = client_message(error) or error.message
@@ -336,7 +337,9 @@ def build_schema(settings: Settings | None = None, plugins: PluginHost | None = 
     check_graphql_type_names(plugins, CORE_ROOT_PARTS, core_types)  # a clash names both sides
     added = {EXTENSIBLE_TYPES[name]: _added_fields(name, parts[name]) for name in EXTENSIBLE_TYPES}
     # No plugin describes fulfillments: an empty union is not valid GraphQL, so no field.
-    appended = {Fulfillment: [details_field(detail_types)]} if detail_types else {}
+    appended: dict[type, list[StrawberryField]] = (
+        {Fulfillment: [details_field(detail_types)]} if detail_types else {}
+    )
     return OmsSchema(
         query=_root_type("Query", parts["Query"]),
         mutation=_root_type("Mutation", parts["Mutation"]),

@@ -20,7 +20,10 @@ from oms_consultation import calendar, services
 from oms_consultation.models import Booking as BookingModel
 from oms_consultation.models import BookingStatus as DomainBookingStatus
 
-BookingStatus = strawberry.enum(DomainBookingStatus, name="BookingStatus")
+# strawberry.enum registers the class as a GraphQL enum and returns it; the alias is what
+# mypy reads as a type (a call's result is only a variable to it).
+strawberry.enum(DomainBookingStatus, name="BookingStatus")
+BookingStatus = DomainBookingStatus
 
 
 @strawberry.type(description="A consultation session: the consultation plugin's fulfillment details.")

@@ -137,10 +137,13 @@ async def hold_slots(order: Order, lines: list[OrderLine], *, now: dt.datetime |
     one who has the slot free. SLOT_UNAVAILABLE (``["lines", position, "options",
     "slot"]``) when the slot is not one ``availableSlots`` offers or is taken."""
     now = now or utcnow()
-    variants = {v.id: v for v in await Variant.filter(id__in=[line.variant_id for line in lines if line.variant_id])}
+    # Keyed by id; a line whose variant is gone (variant_id None) finds none.
+    variants: dict[int | None, Variant] = {
+        v.id: v for v in await Variant.filter(id__in=[line.variant_id for line in lines if line.variant_id])
+    }
     plans = []
     for line in lines:
-        field = ["lines", line.position, "options", "slot"]
+        field: list[str | int] = ["lines", line.position, "options", "slot"]
         variant = variants.get(line.variant_id)
         start = slots.parse_slot((line.options or {}).get("slot", ""))
         if variant is None or start is None:
@@ -196,7 +199,10 @@ async def confirm_bookings(order: Order, lines: list[OrderLine], *, now: dt.date
     now = now or utcnow()
     locked = await fulfillment.lock_fulfillable_order(order.id)
     bookings = {b.order_line_id: b for b in await Booking.filter(order_line_id__in=[line.id for line in lines])}
-    variants = {v.id: v for v in await Variant.filter(id__in=[line.variant_id for line in lines if line.variant_id])}
+    # Keyed by id; a line whose variant is gone (variant_id None) finds none.
+    variants: dict[int | None, Variant] = {
+        v.id: v for v in await Variant.filter(id__in=[line.variant_id for line in lines if line.variant_id])
+    }
     for line in lines:
         units = fulfillment.remaining(line)
         if units <= 0:

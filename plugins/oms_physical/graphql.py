@@ -20,7 +20,10 @@ from oms_physical import services
 from oms_physical.models import Shipment as ShipmentModel
 from oms_physical.models import ShipmentStatus as DomainShipmentStatus
 
-ShipmentStatus = strawberry.enum(DomainShipmentStatus, name="ShipmentStatus")
+# strawberry.enum registers the class as a GraphQL enum and returns it; the alias is what
+# mypy reads as a type (a call's result is only a variable to it).
+strawberry.enum(DomainShipmentStatus, name="ShipmentStatus")
+ShipmentStatus = DomainShipmentStatus
 
 LABEL_SALT = "oms.physical.label"
 LABEL_URL_SECONDS = 3600

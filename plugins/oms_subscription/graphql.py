@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import strawberry
 
@@ -17,7 +18,10 @@ from oms_subscription.models import SubscriptionContract as ContractModel
 from oms_subscription.models import SubscriptionPeriod
 from oms_subscription.models import SubscriptionStatus as DomainSubscriptionStatus
 
-SubscriptionStatus = strawberry.enum(DomainSubscriptionStatus, name="SubscriptionStatus")
+# strawberry.enum registers the class as a GraphQL enum and returns it; the alias is what
+# mypy reads as a type (a call's result is only a variable to it).
+strawberry.enum(DomainSubscriptionStatus, name="SubscriptionStatus")
+SubscriptionStatus = DomainSubscriptionStatus
 
 
 @strawberry.type
@@ -145,6 +149,9 @@ class SubscriptionMutation:
 
 @strawberry.type
 class SubscriptionsOfMe:
+    if TYPE_CHECKING:  # the schema puts these fields on Me: ``self`` is the core's Me object
+        viewer: Viewer
+
     @strawberry.field(description="The signed-in customer's subscriptions, newest first.")
     async def subscriptions(self) -> list[SubscriptionContract]:
         customer = self.viewer.customer

@@ -45,7 +45,9 @@ def text_runs(pdf: bytes) -> list[tuple[str, float, float, str, float]]:
 def bars(pdf: bytes) -> list[tuple[float, float, float, float]]:
     """The filled rectangles (x, y, width, height) on the page, in page coordinates."""
     translate, found = (0.0, 0.0), []
-    for operands, operator in page(pdf).get_contents().operations:
+    contents = page(pdf).get_contents()
+    assert contents is not None, "the page draws nothing"
+    for operands, operator in contents.operations:
         if operator == b"cm":
             translate = (float(operands[4]), float(operands[5]))
         elif operator == b"re":
