@@ -6,7 +6,7 @@ VENV := .venv
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: serve test install bench clean
+.PHONY: serve test lint install bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ serve: $(STAMP)
 ## Run the test suite (SQLite; set OMS_TEST_DATABASE_URL=postgres://... for PostgreSQL).
 test: $(STAMP)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+## The gates CI runs before the tests: ruff and mypy (pyproject.toml [tool.ruff], [tool.mypy]).
+lint: $(STAMP)
+	$(VENV)/bin/ruff check oms plugins
+	$(VENV)/bin/mypy
 
 bench: $(STAMP)
 	$(VENV)/bin/python bench/place_orders.py

@@ -18,17 +18,17 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from oms.accounts.passwords import configure as configure_password_hashing
 from oms.config import Settings
+from oms.core_plugins import CORE_PLUGINS
 from oms.db import tortoise_config
+from oms.dbfaults import DatabaseFaults
 from oms.graphql.schema import build_schema
 from oms.graphql.view import OmsGraphQL
-from oms.dbfaults import DatabaseFaults
 from oms.http import BodySizeLimit, SecurityHeaders, graphiql_csp, healthz
 from oms.jobs.registry import JobRegistry
 from oms.jobs.worker import Worker
+from oms.logs import RequestLog, configure_logging
 from oms.payments.gateway import Gateway, gateway_for
 from oms.payments.webhooks import stripe_webhook
-from oms.logs import RequestLog, configure_logging
-from oms.core_plugins import CORE_PLUGINS
 from oms.plugins import PluginHost, plugin_model_modules
 from oms.ratelimit import RateLimiter
 from oms.serving import BodyTimeout

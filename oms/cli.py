@@ -130,7 +130,9 @@ def _bind(host: str, port: int) -> socket.socket:
 
 
 def _served_url(host: str, port: int) -> str:
-    shown = "127.0.0.1" if host in ("0.0.0.0", "") else "[::1]" if host == "::" else f"[{host}]" if ":" in host else host
+    shown = (
+        "127.0.0.1" if host in ("0.0.0.0", "") else "[::1]" if host == "::" else f"[{host}]" if ":" in host else host
+    )
     return f"http://{shown}:{port}"
 
 
@@ -169,7 +171,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         log.info("oms on %s: GraphQL at %s/graphql", mask_url(settings.database_url), url)
         config = uvicorn.Config(
             app, log_config=None, access_log=False, log_level=args.log_level.lower(),
-            http=HeaderTimeoutProtocol, timeout_graceful_shutdown=settings.shutdown_timeout_seconds,
+            # uvicorn annotates int, but waits with asyncio.wait_for: seconds as a float work.
+            http=HeaderTimeoutProtocol,
+            timeout_graceful_shutdown=settings.shutdown_timeout_seconds,  # type: ignore[arg-type]
             # uvicorn would buffer websocket messages up to 16 MiB before the app sees them.
             ws_max_size=settings.max_ws_message_bytes,
         )
@@ -182,7 +186,6 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     import importlib
-    import logging
     import signal
 
     from tortoise import Tortoise

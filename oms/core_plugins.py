@@ -9,8 +9,10 @@ The composition roots (:mod:`oms.app`, ``oms worker``) pass this list to
 
 from __future__ import annotations
 
+from types import ModuleType
+
 from oms.fulfillment import jobs as fulfillment_jobs
 from oms.orders import jobs as orders_jobs
 from oms.payments import jobs as payments_jobs
 
-CORE_PLUGINS: tuple[object, ...] = (orders_jobs, payments_jobs, fulfillment_jobs)
+CORE_PLUGINS: tuple[ModuleType, ...] = (orders_jobs, payments_jobs, fulfillment_jobs)

@@ -120,7 +120,6 @@ def _check_sqlite(settings: Settings, *, migrated: bool) -> None:
 
 
 async def _check_postgres(settings: Settings, *, migrated: bool) -> None:
-    import asyncio
     from urllib.parse import urlsplit
 
     import asyncpg
@@ -141,7 +140,7 @@ async def _check_postgres(settings: Settings, *, migrated: bool) -> None:
         raise DatabaseSetupError(
             f"PostgreSQL at {where} refused the login ({exc}); check the user and password in OMS_DATABASE_URL"
         ) from None
-    except (OSError, asyncio.TimeoutError) as exc:
+    except (TimeoutError, OSError) as exc:
         reason = str(exc) or "no answer within OMS_DB_CONNECT_TIMEOUT_SECONDS"
         raise DatabaseSetupError(
             f"cannot reach PostgreSQL at {where} ({reason}); is it running, and are the host and port "

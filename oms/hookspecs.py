@@ -32,10 +32,9 @@ if TYPE_CHECKING:
 
     from oms.catalog.models import Variant
     from oms.config import Settings
-    from oms.payments.gateway import Gateway
-    from oms.plugins import PluginHost
     from oms.errors import FieldError, PluginErrorCode
     from oms.orders.models import Order, OrderEvent, OrderLine
+    from oms.payments.gateway import Gateway
     from oms.plugin_types import (
         Carrier,
         Cart,
@@ -45,6 +44,7 @@ if TYPE_CHECKING:
         SettingsDeclaration,
         ShippingMethodOffer,
     )
+    from oms.plugins import PluginHost
 
 hookspec = pluggy.HookspecMarker("oms")
 hookimpl = pluggy.HookimplMarker("oms")

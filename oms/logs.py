@@ -61,7 +61,9 @@ def redact_graphql(body: bytes) -> str:
         return redact(body.decode("utf-8", "replace").split('"variables"', 1)[0])
     if not isinstance(payload, dict):
         return "<not a JSON object>"
-    query = payload.get("query") if isinstance(payload.get("query"), str) else ""
+    query = payload.get("query")
+    if not isinstance(query, str):
+        query = ""
     secret_variables = {name.lower() for name in _SECRET_ARGUMENT.findall(query)}
 
     def clean(value: object, key: str = "") -> object:
@@ -74,7 +76,9 @@ def redact_graphql(body: bytes) -> str:
         return value
 
     variables = payload.get("variables")
-    payload["variables"] = {k: clean(v, str(k)) for k, v in variables.items()} if isinstance(variables, dict) else variables
+    payload["variables"] = (
+        {k: clean(v, str(k)) for k, v in variables.items()} if isinstance(variables, dict) else variables
+    )
     return redact(json.dumps(payload, default=str))
 
 
@@ -201,8 +205,8 @@ def _operation_name(query_string: bytes, body: bytes) -> str | None:
         if query:
             found = re.match(r"\s*(?:query|mutation|subscription)\s+([_A-Za-z]\w{0,99})", query[0])
             return found.group(1) if found else None
-    found = _OPERATION_NAME.search(body) or _DOCUMENT_NAME.search(body)
-    return found.group(1).decode() if found else None
+    named = _OPERATION_NAME.search(body) or _DOCUMENT_NAME.search(body)
+    return named.group(1).decode() if named else None
 
 
 class RequestLog:
@@ -268,7 +272,9 @@ class RequestLog:
             "request_id": request_id,
             "method": scope.get("method", "WS"),
             "path": scope.get("path"),
-            "operation": _operation_name(scope.get("query_string", b""), body) if scope.get("path") == "/graphql" else None,
+            "operation": (
+                _operation_name(scope.get("query_string", b""), body) if scope.get("path") == "/graphql" else None
+            ),
             "status": status,
             "duration_ms": round((time.perf_counter() - started) * 1000, 1),
             "outcome": outcome,
@@ -277,4 +283,6 @@ class RequestLog:
         request_logger.log(level, "request", extra={"fields": fields})
         if body and request_logger.isEnabledFor(logging.DEBUG):
             # The document and variables, for debugging; redact() masks secrets on output.
-            request_logger.debug("graphql body %s", redact_graphql(body)[:4000], extra={"fields": {"request_id": request_id}})
+            request_logger.debug(
+                "graphql body %s", redact_graphql(body)[:4000], extra={"fields": {"request_id": request_id}}
+            )

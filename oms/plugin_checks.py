@@ -15,7 +15,7 @@ import importlib
 import re
 import typing
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from tortoise.models import Model
@@ -53,7 +53,8 @@ def model_owners(host: PluginHost, core_modules: Iterable[str]) -> dict[str, _De
     when two different classes share a name."""
     modules: list[tuple[str, str]] = [(module, CORE) for module in core_modules]
     for impl in host.pm.hook.oms_models.get_hookimpls():
-        modules.extend((module, _owner(impl.plugin_name)) for module in impl.function() or ())
+        named = cast("Iterable[str] | None", impl.function())  # pluggy types any hook's result as object
+        modules.extend((module, _owner(impl.plugin_name)) for module in named or ())
     by_module = {module: owner for module, owner in reversed(modules)}  # the first claim wins
     found: dict[str, _Declared] = {}
     for module_name, owner in modules:
@@ -94,7 +95,7 @@ def check_relations(models: Mapping[str, _Declared]) -> None:
 
     taken: dict[tuple[str, str], tuple[str, str]] = {}  # (target, name) -> (owner, "Model.field")
     for name, declared in models.items():
-        for field_name, field in _own_fields(declared.model):
+        for field_name, _field in _own_fields(declared.model):
             taken[(name, field_name)] = (declared.owner, f"{name}.{field_name}")
     for name, declared in sorted(models.items()):
         meta = declared.model._meta
@@ -250,8 +251,10 @@ def _children(item: Any) -> list[Any]:
 
 def _field_types(cls: type) -> list[Any]:
     """The types of a Strawberry type's fields and of their arguments."""
+    from strawberry.types.base import get_object_definition
+
     types: list[Any] = []
-    for field in cls.__strawberry_definition__.fields:
+    for field in get_object_definition(cls, strict=True).fields:
         try:
             types.append(field.type)
             types.extend(argument.type for argument in field.arguments)

@@ -11,6 +11,7 @@ import inspect
 import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
+from types import ModuleType
 from typing import Any
 
 import pluggy
@@ -71,7 +72,7 @@ class PluginHost:
         *,
         entry_points: bool = True,
         environ: Mapping[str, str] | None = None,
-        core_plugins: Sequence[object] = (),
+        core_plugins: Sequence[ModuleType] = (),
     ) -> PluginHost:
         """Register the installed plugins (and ``extra_plugins``), check them and read their
         settings from ``environ`` (default ``os.environ``): any problem is a one-line
@@ -149,7 +150,7 @@ class PluginHost:
 
     def _register_types(self) -> None:
         for impl in self.pm.hook.oms_product_types.get_hookimpls():
-            declared = impl.function() or []
+            declared: Any = impl.function() or []  # a plugin's answer: checked item by item below
             if inspect.isawaitable(declared):
                 _discard(declared)
                 raise PluginConfigError(

@@ -36,7 +36,6 @@ from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.errors import StorageError
-
 from starlette.responses import PlainTextResponse, Response
 
 from oms.config import Settings

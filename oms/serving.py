@@ -90,7 +90,7 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
         if self.cycle is None or self.cycle.response_complete:
             self.transport.write(_TIMEOUT_RESPONSE)
         logger.info("request headers not complete within %ss: connection closed", header_timeout(),
-                    extra={"fields": {"client": "%s:%s" % self.client if self.client else None}})
+                    extra={"fields": {"client": f"{self.client[0]}:{self.client[1]}" if self.client else None}})
         self.transport.close()
 
 

@@ -56,7 +56,9 @@ def weak_key_reason(key: str, *, production: bool) -> str | None:
     if len(key) < MIN_KEY_LENGTH:
         return f"must have at least {MIN_KEY_LENGTH} characters"
     if production and (
-        len(key) < MIN_PRODUCTION_KEY_LENGTH or len(set(key)) < MIN_KEY_DISTINCT or key_bits(key) < MIN_PRODUCTION_KEY_BITS
+        len(key) < MIN_PRODUCTION_KEY_LENGTH
+        or len(set(key)) < MIN_KEY_DISTINCT
+        or key_bits(key) < MIN_PRODUCTION_KEY_BITS
     ):
         return (
             f"is too weak for production: use at least {MIN_PRODUCTION_KEY_LENGTH} random characters, "
@@ -171,7 +173,10 @@ def startup_notes(settings: Settings, explicit_key: bool) -> list[str]:
             f"production mode: GraphiQL {'on' if settings.graphiql_enabled else 'off'}, "
             f"introspection {'on' if settings.introspection_enabled else 'off'}"
         ]
-    key = "from OMS_SECRET_KEY" if explicit_key else f"from {dev_secret_path(settings)} (set OMS_SECRET_KEY to choose one)"
+    key = (
+        "from OMS_SECRET_KEY" if explicit_key
+        else f"from {dev_secret_path(settings)} (set OMS_SECRET_KEY to choose one)"
+    )
     notes = []
     if explicit_key and weak_key_reason(settings.secret_key, production=True):
         notes.append("OMS_SECRET_KEY is weak: production mode would refuse it (use 32+ random characters)")

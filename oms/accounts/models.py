@@ -19,7 +19,7 @@ class Staff(Model):
     name = fields.CharField(max_length=200, null=True)
     password_hash = fields.CharField(max_length=255)
     # Names from oms.accounts.permissions.Permission.
-    permissions = fields.JSONField(default=list)
+    permissions: fields.JSONField[list[str]] = fields.JSONField(default=list)
     is_superuser = fields.BooleanField(default=False)
     is_active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -35,15 +35,18 @@ class AuthSession(Model):
     deactivating a staff member take effect at once. Exactly one of customer and staff."""
 
     id = fields.BigIntField(primary_key=True)
-    customer = fields.ForeignKeyField(
+    customer: fields.ForeignKeyNullableRelation["Customer"] = fields.ForeignKeyField(
         "models.Customer", related_name="sessions", null=True, on_delete=fields.CASCADE, db_index=True
     )
-    staff = fields.ForeignKeyField(
+    staff: fields.ForeignKeyNullableRelation["Staff"] = fields.ForeignKeyField(
         "models.Staff", related_name="sessions", null=True, on_delete=fields.CASCADE, db_index=True
     )
     created_at = fields.DatetimeField(auto_now_add=True)
     expires_at = fields.DatetimeField()
     revoked_at = fields.DatetimeField(null=True)
+
+    customer_id: int | None
+    staff_id: int | None
 
     class Meta:
         table = "auth_session"

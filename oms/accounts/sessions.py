@@ -49,6 +49,7 @@ async def issue_token(viewer: Viewer, *, secret: str, ttl_seconds: int) -> str:
     if viewer.staff is not None:
         subject = f"staff:{viewer.staff.id}"
     else:
+        assert viewer.customer is not None  # a session is opened for a signed-in account only
         subject = f"customer:{viewer.customer.id}"
     claims = {"sub": subject, "sid": str(session.id), "iat": now, "exp": expires}
     return jwt.encode(claims, secret, algorithm=_JWT_ALGORITHM)
@@ -78,7 +79,7 @@ async def viewer_from_token(token: str | None, *, secret: str) -> Viewer:
     now = _now()
     if session is None or session.revoked_at is not None or session.expires_at <= now:
         raise _invalid()
-    if kind == "staff" and session.staff_id == account_id and session.staff.is_active:
+    if kind == "staff" and session.staff_id == account_id and session.staff is not None and session.staff.is_active:
         return Viewer(staff=session.staff, session_id=session.id, session_expires_at=session.expires_at)
     if kind == "customer" and session.customer_id == account_id:
         return Viewer(customer=session.customer, session_id=session.id, session_expires_at=session.expires_at)

@@ -49,7 +49,8 @@ from oms.ratelimit import token_route_lookup, too_many_requests
 __all__ = [
     "ANONYMOUS", "Carrier", "Cart", "CartInput", "CartLine", "DomainError", "ErrorCode", "FieldError",
     "FulfillmentStatus", "Gateway", "LineInput", "Money", "OrderStatus", "Parcel", "PaymentGatewayError",
-    "PaymentStatus", "PeriodicJob", "Permission", "PlaceOrderInput", "PluginCommand", "PluginConfigError", "PluginErrorCode",
+    "PaymentStatus", "PeriodicJob", "Permission", "PlaceOrderInput", "PluginCommand", "PluginConfigError",
+    "PluginErrorCode",
     "PluginHost", "PluginSetting", "ProductType", "RateLimited", "SettingError", "Settings",
     "SettingsDeclaration", "ShippingLabel", "ShippingMethodOffer", "Viewer", "check_address", "enqueue", "gateway_for",
     "hookimpl", "parse_amount", "read_settings", "record_event", "sql", "token_route_lookup",

@@ -1,3 +1,5 @@
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -30,7 +32,7 @@ class Variant(Model):
     currency = fields.CharField(max_length=3)
     # Plugin-owned data (a file, a plan interval, a session length, a weight), validated
     # against the owning plugin's schema. Only keys the plugin marks public are shown.
-    attributes = fields.JSONField(default=dict)
+    attributes: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     product_id: int

@@ -5,8 +5,9 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q, Subquery
@@ -108,7 +109,8 @@ async def create_product(data: ProductData, *, plugins: PluginHost, currency: st
             ]
             await Variant.bulk_create(variants)
             if product_type.tracks_stock:
-                created = await Variant.filter(product=product).values_list("id", flat=True)
+                # tortoise types values_list as rows of tuples even with flat=True: these are the ids.
+                created = cast(list[int], await Variant.filter(product=product).values_list("id", flat=True))
                 await ensure_stock_rows(list(created))
     except IntegrityError:
         # Another request took the slug or a sku between the check above and the insert.
@@ -124,7 +126,7 @@ async def _check_variant(
     plugins: PluginHost,
     currency: str,
 ) -> list[FieldError]:
-    field = ["variants", index]
+    field: list[str | int] = ["variants", index]
     errors = []
     sku = variant.sku.strip()
     if not sku:
@@ -143,11 +145,14 @@ async def _check_variant(
     if variant.name is not None and len(variant.name.strip()) > MAX_NAME:
         errors.append(FieldError(ErrorCode.INVALID, f"At most {MAX_NAME} characters.", [*field, "name"]))
     if not variant.price.is_finite() or variant.price < 0 or variant.price > MAX_PRICE:
-        errors.append(FieldError(ErrorCode.INVALID, "The price must be between 0 and 9999999999.99.", [*field, "price"]))
+        errors.append(
+            FieldError(ErrorCode.INVALID, "The price must be between 0 and 9999999999.99.", [*field, "price"])
+        )
     elif quantize(variant.price, currency) != variant.price:
         errors.append(FieldError(ErrorCode.INVALID, f"Too many decimal places for {currency}.", [*field, "price"]))
     attributes = variant.attributes or {}
     product_type = plugins.get_type(type_name)
+    assert product_type is not None  # the caller checked the type is registered
     schema_errors = validate_json(product_type.attributes_schema, attributes, [*field, "attributes"])
     errors.extend(schema_errors)
     if not schema_errors:
@@ -158,7 +163,7 @@ async def _check_variant(
     return errors
 
 
-def public_attributes(attributes: dict[str, Any], public_keys: tuple[str, ...] | list[str]) -> dict[str, Any]:
+def public_attributes(attributes: dict[str, Any], public_keys: Sequence[str]) -> dict[str, Any]:
     """The attributes the owning plugin marks public (a file's storage path never is)."""
     return {key: value for key, value in attributes.items() if key in public_keys}
 

@@ -277,7 +277,8 @@ class FakeStripe(StripeObjects):
         auth = record.authorization or ""
         if not auth.startswith("Bearer ") or (self.api_key and auth != f"Bearer {self.api_key}"):
             return 401, StripeAPIError(401, "Invalid API Key provided.").body, {}
-        for method, pattern, handler, allowed in self._routes:
+        # handler and allowed are read after the loop's break (B007 sees only the body).
+        for method, pattern, handler, allowed in self._routes:  # noqa: B007
             match = pattern.fullmatch(record.path)
             if match and method == record.method:
                 break
@@ -315,6 +316,6 @@ class FakeStripe(StripeObjects):
         status = failure["status"]
         default = {402: "Your card was declined.", 429: "Request rate limit exceeded."}
         message = failure["message"] or default.get(status, "An unknown error occurred.")
-        extra = {"decline_code": "generic_decline"} if status == 402 else {}
+        extra: dict[str, Any] = {"decline_code": "generic_decline"} if status == 402 else {}
         code = failure["code"] or ("rate_limit" if status == 429 else None)
         return status, StripeAPIError(status, message, code=code, **extra).body

@@ -13,12 +13,12 @@ from oms.fake_stripe.wire import (
     CANCELABLE,
     StripeAPIError,
     copy,
-    param_currency,
     invalid,
-    param_bool,
-    param_metadata,
     missing,
     new_id,
+    param_bool,
+    param_currency,
+    param_metadata,
     param_positive_int,
     random,
     unexpected_state,
@@ -28,6 +28,19 @@ from oms.fake_stripe.wire import (
 class StripeObjects:
     """The endpoints; the state (``payment_intents``, ``refunds``, ``customers``,
     ``payment_methods`` and the saved-method declines) is the fake's."""
+
+    # The state, set by FakeStripe.__init__ (declared here for the endpoints' types).
+    payment_intents: dict[str, dict[str, Any]]
+    refunds: dict[str, dict[str, Any]]
+    customers: dict[str, dict[str, Any]]
+    payment_methods: dict[str, dict[str, Any]]
+    _cards: dict[str, tuple[str, str]]
+    _declines: dict[str, str]
+
+    def fail(self, intent_id: str, code: str = "card_declined",
+             message: str = "Your card was declined.", *, decline_code: str = "generic_decline",
+             payment_method: str = "pm_card_chargeDeclined") -> dict[str, Any]:
+        raise NotImplementedError  # FakeStripe's; declared for the endpoints that call it
 
     def _create_intent(self, params: dict[str, Any]) -> dict[str, Any]:
         amount = param_positive_int(params, "amount")
@@ -188,7 +201,7 @@ class StripeObjects:
         return self._object(self.refunds, "refund", id)
 
     def _create_customer(self, params: dict[str, Any]) -> dict[str, Any]:
-        customer = {
+        customer: dict[str, Any] = {
             "id": new_id("cus"), "object": "customer", "address": None, "balance": 0,
             "created": int(time.time()), "currency": None, "default_source": None,
             "delinquent": False, "description": params.get("description"),

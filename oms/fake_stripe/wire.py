@@ -13,7 +13,6 @@ import string
 import time
 from typing import Any
 
-
 API_VERSION = "2026-10-28.endive"  # what stripe 16.1.0 sends
 CANCELABLE = {"requires_payment_method", "requires_capture", "requires_confirmation",
                "requires_action", "processing"}

@@ -1,7 +1,11 @@
 import enum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from oms.orders.models import Order, OrderLine
 
 
 class DeliveryStatus(str, enum.Enum):
@@ -19,7 +23,9 @@ class Delivery(Model):
     """
 
     id = fields.IntField(primary_key=True)
-    order = fields.ForeignKeyField("models.Order", related_name="deliveries", on_delete=fields.CASCADE)
+    order: fields.ForeignKeyRelation["Order"] = fields.ForeignKeyField(
+        "models.Order", related_name="deliveries", on_delete=fields.CASCADE
+    )
     product_type = fields.CharField(max_length=64)
     status = fields.CharEnumField(DeliveryStatus, max_length=16, default=DeliveryStatus.PENDING)
     last_error = fields.TextField(null=True)
@@ -47,7 +53,9 @@ class Fulfillment(Model):
     DownloadGrants) pointing here; the core keeps the units and the status."""
 
     id = fields.IntField(primary_key=True)
-    order = fields.ForeignKeyField("models.Order", related_name="fulfillments", on_delete=fields.CASCADE)
+    order: fields.ForeignKeyRelation["Order"] = fields.ForeignKeyField(
+        "models.Order", related_name="fulfillments", on_delete=fields.CASCADE
+    )
     product_type = fields.CharField(max_length=64)
     status = fields.CharEnumField(FulfillmentStatus, max_length=16, default=FulfillmentStatus.PENDING)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -66,8 +74,12 @@ class FulfillmentLine(Model):
     """Units of one order line in one fulfillment."""
 
     id = fields.IntField(primary_key=True)
-    fulfillment = fields.ForeignKeyField("models.Fulfillment", related_name="lines", on_delete=fields.CASCADE)
-    order_line = fields.ForeignKeyField("models.OrderLine", related_name="fulfillment_lines", on_delete=fields.CASCADE)
+    fulfillment: fields.ForeignKeyRelation["Fulfillment"] = fields.ForeignKeyField(
+        "models.Fulfillment", related_name="lines", on_delete=fields.CASCADE
+    )
+    order_line: fields.ForeignKeyRelation["OrderLine"] = fields.ForeignKeyField(
+        "models.OrderLine", related_name="fulfillment_lines", on_delete=fields.CASCADE
+    )
     quantity = fields.IntField()
 
     fulfillment_id: int

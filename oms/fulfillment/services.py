@@ -22,7 +22,6 @@ from oms.orders.events import record_event
 from oms.orders.lifecycle import change_status
 from oms.orders.models import Order, OrderLine
 from oms.orders.status import LineStatus, OrderStatus, can_transition
-
 from oms.plugins import PluginHost
 
 # Orders whose lines may be fulfilled: paid, not canceled, not yet complete.

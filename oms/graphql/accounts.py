@@ -4,8 +4,8 @@ session re-check of websockets (:class:`SessionRecheck`)."""
 from __future__ import annotations
 
 import strawberry
-from strawberry.extensions import SchemaExtension
 from starlette.websockets import WebSocket
+from strawberry.extensions import SchemaExtension
 
 from oms.accounts import services as accounts
 from oms.accounts.permissions import ANONYMOUS, Viewer
@@ -29,6 +29,7 @@ class CoreMe:
 
     @classmethod
     def from_viewer(cls, viewer: Viewer) -> CoreMe:
+        assert viewer.email is not None  # Me is built for a signed-in viewer only
         return cls(
             viewer=viewer,
             email=viewer.email,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -83,12 +84,16 @@ class Variant(Node):
 
     @strawberry.field
     async def product(self, info: Info) -> Product:
+        return Product.from_model(await self._product(info))
+
+    async def _product(self, info: Info) -> models.Product:
         product = await info.context.loaders.product.load(self.model.product_id)
-        return Product.from_model(product)
+        assert product is not None  # a variant's product (a non-null foreign key, deleted with it)
+        return product
 
     @strawberry.field(description="Units that can still be ordered; null where the type tracks no stock.")
     async def quantity_available(self, info: Info) -> int | None:
-        product = await info.context.loaders.product.load(self.model.product_id)
+        product = await self._product(info)
         product_type = info.context.plugins.get_type(product.product_type)
         if product_type is None or not product_type.tracks_stock:
             return None
@@ -97,11 +102,11 @@ class Variant(Node):
     @strawberry.field(description="Type-specific data; the public sees only what the owning plugin marks public.")
     async def attributes(self, info: Info) -> JSON | None:
         if info.context.viewer.has(Permission.MANAGE_CATALOG):
-            return self.model.attributes
-        product = await info.context.loaders.product.load(self.model.product_id)
+            return JSON(self.model.attributes)
+        product = await self._product(info)
         product_type = info.context.plugins.get_type(product.product_type)
         public = product_type.public_attributes if product_type else ()
-        return catalog.public_attributes(self.model.attributes or {}, public)
+        return JSON(catalog.public_attributes(self.model.attributes or {}, public))
 
 
 @strawberry.type
@@ -170,8 +175,8 @@ def product_type_infos(info: Info) -> list[ProductTypeInfo]:
             description=registered.product_type.description,
             requires_shipping=registered.product_type.requires_shipping,
             tracks_stock=registered.product_type.tracks_stock,
-            options_schema=registered.product_type.options_schema,
-            attributes_schema=registered.product_type.attributes_schema,
+            options_schema=JSON(registered.product_type.options_schema),
+            attributes_schema=JSON(registered.product_type.attributes_schema),
         )
         for name, registered in sorted(plugins.types.items())
     ]
@@ -223,7 +228,10 @@ def _to_product_data(data: CreateProductInput) -> catalog.ProductData:
         description=data.description,
         product_type=data.product_type,
         variants=[
-            catalog.VariantData(sku=v.sku, name=v.name, price=v.price, attributes=v.attributes or {})
+            catalog.VariantData(
+                # attributes: checked above to be an object (or null).
+                sku=v.sku, name=v.name, price=v.price, attributes=cast(dict[str, Any], v.attributes or {})
+            )
             for v in data.variants
         ],
     )

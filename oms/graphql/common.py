@@ -15,7 +15,10 @@ from oms.money import Money as DomainMoney
 # Primary keys are 32-bit integers on PostgreSQL; anything larger names no row.
 MAX_PK = 2**31 - 1
 
-ErrorCodeEnum = strawberry.enum(ErrorCode, name="ErrorCode")
+# strawberry.enum registers the class as a GraphQL enum and returns it; the alias is what
+# mypy reads as a type (a call's result is only a variable to it).
+strawberry.enum(ErrorCode, name="ErrorCode")
+ErrorCodeEnum = ErrorCode
 
 
 @strawberry.interface
@@ -99,7 +102,7 @@ class Money:
     currency: str
 
     @classmethod
-    def of(cls, amount: Decimal | DomainMoney, currency: str | None = None) -> Money:
+    def of(cls, amount: Decimal | int | DomainMoney, currency: str | None = None) -> Money:
         if isinstance(amount, DomainMoney):
             return cls(amount=amount.amount, currency=amount.currency)
         money = DomainMoney(Decimal(amount), currency or "")
@@ -120,7 +123,9 @@ class UserError:
     @classmethod
     def from_field_error(cls, error: FieldError) -> UserError:
         return cls(
-            field=list(error.field) if error.field else None, code=error.code, message=error.message,
+            # A plugin's code too: the schema gives this field the enum of every declared code.
+            field=list(error.field) if error.field else None, code=error.code,  # type: ignore[arg-type]
+            message=error.message,
             retry_after=error.retry_after,
         )
 
@@ -147,7 +152,8 @@ class Address:
     def from_dict(cls, data: dict[str, Any] | None) -> Address | None:
         if not data:
             return None
-        return cls(**{key: data.get(key) for key in ADDRESS_KEYS})
+        values: dict[str, Any] = {key: data.get(key) for key in ADDRESS_KEYS}
+        return cls(**values)
 
 
 @strawberry.input

@@ -65,7 +65,9 @@ class Context:
             raise self.auth_error
         if not self.viewer.has(permission):
             who = "Sign in with a staff account that has" if self.viewer.is_anonymous else "This needs"
-            raise DomainError.of(ErrorCode.PERMISSION_DENIED, f"{who} the {getattr(permission, 'value', permission)} permission.")
+            raise DomainError.of(
+                ErrorCode.PERMISSION_DENIED, f"{who} the {getattr(permission, 'value', permission)} permission."
+            )
 
 
 _UNLIMITED: list[RateLimiter] = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol, cast
 
 import strawberry
 from strawberry.annotation import StrawberryAnnotation
@@ -25,9 +25,18 @@ from oms.graphql.context import Info
 from oms.graphql.orders import Order, OrderLine
 from oms.plugins import await_me_maybe
 
-FulfillmentStatus = strawberry.enum(DomainFulfillmentStatus, name="FulfillmentStatus")
+# strawberry.enum registers the class as a GraphQL enum and returns it; the alias is what
+# mypy reads as a type (a call's result is only a variable to it).
+strawberry.enum(DomainFulfillmentStatus, name="FulfillmentStatus")
+FulfillmentStatus = DomainFulfillmentStatus
 
 DETAILS_DESCRIPTION = "The plugin's view of this fulfillment; null when no plugin describes it."
+
+
+class _DescribesOne(Protocol):
+    """A plugin's detail type that describes one fulfillment at a time."""
+
+    def from_fulfillment(self, fulfillment: fulfillment_models.Fulfillment) -> Any: ...
 
 
 def details_field(detail_types: Sequence[type]) -> StrawberryField:
@@ -55,7 +64,9 @@ def details_field(detail_types: Sequence[type]) -> StrawberryField:
             if batch is not None:
                 answers = list(await await_me_maybe(batch(rows)))
             else:
-                answers = [await await_me_maybe(detail_type.from_fulfillment(row)) for row in rows]
+                # The contract of a detail type without from_fulfillments (hookspecs.oms_graphql_types).
+                one = cast(_DescribesOne, detail_type).from_fulfillment
+                answers = [await await_me_maybe(one(row)) for row in rows]
             for i, answer in zip(pending, answers, strict=True):
                 found[i] = answer
         return found

@@ -23,7 +23,10 @@ from oms.jobs import models
 from oms.jobs import services as jobs
 from oms.pagination import Page
 
-JobStatus = strawberry.enum(models.JobStatus, name="JobStatus")
+# strawberry.enum registers the class as a GraphQL enum and returns it; the alias is what
+# mypy reads as a type (a call's result is only a variable to it).
+strawberry.enum(models.JobStatus, name="JobStatus")
+JobStatus = models.JobStatus
 
 
 @strawberry.type(description="A job of the outbox: work done after the change that needed it committed.")
@@ -50,7 +53,7 @@ class Job(Node):
         return cls(
             id=to_global_id("Job", job.id),
             kind=job.kind,
-            payload=job.payload,
+            payload=JSON(job.payload),
             status=job.status,
             attempts=job.attempts,
             max_attempts=job.max_attempts,

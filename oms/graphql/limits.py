@@ -91,7 +91,7 @@ def _spreads(selection_set: SelectionSetNode) -> Iterator[str]:
         for selection in stack.pop().selections:
             if isinstance(selection, FragmentSpreadNode):
                 yield selection.name.value
-            elif selection.selection_set is not None:  # field or inline fragment
+            elif isinstance(selection, (FieldNode, InlineFragmentNode)) and selection.selection_set is not None:
                 stack.append(selection.selection_set)
 
 
@@ -202,7 +202,7 @@ def _field_pairs(
                         stack.append((selection.selection_set, child))
                 elif isinstance(selection, InlineFragmentNode):
                     stack.append((selection.selection_set, node))
-                else:
+                elif isinstance(selection, FragmentSpreadNode):  # the one other kind of selection
                     spreads += 1
                     fragment = fragments.get(selection.name.value)
                     if fragment is not None:
@@ -311,6 +311,7 @@ class QueryCost(SchemaExtension):
     async def on_validate(self) -> AsyncIterator[None]:
         context = self.execution_context
         document = context.graphql_document
+        assert document is not None  # parsed before validation
         rules = context.validation_rules + self.rules
         if len(context.query or "") > THREAD_ABOVE:
             context.pre_execution_errors = await asyncio.to_thread(self._errors, document, rules)

@@ -13,8 +13,12 @@ from oms.orders import inputs
 from oms.orders.status import OrderStatus as DomainOrderStatus
 from oms.orders.status import PaymentStatus as DomainPaymentStatus
 
-OrderStatus = strawberry.enum(DomainOrderStatus, name="OrderStatus")
-PaymentStatus = strawberry.enum(DomainPaymentStatus, name="PaymentStatus")
+# strawberry.enum registers the class as a GraphQL enum and returns it; the alias is what
+# mypy reads as a type (a call's result is only a variable to it).
+strawberry.enum(DomainOrderStatus, name="OrderStatus")
+OrderStatus = DomainOrderStatus
+strawberry.enum(DomainPaymentStatus, name="PaymentStatus")
+PaymentStatus = DomainPaymentStatus
 
 
 @strawberry.input

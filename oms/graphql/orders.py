@@ -10,6 +10,7 @@ from strawberry.scalars import JSON
 
 from oms.accounts.permissions import Permission
 from oms.errors import DomainError, ErrorCode
+from oms.graphql.cart import ShippingMethod, cart_input
 from oms.graphql.common import (
     Address,
     Money,
@@ -22,23 +23,25 @@ from oms.graphql.common import (
     to_global_id,
     user_errors,
 )
-from oms.graphql.cart import ShippingMethod, cart_input
 from oms.graphql.context import Info
 from oms.graphql.mutations import mutation
 from oms.graphql.order_inputs import OrderFilter, OrderStatus, PaymentStatus, PlaceOrderInput
+from oms.graphql.payments import Payment, PaymentSession
 from oms.orders import access, inputs
-from oms.orders.events import customer_view
 from oms.orders import models as order_models
 from oms.orders import services as orders
+from oms.orders.events import customer_view
 from oms.orders.status import LineStatus as DomainLineStatus
 from oms.pagination import Page
 from oms.payments import services as payments
-from oms.graphql.payments import Payment, PaymentSession
 
 if TYPE_CHECKING:
     from oms.graphql.fulfillment import Fulfillment
 
-LineStatus = strawberry.enum(DomainLineStatus, name="LineStatus")
+# strawberry.enum registers the class as a GraphQL enum and returns it; the alias is what
+# mypy reads as a type (a call's result is only a variable to it).
+strawberry.enum(DomainLineStatus, name="LineStatus")
+LineStatus = DomainLineStatus
 
 
 @strawberry.type
@@ -70,7 +73,7 @@ class OrderLine(Node):
             sku=line.sku,
             name=line.name,
             product_type=line.product_type,
-            options=line.options,
+            options=JSON(line.options),
             quantity=line.quantity,
             quantity_fulfilled=line.quantity_fulfilled,
             quantity_canceled=line.quantity_canceled,
@@ -109,7 +112,7 @@ class OrderEvent:
             type=event.type,
             message=event.message,
             actor=event.actor,
-            data=event.data,
+            data=JSON(event.data),
             created_at=event.created_at,
         )
 
@@ -132,6 +135,7 @@ class Order(Node):
 
     @classmethod
     def from_model(cls, order: order_models.Order) -> Order:
+        assert order.number is not None  # set in the transaction that places the order
         return cls(
             model=order,
             id=to_global_id("Order", order.id),

@@ -10,7 +10,10 @@ from oms.graphql.common import Money, Node, to_global_id
 from oms.payments import models
 from oms.payments.gateway import PaymentSession as DomainPaymentSession
 
-PaymentState = strawberry.enum(models.PaymentState, name="PaymentState")
+# strawberry.enum registers the class as a GraphQL enum and returns it; the alias is what
+# mypy reads as a type (a call's result is only a variable to it).
+strawberry.enum(models.PaymentState, name="PaymentState")
+PaymentState = models.PaymentState
 
 
 @strawberry.type

@@ -5,43 +5,51 @@ from __future__ import annotations
 import enum
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import strawberry
-from strawberry.types.base import StrawberryObjectDefinition
-from strawberry.types.field import StrawberryField
 from graphql import GraphQLError
 from graphql.validation import MaxIntrospectionDepthRule, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
+from strawberry.types.base import StrawberryObjectDefinition, get_object_definition
+from strawberry.types.field import StrawberryField
 
 from oms.accounts.models import Customer as CustomerModel
 from oms.accounts.permissions import Permission
 from oms.catalog import models as catalog_models
 from oms.config import Settings
-from oms.errors import ErrorCode
 from oms.dbfaults import UNAVAILABLE_MESSAGE, is_unavailable
+from oms.errors import DomainError, ErrorCode
+from oms.fulfillment import models as fulfillment_models
 from oms.graphql import accounts as graphql_accounts
 from oms.graphql.accounts import AccountsMutation, AccountsQuery
 from oms.graphql.cart import CartQuery
 from oms.graphql.catalog import CatalogMutation, CatalogQuery, Product, Variant
 from oms.graphql.common import Node, UserError, from_global_id, to_global_id
 from oms.graphql.context import Context, Info
-from oms.graphql.errors import CLIENT_ERROR, UNEXPECTED, MaskUnexpected, client_message, is_client_error, is_expected, request_id_of
-from oms.graphql.limits import Limits, ParseWithinLimits, QueryCost
-from oms.graphql.loaders import Loaders
-from oms.graphql.payments import Payment
-from oms.payments.models import Payment as PaymentModel
-from oms.graphql.text import StorableStringLiterals
+from oms.graphql.errors import (
+    CLIENT_ERROR,
+    UNEXPECTED,
+    MaskUnexpected,
+    client_message,
+    is_client_error,
+    is_expected,
+    request_id_of,
+)
 from oms.graphql.fulfillment import Fulfillment, details_field
 from oms.graphql.jobs import JobsMutation, JobsQuery, job_node
-from oms.graphql.staff import StaffMutation, StaffQuery, staff_node
-from oms.fulfillment import models as fulfillment_models
-from oms.plugins import PluginConfigError, PluginHost
-from oms.plugin_checks import check_graphql_type_names, declared_error_codes
+from oms.graphql.limits import Limits, ParseWithinLimits, QueryCost
+from oms.graphql.loaders import Loaders
 from oms.graphql.orders import Customer, Order, OrderLine, OrdersMutation, OrdersQuery
+from oms.graphql.payments import Payment
+from oms.graphql.staff import StaffMutation, StaffQuery, staff_node
+from oms.graphql.text import StorableStringLiterals
 from oms.orders import access
 from oms.orders import models as order_models
+from oms.payments.models import Payment as PaymentModel
+from oms.plugin_checks import check_graphql_type_names, declared_error_codes
+from oms.plugins import PluginConfigError, PluginHost
 
 logger = logging.getLogger("oms.graphql")
 
@@ -162,7 +170,7 @@ def _error_code_field(plugin_codes: Iterable[str]) -> StrawberryField:
 
 
 def _fields(part: type) -> list[StrawberryField]:
-    return list(part.__strawberry_definition__.fields)
+    return list(get_object_definition(part, strict=True).fields)
 
 
 def _check_parts(name: str, parts: Sequence[type]) -> None:
@@ -255,7 +263,8 @@ class OmsSchema(strawberry.Schema):
                 error.extensions = {**extensions, "code": "SERVICE_UNAVAILABLE"}
                 logging.getLogger("oms.db").warning("database unavailable: %s", type(error.original_error).__name__)
             elif is_expected(error):
-                error.extensions = {**extensions, "code": error.original_error.code.value}
+                domain_error = cast(DomainError, error.original_error)  # is_expected: a DomainError
+                error.extensions = {**extensions, "code": domain_error.code.value}
             elif is_client_error(error):
                 error.extensions = {"code": CLIENT_ERROR, **extensions}
                 error.message = client_message(error) or error.message
@@ -330,7 +339,9 @@ def build_schema(settings: Settings | None = None, plugins: PluginHost | None = 
     check_graphql_type_names(plugins, CORE_ROOT_PARTS, core_types)  # a clash names both sides
     added = {EXTENSIBLE_TYPES[name]: _added_fields(name, parts[name]) for name in EXTENSIBLE_TYPES}
     # No plugin describes fulfillments: an empty union is not valid GraphQL, so no field.
-    appended = {Fulfillment: [details_field(detail_types)]} if detail_types else {}
+    appended: dict[type, list[StrawberryField]] = (
+        {Fulfillment: [details_field(detail_types)]} if detail_types else {}
+    )
     return OmsSchema(
         query=_root_type("Query", parts["Query"]),
         mutation=_root_type("Mutation", parts["Mutation"]),

@@ -4,6 +4,7 @@ clear error instead of a failed statement."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from graphql import GraphQLError, StringValueNode, ValidationRule
@@ -47,7 +48,7 @@ def json_problem(value: Any, max_depth: int | None) -> str | None:
             for key in item:
                 if not is_storable(key):
                     return MESSAGE
-            children = item.values()
+            children: Iterable[Any] = item.values()
         else:
             children = item
         for child in children:

@@ -92,8 +92,8 @@ def _bearer(value: str | None) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-class OmsGraphQL(GraphQL):
-    websocket_adapter_class = LimitedWebSocketAdapter  # type: ignore[assignment]
+class OmsGraphQL(GraphQL[Context, None]):
+    websocket_adapter_class = LimitedWebSocketAdapter
 
     def __init__(self, schema, *, settings: Settings, plugins: PluginHost, **kwargs):
         # graphql-transport-ws closes (4408) a socket that sends no connection_init in
@@ -119,7 +119,7 @@ class OmsGraphQL(GraphQL):
             response.headers["X-Request-ID"] = state.request_id
         await response(scope, receive, send)
 
-    async def run(self, request, *args, **kwargs):  # type: ignore[override]
+    async def run(self, request, *args, **kwargs):
         try:
             return await super().run(request, *args, **kwargs)
         finally:
@@ -164,7 +164,7 @@ class OmsGraphQL(GraphQL):
             return await asyncio.to_thread(self.parse_json, data)
         return self.parse_json(data)
 
-    async def parse_http_body(self, request_adapter):  # type: ignore[override]
+    async def parse_http_body(self, request_adapter):
         if request_adapter.method == "POST" and "json" in (request_adapter.content_type or ""):
             # Strawberry reads .get() on whatever the body decodes to: check it first,
             # and hand the decoded body on to Strawberry's parse_json call.
@@ -175,7 +175,7 @@ class OmsGraphQL(GraphQL):
             _decoded_body.set((body, decoded))
         return await super().parse_http_body(request_adapter)
 
-    async def parse_multipart(self, request_adapter) -> dict[str, Any]:  # type: ignore[override]
+    async def parse_multipart(self, request_adapter) -> dict[str, Any]:
         """The GraphQL multipart request spec: ``operations`` (an object) and ``map`` (an
         object of file field -> list of variable paths) are checked before use."""
         try:
@@ -196,7 +196,8 @@ class OmsGraphQL(GraphQL):
         ):
             raise HTTPException(400, "`map` must be a JSON object of file field names to lists of paths.")
         try:
-            return replace_placeholders_with_files(operations, files_map, form_data.files)
+            # A batch (a list of operations) walks the same way; strawberry's annotation names only dict.
+            return replace_placeholders_with_files(operations, files_map, form_data.files)  # type: ignore[arg-type]
         except (KeyError, IndexError, TypeError, ValueError) as exc:
             raise HTTPException(400, "File(s) missing in form data, or a `map` path names no variable.") from exc
 
@@ -217,7 +218,9 @@ class OmsGraphQL(GraphQL):
             context.auth_error = exc
         return context
 
-    async def get_context(self, request: Request | WebSocket, response: Response | None = None) -> Context:
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket | None = None
+    ) -> Context:
         if isinstance(request, WebSocket):
             # Authenticated in on_ws_connect from the connection params.
             return self._new_context(request)
@@ -231,6 +234,7 @@ class OmsGraphQL(GraphQL):
         params = context.connection_params if isinstance(context.connection_params, dict) else {}
         token = _bearer(params.get("Authorization") or params.get("authorization"))
         if token:
+            assert context.request is not None  # the socket's context always has its request
             authenticated = await self._context_for(context.request, token)
             if authenticated.auth_error is not None:
                 raise ConnectionRejectionError({"message": authenticated.auth_error.errors[0].message})
@@ -245,6 +249,7 @@ class OmsGraphQL(GraphQL):
         """Close the socket (4403) when its token's session has expired or been ended;
         checked at expiry and at least every WS_SESSION_CHECK_SECONDS meanwhile."""
         websocket = context.request
+        assert isinstance(websocket, WebSocket)  # started by on_ws_connect, for a socket only
         while _open(websocket):
             expires = context.viewer.session_expires_at
             wait = WS_SESSION_CHECK_SECONDS

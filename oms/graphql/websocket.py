@@ -9,10 +9,14 @@ import asyncio
 import contextlib
 from collections.abc import AsyncGenerator
 from json import JSONDecodeError
+from typing import TYPE_CHECKING, cast
 
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.http.exceptions import NonJsonMessageReceived, NonTextMessageReceived
+
+if TYPE_CHECKING:
+    from oms.graphql.view import OmsGraphQL
 
 # Longer messages are decoded in a worker thread (see oms.graphql.view).
 DECODE_IN_THREAD_ABOVE = 64_000
@@ -47,7 +51,7 @@ def well_formed(message: object) -> bool:
 
 class LimitedWebSocketAdapter(ASGIWebSocketAdapter):
     async def iter_json(self, *, ignore_parsing_errors: bool = False) -> AsyncGenerator[object, None]:
-        settings = self.view.settings
+        settings = cast("OmsGraphQL", self.view).settings  # the adapter of OmsGraphQL only
         # graphql-transport-ws has its own connection_init timer (connection_init_wait_timeout,
         # closes with 4408); this one, a second later, covers the legacy graphql-ws
         # protocol, which has none: the first message must come in time.
@@ -71,19 +75,19 @@ class LimitedWebSocketAdapter(ASGIWebSocketAdapter):
                     return
                 try:
                     if len(text) > DECODE_IN_THREAD_ABOVE:
-                        message = await asyncio.to_thread(self.view.decode_json, text)
+                        decoded = await asyncio.to_thread(self.view.decode_json, text)
                     else:
-                        message = self.view.decode_json(text)
+                        decoded = self.view.decode_json(text)
                 except JSONDecodeError as exc:
                     if not ignore_parsing_errors:
                         raise NonJsonMessageReceived from exc
                     continue
-                if not well_formed(message):
+                if not well_formed(decoded):
                     # Strawberry's handlers index into a message without checking its shape.
                     if not ignore_parsing_errors:
                         raise NonJsonMessageReceived
                     continue
-                yield message
+                yield decoded
         except WebSocketDisconnect:  # the client went away
             pass
 

@@ -1,5 +1,10 @@
+from typing import TYPE_CHECKING, Any
+
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from oms.catalog.models import Variant
 
 DEFAULT_WAREHOUSE_CODE = "default"
 
@@ -9,7 +14,7 @@ class Warehouse(Model):
     code = fields.CharField(max_length=64, unique=True)
     name = fields.CharField(max_length=200)
     # The ship-from address (printed on labels).
-    address = fields.JSONField(null=True)
+    address: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
 
     class Meta:
         table = "warehouse"
@@ -23,10 +28,10 @@ class Stock(Model):
     """
 
     id = fields.IntField(primary_key=True)
-    variant = fields.ForeignKeyField(
+    variant: fields.ForeignKeyRelation["Variant"] = fields.ForeignKeyField(
         "models.Variant", related_name="stocks", on_delete=fields.CASCADE
     )
-    warehouse = fields.ForeignKeyField(
+    warehouse: fields.ForeignKeyRelation["Warehouse"] = fields.ForeignKeyField(
         "models.Warehouse", related_name="stocks", on_delete=fields.RESTRICT
     )
     quantity = fields.IntField(default=0)

@@ -85,6 +85,7 @@ async def set_stock(variant_id: int, quantity: int, warehouse_code: str | None =
     """Set units on hand; refuses to go below what is reserved for orders."""
     if quantity < 0:
         raise DomainError.of(ErrorCode.INVALID, "Units on hand cannot be negative.", ["quantity"])
+    warehouse: Warehouse | None
     if warehouse_code is None:
         warehouse = await default_warehouse()
     else:

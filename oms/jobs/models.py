@@ -1,4 +1,5 @@
 import enum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -21,7 +22,7 @@ class Job(Model):
 
     id = fields.BigIntField(primary_key=True)
     kind = fields.CharField(max_length=100)
-    payload = fields.JSONField(default=dict)
+    payload: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     status = fields.CharEnumField(JobStatus, max_length=16, default=JobStatus.QUEUED)
     # Claims so far, counting the one running now.
     attempts = fields.IntField(default=0)

@@ -46,7 +46,9 @@ class JobRegistry:
             plugins.call_all_sync("oms_dead_job_handlers", **kwargs), "a dead-job handler"
         )
         # Periodic jobs in registration order (pluggy calls the last registered first).
-        periodic = [job for jobs in reversed(plugins.call_all_sync("oms_periodic_jobs", **kwargs)) for job in jobs or ()]
+        periodic = [
+            job for jobs in reversed(plugins.call_all_sync("oms_periodic_jobs", **kwargs)) for job in jobs or ()
+        ]
         names = [job.name for job in periodic]
         duplicates = {name for name in names if names.count(name) > 1}
         if duplicates:

@@ -50,7 +50,7 @@ async def enqueue(
     """
     if max_attempts < 1:
         raise ValueError("max_attempts must be at least 1")
-    values = dict(
+    values: dict[str, Any] = dict(
         kind=kind,
         payload=payload,
         run_at=as_utc(run_at) if run_at is not None else utcnow(),

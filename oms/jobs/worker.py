@@ -32,6 +32,7 @@ import socket
 import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from oms.config import Settings
 from oms.jobs import queue
@@ -154,7 +155,7 @@ class Worker:
 
     @classmethod
     def from_settings(cls, registry: JobRegistry, settings: Settings, **overrides) -> Worker:
-        options = dict(
+        options: dict[str, Any] = dict(
             batch_size=settings.job_batch_size,
             concurrency=settings.job_concurrency,
             lease_seconds=settings.job_lease_seconds,

@@ -60,8 +60,8 @@ os.environ.setdefault("AERICH_NO_TORTOISE_V1_WARNING", "1")
 
 from oms.config import DEFAULT_DATABASE_URL  # noqa: E402
 from oms.migrate.databases import temporary_database, temporary_postgres_database  # noqa: E402
-from oms.migrate.isolation import isolated_tortoise  # noqa: E402
 from oms.migrate.histories import all_histories, find_history, plugin_histories  # noqa: E402
+from oms.migrate.isolation import isolated_tortoise  # noqa: E402
 from oms.migrate.layout import (  # noqa: E402
     APP,
     DEFAULT_PG_ADMIN_URL,

@@ -10,9 +10,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-
-from oms.migrate.layout import PG_SCHEMES, DEFAULT_PG_ADMIN_URL, dialect_of
-
+from oms.migrate.layout import DEFAULT_PG_ADMIN_URL, PG_SCHEMES, dialect_of
 
 _LIBPQ_PARAMS = {"sslmode", "sslrootcert", "sslcert", "sslkey", "connect_timeout"}
 

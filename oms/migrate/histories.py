@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import inspect
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from tortoise.models import Model
 
@@ -45,10 +45,11 @@ def _plugin_declarations(host: PluginHost) -> list[tuple[str, tuple[str, ...], s
     declares models or migrations."""
     modules: dict[str, list[str]] = {}
     for impl in host.pm.hook.oms_models.get_hookimpls():
-        modules.setdefault(impl.plugin_name, []).extend(impl.function() or [])
+        # pluggy types any hook's result as object; these are the specs' (hookspecs.py).
+        modules.setdefault(impl.plugin_name, []).extend(cast("list[str] | None", impl.function()) or [])
     packages: dict[str, str | None] = {}
     for impl in host.pm.hook.oms_migrations.get_hookimpls():
-        packages[impl.plugin_name] = impl.function()
+        packages[impl.plugin_name] = cast("str | None", impl.function())
     names = sorted(set(modules) | {n for n, p in packages.items() if p})
     return [(name, tuple(modules.get(name, ())), packages.get(name)) for name in names]
 
@@ -57,7 +58,9 @@ def _package_folder(plugin: str, package: str) -> Path:
     try:
         module = importlib.import_module(package)
     except ImportError as exc:
-        raise MigrationError(f"plugin {plugin!r}: oms_migrations names {package!r}, which does not import ({exc})") from None
+        raise MigrationError(
+            f"plugin {plugin!r}: oms_migrations names {package!r}, which does not import ({exc})"
+        ) from None
     if module.__file__ is None:
         raise MigrationError(f"plugin {plugin!r}: oms_migrations must name a regular package, not {package!r}")
     return Path(module.__file__).resolve().parent / MIGRATIONS_FOLDER

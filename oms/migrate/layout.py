@@ -21,7 +21,6 @@ from aerich.migrate import Migrate
 from oms.config import Settings
 from oms.db import tortoise_config
 
-
 APP = "models"
 DIALECTS = ("sqlite", "postgres")
 DEFAULT_PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"

@@ -18,8 +18,8 @@ from tortoise.exceptions import OperationalError
 from oms.config import Settings
 from oms.db import db_url_for_tortoise
 from oms.migrate.databases import migration_lock, temporary_database
-from oms.migrate.isolation import isolated_tortoise
 from oms.migrate.histories import all_histories, find_history
+from oms.migrate.isolation import isolated_tortoise
 from oms.migrate.layout import (
     APP,
     DIALECTS,

@@ -10,7 +10,9 @@ from oms.orders.models import Order
 
 
 def token_matches(order: Order, token: str | None) -> bool:
-    return bool(token) and hmac.compare_digest(order.token.encode(), token.encode())
+    if not token:
+        return False
+    return hmac.compare_digest(order.token.encode(), token.encode())
 
 
 def can_access(viewer: Viewer, order: Order, token: str | None = None) -> bool:

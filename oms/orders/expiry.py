@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import cast
 
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
@@ -28,9 +29,10 @@ async def expire_unpaid_orders(*, timeout_seconds: int, plugins: PluginHost, now
     failed: set[int] = set()
     while True:
         due = Q(payment_due_at__isnull=True, created_at__lt=cutoff) | Q(payment_due_at__lt=now)
-        ids = await Order.filter(
+        # tortoise types values_list as rows of tuples even with flat=True: these are the ids.
+        ids = cast(list[int], await Order.filter(
             due, status=OrderStatus.PENDING_PAYMENT, id__not_in=list(failed) or [0]
-        ).order_by("id").limit(BATCH).values_list("id", flat=True)
+        ).order_by("id").limit(BATCH).values_list("id", flat=True))
         for order_id in ids:
             try:
                 expired += await expire_order(order_id, plugins=plugins)

@@ -60,4 +60,6 @@ class OrderFilter:
             ("productType", self.product_type, 64),
         ):
             if value is not None and len(value) > limit:
-                raise DomainError.of(ErrorCode.INVALID, f"The filter's {name} has more than {limit} characters.", ["filter", name])
+                raise DomainError.of(
+                    ErrorCode.INVALID, f"The filter's {name} has more than {limit} characters.", ["filter", name]
+                )

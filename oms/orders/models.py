@@ -1,7 +1,14 @@
+from typing import TYPE_CHECKING, Any
+
 from tortoise import fields
 from tortoise.models import Model
 
 from oms.orders.status import LineStatus, OrderStatus, PaymentStatus
+
+if TYPE_CHECKING:
+    from oms.accounts.models import Customer
+    from oms.catalog.models import Variant
+    from oms.inventory.models import Warehouse
 
 
 class Order(Model):
@@ -11,7 +18,7 @@ class Order(Model):
     # Lets a guest reach the order: 32 random bytes, never derived from the id.
     token = fields.CharField(max_length=64, unique=True)
     email = fields.CharField(max_length=254, db_index=True)
-    customer = fields.ForeignKeyField(
+    customer: fields.ForeignKeyNullableRelation["Customer"] = fields.ForeignKeyField(
         "models.Customer", related_name="orders", null=True, on_delete=fields.SET_NULL
     )
     status = fields.CharEnumField(OrderStatus, max_length=32, default=OrderStatus.PENDING_PAYMENT)
@@ -23,10 +30,10 @@ class Order(Model):
     shipping_total = fields.DecimalField(max_digits=14, decimal_places=2)
     total = fields.DecimalField(max_digits=14, decimal_places=2)
     refunded_total = fields.DecimalField(max_digits=14, decimal_places=2, default=0)
-    shipping_address = fields.JSONField(null=True)
-    billing_address = fields.JSONField(null=True)
+    shipping_address: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
+    billing_address: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
     # {"code", "name", "price"} of the chosen method, as priced at placement.
-    shipping_method = fields.JSONField(null=True)
+    shipping_method: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
     note = fields.TextField(null=True)
     # Unpaid after this, the order expires; None: OMS_PAYMENT_TIMEOUT_SECONDS after placement.
     payment_due_at = fields.DatetimeField(null=True)
@@ -56,15 +63,17 @@ class OrderLine(Model):
     """A snapshot of what was bought: later catalog edits never change an order."""
 
     id = fields.IntField(primary_key=True)
-    order = fields.ForeignKeyField("models.Order", related_name="lines", on_delete=fields.CASCADE)
+    order: fields.ForeignKeyRelation["Order"] = fields.ForeignKeyField(
+        "models.Order", related_name="lines", on_delete=fields.CASCADE
+    )
     position = fields.IntField(default=0)
-    variant = fields.ForeignKeyField(
+    variant: fields.ForeignKeyNullableRelation["Variant"] = fields.ForeignKeyField(
         "models.Variant", related_name="order_lines", null=True, on_delete=fields.SET_NULL
     )
     sku = fields.CharField(max_length=64, db_index=True)
     name = fields.CharField(max_length=400)
     product_type = fields.CharField(max_length=64)
-    options = fields.JSONField(null=True)
+    options: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
     quantity = fields.IntField()
     # Units in a fulfillment that is not canceled (shipping, shipped, delivered); taken by
     # one conditional UPDATE, so two shipments can never take the same units.
@@ -77,7 +86,7 @@ class OrderLine(Model):
     currency = fields.CharField(max_length=3)
     status = fields.CharEnumField(LineStatus, max_length=32, default=LineStatus.PENDING)
     # Where the units are reserved (stock-tracked types only).
-    warehouse = fields.ForeignKeyField(
+    warehouse: fields.ForeignKeyNullableRelation["Warehouse"] = fields.ForeignKeyField(
         "models.Warehouse", related_name="order_lines", null=True, on_delete=fields.RESTRICT
     )
 
@@ -98,12 +107,14 @@ class OrderEvent(Model):
     """One entry of an order's timeline; every change to an order writes one."""
 
     id = fields.BigIntField(primary_key=True)
-    order = fields.ForeignKeyField("models.Order", related_name="events", on_delete=fields.CASCADE)
+    order: fields.ForeignKeyRelation["Order"] = fields.ForeignKeyField(
+        "models.Order", related_name="events", on_delete=fields.CASCADE
+    )
     type = fields.CharField(max_length=100)
     message = fields.TextField()
     # A staff email, a customer email, "system" or a plugin name.
     actor = fields.CharField(max_length=254, null=True)
-    data = fields.JSONField(null=True)
+    data: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     order_id: int

@@ -54,6 +54,15 @@ class Quote:
     def total(self) -> Money:
         return self.subtotal + self.shipping_total
 
+    def priced_lines(self) -> list[PricedLine]:
+        """The lines of a quote without errors (the only kind placement writes)."""
+        priced = []
+        for line in self.lines:
+            variant, product_type, unit_price = line.variant, line.product_type, line.unit_price
+            assert variant is not None and product_type is not None and unit_price is not None, line.sku
+            priced.append(PricedLine(line, variant, product_type, unit_price))
+        return priced
+
 
 async def quote_cart(
     cart: CartInput,
@@ -117,6 +126,23 @@ class PricedLine:
     @property
     def total(self) -> Money:
         return self.unit_price * self.line.quantity
+
+    # The quoted line's own fields, as placement writes them.
+    @property
+    def index(self) -> int:
+        return self.line.index
+
+    @property
+    def sku(self) -> str:
+        return self.line.sku
+
+    @property
+    def quantity(self) -> int:
+        return self.line.quantity
+
+    @property
+    def options(self) -> dict[str, Any] | None:
+        return self.line.options
 
 
 @dataclasses.dataclass(frozen=True)
@@ -257,8 +283,8 @@ async def _choose_shipping(request: ShippingRequest, plugins: PluginHost) -> Shi
 def _has_unpriced_shipped_line(lines: list[QuotedLine]) -> bool:
     """A shipped line refused for its quantity still makes the cart one that ships."""
     return any(
-        l.unit_price is None and l.product_type is not None and l.product_type.requires_shipping
-        for l in lines
+        line.unit_price is None and line.product_type is not None and line.product_type.requires_shipping
+        for line in lines
     )
 
 

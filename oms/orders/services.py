@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import json
 import secrets
+from typing import cast
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q, Subquery
@@ -22,7 +23,7 @@ from oms.orders.addresses import check_address
 from oms.orders.events import record_event
 from oms.orders.inputs import OrderFilter, PlaceOrderInput
 from oms.orders.models import Order, OrderLine
-from oms.orders.pricing import Quote, quote_cart
+from oms.orders.pricing import PricedLine, Quote, quote_cart
 from oms.orders.recovery import request_order_link
 from oms.orders.status import LineStatus, OrderStatus, PaymentStatus, check_transition
 from oms.pagination import Page, paginate
@@ -53,7 +54,7 @@ def cart_fingerprint(data: PlaceOrderInput, email: str | None, viewer: Viewer) -
     canonical = {
         "customer": viewer.customer.id if viewer.customer else None,
         "email": email,
-        "lines": [[l.sku.strip(), l.quantity, l.options] for l in cart.lines],
+        "lines": [[line.sku.strip(), line.quantity, line.options] for line in cart.lines],
         "shipping_address": cart.shipping_address,
         "billing_address": data.billing_address,
         "shipping_method": cart.shipping_method,
@@ -108,7 +109,8 @@ async def open_order_payment(order: Order, *, plugins: PluginHost, gateway: Gate
             ErrorCode.INVALID_TRANSITION, f"This order is {order.status.value}, not awaiting payment.", ["id"]
         )
     # A renewed type (a subscription) keeps the payment method for off-session charges.
-    types = await OrderLine.filter(order_id=order.id).values_list("product_type", flat=True)
+    # tortoise types values_list as rows of tuples even with flat=True: these are the names.
+    types = cast(list[str], await OrderLine.filter(order_id=order.id).values_list("product_type", flat=True))
     save = any(getattr(plugins.get_type(name), "saves_payment_method", False) for name in types)
     return await open_payment_session(order, gateway=gateway, save_payment_method=save)
 
@@ -232,7 +234,8 @@ async def _write_order(
         data={"total": str(quote.total.amount), "lines": len(quote.lines)},
     )
     # Reserve last, so the stock rows stay locked only for the last insert and the commit.
-    warehouses = await _reserve_stock(quote)
+    lines = quote.priced_lines()  # placement refused a quote with errors
+    warehouses = await _reserve_stock(lines)
     await OrderLine.bulk_create(
         [
             OrderLine(
@@ -248,7 +251,7 @@ async def _write_order(
                 currency=quote.currency,
                 warehouse_id=warehouses.get(line.index),
             )
-            for line in quote.lines
+            for line in lines
         ]
     )
     await _hold(order, plugins)
@@ -267,15 +270,15 @@ async def _hold(order: Order, plugins: PluginHost) -> None:
             await plugins.call_owner("oms_hold", type_name, order=order, lines=lines)
 
 
-async def _reserve_stock(quote: Quote) -> dict[int, int]:
+async def _reserve_stock(lines: list[PricedLine]) -> dict[int, int]:
     """Reserve every stock-tracked line; the warehouse of each, by line index.
 
     Variants are locked in id order, whatever the cart's order, so two carts holding the
     same variants can never deadlock on PostgreSQL.
     """
     warehouses: dict[int, int] = {}
-    tracked = [line for line in quote.lines if line.product_type.tracks_stock]
-    for line in sorted(tracked, key=lambda l: (l.variant.id, l.index)):
+    tracked = [line for line in lines if line.product_type.tracks_stock]
+    for line in sorted(tracked, key=lambda tracked_line: (tracked_line.variant.id, tracked_line.index)):
         warehouse_id = await inventory.reserve(line.variant.id, line.quantity)
         if warehouse_id is None:
             raise DomainError.of(

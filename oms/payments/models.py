@@ -1,7 +1,11 @@
 import enum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from oms.orders.models import Order
 
 
 class PaymentState(str, enum.Enum):
@@ -16,7 +20,9 @@ class Payment(Model):
     or a manual payment recorded by staff)."""
 
     id = fields.IntField(primary_key=True)
-    order = fields.ForeignKeyField("models.Order", related_name="payments", on_delete=fields.RESTRICT)
+    order: fields.ForeignKeyRelation["Order"] = fields.ForeignKeyField(
+        "models.Order", related_name="payments", on_delete=fields.RESTRICT
+    )
     gateway = fields.CharField(max_length=32)
     # The gateway's id (PaymentIntent id); a staff reference for manual payments.
     external_id = fields.CharField(max_length=255, null=True)

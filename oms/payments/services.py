@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -64,6 +65,7 @@ async def open_payment_session(
     if order.status != OrderStatus.PENDING_PAYMENT:
         return None
     amount = order_total(order)
+    assert order.number is not None  # set in the transaction that placed the order
     save = save_payment_method and gateway.name != MANUAL
     customer_ref = None
     try:
@@ -189,7 +191,8 @@ async def charge_saved_payment_method(order: Order, saved: SavedPaymentMethod, *
     # Each recorded attempt (declined, or pending) moves to a new key; an outage records
     # nothing, so its retry asks again with the same key and gets the same PaymentIntent.
     attempt = await Payment.filter(order_id=current.id, gateway=gateway.name, off_session=True).count() + 1
-    refs = {"customer_ref": saved.customer_ref, "payment_method_ref": saved.payment_method_ref}
+    assert current.number is not None  # set in the transaction that placed the order
+    refs: dict[str, Any] = {"customer_ref": saved.customer_ref, "payment_method_ref": saved.payment_method_ref}
     try:
         session = await gateway.charge_saved_method(
             ChargeRequest(
@@ -238,7 +241,7 @@ async def charge_saved_payment_method(order: Order, saved: SavedPaymentMethod, *
 
 
 async def _record_off_session_failure(
-    order: Order, gateway: str, external_id: str | None, amount: Money, message: str, refs: dict[str, str]
+    order: Order, gateway: str, external_id: str | None, amount: Money, message: str, refs: dict[str, Any]
 ) -> None:
     async with in_transaction():
         locked = await Order.select_for_update().get(id=order.id)

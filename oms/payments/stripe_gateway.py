@@ -83,7 +83,7 @@ class StripeGateway:
                    api_base=settings.stripe_api_base, **options)
 
     async def create_session(self, request: SessionRequest) -> PaymentSession:
-        params: dict[str, Any] = {
+        params: stripe.params.PaymentIntentCreateParams = {
             "amount": request.amount.to_minor_units(),
             "currency": request.amount.currency.lower(),
             "metadata": {"order_id": str(request.order_id), "order_number": request.order_number},
@@ -120,7 +120,7 @@ class StripeGateway:
     async def refund(
         self, external_id: str, amount: Money, *, idempotency_key: str, reason: str | None = None
     ) -> RefundResult:
-        params: dict[str, Any] = {"payment_intent": external_id, "amount": amount.to_minor_units()}
+        params: stripe.params.RefundCreateParams = {"payment_intent": external_id, "amount": amount.to_minor_units()}
         # Stripe accepts three reasons; any other text is kept as metadata.
         if reason in _STRIPE_REFUND_REASONS:
             params["reason"] = reason
@@ -136,7 +136,7 @@ class StripeGateway:
     async def create_customer(
         self, email: str, *, idempotency_key: str, metadata: Mapping[str, str] | None = None
     ) -> str:
-        params: dict[str, Any] = {"email": email}
+        params: stripe.params.CustomerCreateParams = {"email": email}
         if metadata:
             params["metadata"] = dict(metadata)
         with _translate_errors():
@@ -146,7 +146,7 @@ class StripeGateway:
         return customer.id
 
     async def charge_saved_method(self, request: ChargeRequest) -> PaymentSession:
-        params: dict[str, Any] = {
+        params: stripe.params.PaymentIntentCreateParams = {
             "amount": request.amount.to_minor_units(),
             "currency": request.amount.currency.lower(),
             "customer": request.customer_ref,

@@ -13,14 +13,17 @@ from typing import Annotated
 
 import strawberry
 
-from oms.api import access, DomainError, ErrorCode, Permission, Viewer
-from oms.api.graphql import Info, mutation, Node, parse_id, to_global_id, UserError
+from oms.api import DomainError, ErrorCode, Permission, Viewer, access
+from oms.api.graphql import Info, Node, UserError, mutation, parse_id, to_global_id
 from oms.api.models import Fulfillment as FulfillmentModel
 from oms_consultation import calendar, services
 from oms_consultation.models import Booking as BookingModel
 from oms_consultation.models import BookingStatus as DomainBookingStatus
 
-BookingStatus = strawberry.enum(DomainBookingStatus, name="BookingStatus")
+# strawberry.enum registers the class as a GraphQL enum and returns it; the alias is what
+# mypy reads as a type (a call's result is only a variable to it).
+strawberry.enum(DomainBookingStatus, name="BookingStatus")
+BookingStatus = DomainBookingStatus
 
 
 @strawberry.type(description="A consultation session: the consultation plugin's fulfillment details.")

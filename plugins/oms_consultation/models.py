@@ -2,9 +2,13 @@
 that make a consultant's time exclusive in the database."""
 
 import enum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from oms.api.models import Fulfillment, Order, OrderLine
 
 
 class BookingStatus(str, enum.Enum):
@@ -32,9 +36,13 @@ class Booking(Model):
 
     id = fields.IntField(primary_key=True)
     uid = fields.CharField(max_length=32, unique=True)
-    order = fields.ForeignKeyField("models.Order", related_name="bookings", on_delete=fields.CASCADE)
-    order_line = fields.OneToOneField("models.OrderLine", related_name="booking", on_delete=fields.CASCADE)
-    fulfillment = fields.ForeignKeyField(
+    order: fields.ForeignKeyRelation["Order"] = fields.ForeignKeyField(
+        "models.Order", related_name="bookings", on_delete=fields.CASCADE
+    )
+    order_line: fields.OneToOneRelation["OrderLine"] = fields.OneToOneField(
+        "models.OrderLine", related_name="booking", on_delete=fields.CASCADE
+    )
+    fulfillment: fields.ForeignKeyNullableRelation["Fulfillment"] = fields.ForeignKeyField(
         "models.Fulfillment", related_name="bookings", null=True, on_delete=fields.SET_NULL
     )
     sku = fields.CharField(max_length=64)
@@ -81,7 +89,9 @@ class SlotClaim(Model):
     insert fails, on SQLite and PostgreSQL alike."""
 
     id = fields.BigIntField(primary_key=True)
-    booking = fields.ForeignKeyField("models.Booking", related_name="claims", on_delete=fields.CASCADE)
+    booking: fields.ForeignKeyRelation["Booking"] = fields.ForeignKeyField(
+        "models.Booking", related_name="claims", on_delete=fields.CASCADE
+    )
     consultant_key = fields.CharField(max_length=200)
     unit = fields.IntField()  # 5-minute units since 1970-01-01T00:00Z
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-from oms.api import ErrorCode, FieldError, hookimpl, PeriodicJob, ProductType, utcnow
+from oms.api import ErrorCode, FieldError, PeriodicJob, ProductType, hookimpl, utcnow
 from oms_consultation import reminders, services, slots
 from oms_consultation.graphql import Booking, ConsultationMe, ConsultationMutation, ConsultationOrder, ConsultationQuery
 from oms_consultation.routes import calendar_routes

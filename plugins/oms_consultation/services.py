@@ -18,7 +18,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from oms.api import DomainError, ErrorCode, fulfillment, FulfillmentStatus, record_event, utcnow
+from oms.api import DomainError, ErrorCode, FulfillmentStatus, fulfillment, record_event, utcnow
 from oms.api.models import Fulfillment, Order, OrderLine, Variant
 from oms_consultation import slots
 from oms_consultation.models import OCCUPYING, Booking, BookingStatus, SlotClaim
@@ -137,10 +137,13 @@ async def hold_slots(order: Order, lines: list[OrderLine], *, now: dt.datetime |
     one who has the slot free. SLOT_UNAVAILABLE (``["lines", position, "options",
     "slot"]``) when the slot is not one ``availableSlots`` offers or is taken."""
     now = now or utcnow()
-    variants = {v.id: v for v in await Variant.filter(id__in=[line.variant_id for line in lines if line.variant_id])}
+    # Keyed by id; a line whose variant is gone (variant_id None) finds none.
+    variants: dict[int | None, Variant] = {
+        v.id: v for v in await Variant.filter(id__in=[line.variant_id for line in lines if line.variant_id])
+    }
     plans = []
     for line in lines:
-        field = ["lines", line.position, "options", "slot"]
+        field: list[str | int] = ["lines", line.position, "options", "slot"]
         variant = variants.get(line.variant_id)
         start = slots.parse_slot((line.options or {}).get("slot", ""))
         if variant is None or start is None:
@@ -198,7 +201,10 @@ async def confirm_bookings(order: Order, lines: list[OrderLine], *, now: dt.date
     if locked is None:  # delivered and complete already
         return
     bookings = {b.order_line_id: b for b in await Booking.filter(order_line_id__in=[line.id for line in lines])}
-    variants = {v.id: v for v in await Variant.filter(id__in=[line.variant_id for line in lines if line.variant_id])}
+    # Keyed by id; a line whose variant is gone (variant_id None) finds none.
+    variants: dict[int | None, Variant] = {
+        v.id: v for v in await Variant.filter(id__in=[line.variant_id for line in lines if line.variant_id])
+    }
     for line in lines:
         units = fulfillment.remaining(line)
         if units <= 0:

@@ -193,6 +193,7 @@ def grid(consultant: Consultant, policy: Policy, lo: dt.datetime, hi: dt.datetim
                 else:
                     range_end = _range_end(day, end, zone)
                 for minute in range(first, last, step):
+                    instant: dt.datetime | None
                     if midnight is not None:
                         instant = midnight + dt.timedelta(minutes=minute)
                     else:

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator
+from typing import cast
 
 import strawberry
+from starlette.datastructures import UploadFile
 from strawberry.file_uploads import Upload
 
 from oms.api import Permission
-from oms.api.graphql import Info, mutation, to_global_id, UserError, Variant
+from oms.api.graphql import Info, UserError, Variant, mutation, to_global_id
 from oms.api.models import Fulfillment as FulfillmentModel
 from oms_digital import services
 from oms_digital.files import CHUNK_BYTES, store_file
@@ -74,7 +76,7 @@ class UploadDigitalFilePayload:
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
 
-async def _chunks(upload: Upload) -> AsyncIterator[bytes]:
+async def _chunks(upload: UploadFile) -> AsyncIterator[bytes]:
     while chunk := await upload.read(CHUNK_BYTES):
         yield chunk
 
@@ -88,8 +90,10 @@ class DigitalMutation:
     async def upload_digital_file(self, info: Info, sku: str, file: Upload) -> UploadDigitalFilePayload:
         context = info.context
         context.require_permission(Permission.MANAGE_CATALOG)
+        # ``Upload`` is the schema's scalar; on Starlette the file part arrives as an UploadFile.
+        upload = cast(UploadFile, file)
         variant = await store_file(
-            sku, _chunks(file), file_name=file.filename or "download", content_type=file.content_type,
+            sku, _chunks(upload), file_name=upload.filename or "download", content_type=upload.content_type,
             media_root=context.settings.media_root,
         )
         return UploadDigitalFilePayload(variant=Variant.from_model(variant))

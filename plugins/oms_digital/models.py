@@ -1,7 +1,12 @@
 """The digital plugin's detail rows: a DownloadGrant per delivered line."""
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from oms.api.models import Fulfillment, OrderLine
 
 
 class DownloadGrant(Model):
@@ -13,8 +18,12 @@ class DownloadGrant(Model):
     """
 
     id = fields.IntField(primary_key=True)
-    fulfillment = fields.ForeignKeyField("models.Fulfillment", related_name="download_grants", on_delete=fields.CASCADE)
-    order_line = fields.ForeignKeyField("models.OrderLine", related_name="download_grants", on_delete=fields.CASCADE)
+    fulfillment: fields.ForeignKeyRelation["Fulfillment"] = fields.ForeignKeyField(
+        "models.Fulfillment", related_name="download_grants", on_delete=fields.CASCADE
+    )
+    order_line: fields.ForeignKeyRelation["OrderLine"] = fields.ForeignKeyField(
+        "models.OrderLine", related_name="download_grants", on_delete=fields.CASCADE
+    )
     nonce = fields.CharField(max_length=32)
     file = fields.CharField(max_length=500)  # relative to OMS_MEDIA_ROOT
     file_name = fields.CharField(max_length=200)

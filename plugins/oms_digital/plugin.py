@@ -14,7 +14,7 @@ What this plugin does, hook by hook:
 
 from __future__ import annotations
 
-from oms.api import ErrorCode, FieldError, hookimpl, PluginCommand, ProductType
+from oms.api import ErrorCode, FieldError, PluginCommand, ProductType, hookimpl
 from oms_digital import services
 from oms_digital.files import add_file
 from oms_digital.graphql import DigitalDelivery, DigitalMutation

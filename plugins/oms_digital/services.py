@@ -17,7 +17,7 @@ import secrets
 from itsdangerous import BadSignature, URLSafeSerializer
 from tortoise.transactions import in_transaction
 
-from oms.api import fulfillment, FulfillmentStatus, record_event, sql, utcnow
+from oms.api import FulfillmentStatus, fulfillment, record_event, sql, utcnow
 from oms.api.models import Order, OrderLine, Variant
 from oms_digital.models import DownloadGrant
 

@@ -52,16 +52,16 @@ from urllib.parse import quote, urlsplit
 from oms.api import (
     Cart,
     CartLine,
-    check_address,
     Money,
-    parse_amount,
     PluginConfigError,
     PluginHost,
     PluginSetting,
-    read_settings,
     SettingError,
     SettingsDeclaration,
     ShippingMethodOffer,
+    check_address,
+    parse_amount,
+    read_settings,
 )
 
 PREFIX = "physical"  # OMS_PHYSICAL_*
@@ -224,7 +224,8 @@ def _weight_bands(raw: str) -> tuple[WeightBand, ...]:
             price = parse_amount(price_text)
         except ValueError:
             raise fail(f"{price_text!r} is not an amount") from None
-        if price < 0 or price.as_tuple().exponent < -2:
+        exponent = price.as_tuple().exponent  # an int: parse_amount returns finite amounts only
+        if price < 0 or (isinstance(exponent, int) and exponent < -2):
             raise fail(f"{price_text!r} is not an amount of 0 or more with at most 2 decimals")
         if bands and grams == bands[-1].max_grams:
             raise fail(f"{grams} g is given twice")
@@ -253,8 +254,11 @@ def _ship_from(raw: str) -> dict[str, str | None]:
     address, errors = check_address(value, [])
     if errors:
         # check_address names fields as the API does (postalCode); name them as the JSON does.
-        keys = [_KEY_NAMES.get(error.field[-1], error.field[-1]) for error in errors]
-        raise fail("; ".join(f"{key}: {error.message.rstrip('.')}" for key, error in zip(keys, errors)))
+        keys = []
+        for error in errors:
+            assert error.field, error.message  # check_address names the field of each error
+            keys.append(_KEY_NAMES.get(error.field[-1], error.field[-1]))
+        raise fail("; ".join(f"{key}: {error.message.rstrip('.')}" for key, error in zip(keys, errors, strict=True)))
     return address
 
 

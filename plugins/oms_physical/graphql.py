@@ -13,13 +13,17 @@ import strawberry
 from itsdangerous import URLSafeTimedSerializer
 
 from oms.api import DomainError, ErrorCode, Permission
-from oms.api.graphql import Fulfillment, FulfillmentPayload, Info, mutation, Order, parse_id
-from oms.api.models import Fulfillment as FulfillmentModel, Order as OrderModel
+from oms.api.graphql import Fulfillment, FulfillmentPayload, Info, Order, mutation, parse_id
+from oms.api.models import Fulfillment as FulfillmentModel
+from oms.api.models import Order as OrderModel
 from oms_physical import services
 from oms_physical.models import Shipment as ShipmentModel
 from oms_physical.models import ShipmentStatus as DomainShipmentStatus
 
-ShipmentStatus = strawberry.enum(DomainShipmentStatus, name="ShipmentStatus")
+# strawberry.enum registers the class as a GraphQL enum and returns it; the alias is what
+# mypy reads as a type (a call's result is only a variable to it).
+strawberry.enum(DomainShipmentStatus, name="ShipmentStatus")
+ShipmentStatus = DomainShipmentStatus
 
 LABEL_SALT = "oms.physical.label"
 LABEL_URL_SECONDS = 3600

@@ -1,9 +1,13 @@
 """The physical plugin's detail rows: one Shipment per parcel (a core Fulfillment)."""
 
 import enum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from oms.api.models import Fulfillment
 
 
 class ShipmentStatus(str, enum.Enum):
@@ -15,7 +19,9 @@ class ShipmentStatus(str, enum.Enum):
 
 class Shipment(Model):
     id = fields.IntField(primary_key=True)
-    fulfillment = fields.OneToOneField("models.Fulfillment", related_name="shipment", on_delete=fields.CASCADE)
+    fulfillment: fields.OneToOneRelation["Fulfillment"] = fields.OneToOneField(
+        "models.Fulfillment", related_name="shipment", on_delete=fields.CASCADE
+    )
     status = fields.CharEnumField(ShipmentStatus, max_length=16, default=ShipmentStatus.PENDING)
     carrier = fields.CharField(max_length=32)
     carrier_name = fields.CharField(max_length=100)

@@ -17,7 +17,7 @@ What this plugin does, hook by hook (a model for plugin authors):
 
 from __future__ import annotations
 
-from oms.api import Cart, hookimpl, PluginHost, ProductType, SettingsDeclaration, ShippingMethodOffer
+from oms.api import Cart, PluginHost, ProductType, SettingsDeclaration, ShippingMethodOffer, hookimpl
 from oms.api.fulfillment import start_lines
 from oms_physical import config as shipping_config
 from oms_physical.carriers import built_in_carriers

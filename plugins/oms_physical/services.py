@@ -21,11 +21,11 @@ from oms.api import (
     Carrier,
     DomainError,
     ErrorCode,
-    fulfillment,
     FulfillmentStatus,
-    inventory,
     Parcel,
     PluginHost,
+    fulfillment,
+    inventory,
     record_event,
     utcnow,
 )
@@ -74,7 +74,7 @@ async def _check_order(request: ShipmentRequest) -> Order:
 
 async def _weight_grams(lines: Sequence[OrderLine], quantities: Mapping[int, int]) -> int:
     variant_ids = [line.variant_id for line in lines if line.variant_id is not None]
-    weights = {
+    weights: dict[int | None, int] = {  # a line whose variant is gone (variant_id None) weighs 0
         variant.id: int((variant.attributes or {}).get("weight_grams") or 0)
         for variant in await Variant.filter(id__in=variant_ids)
     }
@@ -127,6 +127,8 @@ async def create_shipment(request: ShipmentRequest, *, actor: str, plugins: Plug
     lines = list(by_id.values())
     weight = await _weight_grams(lines, request.quantities)
     reference = await _parcel_reference(order, request, code, tracking_number)
+    assert order.number is not None  # set in the transaction that placed the order
+    assert order.shipping_address is not None  # placement requires one for a shipped type
     parcel = Parcel(
         reference=reference,
         order_number=order.number,

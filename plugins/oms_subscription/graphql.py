@@ -5,18 +5,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import strawberry
 
-from oms.api import access, DomainError, ErrorCode, Permission, Viewer
-from oms.api.graphql import Info, mutation, Node, parse_id, to_global_id, UserError
-from oms.api.models import Fulfillment as FulfillmentModel, Order as OrderModel
+from oms.api import DomainError, ErrorCode, Permission, Viewer, access
+from oms.api.graphql import Info, Node, UserError, mutation, parse_id, to_global_id
+from oms.api.models import Fulfillment as FulfillmentModel
+from oms.api.models import Order as OrderModel
 from oms_subscription import services
 from oms_subscription.models import SubscriptionContract as ContractModel
 from oms_subscription.models import SubscriptionPeriod
 from oms_subscription.models import SubscriptionStatus as DomainSubscriptionStatus
 
-SubscriptionStatus = strawberry.enum(DomainSubscriptionStatus, name="SubscriptionStatus")
+# strawberry.enum registers the class as a GraphQL enum and returns it; the alias is what
+# mypy reads as a type (a call's result is only a variable to it).
+strawberry.enum(DomainSubscriptionStatus, name="SubscriptionStatus")
+SubscriptionStatus = DomainSubscriptionStatus
 
 
 @strawberry.type
@@ -30,7 +35,9 @@ class SubscriptionContract(Node):
     current_period_start: dt.datetime
     current_period_end: dt.datetime
     cancel_at_period_end: bool
-    access_key: str | None = strawberry.field(description="Key the subscribed software or service checks to grant access.")
+    access_key: str | None = strawberry.field(
+        description="Key the subscribed software or service checks to grant access."
+    )
     renewals: int
 
     @classmethod
@@ -142,6 +149,9 @@ class SubscriptionMutation:
 
 @strawberry.type
 class SubscriptionsOfMe:
+    if TYPE_CHECKING:  # the schema puts these fields on Me: ``self`` is the core's Me object
+        viewer: Viewer
+
     @strawberry.field(description="The signed-in customer's subscriptions, newest first.")
     async def subscriptions(self) -> list[SubscriptionContract]:
         customer = self.viewer.customer

@@ -28,15 +28,15 @@ from oms.api import (
     DomainError,
     Gateway,
     LineInput,
-    orders,
     OrderStatus,
     PaymentGatewayError,
-    payments,
     PlaceOrderInput,
     PluginHost,
-    record_event,
     Settings,
     Viewer,
+    orders,
+    payments,
+    record_event,
 )
 from oms.api.models import Customer, Order
 from oms_subscription.models import SubscriptionContract, SubscriptionPeriod, SubscriptionStatus

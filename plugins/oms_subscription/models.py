@@ -1,9 +1,13 @@
 """The subscription plugin's detail rows: one SubscriptionContract per subscribed line."""
 
 import enum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from oms.api.models import Customer, Fulfillment, Order, OrderLine, Variant
 
 
 class SubscriptionStatus(str, enum.Enum):
@@ -22,15 +26,17 @@ class SubscriptionContract(Model):
     """
 
     id = fields.IntField(primary_key=True)
-    order = fields.ForeignKeyField("models.Order", related_name="subscription_contracts", on_delete=fields.CASCADE)
-    order_line = fields.ForeignKeyField(
+    order: fields.ForeignKeyRelation["Order"] = fields.ForeignKeyField(
+        "models.Order", related_name="subscription_contracts", on_delete=fields.CASCADE
+    )
+    order_line: fields.ForeignKeyRelation["OrderLine"] = fields.ForeignKeyField(
         "models.OrderLine", related_name="subscription_contracts", on_delete=fields.CASCADE
     )
-    customer = fields.ForeignKeyField(
+    customer: fields.ForeignKeyNullableRelation["Customer"] = fields.ForeignKeyField(
         "models.Customer", related_name="subscription_contracts", null=True, on_delete=fields.SET_NULL
     )
     email = fields.CharField(max_length=254)
-    variant = fields.ForeignKeyField(
+    variant: fields.ForeignKeyNullableRelation["Variant"] = fields.ForeignKeyField(
         "models.Variant", related_name="subscription_contracts", null=True, on_delete=fields.SET_NULL
     )
     sku = fields.CharField(max_length=64)
@@ -44,7 +50,7 @@ class SubscriptionContract(Model):
     cancel_at_period_end = fields.BooleanField(default=False)
     access_key = fields.CharField(max_length=64, unique=True)
     # The renewal order awaiting payment, if any.
-    renewal_order = fields.ForeignKeyField(
+    renewal_order: fields.ForeignKeyNullableRelation["Order"] = fields.ForeignKeyField(
         "models.Order", related_name="renewed_subscriptions", null=True, on_delete=fields.SET_NULL
     )
     renewals = fields.IntField(default=0)
@@ -82,11 +88,15 @@ class SubscriptionPeriod(Model):
     the delivery of the order line that paid it."""
 
     id = fields.IntField(primary_key=True)
-    contract = fields.ForeignKeyField("models.SubscriptionContract", related_name="periods", on_delete=fields.CASCADE)
-    fulfillment = fields.OneToOneField(
+    contract: fields.ForeignKeyRelation["SubscriptionContract"] = fields.ForeignKeyField(
+        "models.SubscriptionContract", related_name="periods", on_delete=fields.CASCADE
+    )
+    fulfillment: fields.OneToOneRelation["Fulfillment"] = fields.OneToOneField(
         "models.Fulfillment", related_name="subscription_period", on_delete=fields.CASCADE
     )  # one fulfillment per subscription line
-    order = fields.ForeignKeyField("models.Order", related_name="subscription_periods", on_delete=fields.CASCADE)
+    order: fields.ForeignKeyRelation["Order"] = fields.ForeignKeyField(
+        "models.Order", related_name="subscription_periods", on_delete=fields.CASCADE
+    )
     starts_at = fields.DatetimeField()
     ends_at = fields.DatetimeField()
     created_at = fields.DatetimeField(auto_now_add=True)

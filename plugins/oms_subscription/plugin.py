@@ -18,7 +18,7 @@ What this plugin does, hook by hook:
 
 from __future__ import annotations
 
-from oms.api import ErrorCode, FieldError, gateway_for, hookimpl, PeriodicJob, ProductType
+from oms.api import ErrorCode, FieldError, PeriodicJob, ProductType, gateway_for, hookimpl
 from oms_subscription import services
 from oms_subscription.graphql import (
     SubscriptionActivation,

@@ -17,11 +17,11 @@ from tortoise.transactions import in_transaction
 from oms.api import (
     DomainError,
     ErrorCode,
-    fulfillment,
     FulfillmentStatus,
-    orders,
     OrderStatus,
     PluginHost,
+    fulfillment,
+    orders,
     record_event,
     sql,
     utcnow,
@@ -106,7 +106,10 @@ async def activate(order: Order, lines: list[OrderLine], *, now: dt.datetime | N
     # The order is locked first, then the contract: every path that holds both does so
     # in this order, so two of them never wait on each other.
     renewing = await SubscriptionContract.select_for_update().filter(renewal_order_id=order.id).order_by("id")
-    variants = {v.id: v for v in await Variant.filter(id__in=[line.variant_id for line in todo if line.variant_id])}
+    # Keyed by id; a line whose variant is gone (variant_id None) finds none.
+    variants: dict[int | None, Variant] = {
+        v.id: v for v in await Variant.filter(id__in=[line.variant_id for line in todo if line.variant_id])
+    }
     for index, line in enumerate(todo):
         record = await fulfillment.create_fulfillment(
             locked, TYPE_NAME, {line.id: fulfillment.remaining(line)}, status=FulfillmentStatus.IN_PROGRESS

@@ -70,7 +70,8 @@ mutation NoShow($id: ID!) {{
 
 
 def utc(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=dt.UTC)
+    # mypy cannot tell that *args (year to microsecond) stops before the tzinfo position.
+    return dt.datetime(*args, tzinfo=dt.UTC)  # type: ignore[misc, arg-type]
 
 
 def parse(value: str) -> dt.datetime:
@@ -124,7 +125,7 @@ def sql_statements() -> Iterator[list[str]]:
     class Collect(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
             # Statements are logged as ("%s: %s", query, values); connection messages differ.
-            if record.args and isinstance(record.args[0], str):
+            if isinstance(record.args, tuple) and record.args and isinstance(record.args[0], str):
                 found.append(record.args[0])
 
     logger = logging.getLogger("tortoise.db_client")

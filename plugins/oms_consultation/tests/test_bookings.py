@@ -53,7 +53,9 @@ async def session_began(booking_id: str) -> None:
     """Move a booking's times an hour into the past, as if its session had begun."""
     from oms.graphql.common import from_global_id
 
-    pk = from_global_id(booking_id)[1]
+    decoded = from_global_id(booking_id)
+    assert decoded is not None, booking_id
+    pk = decoded[1]
     start = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
     await Booking.filter(id=pk).update(starts_at=start, ends_at=start + dt.timedelta(hours=1))
 

@@ -45,7 +45,9 @@ def text_runs(pdf: bytes) -> list[tuple[str, float, float, str, float]]:
 def bars(pdf: bytes) -> list[tuple[float, float, float, float]]:
     """The filled rectangles (x, y, width, height) on the page, in page coordinates."""
     translate, found = (0.0, 0.0), []
-    for operands, operator in page(pdf).get_contents().operations:
+    contents = page(pdf).get_contents()
+    assert contents is not None, "the page draws nothing"
+    for operands, operator in contents.operations:
         if operator == b"cm":
             translate = (float(operands[4]), float(operands[5]))
         elif operator == b"re":
@@ -57,13 +59,13 @@ def bars(pdf: bytes) -> list[tuple[float, float, float, float]]:
 def decode_code128(rectangles: list[tuple[float, float, float, float]]) -> str:
     """Read the bars back as Code 128: widths in modules, symbols, checksum, character sets."""
     widths = []
-    for (x, _, width, _), following in zip(rectangles, [*rectangles[1:], None]):
+    for (x, _, width, _), following in zip(rectangles, [*rectangles[1:], None], strict=True):
         widths.append(width)
         if following is not None:
             widths.append(following[0] - x - width)
     module = min(widths)
     elements = [round(width / module) for width in widths]
-    assert all(abs(width / module - count) < 0.01 for width, count in zip(widths, elements))
+    assert all(abs(width / module - count) < 0.01 for width, count in zip(widths, elements, strict=True))
     assert (len(elements) - 7) % 6 == 0, "symbols of 6 elements and a stop of 7"
     by_pattern = {pattern: value for value, pattern in CODE128_PATTERNS.items()}
     values = []

@@ -163,8 +163,9 @@ async def test_shipments_that_cannot_be_are_refused_and_write_nothing(oms_app, o
     assert await refused(ship_input(unpaid["order"], {"MUG": 1}, trackingNumber="X")) == [
         (["input", "orderId"], "INVALID_TRANSITION")]
     canceled = await place_paid_order(oms_app, oms_graphql, [("MUG", 1)], shipping_method="standard", pay=False)
-    await oms_graphql.query("mutation($id: ID!, $t: String) { cancelOrder(id: $id, token: $t) { userErrors { code } } }",
-                            {"id": canceled["order"]["id"], "t": canceled["orderToken"]})
+    await oms_graphql.query(
+        "mutation($id: ID!, $t: String) { cancelOrder(id: $id, token: $t) { userErrors { code } } }",
+        {"id": canceled["order"]["id"], "t": canceled["orderToken"]})
     assert await refused(ship_input(canceled["order"], {"MUG": 1}, trackingNumber="X")) == [
         (["input", "orderId"], "INVALID_TRANSITION")]
 
@@ -215,7 +216,8 @@ async def test_customers_see_their_shipment_without_the_label(oms_app, oms_graph
     await oms_graphql.as_(oms_accounts.staff).query(
         CREATE_SHIPMENT, ship_input(order, {"MUG": 1}, carrier="dhl", trackingNumber="JD0001"))
     mine = (await alice.query(ORDER, {"id": order["id"]}))["order"]
-    assert mine["fulfillments"][0]["details"] == {"__typename": "Shipment", "trackingNumber": "JD0001", "labelUrl": None}
+    assert mine["fulfillments"][0]["details"] == {
+        "__typename": "Shipment", "trackingNumber": "JD0001", "labelUrl": None}
     assert (await oms_graphql.as_(oms_accounts.other_customer).query(ORDER, {"id": order["id"]}))["order"] is None
 
 
