@@ -15,6 +15,8 @@ import sqlite3
 
 from starlette.responses import JSONResponse
 
+from oms.asgi import TrackedSend
+
 logger = logging.getLogger("oms.db")
 UNAVAILABLE_MESSAGE = "The database is unavailable; retry later."
 
@@ -88,18 +90,11 @@ class DatabaseFaults:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def tracking_send(message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
+        tracked = TrackedSend(send)
         try:
-            await self.app(scope, receive, tracking_send)
+            await self.app(scope, receive, tracked)
         except Exception as exc:
-            if started or not is_unavailable(exc):
+            if tracked.started or not is_unavailable(exc):
                 raise
             logger.warning(
                 "database unavailable during %s %s: %s", scope.get("method"), scope.get("path"),

@@ -26,6 +26,8 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from oms.asgi import TrackedSend
+
 logger = logging.getLogger("oms.http")
 _header_timeout: float | None = None
 _TIMEOUT_BODY = b'{"errors":[{"message":"The request headers took too long."}]}'
@@ -112,7 +114,7 @@ class BodyTimeout:
             await self.app(scope, receive, send)
             return
         body_done = False
-        started = False
+        tracked = TrackedSend(send)
 
         async def timed_receive() -> Message:
             nonlocal body_done
@@ -127,19 +129,16 @@ class BodyTimeout:
                 body_done = True
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
         try:
-            await self.app(scope, timed_receive, tracking_send)
+            await self.app(scope, timed_receive, tracked)
         except _BodyTooSlow:
             logger.info("request body too slow (a chunk took over %ss)", self.seconds)
-            if not started:
+            if not tracked.started:
                 response = JSONResponse(
-                    {"errors": [{"message": f"The request body took too long (over {self.seconds:g} s per chunk)."}]},
+                    {"errors": [{
+                        "message": f"The request body took too long (over {self.seconds:g} s per chunk).",
+                        "extensions": {"code": "REQUEST_TIMEOUT"},
+                    }]},
                     status_code=408, headers={"connection": "close"},
                 )
                 await response(scope, receive, send)
