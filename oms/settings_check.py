@@ -80,6 +80,12 @@ def mask_url(url: str) -> str:
         return "<unreadable URL>"
 
 
+# OMS_SMTP_URL schemes: (implicit TLS, STARTTLS: required True / when offered None / never False, port).
+SMTP_SCHEMES: dict[str, tuple[bool, bool | None, int]] = {
+    "smtp": (False, None, 25), "smtp+starttls": (False, True, 587), "smtps": (True, False, 465),
+}
+
+
 def check_settings(settings: Settings) -> None:
     """Raise ``ValueError("OMS_X: ... what to do")`` for the first mistake found."""
     url = settings.database_url
@@ -109,6 +115,13 @@ def check_settings(settings: Settings) -> None:
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.path or parts.query:
             raise ValueError(
                 f"OMS_CORS_ORIGINS: {origin!r} is not an origin; list scheme://host[:port] values, comma-separated"
+            )
+    if settings.smtp_url:
+        smtp = urlsplit(settings.smtp_url)
+        if smtp.scheme not in SMTP_SCHEMES or not smtp.hostname:
+            raise ValueError(
+                f"OMS_SMTP_URL: {mask_url(settings.smtp_url)!r} is not an SMTP URL; use smtp://host:25, "
+                "smtp+starttls://user:password@host:587 or smtps://user:password@host:465"
             )
     if settings.public_url and urlsplit(settings.public_url).scheme not in ("http", "https"):
         raise ValueError(f"OMS_PUBLIC_URL: {settings.public_url!r} must start with http:// or https://")

@@ -104,3 +104,13 @@ def test_the_app_refuses_a_short_secret():
         create_app(dataclasses.replace(Settings(), secret_key="only-15-chars.."))
     with pytest.raises(ValueError, match="OMS_SECRET_KEY"):
         create_app(dataclasses.replace(Settings(), env="production", secret_key="aaaaaaaaaaaaaaaa" * 3))
+
+
+def test_a_malformed_smtp_url_is_one_clear_error_at_start():
+    import dataclasses
+
+    from oms.settings_check import check_settings
+
+    with pytest.raises(ValueError, match="OMS_SMTP_URL: .* is not an SMTP URL"):
+        check_settings(dataclasses.replace(Settings(), smtp_url="mail.example.com:25"))
+    check_settings(dataclasses.replace(Settings(), smtp_url="smtps://u:pw@mail.example.com:465"))

@@ -4,6 +4,7 @@ link goes by email to the address it was placed with (oms/orders/recovery.py).""
 from __future__ import annotations
 
 import dataclasses
+import logging
 import mailbox
 from pathlib import Path
 
@@ -27,7 +28,8 @@ def _maildir(oms_app) -> list:
     return list(mailbox.Maildir(path, create=False)) if path.exists() else []
 
 
-async def test_a_replay_mails_the_order_token_to_the_buyer_once(oms_app, oms_graphql, catalog):
+async def test_a_replay_mails_the_order_token_to_the_buyer_once(oms_app, oms_graphql, catalog, caplog):
+    caplog.set_level(logging.INFO, logger="oms.mail")
     placed = await place_guest(oms_graphql, "key-1")
 
     for _ in range(3):  # a client retrying, or a stranger trying
@@ -40,6 +42,7 @@ async def test_a_replay_mails_the_order_token_to_the_buyer_once(oms_app, oms_gra
     assert messages[0]["To"] == "guest@example.com"
     body = messages[0].get_payload(decode=True).decode()
     assert placed["orderToken"] in body and placed["order"]["number"] in messages[0]["Subject"]
+    assert "sent to guest@example.com through the maildir" in caplog.text  # the log says where it went
     sent = await OrderEvent.filter(type="email.sent").values_list("message", flat=True)
     assert sent == [f"Email 'Your order {placed['order']['number']}' sent to guest@example.com."]
 

@@ -18,6 +18,7 @@ from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
 from oms.config import Settings
+from oms.settings_check import SMTP_SCHEMES
 
 logger = logging.getLogger("oms.mail")
 
@@ -43,12 +44,11 @@ class SmtpMailer:
     @classmethod
     def from_url(cls, url: str) -> SmtpMailer:
         parts = urlsplit(url)
-        schemes = {"smtp": (False, None, 25), "smtp+starttls": (False, True, 587), "smtps": (True, False, 465)}
-        if parts.scheme not in schemes or not parts.hostname:
+        if parts.scheme not in SMTP_SCHEMES or not parts.hostname:  # checked at start (check_settings)
             raise ValueError(
                 f"OMS_SMTP_URL: {parts.scheme or 'no'} scheme; use smtp://, smtp+starttls:// or smtps://host:port"
             )
-        use_tls, start_tls, default_port = schemes[parts.scheme]
+        use_tls, start_tls, default_port = SMTP_SCHEMES[parts.scheme]
         return cls(
             hostname=parts.hostname,
             port=parts.port or default_port,

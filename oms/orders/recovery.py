@@ -11,6 +11,7 @@ order every :data:`LINK_INTERVAL`, however often the placement is repeated).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from tortoise.transactions import in_transaction
 
@@ -20,6 +21,8 @@ from oms.jobs.services import enqueue
 from oms.notifications.mail import Mailer, new_message
 from oms.orders.events import record_event
 from oms.orders.models import Order, OrderEvent
+
+logger = logging.getLogger("oms.mail")
 
 ORDER_LINK_JOB = "order.send_link"
 LINK_REQUESTED = "order.link_requested"
@@ -68,6 +71,7 @@ async def send_order_link(order_id: int, *, settings: Settings, mailer: Mailer) 
         "If you did not place this order, you can ignore this email.\n"
     )
     await mailer.send(new_message(settings, to=order.email, subject=subject, text=text))
+    logger.info("order %s: mail %r sent to %s through %s", order.number, subject, order.email, mailer.describe())
     async with in_transaction():
         await record_event(
             order, "email.sent", f"Email '{subject}' sent to {order.email}.", actor=None, staff_only=True,
