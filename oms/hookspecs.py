@@ -359,18 +359,44 @@ def oms_deliver(order: Order, lines: list[OrderLine], plugins: PluginHost) -> No
 
 
 @hookspec(firstresult=True)
-def oms_reverse(order: Order, lines: list[OrderLine], reason: str, plugins: PluginHost) -> None:
+def oms_reverse(
+    order: Order, lines: list[OrderLine], reason: str, quantities: dict[int, int], plugins: PluginHost
+) -> None:
     """Undo delivery of some lines of one type: revoke downloads, end a subscription, free
     a booking. *Owner only.*
 
-    Called when lines are canceled or returned. Called also for lines never delivered,
-    which the plugin then ignores; must be idempotent.
+    Called when lines are canceled (wholly or some of their units), expire, or are
+    returned. Called also for lines never delivered, which the plugin then ignores; must be
+    idempotent. Called in the transaction of the cancellation or return: raise
+    :class:`oms.errors.DomainError` to refuse it (nothing is written).
 
     :param order: the :class:`oms.orders.models.Order`.
     :param lines: the lines (of this plugin's type) being reversed.
     :param reason: ``"canceled"``, ``"expired"`` or ``"returned"``.
+    :param quantities: units reversed now, by line id (a partial cancellation or a return
+        of some units; every unit of the line when the whole order ends).
     :param plugins: the :class:`oms.plugins.PluginHost` (``plugins.settings_for(prefix)``).
     :return: ``None``.
+    """
+
+
+@hookspec(firstresult=True)
+def oms_return_policy(
+    order: Order, line: OrderLine, quantity: int, plugins: PluginHost
+) -> str | None:
+    """May ``quantity`` delivered units of ``line`` be returned now? *Owner only.*
+
+    Called by ``requestReturn`` (customer, guest or staff) for each line asked for, in its
+    transaction, before anything is written. A type whose plugin does not implement it
+    lets every delivered unit be returned.
+
+    :param order: the :class:`oms.orders.models.Order` (paid, with delivered units).
+    :param line: the :class:`oms.orders.models.OrderLine` of this plugin's type.
+    :param quantity: the units asked for (never more than delivered and not yet returned).
+    :param plugins: the :class:`oms.plugins.PluginHost` (``plugins.settings_for(prefix)``).
+    :return: ``None`` to allow the return, or the reason it is refused, for the customer
+        ("Returns are accepted within 30 days of delivery."): the request is refused with
+        ``RETURN_NOT_ALLOWED`` and that message.
     """
 
 

@@ -366,14 +366,25 @@ async def release_reservations(lines: list[OrderLine]) -> None:
             await inventory.release(line.variant_id, line.warehouse_id, outstanding)
 
 
-async def reverse_lines(order: Order, lines: list[OrderLine], reason: str, plugins: PluginHost) -> None:
+async def reverse_lines(
+    order: Order,
+    lines: list[OrderLine],
+    reason: str,
+    plugins: PluginHost,
+    quantities: dict[int, int] | None = None,
+) -> None:
+    """Call each line's plugin's ``oms_reverse``; ``quantities`` (units by line id)
+    defaults to every unit of each line."""
     by_type: dict[str, list[OrderLine]] = {}
     for line in lines:
         by_type.setdefault(line.product_type, []).append(line)
     for type_name, type_lines in by_type.items():
         if plugins.get_type(type_name) is not None:
+            units = {
+                line.id: (quantities or {}).get(line.id, line.quantity) for line in type_lines
+            }
             await plugins.call_owner(
-                "oms_reverse", type_name, order=order, lines=type_lines, reason=reason
+                "oms_reverse", type_name, order=order, lines=type_lines, reason=reason, quantities=units
             )
 
 
