@@ -43,6 +43,7 @@ from oms.graphql.limits import Limits, ParseWithinLimits, QueryCost
 from oms.graphql.loaders import Loaders
 from oms.graphql.orders import Customer, Order, OrderLine, OrdersMutation, OrdersQuery
 from oms.graphql.payments import Payment
+from oms.graphql.returns import ReturnsMutation
 from oms.graphql.staff import StaffMutation, StaffQuery, staff_node
 from oms.graphql.text import StorableStringLiterals
 from oms.orders import access
@@ -142,7 +143,7 @@ def _plugin_node_resolvers(
 
 CORE_ROOT_PARTS: dict[str, tuple[type, ...]] = {
     "Query": (NodeQuery, CatalogQuery, CartQuery, OrdersQuery, AccountsQuery, JobsQuery, StaffQuery),
-    "Mutation": (AccountsMutation, OrdersMutation, CatalogMutation, JobsMutation, StaffMutation),
+    "Mutation": (AccountsMutation, OrdersMutation, CatalogMutation, JobsMutation, StaffMutation, ReturnsMutation),
 }
 # Core object types plugins may add fields to (``oms_graphql_fields``), by GraphQL name.
 EXTENSIBLE_TYPES: dict[str, type] = {

@@ -23,7 +23,13 @@ from oms.jobs.services import enqueue_many
 from oms.money import Money
 from oms.orders.events import record_event
 from oms.orders.models import Order, OrderEvent, OrderLine
-from oms.orders.status import OrderStatus, PaymentStatus, check_payment_transition, check_transition
+from oms.orders.status import (
+    OrderStatus,
+    PaymentStatus,
+    can_transition,
+    check_payment_transition,
+    check_transition,
+)
 from oms.payments.models import Payment, PaymentState, Refund, RefundStatus
 
 # The job that hands an order's lines of one product type to their plugin (run by
@@ -209,3 +215,42 @@ def _refund_data(refund: Refund) -> dict[str, Any]:
 
 def _sum(values: Any) -> Decimal:
     return sum((Decimal(str(v)) for v in values), Decimal(0))
+
+# --- Cancellation of paid orders (issue 11) -------------------------------------------------
+
+
+async def cancel_paid_order(
+    order: Order, *, actor: str, message: str, data: dict[str, Any] | None = None
+) -> OrderEvent:
+    """Every unit of a locked, paid order is canceled: the order becomes CANCELED; its
+    payment status stays until the refund settles (``refund_succeeded``)."""
+    return await change_status(
+        order, OrderStatus.CANCELED, stamps={"canceled_at": utcnow()},
+        event_type="order.canceled", message=message, actor=actor, data=data,
+    )
+
+
+async def lines_canceled(
+    order: Order, lines: list[OrderLine], *, actor: str, message: str, data: dict[str, Any]
+) -> OrderEvent:
+    """Some units of a locked, paid order were canceled (``lines`` as they are now): the
+    timeline says so, and when every unit left is delivered the order completes (or, with
+    some delivered, is partially fulfilled). Caller's transaction."""
+    event = await record_event(order, "order.lines_canceled", message, actor=actor, data=data)
+    wanted = [(line.quantity - line.quantity_canceled, line.quantity_fulfilled) for line in lines]
+    if all(done >= want for want, done in wanted):
+        target = OrderStatus.COMPLETED
+    elif any(done > 0 for _, done in wanted):
+        target = OrderStatus.PARTIALLY_FULFILLED
+    else:
+        return event
+    if target != order.status and can_transition(order.status, target):
+        completed = target == OrderStatus.COMPLETED
+        await change_status(
+            order, target, stamps={"completed_at": utcnow()} if completed else None,
+            event_type=f"order.{target.value.lower()}",
+            message=f"Order {order.number} completed: every line is delivered." if completed
+            else f"Order {order.number} partially fulfilled.",
+            actor=actor, data={"status": target.value},
+        )
+    return event
