@@ -254,3 +254,37 @@ async def test_two_concurrent_refunds_of_60_percent_one_exceeds(oms_app, oms_gra
     order = await Order.get(number=placed["order"]["number"])
     assert Decimal(order.refunded_total) == Decimal("60.00")
     assert sorted(r.status.value for r in await Return.all()) == ["APPROVED", "REFUNDED"]
+
+
+CONSULTANT = {"name": "Grete Hansen", "timezone": "Europe/Berlin",
+              "availability": {day: [["09:00", "17:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}}
+SLOTS = "query($f: DateTime!, $t: DateTime!) { availableSlots(sku: \"CALL\", from: $f, to: $t) { start } }"
+
+
+async def test_a_booked_session_is_returned_before_it_takes_place(oms_app, oms_graphql, oms_accounts):
+    import datetime as dt
+
+    from oms_consultation.models import Booking
+
+    await make_product(oms_app, product_type="consultation", sku="CALL", price="90.00",
+                       attributes={"duration_minutes": 60, "consultants": [CONSULTANT]})
+    now = dt.datetime.now(dt.UTC)
+    window = {"f": (now + dt.timedelta(days=2)).isoformat(), "t": (now + dt.timedelta(days=3)).isoformat()}
+    slot = (await oms_graphql.query(SLOTS, window))["availableSlots"][0]["start"]
+    placed = await place_paid_order(oms_app, oms_graphql, [{"sku": "CALL", "quantity": 1, "options": {"slot": slot}}])
+    staff = oms_graphql.as_(oms_accounts.staff)
+    assert slot not in [s["start"] for s in (await oms_graphql.query(SLOTS, window))["availableSlots"]]
+
+    # Booked, not yet delivered: a session may be given back before it takes place.
+    asked = (await oms_graphql.query(REQUEST, request(
+        placed, [{"lineId": line_id(placed, "CALL"), "quantity": 1}], token=placed["orderToken"])))
+    assert asked["requestReturn"]["userErrors"] == []
+    approved = (await staff.query(APPROVE, {"id": asked["requestReturn"]["return"]["id"]}))["approveReturn"]
+    assert approved["return"]["lines"][0]["orderLine"] == {"sku": "CALL", "quantityReturned": 1, "status": "RETURNED"}
+    assert (await Booking.get(order_line__order__number=placed["order"]["number"])).status.value == "CANCELED"
+    assert slot in [s["start"] for s in (await oms_graphql.query(SLOTS, window))["availableSlots"]]
+    # Nothing is left to do for the order.
+    assert (await Order.get(number=placed["order"]["number"])).status.value == "COMPLETED"
+    refunded = (await staff.query(REFUND, {"id": asked["requestReturn"]["return"]["id"]}))["refundReturn"]
+    assert refunded["return"]["order"]["paymentStatus"] == "REFUNDED"
+    assert await refund_of(f"{placed['order']['number']}-R1") == (Decimal("90.00"), "SUCCEEDED")

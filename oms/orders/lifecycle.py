@@ -233,24 +233,39 @@ async def cancel_paid_order(
 async def lines_canceled(
     order: Order, lines: list[OrderLine], *, actor: str, message: str, data: dict[str, Any]
 ) -> OrderEvent:
-    """Some units of a locked, paid order were canceled (``lines`` as they are now): the
-    timeline says so, and when every unit left is delivered the order completes (or, with
-    some delivered, is partially fulfilled). Caller's transaction."""
+    """Some units of a locked, paid order were canceled (``lines``: all of its lines as
+    they are now): the timeline says so, and when every unit left is delivered the order
+    completes (or, with some delivered, is partially fulfilled). Caller's transaction."""
     event = await record_event(order, "order.lines_canceled", message, actor=actor, data=data)
-    wanted = [(line.quantity - line.quantity_canceled, line.quantity_fulfilled) for line in lines]
+    await settle_progress(order, lines, actor=actor)
+    return event
+
+
+def units_done(line: OrderLine) -> int:
+    """Units of ``line`` with nothing left to do: delivered, or returned before delivery
+    (a booking given back ahead of its session)."""
+    return max(line.quantity_fulfilled, line.quantity_returned)
+
+
+async def settle_progress(order: Order, lines: list[OrderLine], *, actor: str) -> OrderStatus:
+    """After units of a locked, paid order were canceled or returned (``lines``: all of
+    its lines as they are now): COMPLETED when every unit not canceled is done
+    (:func:`units_done`), PARTIALLY_FULFILLED when some are. Caller's transaction."""
+    wanted = [(line.quantity - line.quantity_canceled, units_done(line)) for line in lines]
     if all(done >= want for want, done in wanted):
         target = OrderStatus.COMPLETED
     elif any(done > 0 for _, done in wanted):
         target = OrderStatus.PARTIALLY_FULFILLED
     else:
-        return event
-    if target != order.status and can_transition(order.status, target):
-        completed = target == OrderStatus.COMPLETED
-        await change_status(
-            order, target, stamps={"completed_at": utcnow()} if completed else None,
-            event_type=f"order.{target.value.lower()}",
-            message=f"Order {order.number} completed: every line is delivered." if completed
-            else f"Order {order.number} partially fulfilled.",
-            actor=actor, data={"status": target.value},
-        )
-    return event
+        return order.status
+    if target == order.status or not can_transition(order.status, target):
+        return order.status
+    completed = target == OrderStatus.COMPLETED
+    await change_status(
+        order, target, stamps={"completed_at": utcnow()} if completed else None,
+        event_type=f"order.{target.value.lower()}",
+        message=f"Order {order.number} completed: every line is delivered." if completed
+        else f"Order {order.number} partially fulfilled.",
+        actor=actor, data={"status": target.value},
+    )
+    return target

@@ -22,6 +22,7 @@ from tortoise.transactions import in_transaction
 from oms.errors import DomainError, ErrorCode, FieldError
 from oms.inventory import services as inventory
 from oms.money import Money
+from oms.orders import lifecycle
 from oms.orders.events import record_event
 from oms.orders.models import Order, OrderLine, Return, ReturnLine
 from oms.orders.status import LineStatus, PaymentStatus, ReturnStatus
@@ -66,9 +67,13 @@ async def _pending_units(order: Order, plugins: PluginHost) -> dict[int, int]:
     return pending
 
 
-def returnable(line: OrderLine, pending: int) -> int:
-    """Delivered units of ``line`` neither returned nor in an open return."""
-    return max(0, line.quantity_fulfilled - line.quantity_returned - pending)
+def returnable(line: OrderLine, pending: int, *, shipped: bool) -> int:
+    """Units of ``line`` that may be asked back, neither returned nor in an open return:
+    delivered units of a type that ships; of another type, every unit in a fulfillment,
+    delivered or under way (a booked session may be given back before it takes place,
+    when its plugin's policy allows)."""
+    taken = line.quantity_fulfilled if shipped else line.quantity_allocated
+    return max(0, taken - line.quantity_returned - pending)
 
 
 async def request_return(
@@ -106,13 +111,13 @@ async def request_return(
             if item.line_id in asked:
                 errors.append(FieldError(ErrorCode.INVALID, "This line is listed twice.", ["lines", index, "lineId"]))
                 continue
-            left = returnable(line, pending.get(line.id, 0))
+            left = returnable(line, pending.get(line.id, 0), shipped=ships(line, plugins))
             if item.quantity < 1:
                 errors.append(FieldError(ErrorCode.INVALID, "Give 1 or more units.", ["lines", index, "quantity"]))
             elif item.quantity > left:
                 errors.append(FieldError(
                     ErrorCode.INVALID,
-                    f"Only {left} delivered units of {line.sku} can be returned.",
+                    f"Only {left} units of {line.sku} can be returned (delivered and not returned yet).",
                     ["lines", index, "quantity"],
                 ))
             asked[item.line_id] = item.quantity
@@ -203,6 +208,7 @@ async def approve_return(return_id: int, *, actor: str, plugins: PluginHost) -> 
                 quantities={row.order_line_id: row.quantity for row in at_once},
             )
             await _mark_returned(at_once)
+            await lifecycle.settle_progress(order, list(await OrderLine.filter(order_id=order.id)), actor=actor)
         await _move(rma, ReturnStatus.APPROVED)
         await record_event(
             order, "return.approved", f"Return {rma.number} approved.", actor=actor,
