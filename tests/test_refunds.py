@@ -135,3 +135,111 @@ class TestStripe:
         order = await Order.get(id=order.id)
         assert order.payment_status == PaymentStatus.PARTIALLY_REFUNDED
         assert Decimal(order.refunded_total) == Decimal("7.25")
+
+    async def test_a_job_killed_after_stripe_answered_refunds_once(
+        self, oms_app, oms_http, oms_graphql, fake_stripe, catalog, monkeypatch
+    ):
+        from oms.payments import refunds as refunds_module
+
+        order = await paid_by_stripe(oms_app, oms_http, oms_graphql, fake_stripe)
+        created = await refund(order.id, "10.00")
+        recorded = refunds_module.apply_refund_status
+
+        async def killed(*args, **kwargs):
+            raise RuntimeError("worker killed after Stripe answered")
+
+        monkeypatch.setattr(refunds_module, "apply_refund_status", killed)
+        await run_jobs(oms_app)
+        assert len(fake_stripe.refunds) == 1  # Stripe refunded; oms never heard
+        assert (await Refund.get(id=created.id)).status == RefundStatus.PENDING
+        job = await Job.get(kind="payment.refund")
+        assert job.status == "QUEUED" and job.attempts == 1
+
+        monkeypatch.setattr(refunds_module, "apply_refund_status", recorded)
+        await Job.filter(id=job.id).update(run_at=job.created_at)  # its backoff is over
+        await run_jobs(oms_app)
+
+        sent = fake_stripe.requests_to("POST", "/v1/refunds")
+        assert len(sent) == 2 and sent[0].idempotency_key == sent[1].idempotency_key
+        assert len(fake_stripe.refunds) == 1  # counted at Stripe: one refund
+        [at_stripe] = fake_stripe.refunds.values()
+        done = await Refund.get(id=created.id)
+        assert (done.status, done.external_id) == (RefundStatus.SUCCEEDED, at_stripe["id"])
+        assert await OrderEvent.filter(order_id=order.id, type="refund.succeeded").count() == 1
+
+    async def test_a_refund_webhook_delivered_five_times_changes_state_once(
+        self, oms_app, oms_http, oms_graphql, fake_stripe, catalog
+    ):
+        import asyncio
+
+        order = await paid_by_stripe(oms_app, oms_http, oms_graphql, fake_stripe)
+        fake_stripe.refunds_will("pending")
+        created = await refund(order.id, str(order.total))
+        await run_jobs(oms_app)
+        pending = await Refund.get(id=created.id)
+        assert pending.status == RefundStatus.PENDING and pending.external_id in fake_stripe.refunds
+
+        fake_stripe.settle_refund(pending.external_id, "succeeded")
+        body, header = fake_stripe.signed_event("refund.updated", pending.external_id, SECRET)
+        answers = await asyncio.gather(*[post(oms_http, body, header) for _ in range(5)])
+        assert [a.status_code for a in answers] == [200] * 5
+        assert sorted(a.json()["outcome"] for a in answers) == ["duplicate"] * 4 + ["processed"]
+        # Another event about the same refund (charge.refunded) finds it settled.
+        body, header = fake_stripe.signed_event("charge.refunded", (await Payment.get(order_id=order.id)).external_id,
+                                                SECRET)
+        assert (await post(oms_http, body, header)).json()["outcome"] == "duplicate"
+
+        assert (await Refund.get(id=created.id)).status == RefundStatus.SUCCEEDED
+        assert await OrderEvent.filter(order_id=order.id, type="refund.succeeded").count() == 1
+        order = await Order.get(id=order.id)
+        assert order.payment_status == PaymentStatus.REFUNDED
+        assert Decimal(order.refunded_total) == Decimal(order.total)
+
+    async def test_a_failed_refund_is_failed_visible_to_staff_and_needs_review(
+        self, oms_app, oms_http, oms_graphql, fake_stripe, catalog
+    ):
+        order = await paid_by_stripe(oms_app, oms_http, oms_graphql, fake_stripe)
+        fake_stripe.refunds_will("pending")
+        created = await refund(order.id, "20.00")
+        await run_jobs(oms_app)
+        external_id = (await Refund.get(id=created.id)).external_id
+        fake_stripe.settle_refund(external_id, "failed", failure_reason="expired_or_canceled_card")
+        body, header = fake_stripe.signed_event("refund.failed", external_id, SECRET)
+        assert (await post(oms_http, body, header)).json()["outcome"] == "processed"
+
+        failed = await Refund.get(id=created.id)
+        assert failed.status == RefundStatus.FAILED
+        assert failed.failure_message == "the card expired or was canceled"
+        order = await Order.get(id=order.id)
+        assert order.needs_review and order.payment_status == PaymentStatus.PAID
+        assert Decimal(order.refunded_total) == 0
+        event = await OrderEvent.get(order_id=order.id, type="refund.failed")
+        assert event.data["staff_only"] is True and event.data["refund_id"] == created.id
+        assert (await refundable(order)).amount == Decimal(order.total)  # may be tried again
+
+    async def test_a_refund_stripe_refuses_fails_at_once(self, oms_app, oms_http, oms_graphql, fake_stripe, catalog):
+        order = await paid_by_stripe(oms_app, oms_http, oms_graphql, fake_stripe)
+        fake_stripe.fail_next(400, code="charge_disputed", message="The charge is disputed.", path="/v1/refunds")
+        created = await refund(order.id, "5.00")
+        await run_jobs(oms_app)
+        failed = await Refund.get(id=created.id)
+        assert (failed.status, failed.failure_message) == (RefundStatus.FAILED, "The charge is disputed.")
+        assert (await Order.get(id=order.id)).needs_review
+
+    async def test_an_outage_is_retried_with_the_same_key(self, oms_app, oms_http, oms_graphql, fake_stripe, catalog):
+        order = await paid_by_stripe(oms_app, oms_http, oms_graphql, fake_stripe)
+        fake_stripe.fail_next(503, times=3, path="/v1/refunds")  # the library's own retries, then ours
+        created = await refund(order.id, "5.00")
+        await run_jobs(oms_app)
+        assert (await Refund.get(id=created.id)).status == RefundStatus.PENDING
+        job = await Job.get(kind="payment.refund")
+        await Job.filter(id=job.id).update(run_at=job.created_at)
+        await run_jobs(oms_app)
+        assert (await Refund.get(id=created.id)).status == RefundStatus.SUCCEEDED
+        keys = {r.idempotency_key for r in fake_stripe.requests_to("POST", "/v1/refunds")}
+        assert len(keys) == 1 and len(fake_stripe.refunds) == 1
+
+
+async def post(oms_http, body: bytes, header: str):
+    return await oms_http.post("/webhooks/stripe", content=body,
+                               headers={"Stripe-Signature": header, "Content-Type": "application/json"})
