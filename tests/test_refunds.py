@@ -243,3 +243,166 @@ class TestStripe:
 async def post(oms_http, body: bytes, header: str):
     return await oms_http.post("/webhooks/stripe", content=body,
                                headers={"Stripe-Signature": header, "Content-Type": "application/json"})
+
+
+# -- refundOrder (GraphQL) ----------------------------------------------------------------
+
+REFUND_ORDER = """
+mutation($id: ID!, $amount: Decimal!, $reason: String!, $reference: String) {
+  refundOrder(id: $id, amount: $amount, reason: $reason, reference: $reference) {
+    order { paymentStatus refundedTotal { amount currency }
+            refunds { id amount { amount currency } status reason externalId failureMessage } }
+    userErrors { field code message }
+  }
+}
+"""
+ORDER_REFUNDS = """
+query($token: String!) {
+  order(token: $token) { paymentStatus refundedTotal { amount } refunds { status reason externalId }
+                         events { type } }
+}
+"""
+
+
+def order_gid(order: Order) -> str:
+    from oms.graphql.common import to_global_id
+
+    return to_global_id("Order", order.id)
+
+
+class TestRefundOrder:
+    async def test_staff_record_a_refund_made_elsewhere(self, oms_app, oms_graphql, oms_accounts, catalog):
+        placed = await place_paid_order(oms_app, oms_graphql, [("MUG", 2)], shipping_method="standard")
+        order = await Order.get(number=placed["order"]["number"])
+        staff = oms_graphql.as_(oms_accounts.staff)
+        answer = (await staff.query(REFUND_ORDER, {"id": order_gid(order), "amount": "4.50",
+                                                   "reason": "Late delivery", "reference": "SEPA-991"}))["refundOrder"]
+        assert answer["userErrors"] == []
+        assert answer["order"]["paymentStatus"] == "PARTIALLY_REFUNDED"
+        assert answer["order"]["refundedTotal"] == {"amount": "4.50", "currency": "USD"}
+        [row] = answer["order"]["refunds"]
+        assert (row["status"], row["reason"], row["externalId"]) == ("SUCCEEDED", "Late delivery", "SEPA-991")
+
+        # The guest sees the refund, not the staff's bank reference.
+        seen = (await oms_graphql.as_(None).query(ORDER_REFUNDS, {"token": placed["orderToken"]}))["order"]
+        assert seen["refunds"] == [{"status": "SUCCEEDED", "reason": "Late delivery", "externalId": None}]
+        assert {"refund.requested", "refund.succeeded"} <= {e["type"] for e in seen["events"]}
+
+    async def test_more_than_paid_and_bad_input_are_user_errors(self, oms_app, oms_graphql, oms_accounts, catalog):
+        placed = await place_paid_order(oms_app, oms_graphql, [("EBOOK", 1)])
+        order = await Order.get(number=placed["order"]["number"])
+        staff = oms_graphql.as_(oms_accounts.staff)
+
+        async def errors(amount: str, reason: str = "goodwill") -> list[tuple]:
+            data = await staff.query(REFUND_ORDER, {"id": order_gid(order), "amount": amount, "reason": reason})
+            return [(e["code"], e["field"]) for e in data["refundOrder"]["userErrors"]]
+
+        assert await errors("9.99") == []
+        assert await errors("0.01") == [("REFUND_EXCEEDS_PAID", ["amount"])]
+        assert await errors("0") == [("INVALID", ["amount"])]
+        assert await errors("-3") == [("INVALID", ["amount"])]
+        assert await errors("1.005") == [("INVALID", ["amount"])]
+        assert await errors("1", reason="  ") == [("REQUIRED", ["reason"])]
+        assert (await Order.get(id=order.id)).payment_status == PaymentStatus.REFUNDED
+
+    async def test_only_staff_with_manage_payments_refund(self, oms_app, oms_graphql, oms_accounts, catalog):
+        from oms.accounts import services as accounts
+        from oms.accounts.permissions import Viewer
+
+        placed = await place_paid_order(oms_app, oms_graphql, [("EBOOK", 1)], email="alice@example.com")
+        order = await Order.get(number=placed["order"]["number"])
+        clerk = await accounts.create_staff(email="clerk@example.com", password="clerk-pass-1",
+                                            permissions=["MANAGE_ORDERS", "MANAGE_RETURNS"])
+        cashier = await accounts.create_staff(email="cashier@example.com", password="cashier-pass-1",
+                                              permissions=["MANAGE_PAYMENTS"])
+        secret = oms_app.state.settings.secret_key
+        tokens = {who: await accounts.issue_token(Viewer(staff=s), secret=secret, ttl_seconds=600)
+                  for who, s in (("clerk", clerk), ("cashier", cashier))}
+        variables = {"id": order_gid(order), "amount": "1.00", "reason": "goodwill"}
+        for token in (None, oms_accounts.customer, tokens["clerk"]):
+            data = await oms_graphql.as_(token).query(REFUND_ORDER, variables)
+            assert [e["code"] for e in data["refundOrder"]["userErrors"]] == ["PERMISSION_DENIED"]
+        assert not await Refund.exists(order_id=order.id)
+        data = await oms_graphql.as_(tokens["cashier"]).query(REFUND_ORDER, variables)
+        assert data["refundOrder"]["userErrors"] == []
+        refunded = await Refund.get(order_id=order.id)
+        assert refunded.actor == "cashier@example.com"
+
+    async def test_an_order_paid_after_expiry_can_be_refunded(self, oms_app, oms_graphql, oms_accounts, catalog):
+        from oms.orders.expiry import expire_order
+        from oms.payments.recording import apply_success, order_total
+
+        placed = await place_paid_order(oms_app, oms_graphql, [("MUG", 1)], shipping_method="standard", pay=False)
+        order = await Order.get(number=placed["order"]["number"])
+        await expire_order(order.id, plugins=oms_app.state.plugins)
+        async with in_transaction():  # the payment arrives late (as a webhook would record it)
+            locked = await Order.select_for_update().get(id=order.id)
+            await apply_success(locked, gateway="manual", external_id="late-1", amount=order_total(locked),
+                                actor="system")
+        order = await Order.get(id=order.id)
+        assert order.needs_review and order.status == "EXPIRED"
+
+        staff = oms_graphql.as_(oms_accounts.staff)
+        data = await staff.query(REFUND_ORDER, {"id": order_gid(order), "amount": str(order.total),
+                                                "reason": "Paid after expiry"})
+        assert data["refundOrder"]["userErrors"] == []
+        assert data["refundOrder"]["order"]["refundedTotal"]["amount"] == str(order.total)
+        assert [r["status"] for r in data["refundOrder"]["order"]["refunds"]] == ["SUCCEEDED"]
+        # Nothing is left to refund; the payment status of an expired order stays VOIDED.
+        data = await staff.query(REFUND_ORDER, {"id": order_gid(order), "amount": "0.01", "reason": "again"})
+        assert [e["code"] for e in data["refundOrder"]["userErrors"]] == ["REFUND_EXCEEDS_PAID"]
+        assert (await Order.get(id=order.id)).payment_status == PaymentStatus.VOIDED
+
+
+# -- two refunds racing (a live server; two worker processes on PostgreSQL) ----------------
+
+ROUNDS = 3
+
+
+async def test_two_concurrent_refunds_of_60_percent_one_exceeds(oms_app, oms_graphql, oms_settings, catalog, tmp_path):
+    """Each of two staff clients refunds 60 % of the same order at the same moment, through
+    a real server (on PostgreSQL two processes, two connections): exactly one succeeds, the
+    other gets REFUND_EXCEEDS_PAID, and the money refunded never exceeds what was paid."""
+    import asyncio
+
+    import httpx
+
+    from oms import testing
+    from oms.accounts import services as accounts
+    from tests.live_server import SECRET_KEY, live_server
+
+    await accounts.create_staff(email="racer@example.com", password="racer-pass-1", permissions=["MANAGE_PAYMENTS"])
+    orders = []
+    for _ in range(ROUNDS):
+        placed = await place_paid_order(oms_app, oms_graphql, [("MUG", 4)], shipping_method="standard")
+        orders.append(await Order.get(number=placed["order"]["number"]))
+
+    workers = 2 if testing.test_database_url() else 1
+    async with live_server(oms_settings.database_url, workers=workers, log_dir=tmp_path,
+                           env={"OMS_SECRET_KEY": SECRET_KEY}) as server:
+        async with httpx.AsyncClient(base_url=server.url, timeout=60) as http:
+            login = await http.post("/graphql", json={"query": 'mutation { login(email: "racer@example.com", '
+                                                                'password: "racer-pass-1") { token } }'})
+            token = login.json()["data"]["login"]["token"]
+
+            async def refund_60(order: Order) -> list[str]:
+                amount = (Decimal(order.total) * Decimal("0.6")).quantize(Decimal("0.01"))
+                response = await http.post(
+                    "/graphql", headers={"Authorization": f"Bearer {token}"},
+                    json={"query": REFUND_ORDER, "variables": {"id": order_gid(order), "amount": str(amount),
+                                                               "reason": "race"}})
+                assert response.status_code == 200, response.text
+                body = response.json()
+                assert not body.get("errors"), (body, server.exceptions())
+                return [e["code"] for e in body["data"]["refundOrder"]["userErrors"]]
+
+            for order in orders:
+                answers = await asyncio.gather(refund_60(order), refund_60(order))
+                assert sorted(answers) == [[], ["REFUND_EXCEEDS_PAID"]], answers
+
+    for order in orders:
+        order = await Order.get(id=order.id)
+        [done] = await Refund.filter(order_id=order.id)
+        assert done.status == RefundStatus.SUCCEEDED
+        assert Decimal(order.refunded_total) == Decimal(done.amount) < Decimal(order.total)
+        assert order.payment_status == PaymentStatus.PARTIALLY_REFUNDED
