@@ -15,12 +15,6 @@ CONTRACT = Path(__file__).parent / "contract.graphql"
 
 # (change type, type or field) -> the work that will build it.
 NOT_YET_BUILT = {
-    # Returns (issue 11).
-    ("TYPE_REMOVED", "Refund"): "returns (issue 11)",
-    ("TYPE_REMOVED", "RefundStatus"): "returns (issue 11)",
-    ("FIELD_REMOVED", "Order.refunds"): "returns (issue 11)",
-    # Return.refund is the Refund type of R-money (r-money branch); r-core adds the field then.
-    ("FIELD_REMOVED", "Return.refund"): "returns (issue 11)",
     # Reports (issue 13).
     ("TYPE_REMOVED", "SalesReport"): "reports (issue 13)",
     ("TYPE_REMOVED", "SalesReportRow"): "reports (issue 13)",

@@ -24,7 +24,7 @@ mutation Request($input: RequestReturnInput!) {
 }
 """
 RETURN_FIELDS = """
-return { id number status rejectionReason
+return { id number status rejectionReason refund { amount { amount } status }
          lines { quantity restock orderLine { sku quantityReturned status } }
          order { paymentStatus refundedTotal { amount } } }
 userErrors { field code message }
@@ -126,6 +126,7 @@ async def test_a_return_with_restock_puts_back_exactly_the_returned_units(
     assert refunded["userErrors"] == []
     assert refunded["return"]["status"] == "REFUNDED"
     # Two of three mugs back: their price, no shipping.
+    assert refunded["return"]["refund"] == {"amount": {"amount": "24.00"}, "status": "SUCCEEDED"}
     assert await refund_of(f"{number}-R1") == (Decimal("24.00"), "SUCCEEDED")
     assert refunded["return"]["order"]["paymentStatus"] == "PARTIALLY_REFUNDED"
     again = (await staff.query(REFUND, {"id": rma["id"]}))["refundReturn"]

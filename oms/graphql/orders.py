@@ -26,7 +26,7 @@ from oms.graphql.common import (
 from oms.graphql.context import Info
 from oms.graphql.mutations import mutation
 from oms.graphql.order_inputs import OrderFilter, OrderStatus, PaymentStatus, PlaceOrderInput
-from oms.graphql.payments import Payment, PaymentSession
+from oms.graphql.payments import Payment, PaymentSession, Refund, order_refunds
 from oms.orders import access, inputs
 from oms.orders import models as order_models
 from oms.orders import services as orders
@@ -187,6 +187,10 @@ class Order(Node):
         rows = await info.context.loaders.payments_by_order.load(self.model.id)
         staff = info.context.viewer.has(Permission.MANAGE_ORDERS)
         return [Payment.from_model(payment, show_reference=staff) for payment in rows]
+
+    @strawberry.field(description="Money given back for this order, oldest first.")
+    async def refunds(self, info: Info) -> list[Refund]:
+        return await order_refunds(info, self.model.id)
 
     @strawberry.field(description="What the plugins delivered so far: parcels, downloads...")
     async def fulfillments(

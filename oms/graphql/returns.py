@@ -14,9 +14,11 @@ from oms.graphql.common import Node, UserError, parse_id, to_global_id
 from oms.graphql.context import Info
 from oms.graphql.mutations import mutation
 from oms.graphql.orders import Order, OrderLine
+from oms.graphql.payments import Refund
 from oms.orders import access, returns
 from oms.orders import models as order_models
 from oms.orders.status import ReturnStatus as DomainReturnStatus
+from oms.payments.models import Refund as RefundModel
 
 # strawberry.enum registers the class as a GraphQL enum and returns it; the alias is what
 # mypy reads as a type.
@@ -80,6 +82,14 @@ class Return(Node):
     @strawberry.field
     async def order(self) -> Order:
         return Order.from_model(await order_models.Order.get(id=self.model.order_id))
+
+    @strawberry.field(description="The money given back for it (refundReturn); null before.")
+    async def refund(self, info: Info) -> Refund | None:
+        if self.model.refund_id is None:
+            return None
+        row = await RefundModel.get_or_none(id=self.model.refund_id)
+        staff = info.context.viewer.has(Permission.MANAGE_ORDERS)
+        return Refund.from_model(row, staff=staff) if row is not None else None
 
     @strawberry.field
     async def lines(self) -> list[ReturnLine]:

@@ -22,7 +22,7 @@ from tortoise.transactions import in_transaction
 from oms.clock import utcnow
 from oms.errors import DomainError, ErrorCode
 from oms.jobs.services import enqueue
-from oms.money import Money
+from oms.money import Money, minor_units
 from oms.orders import lifecycle
 from oms.orders.events import record_event
 from oms.orders.models import Order
@@ -106,6 +106,27 @@ async def start_refund(
     else:
         await enqueue(REFUND_JOB, {"refund_id": refund.id}, dedupe_key=f"refund:{refund.id}")
     return refund
+
+
+async def refund_order(
+    order_id: int, amount: Decimal, *, reason: str, actor: str, reference: str | None = None
+) -> Order:
+    """Staff give money back without a return (goodwill, shipping), or record a refund
+    made outside the gateways (``reference``): one transaction, the order locked, so two
+    refunds at once never give back more than was paid. The order as it is afterwards;
+    DomainError NOT_FOUND, REQUIRED (``reason``), INVALID, REFUND_EXCEEDS_PAID."""
+    if not (reason or "").strip():
+        raise DomainError.of(ErrorCode.REQUIRED, "Say why the money goes back.", ["reason"])
+    async with in_transaction():
+        order = await Order.select_for_update().get_or_none(id=order_id)
+        if order is None:
+            raise DomainError.of(ErrorCode.NOT_FOUND, "Order not found.", ["id"])
+        if not amount.is_finite() or -amount.as_tuple().exponent > minor_units(order.currency):  # type: ignore[operator]
+            raise DomainError.of(
+                ErrorCode.INVALID, f"At most {minor_units(order.currency)} decimals in {order.currency}.", ["amount"]
+            )
+        await start_refund(order, Money(amount, order.currency), reason=reason, actor=actor, reference=reference)
+    return await Order.get(id=order_id)
 
 
 async def _payment_to_refund(order: Order, amount: Money) -> Payment:
