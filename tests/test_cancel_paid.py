@@ -154,3 +154,21 @@ async def test_cancel_refused_after_shipping_and_the_rest_completes(oms_app, oms
     assert (stock.quantity, stock.reserved) == (9, 0)
     again = (await staff.query(CANCEL, {"id": placed["order"]["id"]}))["cancelOrder"]
     assert [e["code"] for e in again["userErrors"]] == ["INVALID_TRANSITION"]
+
+
+async def test_a_goodwill_refund_is_not_paid_twice_on_cancel(oms_app, oms_graphql, oms_accounts, goods):
+    placed = await place_paid_order(oms_app, oms_graphql, [("MUG", 2)], shipping_method="standard")
+    number = placed["order"]["number"]
+    total = Decimal((await Order.get(number=number)).total)
+    staff = oms_graphql.as_(oms_accounts.staff)
+    goodwill = (await staff.query(
+        "mutation($id: ID!) { refundOrder(id: $id, amount: \"5.00\", reason: \"late\") { userErrors { code } } }",
+        {"id": placed["order"]["id"]}))["refundOrder"]
+    assert goodwill["userErrors"] == []
+
+    data = (await oms_graphql.query(CANCEL, {"id": placed["order"]["id"], "token": placed["orderToken"],
+                                            "reason": "x" * 2000}))["cancelOrder"]
+    assert data["userErrors"] == []
+    assert (data["order"]["status"], data["order"]["paymentStatus"]) == ("CANCELED", "REFUNDED")
+    assert await refunds(number) == [(Decimal("5.00"), "SUCCEEDED"), (total - Decimal("5.00"), "SUCCEEDED")]
+    assert Decimal(data["order"]["refundedTotal"]["amount"]) == total

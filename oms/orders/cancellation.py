@@ -4,7 +4,8 @@ Only units neither in a fulfillment (shipping, shipped, booked) nor delivered ca
 canceled. The canceled units' stock is released, their plugin reverses what it holds
 (``oms_reverse``, reason ``canceled``), and the money goes back through
 :func:`oms.payments.refunds.start_refund`: the canceled units at their price, plus the
-shipping total once nothing that ships is left to ship. All in the caller's transaction,
+shipping total once nothing that ships is left to ship, never more than is still
+refundable (a goodwill refund made before is not paid twice). All in the caller's transaction,
 with the order locked (:func:`oms.orders.services.cancel_order`).
 """
 
@@ -19,12 +20,14 @@ from oms.money import Money
 from oms.orders import lifecycle
 from oms.orders.models import Order, OrderLine
 from oms.orders.status import LineStatus, OrderStatus, PaymentStatus
-from oms.payments.refunds import start_refund
+from oms.payments.refunds import refundable, start_refund
 from oms.plugins import PluginHost
 
 # A paid order whose units may still be canceled.
 CANCELABLE = (OrderStatus.PROCESSING, OrderStatus.PARTIALLY_FULFILLED)
 PAID = (PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED)
+# A refund's reason holds at most this much (oms.payments.refunds).
+_MAX_REFUND_REASON = 1000
 
 
 def cancelable(line: OrderLine) -> int:
@@ -87,7 +90,8 @@ async def cancel_paid(
     amount = sum((Decimal(by_id[i].unit_price) * q for i, q in wanted.items()), Decimal("0"))
     if _nothing_left_to_ship(lines, plugins):
         amount += Decimal(order.shipping_total)
-    money = Money(amount, order.currency)
+    # Money given back already (a goodwill refund) is not given twice: at most what is left.
+    money = Money(min(amount, (await refundable(order)).amount), order.currency)
     everything = all(line.quantity_canceled == line.quantity for line in lines)
     data: dict = {
         "lines": {str(i): q for i, q in wanted.items()},
@@ -111,7 +115,8 @@ async def cancel_paid(
         )
     if money.amount > 0:
         await start_refund(
-            order, money, reason=f"Canceled: {reason}" if reason else "Canceled units", actor=actor
+            order, money, reason=(f"Canceled: {reason}" if reason else "Canceled units")[:_MAX_REFUND_REASON],
+            actor=actor,
         )
 
 
