@@ -392,7 +392,8 @@ def oms_return_policy(
 
     :param order: the :class:`oms.orders.models.Order` (paid, with delivered units).
     :param line: the :class:`oms.orders.models.OrderLine` of this plugin's type.
-    :param quantity: the units asked for (never more than delivered and not yet returned).
+    :param quantity: the units asked for, never more than not yet returned and delivered
+        (or, for a type that does not ship, in a fulfillment: a booked session).
     :param plugins: the :class:`oms.plugins.PluginHost` (``plugins.settings_for(prefix)``).
     :return: ``None`` to allow the return, or the reason it is refused, for the customer
         ("Returns are accepted within 30 days of delivery."): the request is refused with

@@ -15,22 +15,6 @@ CONTRACT = Path(__file__).parent / "contract.graphql"
 
 # (change type, type or field) -> the work that will build it.
 NOT_YET_BUILT = {
-    # Returns (issue 11).
-    ("TYPE_REMOVED", "Refund"): "returns (issue 11)",
-    ("TYPE_REMOVED", "RefundStatus"): "returns (issue 11)",
-    ("TYPE_REMOVED", "Return"): "returns (issue 11)",
-    ("TYPE_REMOVED", "ReturnLine"): "returns (issue 11)",
-    ("TYPE_REMOVED", "ReturnStatus"): "returns (issue 11)",
-    ("TYPE_REMOVED", "ReturnPayload"): "returns (issue 11)",
-    ("TYPE_REMOVED", "ReturnLineInput"): "returns (issue 11)",
-    ("TYPE_REMOVED", "RequestReturnInput"): "returns (issue 11)",
-    ("FIELD_REMOVED", "Order.returns"): "returns (issue 11)",
-    ("FIELD_REMOVED", "Order.refunds"): "returns (issue 11)",
-    ("FIELD_REMOVED", "Mutation.requestReturn"): "returns (issue 11)",
-    ("FIELD_REMOVED", "Mutation.approveReturn"): "returns (issue 11)",
-    ("FIELD_REMOVED", "Mutation.rejectReturn"): "returns (issue 11)",
-    ("FIELD_REMOVED", "Mutation.receiveReturn"): "returns (issue 11)",
-    ("FIELD_REMOVED", "Mutation.refundReturn"): "returns (issue 11)",
     # Reports (issue 13).
     ("TYPE_REMOVED", "SalesReport"): "reports (issue 13)",
     ("TYPE_REMOVED", "SalesReportRow"): "reports (issue 13)",

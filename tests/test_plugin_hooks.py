@@ -866,3 +866,47 @@ async def test_hook_oms_hold(oms_app, oms_graphql, oms_extra_plugins):
     assert seats.held == {}
     again = (await oms_graphql.query(place, one_line("A1", "k3")))["placeOrder"]
     assert again["userErrors"] == []
+
+
+class ReturnBystander:
+    """Implements oms_return_policy without owning a type: never asked."""
+
+    __name__ = "return-bystander"
+
+    def __init__(self):
+        self.calls = 0
+
+    @hookimpl
+    def oms_return_policy(self, order, line, quantity):
+        self.calls += 1
+        return "Not yours to judge."
+
+
+def _gifts_and_bystander():
+    from tests.return_plugin import Gifts
+
+    return [Gifts(refusal="Opened gift cards stay sold."), ReturnBystander()]
+
+
+@pytest.mark.parametrize("oms_extra_plugins", [_gifts_and_bystander()], ids=["gifts+bystander"])
+async def test_hook_oms_return_policy(oms_app, oms_graphql, oms_extra_plugins):
+    from oms.testing import place_paid_order
+
+    gifts, bystander = oms_extra_plugins
+    await make_product(oms_app, product_type="gift", sku="GIFT", price="20.00")
+    placed = await place_paid_order(oms_app, oms_graphql, [("GIFT", 3)])
+    request = """mutation($i: RequestReturnInput!) { requestReturn(input: $i) {
+                   return { status lines { quantity } } userErrors { field code message } } }"""
+    variables = {"i": {"orderId": placed["order"]["id"], "orderToken": placed["orderToken"],
+                       "lines": [{"lineId": placed["order"]["lines"][0]["id"], "quantity": 2}]}}
+
+    refused = (await oms_graphql.query(request, variables))["requestReturn"]
+    assert refused == {"return": None, "userErrors": [
+        {"field": ["lines", "0", "lineId"], "code": "RETURN_NOT_ALLOWED", "message": "Opened gift cards stay sold."}]}
+    # The owner was asked with the order, the line and the units; the bystander never.
+    assert gifts.policy_calls == [(placed["order"]["number"], "GIFT", 2)]
+    assert bystander.calls == 0
+
+    gifts.refusal = None
+    allowed = (await oms_graphql.query(request, variables))["requestReturn"]
+    assert allowed == {"return": {"status": "REQUESTED", "lines": [{"quantity": 2}]}, "userErrors": []}

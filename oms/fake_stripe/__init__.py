@@ -19,7 +19,10 @@ Like Stripe it: reads form-encoded bodies (``metadata[order_id]=42``) into neste
 refuses unknown parameters; answers errors as ``{"error": {"type", "code", "message"}}``
 with Stripe's HTTP status; replays a POST with a known ``Idempotency-Key`` and the same
 parameters, and refuses it (400 ``idempotency_error``) with different ones; refuses refunds
-above what is left of the amount received. Test cards (:mod:`oms.fake_stripe.cards`):
+above what is left of the amount received (refunds can be made to stay pending or fail,
+:meth:`FakeStripe.refunds_will`, :meth:`FakeStripe.settle_refund`; their events
+``refund.updated``, ``refund.failed`` and ``charge.refunded`` come from
+:meth:`FakeStripe.signed_event` like the others). Test cards (:mod:`oms.fake_stripe.cards`):
 ``pm_card_visa`` pays, ``pm_card_chargeDeclined`` is declined,
 ``pm_card_authenticationRequired`` needs 3-D Secure (declined off-session).
 
@@ -181,6 +184,8 @@ class FakeStripe(StripeObjects):
             self._idempotent: dict[tuple[str | None, str], tuple[tuple, int, dict]] = {}
             self._failures: list[dict[str, Any]] = []
             self._unavailable = False
+            self._refund_status = "succeeded"
+            self._refund_failure: str | None = None
 
     # -- controls for tests ------------------------------------------------------------
 
@@ -234,20 +239,61 @@ class FakeStripe(StripeObjects):
             self._object(self.payment_methods, "payment_method", payment_method)
             self._declines[payment_method] = code
 
-    def event(self, event_type: str, intent_id: str) -> dict[str, Any]:
-        """A webhook event as Stripe sends it, about the PaymentIntent as it is now."""
+    def refunds_will(self, status: str = "succeeded", *, failure_reason: str = "declined") -> None:
+        """How refunds created from now on come out: ``"succeeded"`` (the default),
+        ``"pending"`` (settled later with :meth:`settle_refund`, as bank refunds are) or
+        ``"failed"`` (with ``failure_reason``, e.g. ``expired_or_canceled_card``). For a
+        refund refused outright use ``fail_next(400, code=..., path="/v1/refunds")``."""
+        if status not in ("succeeded", "pending", "failed"):
+            raise ValueError(f"a refund is succeeded, pending or failed, not {status!r}")
         with self._lock:
-            intent = copy(self._intent(intent_id))
+            self._refund_status, self._refund_failure = status, failure_reason
+
+    def settle_refund(self, refund_id: str, status: str = "succeeded", *,
+                      failure_reason: str = "declined") -> dict[str, Any]:
+        """A pending refund ends: ``"succeeded"``, or ``"failed"`` (its money is no longer
+        counted as refunded). Send ``refund.updated`` (or ``refund.failed``) after it."""
+        if status not in ("succeeded", "failed", "canceled"):
+            raise ValueError(f"a refund ends succeeded, failed or canceled, not {status!r}")
+        with self._lock:
+            refund = self._object(self.refunds, "refund", refund_id)
+            refund.update(status=status, failure_reason=failure_reason if status != "succeeded" else None)
+            return copy(refund)
+
+    def event(self, event_type: str, object_id: str) -> dict[str, Any]:
+        """A webhook event as Stripe sends it, about an object as it is now: a
+        PaymentIntent (``pi_...``) or a Refund (``re_...``); ``charge.*`` events about a
+        PaymentIntent carry its charge, with its refunds listed."""
+        with self._lock:
+            if object_id.startswith("re_"):
+                obj = copy(self._object(self.refunds, "refund", object_id))
+            elif event_type.startswith("charge."):
+                obj = self._charge(self._intent(object_id))
+            else:
+                obj = copy(self._intent(object_id))
         return {"id": new_id("evt"), "object": "event", "api_version": API_VERSION,
-                "created": int(time.time()), "data": {"object": intent}, "livemode": False,
+                "created": int(time.time()), "data": {"object": obj}, "livemode": False,
                 "pending_webhooks": 1, "request": {"id": None, "idempotency_key": None},
                 "type": event_type}
 
-    def signed_event(self, event_type: str, intent_id: str, secret: str, *,
+    def signed_event(self, event_type: str, object_id: str, secret: str, *,
                      timestamp: int | None = None) -> tuple[bytes, str]:
-        """The body and ``Stripe-Signature`` header of a webhook delivery."""
-        body = json.dumps(self.event(event_type, intent_id)).encode()
+        """The body and ``Stripe-Signature`` header of a webhook delivery (see :meth:`event`)."""
+        body = json.dumps(self.event(event_type, object_id)).encode()
         return body, sign_event(body, secret, timestamp)
+
+    def _charge(self, intent: dict[str, Any]) -> dict[str, Any]:
+        """The charge of a paid PaymentIntent, with its refunds (expanded)."""
+        refunds = [copy(r) for r in self.refunds.values() if r["payment_intent"] == intent["id"]]
+        refunded = sum(r["amount"] for r in refunds if r["status"] in ("succeeded", "pending"))
+        return {"id": intent["latest_charge"], "object": "charge", "amount": intent["amount"],
+                "amount_captured": intent["amount_received"], "amount_refunded": refunded,
+                "currency": intent["currency"], "customer": intent["customer"],
+                "metadata": copy(intent["metadata"]), "paid": intent["status"] == "succeeded",
+                "payment_intent": intent["id"], "payment_method": intent["payment_method"],
+                "refunded": refunded >= intent["amount_received"] > 0, "status": "succeeded",
+                "refunds": {"object": "list", "data": refunds, "has_more": False,
+                            "url": f"/v1/charges/{intent['latest_charge']}/refunds"}}
 
     # -- HTTP --------------------------------------------------------------------------
 

@@ -36,6 +36,9 @@ class StripeObjects:
     payment_methods: dict[str, dict[str, Any]]
     _cards: dict[str, tuple[str, str]]
     _declines: dict[str, str]
+    # How new refunds come out: "succeeded", "pending" or "failed" (FakeStripe.refunds_will).
+    _refund_status: str
+    _refund_failure: str | None
 
     def fail(self, intent_id: str, code: str = "card_declined",
              message: str = "Your card was declined.", *, decline_code: str = "generic_decline",
@@ -173,7 +176,7 @@ class StripeObjects:
             raise StripeAPIError(400, "This PaymentIntent does not have a successful charge to refund.",
                                  code="payment_intent_unexpected_state", payment_intent=copy(intent))
         refunded = sum(r["amount"] for r in self.refunds.values()
-                       if r["payment_intent"] == intent_id and r["status"] != "failed")
+                       if r["payment_intent"] == intent_id and r["status"] not in ("failed", "canceled"))
         left = intent["amount_received"] - refunded
         if left <= 0:
             raise StripeAPIError(400, f"Charge {intent['latest_charge']} has already been refunded.",
@@ -191,8 +194,9 @@ class StripeObjects:
             "balance_transaction": new_id("txn"), "charge": intent["latest_charge"],
             "created": int(time.time()), "currency": intent["currency"],
             "metadata": param_metadata(params), "payment_intent": intent_id, "reason": reason,
-            "receipt_number": None, "source_transfer_reversal": None, "status": "succeeded",
+            "receipt_number": None, "source_transfer_reversal": None, "status": self._refund_status,
             "transfer_reversal": None,
+            "failure_reason": self._refund_failure if self._refund_status == "failed" else None,
         }
         self.refunds[refund["id"]] = refund
         return refund

@@ -234,7 +234,9 @@ async def update_order_progress(order: Order, *, actor: str) -> OrderStatus:
     COMPLETED once every unit not canceled is; write the timeline. Caller's transaction,
     order locked."""
     lines = await OrderLine.filter(order_id=order.id)
-    wanted = [(line.quantity - line.quantity_canceled, line.quantity_fulfilled) for line in lines]
+    # A unit returned before delivery (a booking given back) has nothing left to do either.
+    wanted = [(line.quantity - line.quantity_canceled, max(line.quantity_fulfilled, line.quantity_returned))
+              for line in lines]
     if all(done >= want for want, done in wanted):
         target = OrderStatus.COMPLETED
     elif any(done > 0 for _, done in wanted):

@@ -26,7 +26,7 @@ from oms.graphql.common import (
 from oms.graphql.context import Info
 from oms.graphql.mutations import mutation
 from oms.graphql.order_inputs import OrderFilter, OrderStatus, PaymentStatus, PlaceOrderInput
-from oms.graphql.payments import Payment, PaymentSession
+from oms.graphql.payments import Payment, PaymentSession, Refund, order_refunds
 from oms.orders import access, inputs
 from oms.orders import models as order_models
 from oms.orders import services as orders
@@ -37,6 +37,7 @@ from oms.payments import services as payments
 
 if TYPE_CHECKING:
     from oms.graphql.fulfillment import Fulfillment
+    from oms.graphql.returns import Return
 
 # strawberry.enum registers the class as a GraphQL enum and returns it; the alias is what
 # mypy reads as a type (a call's result is only a variable to it).
@@ -187,6 +188,10 @@ class Order(Node):
         staff = info.context.viewer.has(Permission.MANAGE_ORDERS)
         return [Payment.from_model(payment, show_reference=staff) for payment in rows]
 
+    @strawberry.field(description="Money given back for this order, oldest first.")
+    async def refunds(self, info: Info) -> list[Refund]:
+        return await order_refunds(info, self.model.id)
+
     @strawberry.field(description="What the plugins delivered so far: parcels, downloads...")
     async def fulfillments(
         self, info: Info
@@ -195,6 +200,12 @@ class Order(Node):
 
         rows = await info.context.loaders.fulfillments_by_order.load(self.model.id)
         return [Fulfillment.from_model(row) for row in rows]
+
+    @strawberry.field(description="Returns asked for on this order, oldest first.")
+    async def returns(self) -> list[Annotated[Return, strawberry.lazy("oms.graphql.returns")]]:
+        from oms.graphql.returns import order_returns
+
+        return await order_returns(self.model)
 
     @strawberry.field
     def subtotal(self) -> Money:
@@ -268,6 +279,12 @@ class PayOrderPayload:
 class OrderPayload:
     order: Order | None = None
     user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class CancelLineInput:
+    line_id: strawberry.ID
+    quantity: int
 
 
 @strawberry.type
@@ -356,9 +373,18 @@ class OrdersMutation:
         order = await payments.mark_order_paid(order, reference=reference, actor=context.viewer.actor)
         return OrderPayload(order=Order.from_model(order))
 
-    @mutation
+    @mutation(
+        description="Cancel an order. Unpaid: whole. Paid: customers and guests (token) cancel the whole "
+        "order while nothing is shipped or delivered; staff cancel what is not shipped or delivered, "
+        "or some units of some lines. The canceled units are refunded."
+    )
     async def cancel_order(
-        self, info: Info, id: strawberry.ID, token: str | None = None, reason: str | None = None
+        self,
+        info: Info,
+        id: strawberry.ID,
+        token: str | None = None,
+        reason: str | None = None,
+        lines: list[CancelLineInput] | None = None,
     ) -> OrderPayload:
         context = info.context
         order_id = parse_id(id, "Order", ["id"])
@@ -367,7 +393,18 @@ class OrdersMutation:
         )
         if order is None:
             raise DomainError.of(ErrorCode.NOT_FOUND, "Order not found.", ["id"])
+        staff = context.viewer.has(Permission.MANAGE_ORDERS)
+        quantities = None
+        if lines is not None:
+            quantities = {}
+            for index, line in enumerate(lines):
+                line_id = parse_id(line.line_id, "OrderLine", ["lines", str(index), "lineId"])
+                if line_id in quantities:
+                    raise DomainError.of(ErrorCode.INVALID, "This line is listed twice.", ["lines", index, "lineId"])
+                quantities[line_id] = line.quantity
         # A guest is named by the order's email, as on order.placed (never "guest").
         actor = order.email if context.viewer.is_anonymous else context.viewer.actor
-        order = await orders.cancel_order(order, actor=actor, reason=reason, plugins=context.plugins)
+        order = await orders.cancel_order(
+            order, actor=actor, reason=reason, plugins=context.plugins, lines=quantities, staff=staff
+        )
         return OrderPayload(order=Order.from_model(order))

@@ -43,6 +43,8 @@ from oms.graphql.limits import Limits, ParseWithinLimits, QueryCost
 from oms.graphql.loaders import Loaders
 from oms.graphql.orders import Customer, Order, OrderLine, OrdersMutation, OrdersQuery
 from oms.graphql.payments import Payment
+from oms.graphql.refunds import RefundsMutation, refund_node
+from oms.graphql.returns import ReturnsMutation
 from oms.graphql.staff import StaffMutation, StaffQuery, staff_node
 from oms.graphql.text import StorableStringLiterals
 from oms.orders import access
@@ -108,6 +110,7 @@ NODE_RESOLVERS: dict[str, Callable[[Info, int], Awaitable[Node | None]]] = {
     "OrderLine": _order_line,
     "Customer": _customer,
     "Payment": _payment,
+    "Refund": refund_node,
     "Job": job_node,
     "StaffMember": staff_node,
     "Fulfillment": _fulfillment,
@@ -142,7 +145,10 @@ def _plugin_node_resolvers(
 
 CORE_ROOT_PARTS: dict[str, tuple[type, ...]] = {
     "Query": (NodeQuery, CatalogQuery, CartQuery, OrdersQuery, AccountsQuery, JobsQuery, StaffQuery),
-    "Mutation": (AccountsMutation, OrdersMutation, CatalogMutation, JobsMutation, StaffMutation),
+    "Mutation": (
+        AccountsMutation, OrdersMutation, CatalogMutation, JobsMutation, StaffMutation, RefundsMutation,
+        ReturnsMutation,
+    ),
 }
 # Core object types plugins may add fields to (``oms_graphql_fields``), by GraphQL name.
 EXTENSIBLE_TYPES: dict[str, type] = {

@@ -81,6 +81,15 @@ async def deduct_shipped(variant_id: int, warehouse_id: int, quantity: int) -> b
     return bool(updated)
 
 
+async def restock(variant_id: int, warehouse_id: int, quantity: int) -> bool:
+    """Returned units are back on the shelf of the warehouse they left: on hand goes up.
+    False when the variant has no stock row there (nothing to put them back into)."""
+    updated = await Stock.filter(variant_id=variant_id, warehouse_id=warehouse_id).update(
+        quantity=F("quantity") + quantity
+    )
+    return bool(updated)
+
+
 async def set_stock(variant_id: int, quantity: int, warehouse_code: str | None = None) -> Stock:
     """Set units on hand; refuses to go below what is reserved for orders."""
     if quantity < 0:

@@ -23,7 +23,14 @@ from oms.jobs.services import enqueue_many
 from oms.money import Money
 from oms.orders.events import record_event
 from oms.orders.models import Order, OrderEvent, OrderLine
-from oms.orders.status import OrderStatus, PaymentStatus, check_payment_transition, check_transition
+from oms.orders.status import (
+    OrderStatus,
+    PaymentStatus,
+    can_transition,
+    check_payment_transition,
+    check_transition,
+)
+from oms.payments.models import Payment, PaymentState, Refund, RefundStatus
 
 # The job that hands an order's lines of one product type to their plugin (run by
 # oms.fulfillment.services.deliver); enqueued here, when the order is paid.
@@ -147,3 +154,118 @@ async def enqueue_deliveries(order: Order) -> list[str]:
     await Delivery.bulk_create([Delivery(order_id=order.id, product_type=t) for t in types])
     await enqueue_many(DELIVER_JOB, [{"order_id": order.id, "product_type": t} for t in types])
     return types
+
+
+# -- refunds (oms.payments.refunds decides; the order's side of it is here) -------------
+
+# A refund moves the payment status only of an order that was paid; an order paid after
+# it expired or was canceled (VOIDED, flagged for review) keeps its status and shows the
+# money given back in refunded_total.
+_REFUNDABLE_PAYMENT = frozenset({PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED})
+
+
+async def refund_succeeded(order: Order, refund: Refund, actor: str) -> OrderEvent:
+    """``refund`` (already SUCCEEDED) gave money back: ``refunded_total`` is the sum of the
+    order's succeeded refunds, and a paid order's payment becomes PARTIALLY_REFUNDED, or
+    REFUNDED once everything paid is back. Writes ``refund.succeeded``. Caller's
+    transaction, ``order`` locked."""
+    refunded = _sum(
+        await Refund.filter(order_id=order.id, status=RefundStatus.SUCCEEDED).values_list("amount", flat=True)
+    )
+    paid = _sum(
+        await Payment.filter(
+            order_id=order.id, state=PaymentState.SUCCEEDED, currency=order.currency
+        ).values_list("amount", flat=True)
+    )
+    changes: dict[str, Any] = {"refunded_total": refunded, "updated_at": utcnow()}
+    if order.payment_status in _REFUNDABLE_PAYMENT:
+        target = PaymentStatus.REFUNDED if refunded >= paid else PaymentStatus.PARTIALLY_REFUNDED
+        check_payment_transition(order.payment_status, target)
+        changes["payment_status"] = target
+    updated = await Order.filter(id=order.id, payment_status=order.payment_status).update(**changes)
+    if not updated:
+        raise DomainError.of(ErrorCode.INVALID_TRANSITION, "The order changed; try again.")
+    for key, value in changes.items():
+        setattr(order, key, value)
+    amount = Money(Decimal(refund.amount), refund.currency)
+    return await record_event(
+        order, "refund.succeeded", f"Refund of {amount.amount} {amount.currency} issued.",
+        actor=actor, data=_refund_data(refund),
+    )
+
+
+async def refund_failed(order: Order, refund: Refund, message: str | None) -> OrderEvent:
+    """``refund`` (already FAILED) did not go through: the order needs a person
+    (``needs_review``) and the staff-only ``refund.failed`` says why. Nothing else of the
+    order changes. Caller's transaction, ``order`` locked."""
+    await flag_for_review(order)
+    amount = Money(Decimal(refund.amount), refund.currency)
+    return await record_event(
+        order, "refund.failed",
+        f"The refund of {amount.amount} {amount.currency} failed: {message or 'no reason given'}. "
+        "Needs review.",
+        actor="system", data={**_refund_data(refund), "reason": message}, staff_only=True,
+    )
+
+
+def _refund_data(refund: Refund) -> dict[str, Any]:
+    return {"refund_id": refund.id, "amount": str(Money(Decimal(refund.amount), refund.currency).amount),
+            "currency": refund.currency}
+
+
+def _sum(values: Any) -> Decimal:
+    return sum((Decimal(str(v)) for v in values), Decimal(0))
+
+# --- Cancellation of paid orders (issue 11) -------------------------------------------------
+
+
+async def cancel_paid_order(
+    order: Order, *, actor: str, message: str, data: dict[str, Any] | None = None
+) -> OrderEvent:
+    """Every unit of a locked, paid order is canceled: the order becomes CANCELED; its
+    payment status stays until the refund settles (``refund_succeeded``)."""
+    return await change_status(
+        order, OrderStatus.CANCELED, stamps={"canceled_at": utcnow()},
+        event_type="order.canceled", message=message, actor=actor, data=data,
+    )
+
+
+async def lines_canceled(
+    order: Order, lines: list[OrderLine], *, actor: str, message: str, data: dict[str, Any]
+) -> OrderEvent:
+    """Some units of a locked, paid order were canceled (``lines``: all of its lines as
+    they are now): the timeline says so, and when every unit left is delivered the order
+    completes (or, with some delivered, is partially fulfilled). Caller's transaction."""
+    event = await record_event(order, "order.lines_canceled", message, actor=actor, data=data)
+    await settle_progress(order, lines, actor=actor)
+    return event
+
+
+def units_done(line: OrderLine) -> int:
+    """Units of ``line`` with nothing left to do: delivered, or returned before delivery
+    (a booking given back ahead of its session)."""
+    return max(line.quantity_fulfilled, line.quantity_returned)
+
+
+async def settle_progress(order: Order, lines: list[OrderLine], *, actor: str) -> OrderStatus:
+    """After units of a locked, paid order were canceled or returned (``lines``: all of
+    its lines as they are now): COMPLETED when every unit not canceled is done
+    (:func:`units_done`), PARTIALLY_FULFILLED when some are. Caller's transaction."""
+    wanted = [(line.quantity - line.quantity_canceled, units_done(line)) for line in lines]
+    if all(done >= want for want, done in wanted):
+        target = OrderStatus.COMPLETED
+    elif any(done > 0 for _, done in wanted):
+        target = OrderStatus.PARTIALLY_FULFILLED
+    else:
+        return order.status
+    if target == order.status or not can_transition(order.status, target):
+        return order.status
+    completed = target == OrderStatus.COMPLETED
+    await change_status(
+        order, target, stamps={"completed_at": utcnow()} if completed else None,
+        event_type=f"order.{target.value.lower()}",
+        message=f"Order {order.number} completed: every line is delivered." if completed
+        else f"Order {order.number} partially fulfilled.",
+        actor=actor, data={"status": target.value},
+    )
+    return target

@@ -3,12 +3,13 @@ from typing import TYPE_CHECKING, Any
 from tortoise import fields
 from tortoise.models import Model
 
-from oms.orders.status import LineStatus, OrderStatus, PaymentStatus
+from oms.orders.status import LineStatus, OrderStatus, PaymentStatus, ReturnStatus
 
 if TYPE_CHECKING:
     from oms.accounts.models import Customer
     from oms.catalog.models import Variant
     from oms.inventory.models import Warehouse
+    from oms.payments.models import Refund
 
 
 class Order(Model):
@@ -52,6 +53,7 @@ class Order(Model):
     customer_id: int | None
     lines: fields.ReverseRelation["OrderLine"]
     events: fields.ReverseRelation["OrderEvent"]
+    returns: fields.ReverseRelation["Return"]
 
     class Meta:
         table = "order"
@@ -122,3 +124,58 @@ class OrderEvent(Model):
     class Meta:
         table = "order_event"
         indexes = (("order", "created_at"),)
+
+
+class Return(Model):
+    """A return (RMA) of some delivered units of an order: requested by the customer, a
+    guest or staff, then approved or rejected, received (physical units) and refunded."""
+
+    id = fields.IntField(primary_key=True)
+    # "1042-R1": the order's number and the return's rank within the order.
+    number = fields.CharField(max_length=40, unique=True)
+    order: fields.ForeignKeyRelation["Order"] = fields.ForeignKeyField(
+        "models.Order", related_name="returns", on_delete=fields.CASCADE
+    )
+    status = fields.CharEnumField(ReturnStatus, max_length=16, default=ReturnStatus.REQUESTED)
+    reason = fields.TextField(null=True)
+    rejection_reason = fields.TextField(null=True)
+    # The money given back for it (refundReturn).
+    refund: fields.ForeignKeyNullableRelation["Refund"] = fields.ForeignKeyField(
+        "models.Refund", related_name="returns", null=True, on_delete=fields.SET_NULL
+    )
+    # Who asked: a customer's or guest's email, or a staff email.
+    requested_by = fields.CharField(max_length=254)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    order_id: int
+    refund_id: int | None
+    lines: fields.ReverseRelation["ReturnLine"]
+
+    class Meta:
+        table = "return"
+        indexes = (("order", "id"),)
+
+
+class ReturnLine(Model):
+    """Units of one order line in a return."""
+
+    id = fields.IntField(primary_key=True)
+    # ``return`` is a Python keyword: the field is ``rma`` (column rma_id).
+    rma: fields.ForeignKeyRelation["Return"] = fields.ForeignKeyField(
+        "models.Return", related_name="lines", on_delete=fields.CASCADE
+    )
+    order_line: fields.ForeignKeyRelation["OrderLine"] = fields.ForeignKeyField(
+        "models.OrderLine", related_name="return_lines", on_delete=fields.CASCADE
+    )
+    quantity = fields.IntField()
+    reason = fields.TextField(null=True)
+    # Whether the received units went back into stock (set by receiveReturn).
+    restock = fields.BooleanField(default=False)
+
+    rma_id: int
+    order_line_id: int
+
+    class Meta:
+        table = "return_line"
+        indexes = (("rma",), ("order_line",))

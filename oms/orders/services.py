@@ -18,7 +18,7 @@ from oms.accounts.permissions import Viewer
 from oms.config import Settings
 from oms.errors import DomainError, ErrorCode, FieldError
 from oms.inventory import services as inventory
-from oms.orders import lifecycle
+from oms.orders import cancellation, lifecycle
 from oms.orders.addresses import check_address
 from oms.orders.events import record_event
 from oms.orders.inputs import OrderFilter, PlaceOrderInput
@@ -296,24 +296,37 @@ def _line_name(variant) -> str:
 
 
 async def cancel_order(
-    order: Order, *, actor: str, reason: str | None, plugins: PluginHost
+    order: Order,
+    *,
+    actor: str,
+    reason: str | None,
+    plugins: PluginHost,
+    lines: dict[int, int] | None = None,
+    staff: bool = False,
 ) -> Order:
-    """Cancel an unpaid order: release its reservations, let each line's plugin undo what
-    it holds (e.g. a booked slot), cancel the payment session, write the timeline.
-
-    A paid order is canceled through a refund (returns work); until then it is an
-    INVALID_TRANSITION.
-    """
+    """Cancel an order. Unpaid: release its reservations, let each line's plugin undo what
+    it holds (e.g. a booked slot), cancel the payment session, write the timeline. Paid:
+    cancel every unit not yet shipped or delivered, or (``staff``) ``lines``' units by
+    order line id, and refund them (:mod:`oms.orders.cancellation`)."""
     reason = (reason or "").strip() or None
     if reason and len(reason) > 2000:
         raise DomainError.of(ErrorCode.INVALID, "At most 2000 characters.", ["reason"])
     async with in_transaction():
         current = await Order.select_for_update().get(id=order.id)
+        if cancellation.is_paid(current):
+            await cancellation.cancel_paid(
+                current, quantities=lines, staff=staff, actor=actor, reason=reason, plugins=plugins
+            )
+            return await Order.get(id=order.id)
         check_transition(current.status, OrderStatus.CANCELED)
         if current.payment_status not in (PaymentStatus.PENDING, PaymentStatus.FAILED):
             raise DomainError.of(
                 ErrorCode.INVALID_TRANSITION,
-                "A paid order cannot be canceled without refunding it.",
+                f"An order whose payment is {current.payment_status.value} cannot be canceled.",
+            )
+        if lines is not None:
+            raise DomainError.of(
+                ErrorCode.INVALID, "An unpaid order is canceled whole; leave out the lines.", ["lines"]
             )
         await end_unpaid_order(
             current,

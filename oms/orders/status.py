@@ -33,6 +33,15 @@ class LineStatus(str, enum.Enum):
     RETURNED = "RETURNED"
 
 
+class ReturnStatus(str, enum.Enum):
+    REQUESTED = "REQUESTED"
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+    RECEIVED = "RECEIVED"
+    REFUNDED = "REFUNDED"
+    CANCELED = "CANCELED"
+
+
 _O = OrderStatus
 ORDER_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     _O.PENDING_PAYMENT: frozenset({_O.PROCESSING, _O.CANCELED, _O.EXPIRED}),

@@ -87,6 +87,19 @@ class RefundResult:
 
 
 @dataclasses.dataclass(frozen=True)
+class RefundUpdate:
+    """A gateway refund as a webhook reports it (``refund.updated``, ``charge.refunded``)."""
+
+    external_id: str
+    status: str  # "succeeded" | "pending" | "failed"
+    # The payment session (PaymentIntent) refunded, when the event names it.
+    payment_ref: str | None = None
+    # metadata["oms_refund_id"]: the oms Refund, when oms created it.
+    refund_id: int | None = None
+    failure_message: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
 class GatewayEvent:
     """A verified webhook event, normalized."""
 
@@ -105,6 +118,8 @@ class GatewayEvent:
     # customer can be charged again.
     customer_ref: str | None = None
     payment_method_ref: str | None = None
+    # The refunds a refund.* or charge.refunded event reports.
+    refunds: tuple[RefundUpdate, ...] = ()
 
 
 class PaymentGatewayError(Exception):
@@ -147,8 +162,12 @@ class Gateway(Protocol):
         """Cancel an unpaid session; canceling a canceled one is fine."""
 
     async def refund(
-        self, external_id: str, amount: Money, *, idempotency_key: str, reason: str | None = None
-    ) -> RefundResult: ...
+        self, external_id: str, amount: Money, *, idempotency_key: str, reason: str | None = None,
+        metadata: Mapping[str, str] | None = None,
+    ) -> RefundResult:
+        """Refund ``amount`` of the payment session ``external_id``; ``metadata`` goes
+        with the refund (and comes back in its webhooks). Status "succeeded", "pending"
+        (its webhook tells the end) or "failed"."""
 
     async def create_customer(
         self, email: str, *, idempotency_key: str, metadata: Mapping[str, str] | None = None
@@ -184,7 +203,8 @@ class ManualGateway:
         return None
 
     async def refund(
-        self, external_id: str, amount: Money, *, idempotency_key: str, reason: str | None = None
+        self, external_id: str, amount: Money, *, idempotency_key: str, reason: str | None = None,
+        metadata: Mapping[str, str] | None = None,
     ) -> RefundResult:
         # Derived from the key, so a retried refund reports the same id.
         return RefundResult(f"manual-refund-{_key_uuid(idempotency_key)}", amount, "succeeded")

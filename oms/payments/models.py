@@ -61,3 +61,46 @@ class ProcessedWebhook(Model):
 
     class Meta:
         table = "processed_webhook"
+
+
+class RefundStatus(str, enum.Enum):
+    PENDING = "PENDING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+
+
+class Refund(Model):
+    """Money given back for an order: through the gateway of the payment refunded (a
+    Stripe Refund, created by the ``payment.refund`` job), or paid out by hand and
+    recorded by staff with a reference. Only :mod:`oms.payments.refunds` changes
+    ``status``, and only from PENDING (a guarded UPDATE), so a retried job or a
+    redelivered webhook moves it once."""
+
+    id = fields.IntField(primary_key=True)
+    order: fields.ForeignKeyRelation["Order"] = fields.ForeignKeyField(
+        "models.Order", related_name="refunds", on_delete=fields.RESTRICT
+    )
+    payment: fields.ForeignKeyNullableRelation[Payment] = fields.ForeignKeyField(
+        "models.Payment", related_name="refunds", null=True, on_delete=fields.RESTRICT
+    )
+    amount = fields.DecimalField(max_digits=14, decimal_places=2)
+    currency = fields.CharField(max_length=3)
+    status = fields.CharEnumField(RefundStatus, max_length=16, default=RefundStatus.PENDING)
+    reason = fields.TextField(null=True)
+    # The gateway's refund id (a Stripe re_...), or the staff's reference for a refund
+    # made outside the gateways.
+    external_id = fields.CharField(max_length=255, null=True)
+    # Who asked for it: a staff email, a customer email (a return), "system".
+    actor = fields.CharField(max_length=254)
+    failure_message = fields.TextField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    order_id: int
+    payment_id: int | None
+
+    class Meta:
+        table = "refund"
+        # An order's refunds (refundable(), the DataLoader); a payment's (what is left of
+        # it); a webhook's refund found by the gateway's id.
+        indexes = (("order",), ("payment",), ("external_id",))

@@ -28,6 +28,7 @@ from oms.payments.gateway import (
 )
 from oms.payments.models import Payment, PaymentState, ProcessedWebhook
 from oms.payments.recording import apply_failure, apply_success, order_total
+from oms.payments.refunds import REFUND_EVENT_TYPES, apply_refund_event
 
 MANUAL = "manual"
 logger = logging.getLogger("oms.payments")
@@ -315,6 +316,8 @@ async def _event_order(event: GatewayEvent, gateway: str) -> Order | None:
 
 
 async def _apply_event(event: GatewayEvent, *, gateway: str) -> str:
+    if event.type in REFUND_EVENT_TYPES:
+        return await apply_refund_event(event, gateway=gateway)
     if event.type not in ("payment_intent.succeeded", "payment_intent.payment_failed"):
         return "ignored"
     order = await _event_order(event, gateway)

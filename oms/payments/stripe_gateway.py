@@ -24,6 +24,7 @@ from oms.payments.gateway import (
     PaymentGatewayError,
     PaymentSession,
     RefundResult,
+    RefundUpdate,
     SessionRequest,
     WebhookPayloadError,
     WebhookSignatureError,
@@ -38,7 +39,18 @@ _SESSION_STATUS = {
     "requires_action": "requires_payment", "processing": "processing",
     "requires_capture": "processing", "succeeded": "succeeded", "canceled": "canceled",
 }
-_REFUND_STATUS = {"succeeded": "succeeded", "pending": "pending", "requires_action": "pending"}
+_REFUND_STATUS = {"succeeded": "succeeded", "pending": "pending", "requires_action": "pending",
+                  "failed": "failed", "canceled": "failed"}
+# Stripe's refund failure_reason codes, as a person reads them.
+_FAILURE_REASONS = {
+    "lost_or_stolen_card": "the card was reported lost or stolen",
+    "expired_or_canceled_card": "the card expired or was canceled",
+    "charge_for_pending_refund_disputed": "the charge was disputed",
+    "insufficient_funds": "the Stripe balance was insufficient",
+    "declined": "the card issuer declined the refund",
+    "merchant_request": "the refund was canceled",
+    "unknown": "unknown reason",
+}
 _STRIPE_REFUND_REASONS = {"duplicate", "fraudulent", "requested_by_customer"}
 # Outages: the same request with the same idempotency key may succeed later.
 _RETRYABLE = (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError)
@@ -118,14 +130,19 @@ class StripeGateway:
                 raise
 
     async def refund(
-        self, external_id: str, amount: Money, *, idempotency_key: str, reason: str | None = None
+        self, external_id: str, amount: Money, *, idempotency_key: str, reason: str | None = None,
+        metadata: Mapping[str, str] | None = None,
     ) -> RefundResult:
         params: stripe.params.RefundCreateParams = {"payment_intent": external_id, "amount": amount.to_minor_units()}
-        # Stripe accepts three reasons; any other text is kept as metadata.
+        extra = dict(metadata or {})
+        # Stripe accepts three reasons; any other text is kept as metadata (at most 500
+        # characters a value, Stripe's limit).
         if reason in _STRIPE_REFUND_REASONS:
             params["reason"] = reason
         elif reason:
-            params["metadata"] = {"reason": reason}
+            extra["reason"] = reason[:500]
+        if extra:
+            params["metadata"] = extra
         with _translate_errors():
             refund = await self._client.v1.refunds.create_async(
                 params=params, options={"idempotency_key": self._key(idempotency_key)}
@@ -202,6 +219,13 @@ def normalize_event(event: Mapping[str, Any]) -> GatewayEvent:
         customer_ref = _ref(obj.get("customer"))
         if customer_ref is not None:
             payment_method_ref = _ref(obj.get("payment_method"))
+    refunds: tuple[RefundUpdate, ...] = ()
+    if event["type"].startswith("refund.") and obj.get("object") == "refund":
+        refunds = (_refund_update(obj),)
+    elif event["type"] == "charge.refunded" and obj.get("object") == "charge":
+        # The charge lists its refunds when they are included (expanded).
+        listed = (obj.get("refunds") or {}).get("data") or []
+        refunds = tuple(_refund_update(r) for r in listed if isinstance(r, Mapping))
     return GatewayEvent(
         id=event["id"],
         type=event["type"],
@@ -212,6 +236,20 @@ def normalize_event(event: Mapping[str, Any]) -> GatewayEvent:
         failure_message=failure_message,
         customer_ref=customer_ref,
         payment_method_ref=payment_method_ref,
+        refunds=refunds,
+    )
+
+
+def _refund_update(obj: Mapping[str, Any]) -> RefundUpdate:
+    if not isinstance(obj["id"], str):
+        raise TypeError(f"a refund id must be a string, not {obj['id']!r}")
+    metadata = obj.get("metadata") or {}
+    return RefundUpdate(
+        external_id=obj["id"],
+        status=_REFUND_STATUS.get(obj.get("status") or "", "pending"),
+        payment_ref=_ref(obj.get("payment_intent")),
+        refund_id=_order_id(metadata.get("oms_refund_id")),
+        failure_message=_FAILURE_REASONS.get(obj.get("failure_reason") or "", obj.get("failure_reason")),
     )
 
 

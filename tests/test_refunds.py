@@ -1,0 +1,408 @@
+"""Refunds (issue 11, parts 3 and 5): by hand with a reference, through Stripe (the real
+`stripe` library against oms.fake_stripe) by an idempotent job, settled once by webhooks;
+refundOrder for staff; the race of two refunds on PostgreSQL."""
+
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+
+import pytest
+from tortoise.transactions import in_transaction
+
+from oms.errors import DomainError, ErrorCode
+from oms.jobs.models import Job
+from oms.money import Money
+from oms.orders.models import Order, OrderEvent
+from oms.orders.status import PaymentStatus
+from oms.payments.models import Payment, Refund, RefundStatus
+from oms.payments.refunds import refundable, start_refund
+from oms.testing import place_paid_order, run_jobs
+
+STAFF = "staff@example.com"
+
+
+async def refund(order_id: int, amount: str, *, reference: str | None = None, reason: str | None = "goodwill"):
+    """start_refund as its callers use it: in a transaction, the order locked."""
+    async with in_transaction():
+        order = await Order.select_for_update().get(id=order_id)
+        return await start_refund(order, Money(Decimal(amount), order.currency), reason=reason,
+                                  actor=STAFF, reference=reference)
+
+
+async def paid_mug_order(oms_app, oms_graphql, quantity: int = 2) -> Order:
+    placed = await place_paid_order(oms_app, oms_graphql, [("MUG", quantity)], shipping_method="standard")
+    return await Order.get(number=placed["order"]["number"])
+
+
+# -- by hand (the manual gateway) ---------------------------------------------------------
+
+
+class TestManual:
+    async def test_a_partial_then_the_rest_moves_the_payment_status(self, oms_app, oms_graphql, catalog):
+        order = await paid_mug_order(oms_app, oms_graphql)
+        total = Decimal(order.total)
+        assert (await refundable(order)).amount == total
+
+        first = await refund(order.id, "5.00", reference="bank-77")
+        assert (first.status, first.external_id) == (RefundStatus.SUCCEEDED, "bank-77")
+        order = await Order.get(id=order.id)
+        assert order.payment_status == PaymentStatus.PARTIALLY_REFUNDED
+        assert Decimal(order.refunded_total) == Decimal("5.00")
+        assert (await refundable(order)).amount == total - Decimal("5.00")
+
+        await refund(order.id, str(total - Decimal("5.00")))  # no reference: by hand all the same
+        order = await Order.get(id=order.id)
+        assert order.payment_status == PaymentStatus.REFUNDED
+        assert Decimal(order.refunded_total) == total
+        types = [e.type for e in await OrderEvent.filter(order_id=order.id).order_by("id")]
+        assert types.count("refund.requested") == 2 and types.count("refund.succeeded") == 2
+        event = await OrderEvent.filter(order_id=order.id, type="refund.succeeded").first()
+        assert event is not None and event.message == "Refund of 5.00 USD issued."
+        assert event.data["refund_id"] == first.id
+        assert not await Job.exists(kind="payment.refund")
+
+    async def test_more_than_paid_is_refused(self, oms_app, oms_graphql, catalog):
+        order = await paid_mug_order(oms_app, oms_graphql)
+        await refund(order.id, "10.00")
+        with pytest.raises(DomainError) as caught:
+            await refund(order.id, str(Decimal(order.total) - Decimal("9.99")))
+        assert caught.value.errors[0].code == ErrorCode.REFUND_EXCEEDS_PAID
+        assert await Refund.filter(order_id=order.id).count() == 1
+
+    @pytest.mark.parametrize("amount", [Money(Decimal("0"), "USD"), Money(Decimal("-1"), "USD"),
+                                        Money(Decimal("1"), "EUR")])
+    async def test_a_bad_amount_is_invalid(self, oms_app, oms_graphql, catalog, amount):
+        order = await paid_mug_order(oms_app, oms_graphql)
+        with pytest.raises(DomainError) as caught:
+            async with in_transaction():
+                locked = await Order.select_for_update().get(id=order.id)
+                await start_refund(locked, amount, reason=None, actor=STAFF)
+        assert (caught.value.errors[0].code, caught.value.errors[0].field) == (ErrorCode.INVALID, ("amount",))
+        assert not await Refund.exists(order_id=order.id)
+
+    async def test_an_unpaid_order_has_nothing_to_refund(self, oms_app, oms_graphql, catalog):
+        placed = await place_paid_order(oms_app, oms_graphql, [("EBOOK", 1)], pay=False)
+        with pytest.raises(DomainError) as caught:
+            await refund((await Order.get(number=placed["order"]["number"])).id, "1.00")
+        assert caught.value.errors[0].code == ErrorCode.REFUND_EXCEEDS_PAID
+
+
+# -- through Stripe (the real `stripe` library against the fake) ---------------------------
+
+SECRET = "whsec_test_secret"
+
+
+@pytest.fixture
+def stripe_settings(oms_settings, fake_stripe):
+    return dataclasses.replace(oms_settings, stripe_api_key="sk_test_oms", stripe_webhook_secret=SECRET,
+                               stripe_api_base=fake_stripe.url)
+
+
+async def paid_by_stripe(oms_app, oms_http, oms_graphql, fake_stripe, skus=(("MUG", 2),)) -> Order:
+    placed = await place_paid_order(oms_app, oms_graphql, list(skus), shipping_method="standard", pay=False)
+    order = await Order.get(number=placed["order"]["number"])
+    payment = await Payment.get(order_id=order.id, gateway="stripe")
+    fake_stripe.succeed(payment.external_id)
+    body, header = fake_stripe.signed_event("payment_intent.succeeded", payment.external_id, SECRET)
+    response = await oms_http.post("/webhooks/stripe", content=body,
+                                   headers={"Stripe-Signature": header, "Content-Type": "application/json"})
+    assert response.status_code == 200, response.text
+    await run_jobs(oms_app)
+    order = await Order.get(id=order.id)
+    assert order.payment_status == PaymentStatus.PAID
+    return order
+
+
+class TestStripe:
+    @pytest.fixture
+    def oms_settings(self, stripe_settings):
+        return stripe_settings
+
+    async def test_a_refund_goes_through_the_job_to_stripe(self, oms_app, oms_http, oms_graphql, fake_stripe, catalog):
+        order = await paid_by_stripe(oms_app, oms_http, oms_graphql, fake_stripe)
+        created = await refund(order.id, "7.25", reason="requested_by_customer")
+        assert created.status == RefundStatus.PENDING and created.external_id is None
+        assert fake_stripe.refunds == {}  # nothing leaves before commit and the job
+        await run_jobs(oms_app)
+
+        [sent] = fake_stripe.requests_to("POST", "/v1/refunds")
+        assert sent.idempotency_key.endswith(f"oms-refund-{created.id}")
+        assert sent.params["amount"] == "725" and sent.params["metadata"]["oms_refund_id"] == str(created.id)
+        [at_stripe] = fake_stripe.refunds.values()
+        done = await Refund.get(id=created.id)
+        assert (done.status, done.external_id) == (RefundStatus.SUCCEEDED, at_stripe["id"])
+        order = await Order.get(id=order.id)
+        assert order.payment_status == PaymentStatus.PARTIALLY_REFUNDED
+        assert Decimal(order.refunded_total) == Decimal("7.25")
+
+    async def test_a_job_killed_after_stripe_answered_refunds_once(
+        self, oms_app, oms_http, oms_graphql, fake_stripe, catalog, monkeypatch
+    ):
+        from oms.payments import refunds as refunds_module
+
+        order = await paid_by_stripe(oms_app, oms_http, oms_graphql, fake_stripe)
+        created = await refund(order.id, "10.00")
+        recorded = refunds_module.apply_refund_status
+
+        async def killed(*args, **kwargs):
+            raise RuntimeError("worker killed after Stripe answered")
+
+        monkeypatch.setattr(refunds_module, "apply_refund_status", killed)
+        await run_jobs(oms_app)
+        assert len(fake_stripe.refunds) == 1  # Stripe refunded; oms never heard
+        assert (await Refund.get(id=created.id)).status == RefundStatus.PENDING
+        job = await Job.get(kind="payment.refund")
+        assert job.status == "QUEUED" and job.attempts == 1
+
+        monkeypatch.setattr(refunds_module, "apply_refund_status", recorded)
+        await Job.filter(id=job.id).update(run_at=job.created_at)  # its backoff is over
+        await run_jobs(oms_app)
+
+        sent = fake_stripe.requests_to("POST", "/v1/refunds")
+        assert len(sent) == 2 and sent[0].idempotency_key == sent[1].idempotency_key
+        assert len(fake_stripe.refunds) == 1  # counted at Stripe: one refund
+        [at_stripe] = fake_stripe.refunds.values()
+        done = await Refund.get(id=created.id)
+        assert (done.status, done.external_id) == (RefundStatus.SUCCEEDED, at_stripe["id"])
+        assert await OrderEvent.filter(order_id=order.id, type="refund.succeeded").count() == 1
+
+    async def test_a_refund_webhook_delivered_five_times_changes_state_once(
+        self, oms_app, oms_http, oms_graphql, fake_stripe, catalog
+    ):
+        import asyncio
+
+        order = await paid_by_stripe(oms_app, oms_http, oms_graphql, fake_stripe)
+        fake_stripe.refunds_will("pending")
+        created = await refund(order.id, str(order.total))
+        await run_jobs(oms_app)
+        pending = await Refund.get(id=created.id)
+        assert pending.status == RefundStatus.PENDING and pending.external_id in fake_stripe.refunds
+
+        fake_stripe.settle_refund(pending.external_id, "succeeded")
+        body, header = fake_stripe.signed_event("refund.updated", pending.external_id, SECRET)
+        answers = await asyncio.gather(*[post(oms_http, body, header) for _ in range(5)])
+        assert [a.status_code for a in answers] == [200] * 5
+        assert sorted(a.json()["outcome"] for a in answers) == ["duplicate"] * 4 + ["processed"]
+        # Another event about the same refund (charge.refunded) finds it settled.
+        body, header = fake_stripe.signed_event("charge.refunded", (await Payment.get(order_id=order.id)).external_id,
+                                                SECRET)
+        assert (await post(oms_http, body, header)).json()["outcome"] == "duplicate"
+
+        assert (await Refund.get(id=created.id)).status == RefundStatus.SUCCEEDED
+        assert await OrderEvent.filter(order_id=order.id, type="refund.succeeded").count() == 1
+        order = await Order.get(id=order.id)
+        assert order.payment_status == PaymentStatus.REFUNDED
+        assert Decimal(order.refunded_total) == Decimal(order.total)
+
+    async def test_a_failed_refund_is_failed_visible_to_staff_and_needs_review(
+        self, oms_app, oms_http, oms_graphql, fake_stripe, catalog
+    ):
+        order = await paid_by_stripe(oms_app, oms_http, oms_graphql, fake_stripe)
+        fake_stripe.refunds_will("pending")
+        created = await refund(order.id, "20.00")
+        await run_jobs(oms_app)
+        external_id = (await Refund.get(id=created.id)).external_id
+        fake_stripe.settle_refund(external_id, "failed", failure_reason="expired_or_canceled_card")
+        body, header = fake_stripe.signed_event("refund.failed", external_id, SECRET)
+        assert (await post(oms_http, body, header)).json()["outcome"] == "processed"
+
+        failed = await Refund.get(id=created.id)
+        assert failed.status == RefundStatus.FAILED
+        assert failed.failure_message == "the card expired or was canceled"
+        order = await Order.get(id=order.id)
+        assert order.needs_review and order.payment_status == PaymentStatus.PAID
+        assert Decimal(order.refunded_total) == 0
+        event = await OrderEvent.get(order_id=order.id, type="refund.failed")
+        assert event.data["staff_only"] is True and event.data["refund_id"] == created.id
+        assert (await refundable(order)).amount == Decimal(order.total)  # may be tried again
+
+    async def test_a_refund_stripe_refuses_fails_at_once(self, oms_app, oms_http, oms_graphql, fake_stripe, catalog):
+        order = await paid_by_stripe(oms_app, oms_http, oms_graphql, fake_stripe)
+        fake_stripe.fail_next(400, code="charge_disputed", message="The charge is disputed.", path="/v1/refunds")
+        created = await refund(order.id, "5.00")
+        await run_jobs(oms_app)
+        failed = await Refund.get(id=created.id)
+        assert (failed.status, failed.failure_message) == (RefundStatus.FAILED, "The charge is disputed.")
+        assert (await Order.get(id=order.id)).needs_review
+
+    async def test_an_outage_is_retried_with_the_same_key(self, oms_app, oms_http, oms_graphql, fake_stripe, catalog):
+        order = await paid_by_stripe(oms_app, oms_http, oms_graphql, fake_stripe)
+        fake_stripe.fail_next(503, times=3, path="/v1/refunds")  # the library's own retries, then ours
+        created = await refund(order.id, "5.00")
+        await run_jobs(oms_app)
+        assert (await Refund.get(id=created.id)).status == RefundStatus.PENDING
+        job = await Job.get(kind="payment.refund")
+        await Job.filter(id=job.id).update(run_at=job.created_at)
+        await run_jobs(oms_app)
+        assert (await Refund.get(id=created.id)).status == RefundStatus.SUCCEEDED
+        keys = {r.idempotency_key for r in fake_stripe.requests_to("POST", "/v1/refunds")}
+        assert len(keys) == 1 and len(fake_stripe.refunds) == 1
+
+
+async def post(oms_http, body: bytes, header: str):
+    return await oms_http.post("/webhooks/stripe", content=body,
+                               headers={"Stripe-Signature": header, "Content-Type": "application/json"})
+
+
+# -- refundOrder (GraphQL) ----------------------------------------------------------------
+
+REFUND_ORDER = """
+mutation($id: ID!, $amount: Decimal!, $reason: String!, $reference: String) {
+  refundOrder(id: $id, amount: $amount, reason: $reason, reference: $reference) {
+    order { paymentStatus refundedTotal { amount currency }
+            refunds { id amount { amount currency } status reason externalId failureMessage } }
+    userErrors { field code message }
+  }
+}
+"""
+ORDER_REFUNDS = """
+query($token: String!) {
+  order(token: $token) { paymentStatus refundedTotal { amount } refunds { status reason externalId }
+                         events { type } }
+}
+"""
+
+
+def order_gid(order: Order) -> str:
+    from oms.graphql.common import to_global_id
+
+    return to_global_id("Order", order.id)
+
+
+class TestRefundOrder:
+    async def test_staff_record_a_refund_made_elsewhere(self, oms_app, oms_graphql, oms_accounts, catalog):
+        placed = await place_paid_order(oms_app, oms_graphql, [("MUG", 2)], shipping_method="standard")
+        order = await Order.get(number=placed["order"]["number"])
+        staff = oms_graphql.as_(oms_accounts.staff)
+        answer = (await staff.query(REFUND_ORDER, {"id": order_gid(order), "amount": "4.50",
+                                                   "reason": "Late delivery", "reference": "SEPA-991"}))["refundOrder"]
+        assert answer["userErrors"] == []
+        assert answer["order"]["paymentStatus"] == "PARTIALLY_REFUNDED"
+        assert answer["order"]["refundedTotal"] == {"amount": "4.50", "currency": "USD"}
+        [row] = answer["order"]["refunds"]
+        assert (row["status"], row["reason"], row["externalId"]) == ("SUCCEEDED", "Late delivery", "SEPA-991")
+
+        # The guest sees the refund, not the staff's bank reference.
+        seen = (await oms_graphql.as_(None).query(ORDER_REFUNDS, {"token": placed["orderToken"]}))["order"]
+        assert seen["refunds"] == [{"status": "SUCCEEDED", "reason": "Late delivery", "externalId": None}]
+        assert {"refund.requested", "refund.succeeded"} <= {e["type"] for e in seen["events"]}
+
+    async def test_more_than_paid_and_bad_input_are_user_errors(self, oms_app, oms_graphql, oms_accounts, catalog):
+        placed = await place_paid_order(oms_app, oms_graphql, [("EBOOK", 1)])
+        order = await Order.get(number=placed["order"]["number"])
+        staff = oms_graphql.as_(oms_accounts.staff)
+
+        async def errors(amount: str, reason: str = "goodwill") -> list[tuple]:
+            data = await staff.query(REFUND_ORDER, {"id": order_gid(order), "amount": amount, "reason": reason})
+            return [(e["code"], e["field"]) for e in data["refundOrder"]["userErrors"]]
+
+        assert await errors("9.99") == []
+        assert await errors("0.01") == [("REFUND_EXCEEDS_PAID", ["amount"])]
+        assert await errors("0") == [("INVALID", ["amount"])]
+        assert await errors("-3") == [("INVALID", ["amount"])]
+        assert await errors("1.005") == [("INVALID", ["amount"])]
+        assert await errors("1", reason="  ") == [("REQUIRED", ["reason"])]
+        assert (await Order.get(id=order.id)).payment_status == PaymentStatus.REFUNDED
+
+    async def test_only_staff_with_manage_payments_refund(self, oms_app, oms_graphql, oms_accounts, catalog):
+        from oms.accounts import services as accounts
+        from oms.accounts.permissions import Viewer
+
+        placed = await place_paid_order(oms_app, oms_graphql, [("EBOOK", 1)], email="alice@example.com")
+        order = await Order.get(number=placed["order"]["number"])
+        clerk = await accounts.create_staff(email="clerk@example.com", password="clerk-pass-1",
+                                            permissions=["MANAGE_ORDERS", "MANAGE_RETURNS"])
+        cashier = await accounts.create_staff(email="cashier@example.com", password="cashier-pass-1",
+                                              permissions=["MANAGE_PAYMENTS"])
+        secret = oms_app.state.settings.secret_key
+        tokens = {who: await accounts.issue_token(Viewer(staff=s), secret=secret, ttl_seconds=600)
+                  for who, s in (("clerk", clerk), ("cashier", cashier))}
+        variables = {"id": order_gid(order), "amount": "1.00", "reason": "goodwill"}
+        for token in (None, oms_accounts.customer, tokens["clerk"]):
+            data = await oms_graphql.as_(token).query(REFUND_ORDER, variables)
+            assert [e["code"] for e in data["refundOrder"]["userErrors"]] == ["PERMISSION_DENIED"]
+        assert not await Refund.exists(order_id=order.id)
+        data = await oms_graphql.as_(tokens["cashier"]).query(REFUND_ORDER, variables)
+        assert data["refundOrder"]["userErrors"] == []
+        refunded = await Refund.get(order_id=order.id)
+        assert refunded.actor == "cashier@example.com"
+
+    async def test_an_order_paid_after_expiry_can_be_refunded(self, oms_app, oms_graphql, oms_accounts, catalog):
+        from oms.orders.expiry import expire_order
+        from oms.payments.recording import apply_success, order_total
+
+        placed = await place_paid_order(oms_app, oms_graphql, [("MUG", 1)], shipping_method="standard", pay=False)
+        order = await Order.get(number=placed["order"]["number"])
+        await expire_order(order.id, plugins=oms_app.state.plugins)
+        async with in_transaction():  # the payment arrives late (as a webhook would record it)
+            locked = await Order.select_for_update().get(id=order.id)
+            await apply_success(locked, gateway="manual", external_id="late-1", amount=order_total(locked),
+                                actor="system")
+        order = await Order.get(id=order.id)
+        assert order.needs_review and order.status == "EXPIRED"
+
+        staff = oms_graphql.as_(oms_accounts.staff)
+        data = await staff.query(REFUND_ORDER, {"id": order_gid(order), "amount": str(order.total),
+                                                "reason": "Paid after expiry"})
+        assert data["refundOrder"]["userErrors"] == []
+        assert data["refundOrder"]["order"]["refundedTotal"]["amount"] == str(order.total)
+        assert [r["status"] for r in data["refundOrder"]["order"]["refunds"]] == ["SUCCEEDED"]
+        # Nothing is left to refund; the payment status of an expired order stays VOIDED.
+        data = await staff.query(REFUND_ORDER, {"id": order_gid(order), "amount": "0.01", "reason": "again"})
+        assert [e["code"] for e in data["refundOrder"]["userErrors"]] == ["REFUND_EXCEEDS_PAID"]
+        assert (await Order.get(id=order.id)).payment_status == PaymentStatus.VOIDED
+
+
+# -- two refunds racing (a live server; two worker processes on PostgreSQL) ----------------
+
+ROUNDS = 3
+
+
+async def test_two_concurrent_refunds_of_60_percent_one_exceeds(oms_app, oms_graphql, oms_settings, catalog, tmp_path):
+    """Each of two staff clients refunds 60 % of the same order at the same moment, through
+    a real server (on PostgreSQL two processes, two connections): exactly one succeeds, the
+    other gets REFUND_EXCEEDS_PAID, and the money refunded never exceeds what was paid."""
+    import asyncio
+
+    import httpx
+
+    from oms import testing
+    from oms.accounts import services as accounts
+    from tests.live_server import SECRET_KEY, live_server
+
+    await accounts.create_staff(email="racer@example.com", password="racer-pass-1", permissions=["MANAGE_PAYMENTS"])
+    orders = []
+    for _ in range(ROUNDS):
+        placed = await place_paid_order(oms_app, oms_graphql, [("MUG", 4)], shipping_method="standard")
+        orders.append(await Order.get(number=placed["order"]["number"]))
+
+    workers = 2 if testing.test_database_url() else 1
+    async with live_server(oms_settings.database_url, workers=workers, log_dir=tmp_path,
+                           env={"OMS_SECRET_KEY": SECRET_KEY}) as server:
+        async with httpx.AsyncClient(base_url=server.url, timeout=60) as http:
+            login = await http.post("/graphql", json={"query": 'mutation { login(email: "racer@example.com", '
+                                                                'password: "racer-pass-1") { token } }'})
+            token = login.json()["data"]["login"]["token"]
+
+            async def refund_60(order: Order) -> list[str]:
+                amount = (Decimal(order.total) * Decimal("0.6")).quantize(Decimal("0.01"))
+                response = await http.post(
+                    "/graphql", headers={"Authorization": f"Bearer {token}"},
+                    json={"query": REFUND_ORDER, "variables": {"id": order_gid(order), "amount": str(amount),
+                                                               "reason": "race"}})
+                assert response.status_code == 200, response.text
+                body = response.json()
+                assert not body.get("errors"), (body, server.exceptions())
+                return [e["code"] for e in body["data"]["refundOrder"]["userErrors"]]
+
+            for order in orders:
+                answers = await asyncio.gather(refund_60(order), refund_60(order))
+                assert sorted(answers) == [[], ["REFUND_EXCEEDS_PAID"]], answers
+
+    for order in orders:
+        order = await Order.get(id=order.id)
+        [done] = await Refund.filter(order_id=order.id)
+        assert done.status == RefundStatus.SUCCEEDED
+        assert Decimal(order.refunded_total) == Decimal(done.amount) < Decimal(order.total)
+        assert order.payment_status == PaymentStatus.PARTIALLY_REFUNDED
