@@ -308,6 +308,28 @@ async def place_paid_order(
     return placed
 
 
+async def refund_paid_order(
+    oms_app,
+    order_id: int,
+    amount: str,
+    *,
+    reason: str = "test refund",
+    reference: str | None = None,
+    actor: str = "staff@example.com",
+) -> list[Any]:
+    """Refund ``amount`` (a decimal string, in the order's currency) of a paid order as staff
+    do with ``refundOrder``, then run the jobs (the gateway's refund, the ``refund.*``
+    timeline events your ``oms_order_event`` sees). Returns the order's Refund rows,
+    oldest first. A refused refund raises :class:`oms.errors.DomainError`
+    (``REFUND_EXCEEDS_PAID``, ``INVALID``)."""
+    from oms.payments.models import Refund
+    from oms.payments.refunds import refund_order
+
+    await refund_order(order_id, Decimal(amount), reason=reason, actor=actor, reference=reference)
+    await run_jobs(oms_app)
+    return await Refund.filter(order_id=order_id).order_by("id")
+
+
 # A helper, not a test, wherever it is imported (pytest reads the attribute; mypy knows no such one).
 test_database_url.__test__ = False  # type: ignore[attr-defined]
 

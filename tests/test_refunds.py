@@ -406,3 +406,134 @@ async def test_two_concurrent_refunds_of_60_percent_one_exceeds(oms_app, oms_gra
         assert done.status == RefundStatus.SUCCEEDED
         assert Decimal(order.refunded_total) == Decimal(done.amount) < Decimal(order.total)
         assert order.payment_status == PaymentStatus.PARTIALLY_REFUNDED
+
+
+class TestStripeEdges:
+    @pytest.fixture
+    def oms_settings(self, stripe_settings):
+        return stripe_settings
+
+    async def test_a_webhook_before_the_job_recorded_the_answer_settles_the_refund(
+        self, oms_app, oms_http, oms_graphql, fake_stripe, catalog, monkeypatch
+    ):
+        """Stripe's refund.updated can come before the job has written the refund's id:
+        the id oms put in the refund's metadata finds it, and the job's late answer is
+        then a no-op."""
+        from oms.payments import refunds as refunds_module
+
+        order = await paid_by_stripe(oms_app, oms_http, oms_graphql, fake_stripe)
+        created = await refund(order.id, "3.00")
+        recorded = refunds_module.apply_refund_status
+        delivered = []
+
+        async def webhook_first(refund_id, status, **kwargs):
+            if not delivered:  # the job's call (the webhook's own call goes straight through)
+                [at_stripe] = fake_stripe.refunds
+                body, header = fake_stripe.signed_event("refund.updated", at_stripe, SECRET)
+                delivered.append("sent")
+                delivered.append((await post(oms_http, body, header)).json()["outcome"])
+            return await recorded(refund_id, status, **kwargs)
+
+        monkeypatch.setattr(refunds_module, "apply_refund_status", webhook_first)
+        await run_jobs(oms_app)
+        assert delivered == ["sent", "processed"]
+        done = await Refund.get(id=created.id)
+        assert (done.status, done.external_id) == (RefundStatus.SUCCEEDED, next(iter(fake_stripe.refunds)))
+        assert await OrderEvent.filter(order_id=order.id, type="refund.succeeded").count() == 1
+        assert (await Job.get(kind="payment.refund")).status == "DONE"
+
+    async def test_an_event_about_a_refund_of_another_payment_is_ignored(
+        self, oms_app, oms_http, oms_graphql, fake_stripe, catalog
+    ):
+        first = await paid_by_stripe(oms_app, oms_http, oms_graphql, fake_stripe)
+        fake_stripe.refunds_will("pending")
+        mine = await refund(first.id, "3.00")
+        await run_jobs(oms_app)
+        # A refund made in Stripe's dashboard on another intent, claiming to be ours.
+        other = await paid_by_stripe(oms_app, oms_http, oms_graphql, fake_stripe)
+        intent = (await Payment.get(order_id=other.id)).external_id
+        forged = fake_stripe.settle_refund((await Refund.get(id=mine.id)).external_id, "succeeded")
+        forged.update(id="re_elsewhere", payment_intent=intent)
+        fake_stripe.refunds["re_elsewhere"] = forged
+        body, header = fake_stripe.signed_event("refund.updated", "re_elsewhere", SECRET)
+        assert (await post(oms_http, body, header)).json()["outcome"] == "ignored"
+        assert (await Refund.get(id=mine.id)).status == RefundStatus.PENDING
+
+    async def test_a_refund_job_that_gives_up_fails_the_refund(self, oms_app, oms_http, oms_graphql, fake_stripe,
+                                                               catalog):
+        order = await paid_by_stripe(oms_app, oms_http, oms_graphql, fake_stripe)
+        created = await refund(order.id, "3.00")
+        await Job.filter(kind="payment.refund").update(max_attempts=1)
+        fake_stripe.down()
+        try:
+            await run_jobs(oms_app)
+        finally:
+            fake_stripe.up()
+        assert (await Job.get(kind="payment.refund")).status == "DEAD"
+        failed = await Refund.get(id=created.id)
+        assert failed.status == RefundStatus.FAILED and "could not be reached" in failed.failure_message
+        assert (await Order.get(id=order.id)).needs_review
+        assert fake_stripe.refunds == {}
+
+
+# -- the fake's refunds and the refund events as oms reads them -----------------------------
+
+
+def test_refund_events_are_normalized(fake_stripe):
+    from oms.payments.gateway import RefundUpdate
+    from oms.payments.stripe_gateway import normalize_event
+
+    intent = fake_stripe.payment_intents.setdefault("pi_x", {
+        "id": "pi_x", "object": "payment_intent", "amount": 1000, "amount_received": 1000, "currency": "usd",
+        "status": "succeeded", "latest_charge": "ch_x", "customer": None, "metadata": {"order_id": "7"},
+        "payment_method": None})
+    fake_stripe.refunds_will("pending")
+    with fake_stripe._lock:
+        pending = fake_stripe._create_refund({"payment_intent": intent["id"], "amount": "400",
+                                              "metadata": {"oms_refund_id": "12"}})
+    event = normalize_event(fake_stripe.event("refund.updated", pending["id"]))
+    assert event.refunds == (RefundUpdate(pending["id"], "pending", "pi_x", 12, None),)
+    fake_stripe.settle_refund(pending["id"], "failed", failure_reason="lost_or_stolen_card")
+    event = normalize_event(fake_stripe.event("refund.failed", pending["id"]))
+    assert event.refunds == (RefundUpdate(pending["id"], "failed", "pi_x", 12, "the card was reported lost or stolen"),)
+    charge = fake_stripe.event("charge.refunded", "pi_x")["data"]["object"]
+    assert (charge["object"], charge["amount_refunded"], charge["refunded"]) == ("charge", 0, False)
+    assert normalize_event(fake_stripe.event("charge.refunded", "pi_x")).refunds[0].status == "failed"
+    with pytest.raises(ValueError):
+        fake_stripe.refunds_will("maybe")
+
+
+async def test_the_fake_counts_pending_refunds_against_the_charge(fake_stripe):
+    from oms.payments.gateway import PaymentGatewayError
+    from oms.payments.stripe_gateway import StripeGateway
+
+    gateway = StripeGateway("sk_test_x", api_base=fake_stripe.url, max_network_retries=0)
+    try:
+        with fake_stripe._lock:
+            intent = fake_stripe._create_intent({"amount": "1000", "currency": "usd"})
+            fake_stripe.succeed(intent["id"])
+        fake_stripe.refunds_will("pending")
+        first = await gateway.refund(intent["id"], Money(Decimal("6.00"), "USD"), idempotency_key="k1")
+        assert first.status == "pending"
+        again = await gateway.refund(intent["id"], Money(Decimal("6.00"), "USD"), idempotency_key="k1")
+        assert again == first and len(fake_stripe.refunds) == 1  # the same key: replayed
+        with pytest.raises(PaymentGatewayError) as refused:
+            await gateway.refund(intent["id"], Money(Decimal("6.00"), "USD"), idempotency_key="k2")
+        assert refused.value.code == "amount_too_large"
+        fake_stripe.settle_refund(first.external_id, "failed")  # its money is back on the charge
+        fake_stripe.refunds_will("succeeded")
+        second = await gateway.refund(intent["id"], Money(Decimal("6.00"), "USD"), idempotency_key="k3")
+        assert second.status == "succeeded"
+    finally:
+        await gateway.aclose()
+
+
+async def test_the_testing_helper_refunds_and_runs_the_jobs(oms_app, oms_graphql, catalog):
+    from oms.testing import refund_paid_order
+
+    order = await paid_mug_order(oms_app, oms_graphql)
+    [done] = await refund_paid_order(oms_app, order.id, "2.00", reference="cash")
+    assert (done.status, done.external_id, Decimal(done.amount)) == (RefundStatus.SUCCEEDED, "cash", Decimal("2.00"))
+    assert await Job.filter(kind="order.event", status="QUEUED").count() == 0
+    with pytest.raises(DomainError):
+        await refund_paid_order(oms_app, order.id, str(order.total))

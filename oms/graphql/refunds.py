@@ -8,14 +8,12 @@ from decimal import Decimal
 
 import strawberry
 
-from oms.errors import DomainError, ErrorCode
 from oms.graphql.common import Node, parse_id
 from oms.graphql.context import Info
 from oms.graphql.mutations import mutation
 from oms.graphql.orders import Order, OrderPayload
 from oms.graphql.payments import Refund
 from oms.orders import access
-from oms.orders.models import Order as OrderModel
 from oms.payments import refunds
 from oms.payments.models import Refund as RefundModel
 from oms.permissions import Permission
@@ -40,10 +38,7 @@ class RefundsMutation:
     ) -> OrderPayload:
         context = info.context
         context.require_permission(Permission.MANAGE_PAYMENTS)
-        order_id = parse_id(id, "Order", ["id"])
-        if await OrderModel.get_or_none(id=order_id) is None:
-            raise DomainError.of(ErrorCode.NOT_FOUND, "Order not found.", ["id"])
         order = await refunds.refund_order(
-            order_id, amount, reason=reason, actor=context.viewer.actor, reference=reference
+            parse_id(id, "Order", ["id"]), amount, reason=reason, actor=context.viewer.actor, reference=reference
         )
         return OrderPayload(order=Order.from_model(order))

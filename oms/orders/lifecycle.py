@@ -165,13 +165,13 @@ _REFUNDABLE_PAYMENT = frozenset({PaymentStatus.PAID, PaymentStatus.PARTIALLY_REF
 
 
 async def refund_succeeded(order: Order, refund: Refund, actor: str) -> OrderEvent:
-    """``refund`` (already SUCCEEDED) gave money back: ``refunded_total`` is the sum of the
-    order's succeeded refunds, and a paid order's payment becomes PARTIALLY_REFUNDED, or
-    REFUNDED once everything paid is back. Writes ``refund.succeeded``. Caller's
-    transaction, ``order`` locked."""
-    refunded = _sum(
-        await Refund.filter(order_id=order.id, status=RefundStatus.SUCCEEDED).values_list("amount", flat=True)
-    )
+    """``refund`` (already SUCCEEDED) gave money back: it is added to ``refunded_total``,
+    and a paid order's payment becomes PARTIALLY_REFUNDED, or REFUNDED once everything
+    paid is back. Writes ``refund.succeeded``. Caller's transaction, ``order`` freshly
+    loaded with a row lock (its ``refunded_total`` is added to)."""
+    # The order is locked by the caller and each refund succeeds once (its guarded
+    # UPDATE), so adding is exact.
+    refunded = Decimal(str(order.refunded_total)) + Decimal(str(refund.amount))
     paid = _sum(
         await Payment.filter(
             order_id=order.id, state=PaymentState.SUCCEEDED, currency=order.currency

@@ -14,7 +14,6 @@ so however often a job or webhook repeats, the order is told once
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from decimal import Decimal
 
 from tortoise.transactions import in_transaction
@@ -49,13 +48,31 @@ async def refundable(order: Order) -> Money:
     """What may still be refunded: every succeeded payment of the order (in its currency)
     minus every refund that has not FAILED (pending ones count: their money is on its way).
     Read it in the transaction that locked the order to act on it."""
-    paid = _sum(await Payment.filter(
+    payments, taken = await _refundable_payments(order)
+    return Money(_total_left(payments, taken), order.currency)
+
+
+async def _refundable_payments(order: Order) -> tuple[list[Payment], dict[int | None, Decimal]]:
+    """The order's succeeded payments in its currency, newest first, and what refunds not
+    FAILED take of each (by payment id; None for refunds of no payment). Two queries."""
+    payments = await Payment.filter(
         order_id=order.id, state=PaymentState.SUCCEEDED, currency=order.currency
-    ).values_list("amount", flat=True))
-    refunded = _sum(await Refund.filter(order_id=order.id).exclude(status=RefundStatus.FAILED).values_list(
-        "amount", flat=True
-    ))
-    return Money(paid - refunded, order.currency)
+    ).order_by("-id")
+    taken: dict[int | None, Decimal] = {}
+    for payment_id, value in await Refund.filter(order_id=order.id).exclude(
+        status=RefundStatus.FAILED
+    ).values_list("payment_id", "amount"):
+        taken[payment_id] = taken.get(payment_id, Decimal(0)) + Decimal(str(value))
+    return payments, taken
+
+
+def _total_left(payments: list[Payment], taken: dict[int | None, Decimal]) -> Decimal:
+    paid = sum((Decimal(str(p.amount)) for p in payments), Decimal(0))
+    return paid - sum(taken.values(), Decimal(0))
+
+
+def _left(payment: Payment, taken: dict[int | None, Decimal]) -> Decimal:
+    return Decimal(str(payment.amount)) - taken.get(payment.id, Decimal(0))
 
 
 async def start_refund(
@@ -83,14 +100,15 @@ async def start_refund(
         )
     if amount.amount <= 0:
         raise DomainError.of(ErrorCode.INVALID, "A refund must be more than zero.", ["amount"])
-    left = await refundable(order)
-    if amount.amount > left.amount:
+    payments, taken = await _refundable_payments(order)
+    left = _total_left(payments, taken)
+    if amount.amount > left:
         raise DomainError.of(
             ErrorCode.REFUND_EXCEEDS_PAID,
-            f"At most {left.amount} {left.currency} can be refunded (paid minus refunds already made).",
+            f"At most {left} {order.currency} can be refunded (paid minus refunds already made).",
             ["amount"],
         )
-    payment = await _payment_to_refund(order, amount)
+    payment = _payment_to_refund(payments, taken, amount)
     by_hand = reference is not None or payment.gateway in _BY_HAND or not payment.external_id
     refund = await Refund.create(
         order_id=order.id, payment_id=payment.id, amount=amount.amount, currency=amount.currency,
@@ -104,7 +122,8 @@ async def start_refund(
     if by_hand:
         await _settle(order, refund, RefundStatus.SUCCEEDED, actor=actor)
     else:
-        await enqueue(REFUND_JOB, {"refund_id": refund.id}, dedupe_key=f"refund:{refund.id}")
+        # Enqueued once, in the transaction that writes the refund (no dedupe key needed).
+        await enqueue(REFUND_JOB, {"refund_id": refund.id})
     return refund
 
 
@@ -129,28 +148,17 @@ async def refund_order(
     return await Order.get(id=order_id)
 
 
-async def _payment_to_refund(order: Order, amount: Money) -> Payment:
+def _payment_to_refund(payments: list[Payment], taken: dict[int | None, Decimal], amount: Money) -> Payment:
     """The newest succeeded payment with ``amount`` still unrefunded. A refund is made
     against one payment (a gateway refunds one charge)."""
-    payments = await Payment.filter(
-        order_id=order.id, state=PaymentState.SUCCEEDED, currency=order.currency
-    ).order_by("-id")
-    taken: dict[int, Decimal] = {}
-    for payment_id, value in await Refund.filter(order_id=order.id).exclude(
-        status=RefundStatus.FAILED
-    ).values_list("payment_id", "amount"):
-        if payment_id is not None:
-            taken[payment_id] = taken.get(payment_id, Decimal(0)) + Decimal(value)
-    best = Decimal(0)
     for payment in payments:
-        left = Decimal(payment.amount) - taken.get(payment.id, Decimal(0))
-        if left >= amount.amount:
+        if _left(payment, taken) >= amount.amount:
             return payment
-        best = max(best, left)
+    best = max((_left(p, taken) for p in payments), default=Decimal(0))
     # Only with several payments (one paid after another): each is refunded on its own.
     raise DomainError.of(
         ErrorCode.INVALID,
-        f"A refund is made against one payment; at most {best} {order.currency} in one refund.",
+        f"A refund is made against one payment; at most {best} {amount.currency} in one refund.",
         ["amount"],
     )
 
@@ -180,17 +188,20 @@ _GATEWAY_STATUS = {"succeeded": RefundStatus.SUCCEEDED, "failed": RefundStatus.F
 
 
 async def apply_refund_status(
-    refund_id: int, status: str, *, actor: str, external_id: str | None = None, message: str | None = None
+    refund_id: int, status: str, *, actor: str, external_id: str | None = None, message: str | None = None,
+    order_id: int | None = None,
 ) -> bool:
     """What the gateway said about a refund ("succeeded", "pending" or "failed"), applied
     once: the order is locked first (the one lock order of oms: order, then its rows), the
     refund moves only from PENDING. A pending answer only records the gateway's id.
     True when something changed. Opens its own transaction (a savepoint inside one)."""
     async with in_transaction():
-        found = await Refund.get_or_none(id=refund_id)
-        if found is None:
-            return False
-        order = await Order.select_for_update().get(id=found.order_id)
+        if order_id is None:
+            found = await Refund.get_or_none(id=refund_id)
+            if found is None:
+                return False
+            order_id = found.order_id
+        order = await Order.select_for_update().get(id=order_id)
         refund = await Refund.get(id=refund_id)
         target = _GATEWAY_STATUS.get(status)
         if target is None:
@@ -229,9 +240,13 @@ async def run_refund(refund_id: int, *, gateway: Gateway) -> None:
     except PaymentGatewayError as exc:
         if exc.retryable:
             raise
-        await apply_refund_status(refund.id, "failed", actor=gateway.name, message=exc.message)
+        await apply_refund_status(
+            refund.id, "failed", actor=gateway.name, message=exc.message, order_id=refund.order_id
+        )
         return
-    await apply_refund_status(refund.id, result.status, actor=gateway.name, external_id=result.external_id)
+    await apply_refund_status(
+        refund.id, result.status, actor=gateway.name, external_id=result.external_id, order_id=refund.order_id
+    )
 
 
 async def refund_gave_up(refund_id: int, last_error: str) -> None:
@@ -255,7 +270,8 @@ async def _apply_update(update: RefundUpdate, gateway: str) -> str:
     if refund is None:
         return "ignored"
     changed = await apply_refund_status(
-        refund.id, update.status, actor=gateway, external_id=update.external_id, message=update.failure_message
+        refund.id, update.status, actor=gateway, external_id=update.external_id, message=update.failure_message,
+        order_id=refund.order_id,
     )
     return "processed" if changed else "duplicate"
 
@@ -282,5 +298,3 @@ async def _event_refund(update: RefundUpdate, gateway: str) -> Refund | None:
     return refund
 
 
-def _sum(values: Iterable[object]) -> Decimal:
-    return sum((Decimal(str(v)) for v in values), Decimal(0))
