@@ -290,3 +290,34 @@ async def test_return_and_refund_events_mail_the_customer(oms_app, oms_graphql, 
     refund = next(m for m in inbox.messages if m["Subject"].startswith("Refund of"))
     assert refund["Subject"] == f"Refund of 12,50 $ for order {order.number}"  # de_DE formatting
     assert "Reason: Worn" in body(next(m for m in inbox.messages if "not accepted" in m["Subject"]))
+
+
+async def test_a_rescheduled_booking_mails_the_updated_invite(oms_app, oms_graphql, smtp):
+    from oms_consultation.models import Booking
+    from oms_consultation.services import reschedule_booking
+
+    inbox, port = smtp
+    use_smtp(oms_app, port)
+    await make_product(oms_app, product_type="consultation", sku="CALL", price="90.00",
+                       attributes={"duration_minutes": 60, "consultants": [CONSULTANT]}, name="Call")
+    now = dt.datetime.now(dt.UTC)
+    slots = (await oms_graphql.query(
+        "query($f: DateTime!, $t: DateTime!) { availableSlots(sku: \"CALL\", from: $f, to: $t) { start } }",
+        {"f": (now + dt.timedelta(days=3)).isoformat(), "t": (now + dt.timedelta(days=5)).isoformat()},
+    ))["availableSlots"]
+    await place_paid_order(oms_app, oms_graphql, [{"sku": "CALL", "quantity": 1, "options": {"slot": slots[0]["start"]}}])
+    booking = await Booking.get()
+    await reschedule_booking(booking.id, dt.datetime.fromisoformat(slots[3]["start"]), actor="staff@example.com",
+                             by_staff=True)
+    await run_jobs(oms_app)
+
+    def invite(subject_start: str):
+        message = next(m for m in inbox.messages if m["Subject"].startswith(subject_start))
+        [part] = list(message.iter_attachments())
+        assert part.get_content_type() == "text/calendar" and part.get_param("method") == "REQUEST"
+        return icalendar.Calendar.from_ical(part.get_content()).walk("VEVENT")[0]
+
+    confirmed, moved = invite("Your booking is confirmed"), invite("Your booking was moved")
+    assert str(moved["uid"]) == str(confirmed["uid"])  # the same event in the calendar...
+    assert int(moved["sequence"]) > int(confirmed["sequence"])  # ...replaced by the newer one
+    assert moved.decoded("dtstart") == dt.datetime.fromisoformat(slots[3]["start"])
