@@ -78,6 +78,11 @@ def body(message: EmailMessage, subtype: str = "plain") -> str:
     return part.get_content()
 
 
+async def mug(oms_app) -> None:
+    await make_product(oms_app, product_type="physical", sku="MUG", attributes={"weight_grams": 300}, stock=5,
+                       name="Mug")
+
+
 async def all_types_catalog(oms_app, oms_graphql, tmp_path) -> str:
     """The four built-in types on sale; returns a free consultation slot."""
     from oms_digital.files import add_file
@@ -187,7 +192,7 @@ async def test_a_partial_shipment_says_what_is_still_to_come(oms_app, oms_graphq
 async def test_smtp_refusing_for_a_while_delivers_after_retries(oms_app, oms_graphql, smtp):
     inbox, port = smtp
     use_smtp(oms_app, port)
-    await make_product(oms_app, product_type="physical", sku="MUG", attributes={"weight_grams": 300}, stock=5, name="Mug")
+    await mug(oms_app)
     inbox.refuse = 3  # 451 three times, then 250
     placed = await place_paid_order(oms_app, oms_graphql, [("MUG", 1)], shipping_method="standard", pay=False)
     await run_retries(oms_app)
@@ -200,17 +205,21 @@ async def test_smtp_refusing_for_a_while_delivers_after_retries(oms_app, oms_gra
 
 async def test_a_mail_that_never_goes_out_is_shown_to_staff(oms_app, oms_graphql, smtp):
     inbox, port = smtp
-    use_smtp(oms_app, port)
-    await make_product(oms_app, product_type="physical", sku="MUG", attributes={"weight_grams": 300}, stock=5, name="Mug")
+    use_smtp(oms_app, port, staff_email="staff@shop.example")
+    await mug(oms_app)
     inbox.refuse = 1000
     placed = await place_paid_order(oms_app, oms_graphql, [("MUG", 1)], shipping_method="standard", pay=False)
-    await run_retries(oms_app)
+    await run_retries(oms_app, rounds=30)
     assert inbox.messages == []
-    assert (await Job.filter(kind=EMAIL_JOB).order_by("id").first()).status == JobStatus.DEAD
+    # The customer's mail died, then the staff alert about it (which raises no alert of its own).
+    jobs = await Job.filter(kind=EMAIL_JOB).order_by("id")
+    assert [(j.payload["message"], j.status) for j in jobs] == [
+        ("order_received", JobStatus.DEAD), ("staff_email_failed", JobStatus.DEAD)]
     order = await Order.get(number=placed["order"]["number"])
-    failed = await OrderEvent.get(order_id=order.id, type="email.failed")
+    failed = await OrderEvent.filter(order_id=order.id, type="email.failed").order_by("id").first()
     assert "order_received" in failed.message and "buyer@example.com" in failed.message and "451" in failed.message
     assert failed.data["staff_only"] is True
+    assert await OrderEvent.filter(order_id=order.id, type="email.failed").count() == 2
     assert not await SentEmail.exists()  # a definite failure leaves nothing claimed
 
 
@@ -223,7 +232,7 @@ async def test_a_worker_killed_after_the_server_accepted_does_not_send_again(
 
     inbox, port = smtp
     use_smtp(oms_app, port)
-    await make_product(oms_app, product_type="physical", sku="MUG", attributes={"weight_grams": 300}, stock=5, name="Mug")
+    await mug(oms_app)
 
     async def die(*args, **kwargs):
         raise asyncio.CancelledError  # the process stops right after the server said 250
@@ -257,24 +266,29 @@ async def test_a_worker_killed_after_the_server_accepted_does_not_send_again(
 async def test_staff_hear_of_payments_to_review_and_failed_refunds(oms_app, oms_graphql, smtp):
     inbox, port = smtp
     use_smtp(oms_app, port, staff_email="staff@shop.example")
-    await make_product(oms_app, product_type="physical", sku="MUG", attributes={"weight_grams": 300}, stock=5, name="Mug")
+    await mug(oms_app)
     placed = await place_paid_order(oms_app, oms_graphql, [("MUG", 1)], shipping_method="standard", pay=False)
     order = await Order.get(number=placed["order"]["number"])
     await record_event(order, "payment.mismatch", "Received 1.00 USD but the order totals 10.00 USD.", actor="x",
                        data={"amount": "1.00", "currency": "USD"})
     await record_event(order, "refund.failed", "Refund of 5.00 USD failed: card expired.", actor="x",
                        data={"refund_id": 1}, staff_only=True)
+    await record_event(order, "delivery.failed", "Delivering the physical lines failed after all retries: boom",
+                       actor="system", data={"product_type": "physical"})
     await run_jobs(oms_app)
     number = order.number
     assert sorted(inbox.subjects("staff@shop.example")) == [
-        f"[oms] Order {number} needs review: payment", f"[oms] Order {number}: a refund failed"]
+        f"[oms] Order {number} needs review: payment", f"[oms] Order {number}: a delivery failed",
+        f"[oms] Order {number}: a refund failed"]
+    alert = next(m for m in inbox.messages if "refund failed" in m["Subject"])
+    assert "card expired" in body(alert)
     assert inbox.subjects("buyer@example.com") == [f"Order {number} received"]  # staff-only events: no mail
 
 
 async def test_return_and_refund_events_mail_the_customer(oms_app, oms_graphql, smtp):
     inbox, port = smtp
     use_smtp(oms_app, port, locale="de_DE", timezone="Europe/Berlin")
-    await make_product(oms_app, product_type="physical", sku="MUG", attributes={"weight_grams": 300}, stock=5, name="Mug")
+    await mug(oms_app)
     placed = await place_paid_order(oms_app, oms_graphql, [("MUG", 1)], shipping_method="standard")
     order = await Order.get(number=placed["order"]["number"])
     for event_type in ("return.approved", "return.rejected", "return.received"):
@@ -305,7 +319,8 @@ async def test_a_rescheduled_booking_mails_the_updated_invite(oms_app, oms_graph
         "query($f: DateTime!, $t: DateTime!) { availableSlots(sku: \"CALL\", from: $f, to: $t) { start } }",
         {"f": (now + dt.timedelta(days=3)).isoformat(), "t": (now + dt.timedelta(days=5)).isoformat()},
     ))["availableSlots"]
-    await place_paid_order(oms_app, oms_graphql, [{"sku": "CALL", "quantity": 1, "options": {"slot": slots[0]["start"]}}])
+    await place_paid_order(oms_app, oms_graphql, [{"sku": "CALL", "quantity": 1,
+                                                   "options": {"slot": slots[0]["start"]}}])
     booking = await Booking.get()
     await reschedule_booking(booking.id, dt.datetime.fromisoformat(slots[3]["start"]), actor="staff@example.com",
                              by_staff=True)
