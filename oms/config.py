@@ -119,6 +119,22 @@ class Settings:
     # guests link there. Unset: the mail gives the token itself.
     storefront_order_url: str | None = None
 
+    # --- Transactional email (oms/notifications; docs/deploy.md "Email") ---
+    # Staff alerts (payments to review, failed refunds and deliveries, mails that died) go
+    # here; unset: no staff mail (the timeline still says it).
+    staff_email: str | None = None
+    # A folder of Jinja2 templates that override the built-in ones by name (email/<message>.html).
+    templates_dir: str | None = None
+    store_name: str = "oms"
+    # The store's postal address, printed at the foot of every mail (lines separated by ", ").
+    store_address: str = ""
+    store_logo_url: str | None = None
+    # Where customers write to; unset: OMS_MAIL_FROM's address.
+    support_email: str | None = None
+    # Amounts and dates in mails: a Babel locale ("en_US", "de_DE", "fr") and a time zone.
+    locale: str = "en_US"
+    timezone: str = "UTC"
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Build settings from ``OMS_*`` variables; unknown ones are ignored."""

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from oms.plugin_types import (
         Carrier,
         Cart,
+        EmailContent,
         PeriodicJob,
         PluginCommand,
         ProductType,
@@ -418,4 +419,27 @@ def oms_order_event(order: Order, event: OrderEvent, plugins: PluginHost) -> Non
     :param event: the :class:`oms.orders.models.OrderEvent` (``type``, ``data``...).
     :param plugins: the :class:`oms.plugins.PluginHost` (``plugins.settings_for(prefix)``).
     :return: ``None``. Raise to have the notification retried.
+    """
+
+
+@hookspec
+def oms_email_content(
+    order: Order, event: OrderEvent, message: str | None, settings: Settings, plugins: PluginHost
+) -> EmailContent | None:
+    """Add to a transactional email (template context, attachments), or mail about this
+    plugin's own timeline events.
+
+    Called on every plugin by the ``notification.email`` job that renders ``message`` (a
+    worker, never a request), and, with ``message=None``, for each committed timeline
+    event the core sends no customer mail about.
+
+    :param order: the :class:`oms.orders.models.Order` as it is now.
+    :param event: the :class:`oms.orders.models.OrderEvent` the mail is about.
+    :param message: the message's name (``"download_ready"``, ``"booking_confirmed"``...),
+        or None when asked whether the plugin mails about ``event`` itself.
+    :param settings: the running :class:`oms.config.Settings` (links: ``public_url``).
+    :param plugins: the :class:`oms.plugins.PluginHost` (``plugins.settings_for(prefix)``).
+    :return: an :class:`oms.plugin_types.EmailContent` or None. Contexts are merged and
+        attachments combined; with ``message=None``, its ``messages`` name the plugin's own
+        messages (templates in its ``templates/email/`` folder) to send the customer.
     """

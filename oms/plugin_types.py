@@ -203,3 +203,35 @@ class SettingsDeclaration:
 
     prefix: str
     settings: Sequence[PluginSetting]
+
+
+@dataclasses.dataclass(frozen=True)
+class EmailAttachment:
+    """A file attached to an email, e.g. a calendar invite.
+
+    :param filename: as the mail client shows it (``"booking.ics"``).
+    :param content_type: ``"maintype/subtype"``, e.g. ``"text/calendar"``.
+    :param data: the file's bytes.
+    """
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclasses.dataclass(frozen=True)
+class EmailContent:
+    """What ``oms_email_content`` returns: a plugin's part of a transactional email.
+
+    :param context: template variables added to the message's context (e.g. ``downloads``);
+        keys of several plugins are merged, a later plugin's winning.
+    :param attachments: files attached to the message.
+    :param messages: only when the hook is asked about an event the core does not mail
+        about (``message`` is None): the names of the plugin's own messages to send the
+        customer about it (templates ``email/<name>.txt`` and ``.html`` in the plugin's
+        ``templates`` folder).
+    """
+
+    context: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    attachments: Sequence[EmailAttachment] = ()
+    messages: Sequence[str] = ()

@@ -123,6 +123,7 @@ def check_settings(settings: Settings) -> None:
                 f"OMS_SMTP_URL: {mask_url(settings.smtp_url)!r} is not an SMTP URL; use smtp://host:25, "
                 "smtp+starttls://user:password@host:587 or smtps://user:password@host:465"
             )
+    check_mail_settings(settings)
     if settings.public_url and urlsplit(settings.public_url).scheme not in ("http", "https"):
         raise ValueError(f"OMS_PUBLIC_URL: {settings.public_url!r} must start with http:// or https://")
     if settings.is_production and not settings.secret_key:
@@ -134,6 +135,32 @@ def check_settings(settings: Settings) -> None:
         reason = weak_key_reason(settings.secret_key, production=settings.is_production)
         if reason:
             raise ValueError(f"OMS_SECRET_KEY: the key {reason}")
+
+
+def check_mail_settings(settings: Settings) -> None:
+    """The transactional email settings (OMS_STAFF_EMAIL ... OMS_TIMEZONE)."""
+    for name in ("staff_email", "support_email"):
+        address = getattr(settings, name)
+        if address and ("@" not in address or any(c in address for c in " ,;<>\r\n")):
+            raise ValueError(f"OMS_{name.upper()}: {address!r} is not one email address, e.g. orders@shop.example")
+    if settings.templates_dir and not Path(settings.templates_dir).is_dir():
+        raise ValueError(
+            f"OMS_TEMPLATES_DIR: {settings.templates_dir!r} is not a folder (of email/<message>.html files)"
+        )
+    if settings.store_logo_url and urlsplit(settings.store_logo_url).scheme not in ("http", "https"):
+        raise ValueError(f"OMS_STORE_LOGO_URL: {settings.store_logo_url!r} must start with http:// or https://")
+    import zoneinfo
+
+    import babel
+
+    try:
+        babel.Locale.parse(settings.locale)
+    except (ValueError, babel.UnknownLocaleError):
+        raise ValueError(f"OMS_LOCALE: {settings.locale!r} is not a known locale, e.g. en_US, de_DE, fr") from None
+    try:
+        zoneinfo.ZoneInfo(settings.timezone)
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        raise ValueError(f"OMS_TIMEZONE: {settings.timezone!r} is not a time zone, e.g. UTC, Europe/Berlin") from None
 
 
 def dev_secret_path(settings: Settings) -> Path:

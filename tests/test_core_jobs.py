@@ -47,7 +47,7 @@ async def test_hook_oms_dead_job_handlers(oms_app, oms_extra_plugins):
     job = await enqueue("mailer.send", {"to": "ada@example.com"}, max_attempts=1)
     registry = JobRegistry.build(oms_app.state.plugins, oms_app.state.settings)
     # The core's dead handler (a delivery that gave up) is there beside the plugin's.
-    assert set(registry.dead_handlers) == {"order.deliver", "mailer.send"}
+    assert set(registry.dead_handlers) == {"order.deliver", "notification.email", "mailer.send"}
     await Worker(registry, clock=lambda: utcnow() + dt.timedelta(seconds=5)).run_once()
     assert (await Job.get(id=job.id)).status == JobStatus.DEAD
     assert len(mailer.dead) == 1

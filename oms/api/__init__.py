@@ -34,6 +34,8 @@ from oms.plugin_types import (
     Carrier,
     Cart,
     CartLine,
+    EmailAttachment,
+    EmailContent,
     Parcel,
     PeriodicJob,
     PluginCommand,
@@ -47,7 +49,8 @@ from oms.plugins import PluginConfigError, PluginHost
 from oms.ratelimit import token_route_lookup, too_many_requests
 
 __all__ = [
-    "ANONYMOUS", "Carrier", "Cart", "CartInput", "CartLine", "DomainError", "ErrorCode", "FieldError",
+    "ANONYMOUS", "Carrier", "Cart", "CartInput", "CartLine", "DomainError", "EmailAttachment", "EmailContent",
+    "ErrorCode", "FieldError",
     "FulfillmentStatus", "Gateway", "LineInput", "Money", "OrderStatus", "Parcel", "PaymentGatewayError",
     "PaymentStatus", "PeriodicJob", "Permission", "PlaceOrderInput", "PluginCommand", "PluginConfigError",
     "PluginErrorCode",

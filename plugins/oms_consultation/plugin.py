@@ -17,6 +17,7 @@ What this plugin does, hook by hook:
   ``rescheduleBooking``, ``completeBooking``, ``markBookingNoShow``, ``me { bookings }``.
 - ``oms_routes``: ``GET /bookings/{token}/invite.ics``, the calendar invite.
 - ``oms_periodic_jobs``: ``consultation.reminders`` writes ``booking.reminder`` events.
+- ``oms_email_content``: the session in the booking emails, with the calendar invite attached.
 
 A consultant's calendar is keyed by the normalized name (``slots.consultant_key``): two
 products naming "Grete Hansen" share her time, whichever is booked.
@@ -28,7 +29,7 @@ import datetime as dt
 import zoneinfo
 
 from oms.api import ErrorCode, FieldError, PeriodicJob, ProductType, hookimpl, utcnow
-from oms_consultation import reminders, services, slots
+from oms_consultation import emails, reminders, services, slots
 from oms_consultation.graphql import Booking, ConsultationMe, ConsultationMutation, ConsultationOrder, ConsultationQuery
 from oms_consultation.routes import calendar_routes
 
@@ -254,3 +255,8 @@ def oms_periodic_jobs() -> list[PeriodicJob]:
         await reminders.send_reminders()
 
     return [PeriodicJob(name="consultation.reminders", every_seconds=REMINDER_PERIOD_SECONDS, run=remind)]
+
+
+@hookimpl
+async def oms_email_content(event, message, settings):
+    return await emails.email_content(event, message, settings)

@@ -10,12 +10,13 @@ What this plugin does, hook by hook:
 - ``oms_graphql_types`` / ``oms_graphql_fields``: ``DigitalDelivery`` details and
   ``uploadDigitalFile``.
 - ``oms_cli_commands``: ``oms add-file SKU PATH`` for files too big to upload.
+- ``oms_email_content``: the download links in the ``download_ready`` email.
 """
 
 from __future__ import annotations
 
 from oms.api import ErrorCode, FieldError, PluginCommand, ProductType, hookimpl
-from oms_digital import services
+from oms_digital import emails, services
 from oms_digital.files import add_file
 from oms_digital.graphql import DigitalDelivery, DigitalMutation
 from oms_digital.routes import download_routes
@@ -109,3 +110,8 @@ async def _add_file(args, settings) -> int:
 @hookimpl
 def oms_cli_commands() -> list[PluginCommand]:
     return [PluginCommand("add-file", "store the file sold with a digital variant", _add_file_arguments, _add_file)]
+
+
+@hookimpl
+async def oms_email_content(event, message, settings):
+    return await emails.email_content(event, message, settings)

@@ -13,6 +13,7 @@ What this plugin does, hook by hook (a model for plugin authors):
   ``markShipmentDelivered`` and the ``Shipment`` details of a fulfillment.
 - ``oms_shipping_carriers``: the built-in carriers (``manual``, UPS, USPS, FedEx, DHL).
 - ``oms_models`` / ``oms_routes``: the Shipment rows and the label PDF endpoint.
+- ``oms_email_content``: the carrier's name in the shipped and delivered emails.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 from oms.api import Cart, PluginHost, ProductType, SettingsDeclaration, ShippingMethodOffer, hookimpl
 from oms.api.fulfillment import start_lines
 from oms_physical import config as shipping_config
+from oms_physical import emails
 from oms_physical.carriers import built_in_carriers
 from oms_physical.graphql import Shipment, ShippingMutation
 from oms_physical.routes import label_routes
@@ -106,3 +108,8 @@ def oms_shipping_methods(cart: Cart, plugins: PluginHost) -> list[ShippingMethod
 async def oms_deliver(order, lines) -> None:
     # Nothing leaves the warehouse yet: the lines await a shipment (createShipment).
     await start_lines(lines)
+
+
+@hookimpl
+async def oms_email_content(event, message):
+    return await emails.email_content(event, message)
