@@ -13,6 +13,8 @@ What this plugin does, hook by hook (a model for plugin authors):
   ``markShipmentDelivered`` and the ``Shipment`` details of a fulfillment.
 - ``oms_shipping_carriers``: the built-in carriers (``manual``, UPS, USPS, FedEx, DHL).
 - ``oms_models`` / ``oms_routes``: the Shipment rows and the label PDF endpoint.
+- ``oms_return_policy``: units may be returned within ``OMS_PHYSICAL_RETURN_DAYS`` (30)
+  of their parcel's delivery. No ``oms_reverse``: the core releases and restocks stock.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 from oms.api import Cart, PluginHost, ProductType, SettingsDeclaration, ShippingMethodOffer, hookimpl
 from oms.api.fulfillment import start_lines
 from oms_physical import config as shipping_config
+from oms_physical import services
 from oms_physical.carriers import built_in_carriers
 from oms_physical.graphql import Shipment, ShippingMutation
 from oms_physical.routes import label_routes
@@ -106,3 +109,9 @@ def oms_shipping_methods(cart: Cart, plugins: PluginHost) -> list[ShippingMethod
 async def oms_deliver(order, lines) -> None:
     # Nothing leaves the warehouse yet: the lines await a shipment (createShipment).
     await start_lines(lines)
+
+
+@hookimpl
+async def oms_return_policy(order, line, quantity: int, plugins: PluginHost) -> str | None:
+    days = plugins.settings_for(shipping_config.PREFIX)["return_days"]
+    return await services.return_policy(line, quantity, return_days=days)
