@@ -98,3 +98,39 @@ class TestReturnsSwitchedOff:
     async def test_never_returnable(self, oms_app, oms_graphql, ebook):
         _, order, line = await buy(oms_app, oms_graphql)
         assert await ask(oms_app, order, line) == "Downloads cannot be returned."
+
+
+async def test_a_return_racing_a_download_ends_consistently(oms_app, oms_graphql, ebook):
+    """A return holds the order (as the core does) while the link is used: the download
+    waits for the order's lock, then finds the link revoked. On PostgreSQL, with the grant
+    counted before the order was locked, the two deadlocked."""
+    import asyncio
+
+    from tortoise.transactions import in_transaction
+
+    from oms.orders.services import reverse_lines
+    from oms_digital import services
+
+    _, order, line = await buy(oms_app, oms_graphql)
+    grant = await DownloadGrant.get(order_line_id=line.id)
+    locked, go = asyncio.Event(), asyncio.Event()
+
+    async def returning() -> None:
+        async with in_transaction():
+            held = await Order.select_for_update().get(id=order.id)
+            locked.set()
+            await asyncio.wait_for(go.wait(), timeout=30)
+            await reverse_lines(held, [line], "returned", oms_app.state.plugins, quantities={line.id: 1})
+
+    returned = asyncio.create_task(returning())
+    await asyncio.wait_for(locked.wait(), timeout=20)
+    downloading = asyncio.create_task(services.claim_download(grant))
+    await asyncio.sleep(0.5)  # the download now waits for the order's lock
+    go.set()
+    outcome, claim = await asyncio.wait_for(asyncio.gather(returned, downloading), timeout=30)
+
+    assert outcome is None
+    assert claim.refusal == services.Refusal.REVOKED
+    fresh = await DownloadGrant.get(id=grant.id)
+    assert fresh.revoked_at is not None and fresh.download_count == 0
+    assert await OrderEvent.filter(order_id=order.id, type="download.used").count() == 0
