@@ -64,6 +64,61 @@ async def expire_order(oms_app: Any, order_id: int) -> int:
     )
 
 
+async def _line_of(line: Any):
+    from oms.orders.models import OrderLine
+
+    return line if isinstance(line, OrderLine) else await OrderLine.get(id=int(line))
+
+
+async def return_policy(oms_app: Any, line: Any, quantity: int | None = None) -> str | None:
+    """Ask the plugin owning ``line``'s type whether ``quantity`` units of it (default: all)
+    may be returned now, as ``requestReturn`` does: its ``oms_return_policy`` is called in
+    a transaction holding the order's lock. ``line`` is an ``OrderLine`` or its id.
+    Returns None (allowed; also when the plugin has no policy) or the refusal the customer
+    would read."""
+    from tortoise.transactions import in_transaction
+
+    from oms.orders.models import Order
+
+    row = await _line_of(line)
+    plugins = oms_app.state.plugins
+    if plugins.get_type(row.product_type) is None or not plugins.owner_implements(
+        "oms_return_policy", row.product_type
+    ):
+        return None
+    async with in_transaction():
+        order = await Order.select_for_update().get(id=row.order_id)
+        return await plugins.call_owner(
+            "oms_return_policy", row.product_type, order=order, line=row,
+            quantity=row.quantity if quantity is None else quantity,
+        )
+
+
+async def reverse(
+    oms_app: Any, order: Any, lines: Sequence[Any] | None = None, reason: str = "returned",
+    quantities: dict[int, int] | None = None,
+) -> None:
+    """Reverse delivery of ``lines`` of ``order`` (default: all of them) as a cancellation
+    (``reason="canceled"``), expiry or approved return (``"returned"``) does: one
+    transaction, the order locked first, each type's ``oms_reverse`` called with
+    ``quantities`` (units by line id; default every unit of each line). ``order`` is an
+    ``Order`` or its id; ``lines`` ``OrderLine`` rows or ids. A ``DomainError`` raised by
+    the plugin comes out of here, and nothing is written."""
+    from tortoise.transactions import in_transaction
+
+    from oms.orders.models import Order, OrderLine
+    from oms.orders.services import reverse_lines
+
+    order_id = order.id if isinstance(order, Order) else int(order)
+    async with in_transaction():
+        locked = await Order.select_for_update().get(id=order_id)
+        if lines is None:
+            rows = await OrderLine.filter(order_id=order_id).order_by("id")
+        else:
+            rows = [await _line_of(line) for line in lines]
+        await reverse_lines(locked, rows, reason, oms_app.state.plugins, quantities=quantities)
+
+
 def _with_database(url: str, name: str) -> str:
     parts = urlsplit(url)
     return urlunsplit(parts._replace(path="/" + name))

@@ -12,7 +12,10 @@ What this plugin does, hook by hook:
 - ``oms_hold``: placing the order holds the slot: a HELD Booking and its SlotClaims,
   unique per consultant and 5-minute unit, so concurrent orders cannot both take it.
 - ``oms_deliver``: payment confirms the booking (meeting URL, a Fulfillment of its own).
-- ``oms_reverse``: cancel or expiry cancels the booking and frees the slot.
+- ``oms_settings``: ``OMS_CONSULTATION_RETURN_HOURS`` (24): the return deadline.
+- ``oms_return_policy``: a session may be returned up to that many hours before it
+  starts; never once it was held or missed.
+- ``oms_reverse``: cancel, expiry or return cancels the booking and frees the slot.
 - ``oms_graphql_types`` / ``oms_graphql_fields``: ``Booking`` details, ``availableSlots``,
   ``rescheduleBooking``, ``completeBooking``, ``markBookingNoShow``, ``me { bookings }``.
 - ``oms_routes``: ``GET /bookings/{token}/invite.ics``, the calendar invite.
@@ -28,7 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-from oms.api import ErrorCode, FieldError, PeriodicJob, ProductType, hookimpl, utcnow
+from oms.api import ErrorCode, FieldError, PeriodicJob, PluginHost, ProductType, SettingsDeclaration, hookimpl, utcnow
 from oms_consultation import emails, reminders, services, slots
 from oms_consultation.graphql import Booking, ConsultationMe, ConsultationMutation, ConsultationOrder, ConsultationQuery
 from oms_consultation.routes import calendar_routes
@@ -111,6 +114,11 @@ CONSULTATION = ProductType(
     ),
     description="A session with a consultant, booked into a time slot.",
 )
+
+
+@hookimpl
+def oms_settings() -> SettingsDeclaration:
+    return services.SETTINGS
 
 
 @hookimpl
@@ -227,8 +235,14 @@ async def oms_deliver(order, lines) -> None:
 
 
 @hookimpl
-async def oms_reverse(order, lines, reason) -> None:
-    await services.cancel_bookings(order, lines, reason)
+async def oms_reverse(order, lines, reason, quantities) -> None:
+    await services.cancel_bookings(order, lines, reason, quantities=quantities)
+
+
+@hookimpl
+async def oms_return_policy(order, line, quantity: int, plugins: PluginHost) -> str | None:
+    hours = plugins.settings_for(services.SETTINGS_PREFIX)["return_hours"]
+    return await services.return_policy(line, return_hours=hours)
 
 
 @hookimpl

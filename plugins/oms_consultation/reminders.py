@@ -28,12 +28,14 @@ async def send_reminders(*, now: dt.datetime | None = None) -> int:
     sent = 0
     for booking in due:
         async with in_transaction():
+            # The order first, then the booking: the lock order of a reversal (a return or
+            # cancellation holds the order and cancels the booking), so the two never deadlock.
+            order = await Order.select_for_update().get(id=booking.order_id)
             claimed = await Booking.filter(
                 id=booking.id, status=BookingStatus.CONFIRMED, reminded_at=None, starts_at=booking.starts_at
             ).update(reminded_at=now)
             if not claimed:
                 continue
-            order = await Order.get(id=booking.order_id)
             await record_event(
                 order, "booking.reminder", f"Reminder: session with {booking.consultant} on {when(booking)}"
                 + (f"; join at {booking.meeting_url}" if booking.meeting_url else "") + ".",

@@ -18,13 +18,40 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from oms.api import DomainError, ErrorCode, FulfillmentStatus, fulfillment, record_event, utcnow
+from oms.api import (
+    DomainError,
+    ErrorCode,
+    FulfillmentStatus,
+    PluginSetting,
+    SettingsDeclaration,
+    fulfillment,
+    record_event,
+    utcnow,
+)
 from oms.api.models import Fulfillment, Order, OrderLine, Variant
 from oms_consultation import slots
 from oms_consultation.models import OCCUPYING, Booking, BookingStatus, SlotClaim
 
 TYPE_NAME = "consultation"
 ACTOR = "consultation"
+SETTINGS_PREFIX = "consultation"
+DEFAULT_RETURN_HOURS = 24
+
+
+def _hours(text: str) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise ValueError("give a whole number of hours, 0 or more") from None
+    if not 0 <= value <= 24 * 365:
+        raise ValueError("give a whole number of hours, 0 or more")
+    return value
+
+
+SETTINGS = SettingsDeclaration(SETTINGS_PREFIX, [
+    PluginSetting("return_hours", _hours, default=DEFAULT_RETURN_HOURS,
+                  help="a booked session may be returned up to this many hours before it starts"),
+])
 
 
 def as_utc(moment: dt.datetime, field: Sequence[str]) -> dt.datetime:
@@ -231,13 +258,18 @@ async def confirm_bookings(order: Order, lines: list[OrderLine], *, now: dt.date
 
 
 async def cancel_bookings(
-    order: Order, lines: list[OrderLine], reason: str, *, now: dt.datetime | None = None
+    order: Order, lines: list[OrderLine], reason: str, *, quantities: dict[int, int] | None = None,
+    now: dt.datetime | None = None,
 ) -> int:
-    """``oms_reverse``: cancel the live (held or confirmed) bookings of ``lines`` and free
-    their slots; sessions that took place are left alone. The count."""
+    """``oms_reverse``: cancel the live (held or confirmed) bookings of ``lines`` (those
+    ``quantities`` names at least one unit of: a line books one session) and free their
+    slots; sessions that took place are left alone. The count."""
     now = now or utcnow()
+    line_ids = [line.id for line in lines if quantities is None or quantities.get(line.id, line.quantity) > 0]
+    if not line_ids:
+        return 0
     live = await Booking.filter(
-        order_line_id__in=[line.id for line in lines], status__in=[BookingStatus.HELD, BookingStatus.CONFIRMED]
+        order_line_id__in=line_ids, status__in=[BookingStatus.HELD, BookingStatus.CONFIRMED]
     )
     if not live:
         return 0
@@ -252,6 +284,25 @@ async def cancel_bookings(
             "the slot is free again.", actor=ACTOR, data=event_data(booking, reason=reason),
         )
     return len(live)
+
+
+async def return_policy(line: OrderLine, *, return_hours: int, now: dt.datetime | None = None) -> str | None:
+    """``oms_return_policy``: a booked session may be returned (canceled for a refund) up to
+    ``return_hours`` before it starts; never once it was held or missed."""
+    now = now or utcnow()
+    booking = await Booking.get_or_none(order_line_id=line.id)
+    if booking is None or booking.status == BookingStatus.CANCELED:
+        return None  # nothing booked any more: nothing to refuse
+    if booking.status == BookingStatus.COMPLETED:
+        return "This session has already taken place, so it cannot be returned."
+    if booking.status == BookingStatus.NO_SHOW:
+        return "This session was missed, so it cannot be returned."
+    if booking.starts_at <= now:
+        return "This session has already started, so it cannot be returned."
+    if booking.starts_at - dt.timedelta(hours=return_hours) <= now:
+        return (f"Sessions can be returned up to {return_hours} hours before they start; "
+                f"this one starts on {when(booking)}.")
+    return None
 
 
 # -- staff and customer actions -------------------------------------------------------------------

@@ -29,6 +29,9 @@ class DownloadGrant(Model):
     file_name = fields.CharField(max_length=200)
     content_type = fields.CharField(max_length=100)
     download_limit = fields.IntField(null=True)  # None: unlimited
+    # The units of the line this grant still covers: a partial cancellation or return
+    # takes units (and their share of the limit) away; none left, the grant is revoked.
+    units = fields.IntField(default=1)
     download_count = fields.IntField(default=0)
     expires_at = fields.DatetimeField(null=True)
     revoked_at = fields.DatetimeField(null=True)

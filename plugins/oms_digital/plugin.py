@@ -5,7 +5,10 @@ What this plugin does, hook by hook:
 - ``oms_product_types``: the ``digital`` type; variant attributes name the file (under
   ``OMS_MEDIA_ROOT``, never shown to the public), its download limit and link lifetime.
 - ``oms_deliver``: a DownloadGrant per paid line, delivered at once.
-- ``oms_reverse``: revokes the grants of canceled or returned lines.
+- ``oms_settings``: ``OMS_DIGITAL_RETURNS`` (true): whether digital lines may be returned.
+- ``oms_return_policy``: only while the download link was never used.
+- ``oms_reverse``: revokes the grants of canceled or returned lines (of some units: their
+  share of the download limit).
 - ``oms_routes``: ``GET /downloads/{token}`` streams the file.
 - ``oms_graphql_types`` / ``oms_graphql_fields``: ``DigitalDelivery`` details and
   ``uploadDigitalFile``.
@@ -15,7 +18,7 @@ What this plugin does, hook by hook:
 
 from __future__ import annotations
 
-from oms.api import ErrorCode, FieldError, PluginCommand, ProductType, hookimpl
+from oms.api import ErrorCode, FieldError, PluginCommand, PluginHost, ProductType, SettingsDeclaration, hookimpl
 from oms_digital import emails, services
 from oms_digital.files import add_file
 from oms_digital.graphql import DigitalDelivery, DigitalMutation
@@ -42,6 +45,11 @@ DIGITAL = ProductType(
     public_attributes=("file_name", "content_type", "download_limit", "link_lifetime_hours"),
     description="Files downloaded through signed, expiring links.",
 )
+
+
+@hookimpl
+def oms_settings() -> SettingsDeclaration:
+    return services.SETTINGS
 
 
 @hookimpl
@@ -77,8 +85,13 @@ async def oms_deliver(order, lines) -> None:
 
 
 @hookimpl
-async def oms_reverse(order, lines, reason) -> None:
-    await services.revoke_grants(order, lines, reason)
+async def oms_reverse(order, lines, reason, quantities) -> None:
+    await services.revoke_grants(order, lines, reason, quantities)
+
+
+@hookimpl
+async def oms_return_policy(order, line, quantity: int, plugins: PluginHost) -> str | None:
+    return await services.return_policy(line, returns=plugins.settings_for(services.SETTINGS_PREFIX)["returns"])
 
 
 @hookimpl

@@ -1,5 +1,10 @@
 """Download grants: issued when a digital line is paid, used through a signed URL,
-revoked when the line is canceled or returned.
+revoked when the line is canceled or returned (some units of it: the grant keeps the
+other units' share of the download limit).
+
+Lock order (docs/architecture.md): counting a download locks the grant's order before the
+grant, as a reversal (the order locked by the core) does, so the two never deadlock; a
+download that loses the race to a revocation is refused.
 
 Counting is one conditional UPDATE (``download_count < download_limit``), so ten
 simultaneous requests on a grant with three downloads left get exactly three files.
@@ -17,7 +22,7 @@ import secrets
 from itsdangerous import BadSignature, URLSafeSerializer
 from tortoise.transactions import in_transaction
 
-from oms.api import FulfillmentStatus, fulfillment, record_event, sql, utcnow
+from oms.api import FulfillmentStatus, PluginSetting, SettingsDeclaration, fulfillment, record_event, sql, utcnow
 from oms.api.models import Order, OrderLine, Variant
 from oms_digital.models import DownloadGrant
 
@@ -25,6 +30,12 @@ TYPE_NAME = "digital"
 TOKEN_SALT = "oms.digital.download"
 DEFAULT_DOWNLOAD_LIMIT = 5
 DEFAULT_LINK_LIFETIME_HOURS = 24 * 7
+SETTINGS_PREFIX = "digital"
+
+SETTINGS = SettingsDeclaration(SETTINGS_PREFIX, [
+    PluginSetting("returns", bool, default=True,
+                  help="whether a download never used may be returned; false: digital lines are never returned"),
+])
 
 _CLAIM = """
 UPDATE digital_download_grant
@@ -91,6 +102,7 @@ async def grant_downloads(order: Order, lines: list[OrderLine]) -> None:
             file_name=attributes.get("file_name") or attributes["file"].rsplit("/", 1)[-1],
             content_type=attributes.get("content_type") or "application/octet-stream",
             download_limit=limit,
+            units=todo[line.id],
             expires_at=now + dt.timedelta(hours=hours),
         )
         await record_event(
@@ -102,18 +114,54 @@ async def grant_downloads(order: Order, lines: list[OrderLine]) -> None:
     await fulfillment.mark_delivered(locked, record, actor="digital")
 
 
-async def revoke_grants(order: Order, lines: list[OrderLine], reason: str) -> int:
-    """Revoke the live grants of ``lines`` (canceled, returned); returns how many."""
-    grants = await DownloadGrant.filter(order_line_id__in=[line.id for line in lines], revoked_at=None)
-    if not grants:
-        return 0
-    await DownloadGrant.filter(id__in=[g.id for g in grants], revoked_at=None).update(revoked_at=utcnow())
-    names = ", ".join(sorted({g.file_name for g in grants}))
-    await record_event(
-        order, "download.revoked", f"Download links revoked ({reason}): {names}.",
-        actor="digital", data={"reason": reason, "grant_ids": [g.id for g in grants]},
-    )
-    return len(grants)
+async def revoke_grants(
+    order: Order, lines: list[OrderLine], reason: str, quantities: dict[int, int] | None = None
+) -> int:
+    """``oms_reverse``: revoke the live grants of ``lines`` (canceled, returned), or, when
+    ``quantities`` (units by line id) names fewer units than a grant covers, take those
+    units and their share of its download limit away (1 of 2 e-books returned: 5 of 10
+    downloads remain). Returns how many grants changed."""
+    live = await DownloadGrant.filter(order_line_id__in=[line.id for line in lines], revoked_at=None).order_by("id")
+    revoked: list[DownloadGrant] = []
+    reduced: list[tuple[DownloadGrant, int]] = []
+    for grant in live:
+        units = grant.units if quantities is None else quantities.get(grant.order_line_id, grant.units)
+        if units <= 0:
+            continue
+        if units >= grant.units:
+            revoked.append(grant)
+        else:
+            reduced.append((grant, units))
+    now = utcnow()
+    if revoked:
+        await DownloadGrant.filter(id__in=[g.id for g in revoked], revoked_at=None).update(revoked_at=now)
+        names = ", ".join(sorted({g.file_name for g in revoked}))
+        await record_event(
+            order, "download.revoked", f"Download links revoked ({reason}): {names}.",
+            actor="digital", data={"reason": reason, "grant_ids": [g.id for g in revoked]},
+        )
+    for grant, units in reduced:
+        # The limit is the per-unit limit times the units (grant_downloads): keep that so.
+        limit = None if grant.download_limit is None else grant.download_limit // grant.units * (grant.units - units)
+        await DownloadGrant.filter(id=grant.id).update(units=grant.units - units, download_limit=limit)
+        left = "unlimited" if limit is None else str(limit)
+        await record_event(
+            order, "download.revoked",
+            f"{units} of {grant.units} units of {grant.file_name} {reason}: {left} downloads remain in all.",
+            actor="digital",
+            data={"reason": reason, "grant_ids": [grant.id], "units": units, "download_limit": limit},
+        )
+    return len(revoked) + len(reduced)
+
+
+async def return_policy(line: OrderLine, *, returns: bool) -> str | None:
+    """``oms_return_policy``: a digital line may be returned only while its download link
+    was never used (and not at all with ``OMS_DIGITAL_RETURNS=false``)."""
+    if not returns:
+        return "Downloads cannot be returned."
+    if await DownloadGrant.exists(order_line_id=line.id, download_count__gt=0):
+        return "This file has already been downloaded, so it can no longer be returned."
+    return None
 
 
 class Refusal(enum.Enum):
@@ -150,7 +198,11 @@ async def claim_download(grant: DownloadGrant) -> Claim:
     refusal = _refusal(grant, now)
     if refusal is not None:
         return Claim(grant, refusal)
+    order_id = (await grant.fulfillment).order_id
     async with in_transaction():
+        # The order first, then the grant (the lock order of a reversal, which holds the
+        # order and revokes the grant): the download's timeline event needs the order too.
+        order = await Order.select_for_update().get(id=order_id)
         rows = await sql.fetch(_CLAIM, grant=grant.id)
         if not rows:  # used up or revoked since it was read
             fresh = await DownloadGrant.get(id=grant.id)
@@ -158,7 +210,6 @@ async def claim_download(grant: DownloadGrant) -> Claim:
         grant.download_count = rows[0]["download_count"]
         await DownloadGrant.filter(id=grant.id).update(last_download_at=now)
         grant.last_download_at = now
-        order = await Order.get(id=(await grant.fulfillment).order_id)
         of = f" of {grant.download_limit}" if grant.download_limit is not None else ""
         await record_event(
             order, "download.used", f"{grant.file_name} downloaded {grant.download_count}{of} times.",

@@ -36,6 +36,10 @@ currency.
     ``tracking_url`` is optional; when given it is an http(s) URL containing
     ``{tracking_number}``. Built in: ``manual`` (no tracking URL), ``ups``, ``usps``,
     ``fedex`` and ``dhl``.
+
+``OMS_PHYSICAL_RETURN_DAYS`` (default ``30``)
+    Units may be returned within this many days of the delivery of their parcel (the
+    shipment marked delivered). ``0``: physical goods are never returned.
 """
 
 from __future__ import annotations
@@ -303,6 +307,18 @@ def _is_tracking_template(url: object) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
+def _return_days(raw: str) -> int:
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ValueError("give a whole number of days, 0 or more") from None
+    if not 0 <= value <= 3650:
+        raise ValueError("give a whole number of days, 0 or more")
+    return value
+
+
+DEFAULT_RETURN_DAYS = 30
+
 SETTINGS = SettingsDeclaration(PREFIX, [
     PluginSetting("flat_rate", _rate, default=Decimal("4.90"),
                   help='price of the "standard" method; empty: no standard method'),
@@ -314,4 +330,6 @@ SETTINGS = SettingsDeclaration(PREFIX, [
                   help="the sender address on labels, a JSON object"),
     PluginSetting("carriers", _carriers, default=_carriers(""),
                   help="extra carriers, a JSON object keyed by carrier code"),
+    PluginSetting("return_days", _return_days, default=DEFAULT_RETURN_DAYS,
+                  help="units may be returned within this many days of their parcel's delivery; 0: never"),
 ])

@@ -14,6 +14,8 @@ What this plugin does, hook by hook (a model for plugin authors):
 - ``oms_shipping_carriers``: the built-in carriers (``manual``, UPS, USPS, FedEx, DHL).
 - ``oms_models`` / ``oms_routes``: the Shipment rows and the label PDF endpoint.
 - ``oms_email_content``: the carrier's name in the shipped and delivered emails.
+- ``oms_return_policy``: units may be returned within ``OMS_PHYSICAL_RETURN_DAYS`` (30)
+  of their parcel's delivery. No ``oms_reverse``: the core releases and restocks stock.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from __future__ import annotations
 from oms.api import Cart, PluginHost, ProductType, SettingsDeclaration, ShippingMethodOffer, hookimpl
 from oms.api.fulfillment import start_lines
 from oms_physical import config as shipping_config
-from oms_physical import emails
+from oms_physical import emails, services
 from oms_physical.carriers import built_in_carriers
 from oms_physical.graphql import Shipment, ShippingMutation
 from oms_physical.routes import label_routes
@@ -113,3 +115,9 @@ async def oms_deliver(order, lines) -> None:
 @hookimpl
 async def oms_email_content(event, message):
     return await emails.email_content(event, message)
+
+
+@hookimpl
+async def oms_return_policy(order, line, quantity: int, plugins: PluginHost) -> str | None:
+    days = plugins.settings_for(shipping_config.PREFIX)["return_days"]
+    return await services.return_policy(line, quantity, return_days=days)

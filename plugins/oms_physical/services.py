@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import datetime as dt
 import functools
 import hashlib
 import json
@@ -215,3 +216,29 @@ async def mark_shipment_delivered(fulfillment_id: int, *, actor: str) -> Shipmen
         # Last, so the timeline reads: the parcel arrived, then the order completed.
         await fulfillment.mark_delivered(order, record, actor=actor)
     return shipment
+
+
+async def return_policy(
+    line: OrderLine, quantity: int, *, return_days: int, now: dt.datetime | None = None
+) -> str | None:
+    """``oms_return_policy``: ``quantity`` units of ``line`` may be returned when parcels
+    delivered within the last ``return_days`` days hold at least that many of its units.
+    (Stock goes back through the core's ``receiveReturn``; nothing to reverse here.)"""
+    if return_days <= 0:
+        return "This item cannot be returned."
+    now = now or utcnow()
+    since = now - dt.timedelta(days=return_days)
+    recent = 0
+    shipments = await Shipment.filter(
+        status=ShipmentStatus.DELIVERED, fulfillment__lines__order_line_id=line.id
+    ).distinct()
+    for shipment in shipments:
+        if shipment.delivered_at is None or shipment.delivered_at < since:
+            continue
+        record = await Fulfillment.get(id=shipment.fulfillment_id).prefetch_related("lines")
+        recent += sum(item.quantity for item in record.lines if item.order_line_id == line.id)
+    if recent >= quantity:
+        return None
+    if not shipments:
+        return "This item has not been delivered yet, so it cannot be returned."
+    return f"Returns are accepted within {return_days} days of delivery."

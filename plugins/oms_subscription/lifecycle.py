@@ -10,8 +10,11 @@ it with a pinned ``now``):
    A saved method is retried once a day (at most :data:`MAX_CHARGE_ATTEMPTS` charges).
 4. Still unpaid :data:`PAST_DUE_DAYS` later: CANCELED, and the renewal order canceled.
 
-Every step re-checks the contract under its row lock (orders locked first, as delivery
-does), so two passes that overlap place one renewal order and charge it once.
+Every step re-checks the contract under its row lock, taken after the orders' (the
+renewal order, then the origin order, then the contract: the lock order of
+``oms_subscription.services``, the one delivery and reversal follow), so two passes that
+overlap place one renewal order and charge it once, and no step deadlocks with a
+cancellation, return or delivery of the same orders.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from oms.api import (
 )
 from oms.api.models import Customer, Order
 from oms_subscription.models import SubscriptionContract, SubscriptionPeriod, SubscriptionStatus
-from oms_subscription.services import ACTOR, cancel_renewal_if_unpaid, end_contract, utcnow
+from oms_subscription.services import ACTOR, cancel_renewal_if_unpaid, end_contract, lock_contract, utcnow
 
 RENEWAL_LEAD = dt.timedelta(days=1)
 PAST_DUE_DAYS = 3
@@ -96,15 +99,24 @@ async def _step(step, contract: SubscriptionContract, **kwargs) -> int:
 
 
 async def _locked(contract_id: int) -> SubscriptionContract:
+    """The contract alone, locked: only for a transaction that locks no order after it."""
     return await SubscriptionContract.select_for_update().get(id=contract_id)
+
+
+async def _locked_with_origin(contract_id: int) -> tuple[Order, SubscriptionContract]:
+    """The origin order, then the contract, locked (a step that writes to the origin's
+    timeline holds it before the contract, as a reversal of the origin does)."""
+    locked = await lock_contract(contract_id)
+    if locked is None:
+        raise LookupError(f"Subscription {contract_id} is gone.")
+    return locked
 
 
 async def _end_at_period_end(contract: SubscriptionContract, *, now: dt.datetime, plugins: PluginHost) -> bool:
     async with in_transaction():
-        current = await _locked(contract.id)
+        origin, current = await _locked_with_origin(contract.id)
         if current.status != SubscriptionStatus.ACTIVE or current.current_period_end > now:
             return False
-        origin = await Order.get(id=current.order_id)
         await end_contract(current, origin, now=now, actor=ACTOR,
                    message=f"Subscription {current.sku} ended at the end of its period, as asked.")
     await cancel_renewal_if_unpaid(current.renewal_order_id, plugins=plugins, actor=ACTOR,
@@ -160,8 +172,7 @@ async def _create_renewal(
     async with in_transaction():
         # Orders first, then the contract (the order in which delivery locks them).
         renewal = await Order.select_for_update().get(id=placed.order.id)
-        origin = await Order.get(id=current.order_id)
-        locked = await _locked(current.id)
+        origin, locked = await _locked_with_origin(current.id)
         same_period = locked.current_period_end == current.current_period_end
         if same_period and _renewal_due(locked, now) and renewal.status == OrderStatus.PENDING_PAYMENT:
             await SubscriptionContract.filter(id=locked.id).update(renewal_order_id=renewal.id, renewal_failed_at=None)
@@ -265,10 +276,9 @@ async def _mark_past_due(contract: SubscriptionContract, *, now: dt.datetime) ->
     if contract.renewal_order_id is None:
         return False
     async with in_transaction():
-        # Orders first, then the contract (the order in which delivery locks them).
+        # Orders first (the renewal, then the origin), then the contract: as delivery does.
         renewal = await Order.select_for_update().get(id=contract.renewal_order_id)
-        origin = await Order.get(id=contract.order_id)
-        current = await _locked(contract.id)
+        origin, current = await _locked_with_origin(contract.id)
         if (current.status != SubscriptionStatus.ACTIVE or current.renewal_order_id != renewal.id
                 or renewal.status != OrderStatus.PENDING_PAYMENT):
             return False
@@ -283,10 +293,9 @@ async def _mark_past_due(contract: SubscriptionContract, *, now: dt.datetime) ->
 
 async def _cancel_unpaid(contract: SubscriptionContract, *, now: dt.datetime, plugins: PluginHost) -> bool:
     async with in_transaction():
-        current = await _locked(contract.id)
+        origin, current = await _locked_with_origin(contract.id)
         if current.status != SubscriptionStatus.PAST_DUE:
             return False
-        origin = await Order.get(id=current.order_id)
         await end_contract(current, origin, now=now, actor=ACTOR,
                    message=f"Subscription {current.sku} canceled: the renewal stayed unpaid.")
     await cancel_renewal_if_unpaid(current.renewal_order_id, plugins=plugins, actor=ACTOR,

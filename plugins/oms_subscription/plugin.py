@@ -8,7 +8,12 @@ What this plugin does, hook by hook:
 - ``oms_validate_line``: one subscription per line.
 - ``oms_deliver``: a paid line starts a SubscriptionContract (ACTIVE); a paid renewal order
   extends its contract. Delivered at once.
-- ``oms_reverse``: a canceled or returned line ends its contract.
+- ``oms_settings``: ``OMS_SUBSCRIPTION_COOLING_OFF_DAYS`` (14): the return window.
+- ``oms_return_policy``: a subscription may be returned within its cooling-off period
+  from activation; a renewal never (cancel the subscription instead).
+- ``oms_reverse``: a canceled or returned line ends its contract at once (its entitlement
+  says inactive; an unpaid renewal order is canceled by the ``subscription.cancel_renewal``
+  job); a canceled renewal order ends the contract at its period end.
 - ``oms_periodic_jobs``: the lifecycle (renewal orders, off-session charges, PAST_DUE,
   cancellation); see ``oms_subscription.lifecycle``.
 - ``oms_routes``: ``GET /entitlements/{accessKey}``.
@@ -18,7 +23,16 @@ What this plugin does, hook by hook:
 
 from __future__ import annotations
 
-from oms.api import ErrorCode, FieldError, PeriodicJob, ProductType, gateway_for, hookimpl
+from oms.api import (
+    ErrorCode,
+    FieldError,
+    PeriodicJob,
+    PluginHost,
+    ProductType,
+    SettingsDeclaration,
+    gateway_for,
+    hookimpl,
+)
 from oms_subscription import services
 from oms_subscription.graphql import (
     SubscriptionActivation,
@@ -55,6 +69,11 @@ SUBSCRIPTION = ProductType(
 
 
 @hookimpl
+def oms_settings() -> SettingsDeclaration:
+    return services.SETTINGS
+
+
+@hookimpl
 def oms_product_types() -> list[ProductType]:
     return [SUBSCRIPTION]
 
@@ -82,8 +101,25 @@ async def oms_deliver(order, lines) -> None:
 
 
 @hookimpl
-async def oms_reverse(order, lines, reason) -> None:
-    await services.reverse(order, lines, reason)
+async def oms_reverse(order, lines, reason, quantities) -> None:
+    await services.reverse(order, lines, reason, quantities)
+
+
+@hookimpl
+async def oms_return_policy(order, line, quantity: int, plugins: PluginHost) -> str | None:
+    days = plugins.settings_for(services.SETTINGS_PREFIX)["cooling_off_days"]
+    return await services.return_policy(order, line, cooling_off_days=days)
+
+
+@hookimpl
+def oms_job_handlers(plugins: PluginHost):
+    async def cancel_renewal(payload: dict) -> None:
+        # Idempotent: a renewal order paid or canceled meanwhile is left alone.
+        await services.cancel_renewal_if_unpaid(
+            payload["order_id"], plugins=plugins, actor=services.ACTOR, reason="The subscription ended."
+        )
+
+    return {services.CANCEL_RENEWAL_JOB: cancel_renewal}
 
 
 @hookimpl

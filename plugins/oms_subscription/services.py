@@ -4,6 +4,13 @@ The renewals themselves: :mod:`oms_subscription.lifecycle`.
 
 Access (``GET /entitlements/{key}``) is granted while the contract is ACTIVE and before
 its period end plus the grace days (the period end alone when it ends at period end).
+
+Lock order (docs/architecture.md): a transaction that changes a contract locks the
+order it acts on first (the core already has, for a delivery or a reversal), then, when it
+is another one, the contract's origin order (the order that started it), and the contract
+last (:func:`lock_contract`). A renewal order therefore comes before its origin order,
+never after it: a path holding the origin order never waits for its renewal order (a
+reversal of the origin leaves canceling the renewal order to a job, after commit).
 """
 
 from __future__ import annotations
@@ -20,6 +27,9 @@ from oms.api import (
     FulfillmentStatus,
     OrderStatus,
     PluginHost,
+    PluginSetting,
+    SettingsDeclaration,
+    enqueue,
     fulfillment,
     orders,
     record_event,
@@ -32,6 +42,40 @@ from oms_subscription.periods import add_interval
 
 TYPE_NAME = "subscription"
 ACTOR = "subscription"
+#: The outbox job that cancels the unpaid renewal order of a contract ended by a reversal.
+CANCEL_RENEWAL_JOB = "subscription.cancel_renewal"
+SETTINGS_PREFIX = "subscription"
+DEFAULT_COOLING_OFF_DAYS = 14
+
+
+def _days(text: str) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise ValueError("give a whole number of days, 0 or more") from None
+    if not 0 <= value <= 3650:
+        raise ValueError("give a whole number of days, 0 or more")
+    return value
+
+
+SETTINGS = SettingsDeclaration(SETTINGS_PREFIX, [
+    PluginSetting("cooling_off_days", _days, default=DEFAULT_COOLING_OFF_DAYS,
+                  help="days after activation during which a subscription may be returned; 0: never"),
+])
+
+
+# -- locks ------------------------------------------------------------------------------
+
+
+async def lock_contract(contract_id: int) -> tuple[Order, SubscriptionContract] | None:
+    """Lock the contract's origin order, then the contract (the lock order in the module
+    docstring), in the caller's transaction; None when there is no such contract. The
+    origin order of a contract never changes, so reading it unlocked first is safe."""
+    found = await SubscriptionContract.get_or_none(id=contract_id)
+    if found is None:
+        return None
+    origin = await Order.select_for_update().get(id=found.order_id)
+    return origin, await SubscriptionContract.select_for_update().get(id=contract_id)
 
 
 # -- access -----------------------------------------------------------------------------
@@ -103,8 +147,12 @@ async def activate(order: Order, lines: list[OrderLine], *, now: dt.datetime | N
     todo = [line for line in lines if fulfillment.remaining(line) > 0]
     if not todo:
         return
-    # The order is locked first, then the contract: every path that holds both does so
-    # in this order, so two of them never wait on each other.
+    # The order is locked first, then (for a renewal) the origin orders whose timelines
+    # get the news, then the contracts: every path that holds these does so in this order
+    # (module docstring), so two of them never wait on each other.
+    origin_ids = await SubscriptionContract.filter(renewal_order_id=order.id).values_list("order_id", flat=True)
+    if origin_ids:
+        await Order.select_for_update().filter(id__in=sorted(set(origin_ids))).order_by("id")
     renewing = await SubscriptionContract.select_for_update().filter(renewal_order_id=order.id).order_by("id")
     # Keyed by id; a line whose variant is gone (variant_id None) finds none.
     variants: dict[int | None, Variant] = {
@@ -185,14 +233,14 @@ async def cancel_subscription(
     the end of the period paid for (no renewal)."""
     now = now or utcnow()
     async with in_transaction():
-        contract = await SubscriptionContract.select_for_update().get_or_none(id=contract_id)
-        if contract is None:
+        locked = await lock_contract(contract_id)
+        if locked is None:
             raise DomainError.of(ErrorCode.NOT_FOUND, "Subscription not found.", ["id"])
+        origin, contract = locked
         if contract.status in (SubscriptionStatus.CANCELED, SubscriptionStatus.EXPIRED):
             raise DomainError.of(
                 ErrorCode.INVALID_TRANSITION, f"This subscription is already {contract.status.value}.", ["id"]
             )
-        origin = await Order.get(id=contract.order_id)
         if at_period_end:
             await SubscriptionContract.filter(id=contract.id).update(cancel_at_period_end=True)
             await record_event(
@@ -226,26 +274,72 @@ async def cancel_renewal_if_unpaid(order_id: int | None, *, plugins: PluginHost,
         pass
 
 
-async def reverse(order: Order, lines: list[OrderLine], reason: str) -> None:
-    """``oms_reverse``: a canceled or returned subscription line ends its contract; a
-    canceled (or expired) renewal order means the contract ends at its period end."""
+async def reverse(
+    order: Order, lines: list[OrderLine], reason: str, quantities: dict[int, int] | None = None
+) -> None:
+    """``oms_reverse``: a canceled or returned subscription line ends its contract at once
+    (access ends; an unpaid renewal order is canceled by a job after commit); a canceled
+    (or expired) renewal order means the contract ends at its period end. A line is
+    reversed when ``quantities`` names at least one of its units (it has one). Runs in
+    the core's transaction with ``order`` locked; then the origin order, then the
+    contract (:func:`lock_contract`)."""
     now = utcnow()
-    for contract in await SubscriptionContract.filter(renewal_order_id=order.id):
+    for found in await SubscriptionContract.filter(renewal_order_id=order.id).order_by("id"):
         # The renewal order was canceled (by its customer, or as the contract ended): no
         # renewal this period, so the subscription ends when the period paid for does.
+        locked = await lock_contract(found.id)
+        if locked is None:
+            continue
+        origin, contract = locked
+        if contract.renewal_order_id != order.id:
+            continue
         await SubscriptionContract.filter(id=contract.id).update(renewal_order_id=None, cancel_at_period_end=True)
         if contract.status == SubscriptionStatus.ACTIVE and not contract.cancel_at_period_end:
-            origin = await Order.get(id=contract.order_id)
             await record_event(
                 origin, "subscription.cancel_scheduled",
                 f"Renewal order {order.number} was {reason}: subscription {contract.sku} ends at the end "
                 f"of its period, {contract.current_period_end:%Y-%m-%d %H:%M} UTC.",
                 actor=ACTOR, data={"subscription_id": contract.id, "renewal_order": order.number},
             )
-    contracts = await SubscriptionContract.filter(
-        order_line_id__in=[line.id for line in lines],
-        status__in=[SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE],
-    )
-    for contract in contracts:
-        await end_contract(contract, order, now=now, actor=ACTOR,
-                   message=f"Subscription {contract.sku} ended: its order line was {reason}.")
+    reversed_ids = [line.id for line in lines if quantities is None or quantities.get(line.id, line.quantity) > 0]
+    if not reversed_ids:
+        return
+    # Lines of a renewal order have no contract of their own (order_line is the first line).
+    for found in await SubscriptionContract.filter(order_line_id__in=reversed_ids).order_by("id"):
+        locked = await lock_contract(found.id)  # the origin is ``order``: locked already
+        if locked is None:
+            continue
+        origin, contract = locked
+        if contract.status not in (SubscriptionStatus.ACTIVE, SubscriptionStatus.PAST_DUE):
+            continue
+        await end_contract(contract, origin, now=now, actor=ACTOR,
+                           message=f"Subscription {contract.sku} ended: its order line was {reason}.")
+        if contract.renewal_order_id is not None:
+            # Canceling it here would lock the renewal order after its origin (the
+            # opposite of the lock order): a job does it once this has committed.
+            await enqueue(CANCEL_RENEWAL_JOB, {"order_id": contract.renewal_order_id},
+                          dedupe_key=f"{CANCEL_RENEWAL_JOB}:{contract.renewal_order_id}")
+
+
+# -- returns ----------------------------------------------------------------------------
+
+
+async def return_policy(
+    order: Order, line: OrderLine, *, cooling_off_days: int, now: dt.datetime | None = None
+) -> str | None:
+    """``oms_return_policy``: a subscription may be returned within its cooling-off
+    period (``cooling_off_days`` from activation); returning it ends access at once. A
+    renewal is not returned: its owner cancels the subscription instead."""
+    now = now or utcnow()
+    contract = await SubscriptionContract.get_or_none(order_line_id=line.id)
+    if contract is None:
+        if await SubscriptionPeriod.exists(order_id=order.id):
+            return "A renewal cannot be returned; cancel the subscription instead."
+        return None  # never activated: nothing to refuse
+    if cooling_off_days <= 0:
+        return "Subscriptions cannot be returned; cancel the subscription instead."
+    ends = contract.created_at + dt.timedelta(days=cooling_off_days)
+    if now >= ends:
+        return (f"Subscriptions can be returned within {cooling_off_days} days of activation; "
+                f"this one was activated on {contract.created_at:%Y-%m-%d}.")
+    return None

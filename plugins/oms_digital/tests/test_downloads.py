@@ -148,7 +148,8 @@ async def test_forged_expired_and_revoked_links(oms_app, oms_graphql, oms_http, 
     await DownloadGrant.all().update(expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1))
     order = await Order.get(number=placed["order"]["number"])
     lines = await OrderLine.filter(order_id=order.id)
-    await oms_app.state.plugins.call_owner("oms_reverse", "digital", order=order, lines=lines, reason="returned")
+    await oms_app.state.plugins.call_owner("oms_reverse", "digital", order=order, lines=lines, reason="returned",
+                                           quantities={line.id: line.quantity for line in lines})
     response = await oms_http.get(url)
     assert (response.status_code, response.text) == (410, "This download link was revoked.")
     revoked = (await oms_graphql.query(DOWNLOADS, {"token": placed["orderToken"]}))["order"]

@@ -230,8 +230,9 @@ async def test_reversal_ends_access(oms_app, oms_graphql, oms_http, plan):
 
     placed, contract = await subscribe(oms_app, oms_graphql)
     order = await Order.get(number=placed["order"]["number"])
+    lines = await OrderLine.filter(order_id=order.id)
     await oms_app.state.plugins.call_owner(
-        "oms_reverse", "subscription", order=order, lines=await OrderLine.filter(order_id=order.id), reason="returned")
+        "oms_reverse", "subscription", order=order, lines=lines, reason="returned", quantities={lines[0].id: 1})
     assert (await access(oms_http, contract))["active"] is False
     assert (await SubscriptionContract.get(id=contract.id)).status == SubscriptionStatus.CANCELED
 
