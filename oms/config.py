@@ -119,6 +119,11 @@ class Settings:
     # guests link there. Unset: the mail gives the token itself.
     storefront_order_url: str | None = None
 
+    # --- Outbound webhooks (oms/webhooks; docs/deploy.md "Webhooks") ---
+    # Let webhook endpoints reach loopback, private, link-local and metadata addresses
+    # (a receiver on this machine or the LAN; tests). Off: only public addresses.
+    webhooks_allow_private: bool = False
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Build settings from ``OMS_*`` variables; unknown ones are ignored."""

@@ -14,5 +14,6 @@ from types import ModuleType
 from oms.fulfillment import jobs as fulfillment_jobs
 from oms.orders import jobs as orders_jobs
 from oms.payments import jobs as payments_jobs
+from oms.webhooks import jobs as webhooks_jobs
 
-CORE_PLUGINS: tuple[ModuleType, ...] = (orders_jobs, payments_jobs, fulfillment_jobs)
+CORE_PLUGINS: tuple[ModuleType, ...] = (orders_jobs, payments_jobs, fulfillment_jobs, webhooks_jobs)

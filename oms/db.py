@@ -14,6 +14,7 @@ CORE_MODEL_MODULES = [
     "oms.jobs.models",
     "oms.payments.models",
     "oms.fulfillment.models",
+    "oms.webhooks.models",
 ]
 
 

@@ -45,6 +45,7 @@ from oms.graphql.orders import Customer, Order, OrderLine, OrdersMutation, Order
 from oms.graphql.payments import Payment
 from oms.graphql.staff import StaffMutation, StaffQuery, staff_node
 from oms.graphql.text import StorableStringLiterals
+from oms.graphql.webhooks import WebhooksMutation, WebhooksQuery, webhook_endpoint_node
 from oms.orders import access
 from oms.orders import models as order_models
 from oms.payments.models import Payment as PaymentModel
@@ -111,6 +112,7 @@ NODE_RESOLVERS: dict[str, Callable[[Info, int], Awaitable[Node | None]]] = {
     "Job": job_node,
     "StaffMember": staff_node,
     "Fulfillment": _fulfillment,
+    "WebhookEndpoint": webhook_endpoint_node,
 }
 
 
@@ -141,8 +143,8 @@ def _plugin_node_resolvers(
 
 
 CORE_ROOT_PARTS: dict[str, tuple[type, ...]] = {
-    "Query": (NodeQuery, CatalogQuery, CartQuery, OrdersQuery, AccountsQuery, JobsQuery, StaffQuery),
-    "Mutation": (AccountsMutation, OrdersMutation, CatalogMutation, JobsMutation, StaffMutation),
+    "Query": (NodeQuery, CatalogQuery, CartQuery, OrdersQuery, AccountsQuery, JobsQuery, StaffQuery, WebhooksQuery),
+    "Mutation": (AccountsMutation, OrdersMutation, CatalogMutation, JobsMutation, StaffMutation, WebhooksMutation),
 }
 # Core object types plugins may add fields to (``oms_graphql_fields``), by GraphQL name.
 EXTENSIBLE_TYPES: dict[str, type] = {
