@@ -5,6 +5,7 @@ disabling, redelivery, the secret shown once, permissions."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 
@@ -255,7 +256,9 @@ def _gid(pk: int) -> str:
 
 
 async def test_staff_need_manage_webhooks(oms_app, oms_graphql, oms_accounts):
-    clerk = await accounts.create_staff(email="clerk@example.com", password="clerk-pass-1", permissions=["MANAGE_ORDERS"])
+    clerk = await accounts.create_staff(
+        email="clerk@example.com", password="clerk-pass-1", permissions=["MANAGE_ORDERS"]
+    )
     clerk_token = await accounts.issue_token(
         Viewer(staff=clerk), secret=oms_app.state.settings.secret_key, ttl_seconds=600
     )
@@ -295,3 +298,23 @@ async def test_endpoint_input_is_validated(oms_graphql, oms_accounts):
         assert [e["code"] for e in errors] == ["INVALID"], data
         assert errors[0]["field"][-1] == field[-1], data
     assert await WebhookEndpoint.all().count() == 0
+
+
+async def test_two_workers_on_one_delivery_send_it_once(oms_app, oms_graphql, oms_accounts, catalog, receiver):
+    """Jobs run at least once: two attempts of one delivery at the same moment (two
+    workers) send one request; the other finds the delivery held and looks again later."""
+    receiver.start()
+    await create_endpoint(oms_graphql, oms_accounts.staff, receiver.url, ["order.placed", "order.paid"])
+    await place_paid_order(oms_app, oms_graphql, [("EBOOK", 1)], pay=False)
+    event = await OrderEvent.get(type="order.placed")
+    await notify_observers(event.id, plugins=oms_app.state.plugins)  # the order.event job
+    await Job.filter(kind="webhook.deliver").delete()  # the attempts below stand for its job
+    receiver.delay = 0.5
+    placed = await WebhookDelivery.get(event_type="order.placed")
+    outcomes = await asyncio.gather(
+        *(delivery_module.attempt(placed.id, allow_private=True) for _ in range(2))
+    )
+    assert sorted(outcomes) == ["held", "succeeded"]
+    assert len(receiver.received) == 1
+    placed = await WebhookDelivery.get(id=placed.id)
+    assert placed.status == DeliveryStatus.SUCCEEDED and placed.attempts == 1
