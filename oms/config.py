@@ -135,6 +135,11 @@ class Settings:
     locale: str = "en_US"
     timezone: str = "UTC"
 
+    # --- Outbound webhooks (oms/webhooks; docs/deploy.md "Webhooks") ---
+    # Let webhook endpoints reach loopback, private, link-local and metadata addresses
+    # (a receiver on this machine or the LAN; tests). Off: only public addresses.
+    webhooks_allow_private: bool = False
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Build settings from ``OMS_*`` variables; unknown ones are ignored."""

@@ -15,5 +15,8 @@ from oms.fulfillment import jobs as fulfillment_jobs
 from oms.notifications import jobs as notifications_jobs
 from oms.orders import jobs as orders_jobs
 from oms.payments import jobs as payments_jobs
+from oms.webhooks import jobs as webhooks_jobs
 
-CORE_PLUGINS: tuple[ModuleType, ...] = (orders_jobs, payments_jobs, fulfillment_jobs, notifications_jobs)
+CORE_PLUGINS: tuple[ModuleType, ...] = (
+    orders_jobs, payments_jobs, fulfillment_jobs, notifications_jobs, webhooks_jobs
+)

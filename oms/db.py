@@ -15,6 +15,7 @@ CORE_MODEL_MODULES = [
     "oms.payments.models",
     "oms.fulfillment.models",
     "oms.notifications.models",
+    "oms.webhooks.models",
 ]
 
 

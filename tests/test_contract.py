@@ -22,17 +22,6 @@ NOT_YET_BUILT = {
     ("FIELD_REMOVED", "Query.salesReport"): "reports (issue 13)",
     # Live updates (issue 12).
     ("TYPE_REMOVED", "Subscription"): "live updates (issue 12)",
-    # Webhooks (issue 12).
-    ("TYPE_REMOVED", "WebhookDelivery"): "webhooks (issue 12)",
-    ("TYPE_REMOVED", "WebhookEndpoint"): "webhooks (issue 12)",
-    ("TYPE_REMOVED", "CreateWebhookEndpointInput"): "webhooks (issue 12)",
-    ("TYPE_REMOVED", "UpdateWebhookEndpointInput"): "webhooks (issue 12)",
-    ("TYPE_REMOVED", "WebhookEndpointPayload"): "webhooks (issue 12)",
-    ("FIELD_REMOVED", "Query.webhookEndpoints"): "webhooks (issue 12)",
-    ("FIELD_REMOVED", "Mutation.createWebhookEndpoint"): "webhooks (issue 12)",
-    ("FIELD_REMOVED", "Mutation.updateWebhookEndpoint"): "webhooks (issue 12)",
-    ("FIELD_REMOVED", "Mutation.deleteWebhookEndpoint"): "webhooks (issue 12)",
-    ("FIELD_REMOVED", "Mutation.redeliverWebhook"): "webhooks (issue 12)",
     # Accounts (issue 14).
     ("TYPE_REMOVED", "CustomerAddress"): "accounts (issue 14)",
     ("TYPE_REMOVED", "AddressPayload"): "accounts (issue 14)",

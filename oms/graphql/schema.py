@@ -47,6 +47,7 @@ from oms.graphql.refunds import RefundsMutation, refund_node
 from oms.graphql.returns import ReturnsMutation
 from oms.graphql.staff import StaffMutation, StaffQuery, staff_node
 from oms.graphql.text import StorableStringLiterals
+from oms.graphql.webhooks import WebhooksMutation, WebhooksQuery, webhook_endpoint_node
 from oms.orders import access
 from oms.orders import models as order_models
 from oms.payments.models import Payment as PaymentModel
@@ -114,6 +115,7 @@ NODE_RESOLVERS: dict[str, Callable[[Info, int], Awaitable[Node | None]]] = {
     "Job": job_node,
     "StaffMember": staff_node,
     "Fulfillment": _fulfillment,
+    "WebhookEndpoint": webhook_endpoint_node,
 }
 
 
@@ -144,10 +146,10 @@ def _plugin_node_resolvers(
 
 
 CORE_ROOT_PARTS: dict[str, tuple[type, ...]] = {
-    "Query": (NodeQuery, CatalogQuery, CartQuery, OrdersQuery, AccountsQuery, JobsQuery, StaffQuery),
+    "Query": (NodeQuery, CatalogQuery, CartQuery, OrdersQuery, AccountsQuery, JobsQuery, StaffQuery, WebhooksQuery),
     "Mutation": (
         AccountsMutation, OrdersMutation, CatalogMutation, JobsMutation, StaffMutation, RefundsMutation,
-        ReturnsMutation,
+        ReturnsMutation, WebhooksMutation,
     ),
 }
 # Core object types plugins may add fields to (``oms_graphql_fields``), by GraphQL name.
