@@ -119,6 +119,13 @@ class Settings:
     # guests link there. Unset: the mail gives the token itself.
     storefront_order_url: str | None = None
 
+    # --- Live order updates (Subscription.orderUpdated; oms/live) ---
+    # How changes reach the API processes: "auto" (Redis when OMS_REDIS_URL is set, else
+    # PostgreSQL LISTEN/NOTIFY on PostgreSQL, else in-process), "memory", "postgres", "redis".
+    live_broker: str = "auto"
+    # Live subscriptions one websocket may hold open at once.
+    live_max_subscriptions_per_connection: int = 20
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Build settings from ``OMS_*`` variables; unknown ones are ignored."""

@@ -36,8 +36,6 @@ NOT_YET_BUILT = {
     ("TYPE_REMOVED", "SalesReportRow"): "reports (issue 13)",
     ("TYPE_REMOVED", "ReportGroupBy"): "reports (issue 13)",
     ("FIELD_REMOVED", "Query.salesReport"): "reports (issue 13)",
-    # Live updates (issue 12).
-    ("TYPE_REMOVED", "Subscription"): "live updates (issue 12)",
     # Webhooks (issue 12).
     ("TYPE_REMOVED", "WebhookDelivery"): "webhooks (issue 12)",
     ("TYPE_REMOVED", "WebhookEndpoint"): "webhooks (issue 12)",

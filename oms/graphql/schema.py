@@ -44,6 +44,7 @@ from oms.graphql.loaders import Loaders
 from oms.graphql.orders import Customer, Order, OrderLine, OrdersMutation, OrdersQuery
 from oms.graphql.payments import Payment
 from oms.graphql.staff import StaffMutation, StaffQuery, staff_node
+from oms.graphql.subscriptions import LiveSubscription
 from oms.graphql.text import StorableStringLiterals
 from oms.orders import access
 from oms.orders import models as order_models
@@ -143,6 +144,7 @@ def _plugin_node_resolvers(
 CORE_ROOT_PARTS: dict[str, tuple[type, ...]] = {
     "Query": (NodeQuery, CatalogQuery, CartQuery, OrdersQuery, AccountsQuery, JobsQuery, StaffQuery),
     "Mutation": (AccountsMutation, OrdersMutation, CatalogMutation, JobsMutation, StaffMutation),
+    "Subscription": (LiveSubscription,),
 }
 # Core object types plugins may add fields to (``oms_graphql_fields``), by GraphQL name.
 EXTENSIBLE_TYPES: dict[str, type] = {
@@ -345,6 +347,7 @@ def build_schema(settings: Settings | None = None, plugins: PluginHost | None = 
     return OmsSchema(
         query=_root_type("Query", parts["Query"]),
         mutation=_root_type("Mutation", parts["Mutation"]),
+        subscription=_root_type("Subscription", parts["Subscription"]),
         types=[Product, Variant, Order, OrderLine, Customer, Fulfillment, *detail_types],
         extensions=extensions,
         added_fields=added,
