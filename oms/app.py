@@ -26,6 +26,8 @@ from oms.graphql.view import OmsGraphQL
 from oms.http import BodySizeLimit, SecurityHeaders, graphiql_csp, healthz
 from oms.jobs.registry import JobRegistry
 from oms.jobs.worker import Worker
+from oms.live.brokers import broker_kind
+from oms.live.publish import running_live
 from oms.logs import RequestLog, configure_logging
 from oms.payments.gateway import Gateway, gateway_for
 from oms.payments.webhooks import stripe_webhook
@@ -67,6 +69,7 @@ def create_app(
     settings = with_public_url(settings)
     for note in startup_notes(settings, explicit_key):
         logger.info(note)
+    broker_kind(settings)  # a bad OMS_LIVE_BROKER stops the start here
     plugins = PluginHost.load(extra_plugins, core_plugins=CORE_PLUGINS)
     graphql_app = OmsGraphQL(
         build_schema(settings, plugins), settings=settings, plugins=plugins,
@@ -86,7 +89,7 @@ def create_app(
                 "OMS_STRIPE_API_KEY is set but OMS_STRIPE_WEBHOOK_SECRET is not: every Stripe webhook "
                 "will be refused (400); set it to the endpoint's signing secret (whsec_...)"
             )
-        async with RegisterTortoise(app, config=config):
+        async with RegisterTortoise(app, config=config), running_live(settings) as app.state.live_hub:
             # The gateway's HTTP client belongs to this event loop: made and closed here.
             app.state.gateway = gateway_for(settings)
             try:

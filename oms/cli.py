@@ -219,9 +219,14 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, on_signal)
+        from oms.live.publish import running_live
+
         await Tortoise.init(config=tortoise_config(settings, plugin_model_modules(plugins)))
         try:
-            await worker.run()
+            # Announces order changes to the API processes' live subscribers (Redis needs a
+            # publisher here; PostgreSQL's pg_notify needs nothing).
+            async with running_live(settings, listen=False):
+                await worker.run()
         finally:
             await Tortoise.close_connections()
 

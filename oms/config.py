@@ -140,6 +140,13 @@ class Settings:
     # (a receiver on this machine or the LAN; tests). Off: only public addresses.
     webhooks_allow_private: bool = False
 
+    # --- Live order updates (Subscription.orderUpdated; oms/live) ---
+    # How changes reach the API processes: "auto" (Redis when OMS_REDIS_URL is set, else
+    # PostgreSQL LISTEN/NOTIFY on PostgreSQL, else in-process), "memory", "postgres", "redis".
+    live_broker: str = "auto"
+    # Live subscriptions one websocket may hold open at once.
+    live_max_subscriptions_per_connection: int = 20
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Build settings from ``OMS_*`` variables; unknown ones are ignored."""

@@ -12,8 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from tortoise.backends.asyncpg.client import AsyncpgDBClient
-from tortoise.backends.base.client import ConnectionWrapper
+from tortoise.backends.base.client import ConnectionWrapper, TransactionContext
 from tortoise.backends.sqlite.client import SqliteClient as _TortoiseSqliteClient
+
+from oms.oncommit import AfterCommit
 
 
 class _TimedPool:
@@ -39,6 +41,10 @@ class PostgresClient(AsyncpgDBClient):
         pool = await super().create_pool(**kwargs)
         return _TimedPool(pool, self.acquire_timeout) if self.acquire_timeout else pool
 
+    def _in_transaction(self) -> TransactionContext:
+        # oms.oncommit: callbacks registered in the transaction run after its commit.
+        return AfterCommit(super()._in_transaction())
+
 
 class _ReleasingWrapper(ConnectionWrapper):
     __slots__ = ()
@@ -56,6 +62,9 @@ class _ReleasingWrapper(ConnectionWrapper):
 class SqliteClient(_TortoiseSqliteClient):
     def acquire_connection(self) -> ConnectionWrapper:
         return _ReleasingWrapper(self._lock, self)
+
+    def _in_transaction(self) -> TransactionContext:
+        return AfterCommit(super()._in_transaction())
 
 
 def get_client_class(db_info: dict) -> type:

@@ -20,8 +20,6 @@ NOT_YET_BUILT = {
     ("TYPE_REMOVED", "SalesReportRow"): "reports (issue 13)",
     ("TYPE_REMOVED", "ReportGroupBy"): "reports (issue 13)",
     ("FIELD_REMOVED", "Query.salesReport"): "reports (issue 13)",
-    # Live updates (issue 12).
-    ("TYPE_REMOVED", "Subscription"): "live updates (issue 12)",
     # Accounts (issue 14).
     ("TYPE_REMOVED", "CustomerAddress"): "accounts (issue 14)",
     ("TYPE_REMOVED", "AddressPayload"): "accounts (issue 14)",

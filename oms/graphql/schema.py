@@ -46,6 +46,7 @@ from oms.graphql.payments import Payment
 from oms.graphql.refunds import RefundsMutation, refund_node
 from oms.graphql.returns import ReturnsMutation
 from oms.graphql.staff import StaffMutation, StaffQuery, staff_node
+from oms.graphql.subscriptions import LiveSubscription
 from oms.graphql.text import StorableStringLiterals
 from oms.graphql.webhooks import WebhooksMutation, WebhooksQuery, webhook_endpoint_node
 from oms.orders import access
@@ -151,6 +152,7 @@ CORE_ROOT_PARTS: dict[str, tuple[type, ...]] = {
         AccountsMutation, OrdersMutation, CatalogMutation, JobsMutation, StaffMutation, RefundsMutation,
         ReturnsMutation, WebhooksMutation,
     ),
+    "Subscription": (LiveSubscription,),
 }
 # Core object types plugins may add fields to (``oms_graphql_fields``), by GraphQL name.
 EXTENSIBLE_TYPES: dict[str, type] = {
@@ -353,6 +355,7 @@ def build_schema(settings: Settings | None = None, plugins: PluginHost | None = 
     return OmsSchema(
         query=_root_type("Query", parts["Query"]),
         mutation=_root_type("Mutation", parts["Mutation"]),
+        subscription=_root_type("Subscription", parts["Subscription"]),
         types=[Product, Variant, Order, OrderLine, Customer, Fulfillment, *detail_types],
         extensions=extensions,
         added_fields=added,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from oms.jobs.services import enqueue
+from oms.live import publish as live
 from oms.orders.models import Order, OrderEvent
 
 ORDER_EVENT_JOB = "order.event"
@@ -47,6 +48,8 @@ async def record_event(
         data = {**(data or {}), "staff_only": True}
     event = await OrderEvent.create(order=order, type=type, message=message, actor=actor, data=data)
     await enqueue(ORDER_EVENT_JOB, {"order_id": order.id, "event_id": event.id, "type": type})
+    # Live subscribers (Subscription.orderUpdated, every process) hear of it after commit.
+    await live.order_changed(order.id)
     return event
 
 

@@ -1,0 +1,76 @@
+"""Run a callback once the current transaction has committed.
+
+Tortoise has no on-commit hook, and an effect outside the database (telling live
+subscribers that an order changed) must not happen before the change is visible, nor at
+all when it rolls back. :func:`on_commit` collects callbacks in a context variable that
+the outermost transaction (opened through oms's database clients, :mod:`oms.dbclients`)
+sets up; they run right after its COMMIT, and are dropped on a rollback. Outside a
+transaction (autocommit: the change is already committed) a callback runs at once.
+
+A savepoint (a nested ``in_transaction``) hands its callbacks to the outer transaction
+whether or not it rolled back: a callback may run for a change that was undone, so
+callbacks must be harmless then (live updates re-read the order, so at worst one
+subscriber gets the unchanged order once more).
+
+Callbacks are synchronous and must not block: schedule work, don't do it.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from tortoise.backends.base.client import TransactionContext
+
+logger = logging.getLogger("oms.db")
+
+_pending: contextvars.ContextVar[list[Callable[[], None]] | None] = contextvars.ContextVar(
+    "oms_on_commit", default=None
+)
+
+
+def on_commit(callback: Callable[[], None]) -> None:
+    """Call ``callback()`` after the current transaction commits (never if it rolls back);
+    at once when no transaction is open."""
+    pending = _pending.get()
+    if pending is None:
+        _run([callback])
+    else:
+        pending.append(callback)
+
+
+def _run(callbacks: list[Callable[[], None]]) -> None:
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception:  # one broken callback must not hide the commit from the caller
+            logger.exception("an on-commit callback failed")
+
+
+class AfterCommit(TransactionContext):
+    """Wraps a client's outermost transaction context: collects :func:`on_commit`
+    callbacks while it is open and runs them after its commit."""
+
+    __slots__ = ("_inner", "_token")
+
+    def __init__(self, inner: TransactionContext):
+        self._inner = inner
+
+    async def __aenter__(self) -> Any:
+        self._token = _pending.set([])
+        try:
+            return await self._inner.__aenter__()
+        except BaseException:
+            _pending.reset(self._token)
+            raise
+
+    async def __aexit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> None:
+        callbacks = _pending.get() or []
+        try:
+            await self._inner.__aexit__(exc_type, exc_val, exc_tb)
+        finally:
+            _pending.reset(self._token)
+        if exc_type is None and callbacks:
+            _run(callbacks)
