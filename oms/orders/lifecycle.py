@@ -30,7 +30,7 @@ from oms.orders.status import (
     check_payment_transition,
     check_transition,
 )
-from oms.payments.models import Payment, PaymentState, Refund, RefundStatus
+from oms.payments.models import Payment, PaymentState, Refund
 
 # The job that hands an order's lines of one product type to their plugin (run by
 # oms.fulfillment.services.deliver); enqueued here, when the order is paid.
