@@ -172,6 +172,9 @@ async def test_a_rejected_return_frees_its_units(oms_app, oms_graphql, oms_accou
         "INVALID_TRANSITION"]
     event = await OrderEvent.get(type="return.rejected")
     assert (event.actor, event.data["reason"]) == ("staff@example.com", "Used beyond testing.")
+    node = "query($id: ID!) { node(id: $id) { ... on Return { number status } } }"
+    assert (await staff.query(node, {"id": rma_id}))["node"]["status"] == "REJECTED"
+    assert (await oms_graphql.as_(oms_accounts.other_customer).query(node, {"id": rma_id}))["node"] is None
     # Staff may ask on the customer's behalf; the unit is returnable again.
     again = (await staff.query(REQUEST, request(placed, [{"lineId": mug, "quantity": 1}])))["requestReturn"]
     assert again["userErrors"] == []
