@@ -117,6 +117,9 @@ async def ship_and_deliver(staff, order: dict, quantity: int) -> None:
     assert delivered["userErrors"] == []
 
 
+REFUND_SUBJECT = "Refund of $12.00 for order {number}"
+
+
 async def test_an_order_of_all_four_types_mails_each_step_once(
     oms_app, oms_graphql, oms_accounts, tmp_path, smtp
 ):
@@ -130,6 +133,17 @@ async def test_an_order_of_all_four_types_mails_each_step_once(
     )
     staff = oms_graphql.as_(oms_accounts.staff)
     await ship_and_deliver(staff, placed["order"], 2)
+    # Partly returned: one of the two mugs comes back, is received and refunded.
+    mug_line = next(line["id"] for line in placed["order"]["lines"] if line["sku"] == "MUG")
+    asked = (await oms_graphql.query(
+        "mutation($i: RequestReturnInput!) { requestReturn(input: $i) { return { id } userErrors { code } } }",
+        {"i": {"orderId": placed["order"]["id"], "orderToken": placed["orderToken"],
+               "lines": [{"lineId": mug_line, "quantity": 1, "reason": "Chipped"}]}}))["requestReturn"]
+    assert asked["userErrors"] == []
+    for step in ("approveReturn(id: $id)", "receiveReturn(id: $id, restock: true)", "refundReturn(id: $id)"):
+        done = await staff.query("mutation($id: ID!) { %s { userErrors { code } } }" % step,
+                                 {"id": asked["return"]["id"]})
+        assert next(iter(done.values()))["userErrors"] == [], step
     await run_jobs(oms_app)
     await run_jobs(oms_app)  # an order.event job run again adds nothing
 
@@ -142,6 +156,9 @@ async def test_an_order_of_all_four_types_mails_each_step_once(
         f"Your booking is confirmed ({number})",
         f"Your order {number} has shipped",
         f"Your parcel for order {number} was delivered",
+        f"Your return for order {number} was approved",
+        f"We received your return for order {number}",
+        REFUND_SUBJECT.format(number=number),
     ])
     assert inbox.subjects("staff@shop.example") == []  # nothing needed a person
 
