@@ -78,7 +78,7 @@ class ChangePasswordInput:
 
 @strawberry.type(description="The answer of a mutation that returns nothing but success or its errors.")
 class ResultPayload:
-    ok: bool
+    ok: bool = False  # False when built from userErrors alone (oms.graphql.mutations)
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
 

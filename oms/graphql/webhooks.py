@@ -4,14 +4,12 @@ redelivery. The signing secret is in the create payload only."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable
 
 import strawberry
 
 from oms.accounts.permissions import Permission
-from oms.errors import DomainError
 from oms.graphql.accounts import ResultPayload
-from oms.graphql.common import Node, UserError, parse_id, to_global_id, user_errors
+from oms.graphql.common import Node, UserError, parse_id, to_global_id
 from oms.graphql.context import Info
 from oms.graphql.mutations import mutation
 from oms.webhooks import models
@@ -114,16 +112,6 @@ async def webhook_endpoint_node(info: Info, pk: int) -> Node | None:
     return WebhookEndpoint.from_model(endpoint) if endpoint else None
 
 
-async def _result(info: Info, work: Callable[[], Awaitable[None]]) -> ResultPayload:
-    """A ResultPayload (its ``ok`` has no default, so not ``@mutation``): ok, or the errors."""
-    try:
-        info.context.require_permission(Permission.MANAGE_WEBHOOKS)
-        await work()
-    except DomainError as exc:
-        return ResultPayload(ok=False, user_errors=user_errors(exc))
-    return ResultPayload(ok=True)
-
-
 @strawberry.type
 class WebhooksQuery:
     @strawberry.field(description="Staff with MANAGE_WEBHOOKS.")
@@ -162,16 +150,14 @@ class WebhooksMutation:
         )
         return WebhookEndpointPayload(endpoint=WebhookEndpoint.from_model(endpoint))
 
-    @strawberry.mutation(description="Staff with MANAGE_WEBHOOKS: the endpoint and its delivery log.")
+    @mutation(description="Staff with MANAGE_WEBHOOKS: the endpoint and its delivery log.")
     async def delete_webhook_endpoint(self, info: Info, id: strawberry.ID) -> ResultPayload:
-        async def delete() -> None:
-            await webhooks.delete_endpoint(parse_id(id, "WebhookEndpoint", ["id"]))
+        info.context.require_permission(Permission.MANAGE_WEBHOOKS)
+        await webhooks.delete_endpoint(parse_id(id, "WebhookEndpoint", ["id"]))
+        return ResultPayload(ok=True)
 
-        return await _result(info, delete)
-
-    @strawberry.mutation(description="Staff with MANAGE_WEBHOOKS: send a delivery again now.")
+    @mutation(description="Staff with MANAGE_WEBHOOKS: send a delivery again now.")
     async def redeliver_webhook(self, info: Info, id: strawberry.ID) -> ResultPayload:
-        async def again() -> None:
-            await webhooks.redeliver(parse_id(id, "WebhookDelivery", ["id"]))
-
-        return await _result(info, again)
+        info.context.require_permission(Permission.MANAGE_WEBHOOKS)
+        await webhooks.redeliver(parse_id(id, "WebhookDelivery", ["id"]))
+        return ResultPayload(ok=True)
