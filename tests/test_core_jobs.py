@@ -17,7 +17,7 @@ from oms.jobs.services import enqueue, utcnow
 from oms.jobs.worker import Worker
 from oms.plugins import PluginConfigError, PluginHost
 
-CORE_KINDS = {"order.event", "order.send_link", "order.deliver", "payment.cancel_session"}
+CORE_KINDS = {"order.event", "order.send_link", "order.deliver", "payment.cancel_session", "payment.refund"}
 
 
 class Mailer:
@@ -46,8 +46,8 @@ async def test_hook_oms_dead_job_handlers(oms_app, oms_extra_plugins):
     [mailer] = oms_extra_plugins
     job = await enqueue("mailer.send", {"to": "ada@example.com"}, max_attempts=1)
     registry = JobRegistry.build(oms_app.state.plugins, oms_app.state.settings)
-    # The core's dead handler (a delivery that gave up) is there beside the plugin's.
-    assert set(registry.dead_handlers) == {"order.deliver", "notification.email", "mailer.send"}
+    # The core's dead handlers (a delivery, a refund, a mail that gave up) are there beside the plugin's.
+    assert set(registry.dead_handlers) == {"order.deliver", "payment.refund", "notification.email", "mailer.send"}
     await Worker(registry, clock=lambda: utcnow() + dt.timedelta(seconds=5)).run_once()
     assert (await Job.get(id=job.id)).status == JobStatus.DEAD
     assert len(mailer.dead) == 1

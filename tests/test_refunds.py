@@ -442,6 +442,32 @@ class TestStripeEdges:
         assert await OrderEvent.filter(order_id=order.id, type="refund.succeeded").count() == 1
         assert (await Job.get(kind="payment.refund")).status == "DONE"
 
+    async def test_charge_refunded_without_its_refunds_listed_checks_the_pending_ones(
+        self, oms_app, oms_http, oms_graphql, fake_stripe, catalog
+    ):
+        """Stripe lists a charge's refunds only when expanded: a bare charge.refunded has a
+        job ask Stripe how the order's pending refunds stand (GET /v1/refunds/{id})."""
+        import json
+
+        from oms.fake_stripe import sign_event
+
+        order = await paid_by_stripe(oms_app, oms_http, oms_graphql, fake_stripe)
+        fake_stripe.refunds_will("pending")
+        created = await refund(order.id, "8.00")
+        await run_jobs(oms_app)
+        external_id = (await Refund.get(id=created.id)).external_id
+        fake_stripe.settle_refund(external_id, "succeeded")
+        intent = (await Payment.get(order_id=order.id)).external_id
+        event = fake_stripe.event("charge.refunded", intent)
+        del event["data"]["object"]["refunds"]
+        body = json.dumps(event).encode()
+        assert (await post(oms_http, body, sign_event(body, SECRET))).json()["outcome"] == "processed"
+        assert (await Refund.get(id=created.id)).status == RefundStatus.PENDING  # the job asks
+        await run_jobs(oms_app)
+        assert len(fake_stripe.requests_to("GET", f"/v1/refunds/{external_id}")) == 1
+        assert (await Refund.get(id=created.id)).status == RefundStatus.SUCCEEDED
+        assert (await Order.get(id=order.id)).payment_status == PaymentStatus.PARTIALLY_REFUNDED
+
     async def test_an_event_about_a_refund_of_another_payment_is_ignored(
         self, oms_app, oms_http, oms_graphql, fake_stripe, catalog
     ):

@@ -84,6 +84,8 @@ class RefundResult:
     external_id: str
     amount: Money
     status: str  # "succeeded" | "pending" | "failed"
+    # Why a failed refund failed, as a person reads it, when the provider said.
+    failure_message: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -106,7 +108,7 @@ class GatewayEvent:
     id: str
     type: str
     created: datetime  # aware, UTC
-    # The PaymentIntent id, for payment_intent.* events.
+    # The PaymentIntent id, for payment_intent.* and charge.refunded events.
     external_id: str | None
     # amount_received (or amount when nothing was received yet), for payment_intent.* events.
     amount: Money | None
@@ -169,6 +171,9 @@ class Gateway(Protocol):
         with the refund (and comes back in its webhooks). Status "succeeded", "pending"
         (its webhook tells the end) or "failed"."""
 
+    async def retrieve_refund(self, external_id: str) -> RefundResult:
+        """A refund as the provider sees it now (to settle one left pending)."""
+
     async def create_customer(
         self, email: str, *, idempotency_key: str, metadata: Mapping[str, str] | None = None
     ) -> str:
@@ -208,6 +213,11 @@ class ManualGateway:
     ) -> RefundResult:
         # Derived from the key, so a retried refund reports the same id.
         return RefundResult(f"manual-refund-{_key_uuid(idempotency_key)}", amount, "succeeded")
+
+    async def retrieve_refund(self, external_id: str) -> RefundResult:
+        raise PaymentGatewayError(
+            "the manual gateway has no refunds to retrieve", retryable=False, code="unsupported"
+        )
 
     async def create_customer(
         self, email: str, *, idempotency_key: str, metadata: Mapping[str, str] | None = None

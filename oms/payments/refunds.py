@@ -218,8 +218,11 @@ async def run_refund(refund_id: int, *, gateway: Gateway) -> None:
     second one), and record its answer. An outage raises (the job retries); a refusal
     fails the refund (``refund.failed``, the order needs review)."""
     refund = await Refund.get_or_none(id=refund_id)
-    if refund is None or refund.status != RefundStatus.PENDING or refund.external_id:
-        return  # settled, or the gateway answered pending: its webhook tells the rest
+    if refund is None or refund.status != RefundStatus.PENDING:
+        return  # settled
+    if refund.external_id:
+        await _check_pending(refund, gateway)
+        return
     payment = await Payment.get(id=refund.payment_id) if refund.payment_id else None
     if payment is None or not payment.external_id:
         await apply_refund_status(refund.id, "failed", actor="system", message="No payment to refund.")
@@ -249,6 +252,22 @@ async def run_refund(refund_id: int, *, gateway: Gateway) -> None:
     )
 
 
+async def _check_pending(refund: Refund, gateway: Gateway) -> None:
+    """The gateway answered "pending" before: ask how the refund stands now (a webhook
+    said the charge was refunded without naming its refunds)."""
+    assert refund.external_id is not None
+    try:
+        result = await gateway.retrieve_refund(refund.external_id)
+    except PaymentGatewayError as exc:
+        if exc.retryable:
+            raise
+        logger.warning("refund %s (%s) could not be checked: %s", refund.id, refund.external_id, exc.message)
+        return
+    await apply_refund_status(
+        refund.id, result.status, actor=gateway.name, message=result.failure_message, order_id=refund.order_id
+    )
+
+
 async def refund_gave_up(refund_id: int, last_error: str) -> None:
     """The job is DEAD (the gateway stayed unreachable): the refund FAILED, for a person."""
     await apply_refund_status(
@@ -258,11 +277,26 @@ async def refund_gave_up(refund_id: int, last_error: str) -> None:
 
 async def apply_refund_event(event: GatewayEvent, *, gateway: str) -> str:
     """A verified refund webhook (in :func:`oms.payments.services.handle_gateway_event`'s
-    transaction): each refund it reports moves once. "processed", "duplicate" or "ignored"."""
+    transaction): each refund it reports moves once. "processed", "duplicate" or "ignored".
+
+    A ``charge.refunded`` that lists no refunds (Stripe includes them only when expanded)
+    has the pending refunds of its payment checked by a ``payment.refund`` job."""
+    if not event.refunds and event.type == "charge.refunded" and event.external_id:
+        return await _check_payment_refunds(event.external_id, gateway)
     outcomes = [await _apply_update(update, gateway) for update in event.refunds]
     if "processed" in outcomes:
         return "processed"
     return "duplicate" if "duplicate" in outcomes else "ignored"
+
+
+async def _check_payment_refunds(payment_ref: str, gateway: str) -> str:
+    pending = await Refund.filter(
+        payment__gateway=gateway, payment__external_id=payment_ref, status=RefundStatus.PENDING,
+        external_id__not_isnull=True,
+    ).values_list("id", flat=True)
+    for refund_id in pending:
+        await enqueue(REFUND_JOB, {"refund_id": refund_id})
+    return "processed" if pending else "ignored"
 
 
 async def _apply_update(update: RefundUpdate, gateway: str) -> str:

@@ -147,8 +147,12 @@ class StripeGateway:
             refund = await self._client.v1.refunds.create_async(
                 params=params, options={"idempotency_key": self._key(idempotency_key)}
             )
-        status = _REFUND_STATUS.get(refund.status or "", "failed")
-        return RefundResult(refund.id, _money(refund.amount, refund.currency), status)
+        return _refund_result(refund)
+
+    async def retrieve_refund(self, external_id: str) -> RefundResult:
+        with _translate_errors():
+            refund = await self._client.v1.refunds.retrieve_async(external_id)
+        return _refund_result(refund)
 
     async def create_customer(
         self, email: str, *, idempotency_key: str, metadata: Mapping[str, str] | None = None
@@ -223,9 +227,11 @@ def normalize_event(event: Mapping[str, Any]) -> GatewayEvent:
     if event["type"].startswith("refund.") and obj.get("object") == "refund":
         refunds = (_refund_update(obj),)
     elif event["type"] == "charge.refunded" and obj.get("object") == "charge":
-        # The charge lists its refunds when they are included (expanded).
+        # The charge lists its refunds when they are included (expanded); else the
+        # PaymentIntent names the payment whose pending refunds are checked.
         listed = (obj.get("refunds") or {}).get("data") or []
         refunds = tuple(_refund_update(r) for r in listed if isinstance(r, Mapping))
+        external_id = _ref(obj.get("payment_intent"))
     return GatewayEvent(
         id=event["id"],
         type=event["type"],
@@ -238,6 +244,13 @@ def normalize_event(event: Mapping[str, Any]) -> GatewayEvent:
         payment_method_ref=payment_method_ref,
         refunds=refunds,
     )
+
+
+def _refund_result(refund: Any) -> RefundResult:
+    status = _REFUND_STATUS.get(refund.status or "", "failed")
+    reason = getattr(refund, "failure_reason", None) if status == "failed" else None
+    return RefundResult(refund.id, _money(refund.amount, refund.currency), status,
+                        _FAILURE_REASONS.get(reason or "", reason))
 
 
 def _refund_update(obj: Mapping[str, Any]) -> RefundUpdate:
