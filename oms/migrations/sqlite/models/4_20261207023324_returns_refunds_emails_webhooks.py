@@ -98,12 +98,12 @@ CREATE INDEX IF NOT EXISTS "idx_webhook_del_endpoin_b38f9b" ON "webhook_delivery
 
 async def downgrade(db: BaseDBAsyncClient) -> str:
     return """
-        DROP TABLE IF EXISTS "webhook_delivery";
         DROP TABLE IF EXISTS "return_line";
         DROP TABLE IF EXISTS "webhook_endpoint";
         DROP TABLE IF EXISTS "refund";
+        DROP TABLE IF EXISTS "return";
         DROP TABLE IF EXISTS "sent_email";
-        DROP TABLE IF EXISTS "return";"""
+        DROP TABLE IF EXISTS "webhook_delivery";"""
 
 
 MODELS_STATE = (

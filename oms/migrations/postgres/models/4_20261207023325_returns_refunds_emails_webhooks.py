@@ -107,12 +107,12 @@ COMMENT ON TABLE "webhook_delivery" IS 'One timeline event for one endpoint: its
 
 async def downgrade(db: BaseDBAsyncClient) -> str:
     return """
-        DROP TABLE IF EXISTS "webhook_delivery";
         DROP TABLE IF EXISTS "return_line";
         DROP TABLE IF EXISTS "webhook_endpoint";
         DROP TABLE IF EXISTS "refund";
+        DROP TABLE IF EXISTS "return";
         DROP TABLE IF EXISTS "sent_email";
-        DROP TABLE IF EXISTS "return";"""
+        DROP TABLE IF EXISTS "webhook_delivery";"""
 
 
 MODELS_STATE = (
