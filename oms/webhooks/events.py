@@ -25,7 +25,7 @@ KNOWN_EVENT_TYPES = frozenset(
         "return.requested", "return.approved", "return.rejected", "return.received",
         "refund.requested", "refund.succeeded", "refund.failed",
         # Notifications.
-        "email.sent",
+        "email.sent", "email.failed", "email.uncertain",
     }
 )
 
