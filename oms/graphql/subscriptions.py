@@ -13,6 +13,8 @@ changes that come faster than a subscriber takes them are coalesced into one pus
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections import Counter
 from collections.abc import AsyncGenerator
 
@@ -20,6 +22,7 @@ import strawberry
 
 from oms.accounts.permissions import Viewer
 from oms.accounts.services import viewer_from_token
+from oms.dbfaults import is_unavailable
 from oms.errors import DomainError, ErrorCode
 from oms.graphql.common import parse_id
 from oms.graphql.context import Context, Info
@@ -28,6 +31,10 @@ from oms.graphql.orders import Order
 from oms.live.hub import LiveHub
 from oms.orders import access
 from oms.orders import models as order_models
+
+logger = logging.getLogger("oms.live")
+# While the database is unavailable, a subscription tries again this often.
+RETRY_SECONDS = 2.0
 
 # Open live subscriptions by connection (the id of its context, which a websocket keeps).
 _open: Counter[int] = Counter()
@@ -56,6 +63,13 @@ async def _viewer(context: Context) -> Viewer:
 
 async def _readable(viewer: Viewer, order_id: int | None, token: str | None) -> order_models.Order | None:
     return await access.find_order(viewer, order_id=order_id, token=token)
+
+
+def _may_see(viewer: Viewer, order: order_models.Order, token: str | None) -> bool:
+    """What :func:`oms.orders.access.find_order` checks, on an order already read."""
+    if token and not access.token_matches(order, token):
+        return False
+    return access.can_access(viewer, order, token)
 
 
 @strawberry.type
@@ -87,16 +101,27 @@ class LiveSubscription:
             )
         _open[connection] += 1
         try:
-            with hub.subscribe(order.id) as subscriber:
+            order_pk = order.id
+            with hub.subscribe(order_pk) as subscriber:
                 while True:
                     await subscriber.next_change()
-                    viewer = await _viewer(context)
-                    order = await _readable(viewer, order.id, token)
-                    if order is None:  # deleted, or no longer this viewer's
-                        raise _not_found()
+                    try:
+                        viewer = await _viewer(context)
+                        # One read per change, shared by this process's subscribers of the order.
+                        current = await hub.read(order_pk, lambda: order_models.Order.get_or_none(id=order_pk))
+                    except Exception as exc:
+                        if not is_unavailable(exc):
+                            raise
+                        # A database outage ends no subscription: read again a little later.
+                        logger.warning("live update of order %s delayed: database unavailable", order_pk)
+                        await asyncio.sleep(RETRY_SECONDS)
+                        subscriber.changed()
+                        continue
+                    if current is None or not _may_see(viewer, current, token):
+                        raise _not_found()  # deleted, or no longer this viewer's
                     # Fields read through DataLoaders: load what is there now.
                     context.loaders = Loaders.create()
-                    yield Order.from_model(order)
+                    yield Order.from_model(current)
         finally:
             _open[connection] -= 1
             if _open[connection] <= 0:
