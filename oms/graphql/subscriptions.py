@@ -88,10 +88,6 @@ class LiveSubscription:
         if id is None and not token:
             raise DomainError.of(ErrorCode.REQUIRED, "Give the order's id, or its token.", ["id"])
         order_id = parse_id(id, "Order", ["id"]) if id is not None else None
-        viewer = await _viewer(context)
-        order = await context.find_by_token(token, lambda: _readable(viewer, order_id, token), ["token"])
-        if order is None:
-            raise _not_found()
         connection = id_of(context)
         limit = context.settings.live_max_subscriptions_per_connection
         if _open[connection] >= limit:
@@ -99,8 +95,12 @@ class LiveSubscription:
                 ErrorCode.INVALID,
                 f"At most {limit} live subscriptions per connection: complete one, or open another connection.",
             )
-        _open[connection] += 1
+        _open[connection] += 1  # counted from here, so concurrent subscribes cannot pass the cap together
         try:
+            viewer = await _viewer(context)
+            order = await context.find_by_token(token, lambda: _readable(viewer, order_id, token), ["token"])
+            if order is None:
+                raise _not_found()
             order_pk = order.id
             with hub.subscribe(order_pk) as subscriber:
                 while True:
@@ -131,7 +131,3 @@ class LiveSubscription:
 def id_of(context: Context) -> int:
     """The connection a subscription belongs to (a websocket keeps one context)."""
     return id(context)
-
-
-def open_subscriptions(context: Context) -> int:
-    return _open.get(id_of(context), 0)
