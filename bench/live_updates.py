@@ -49,25 +49,35 @@ class Connection:
         self.order_of: dict[str, str] = {}  # operation id -> order id
         self.arrivals: list[tuple[str, str, float, dict]] = []  # (order id, operation, time, payload)
         self.answered: set[str] = set()  # operations that had a push
+        self.failed: list[tuple[str, str]] = []  # (operation, error code) ended by an error
+        self.tokens: dict[str, str] = {}  # operation id -> order token
         self.reader: asyncio.Task | None = None
 
     async def subscribe(self, order_id: str, token: str) -> None:
         self.n += 1
         op = str(self.n)
         self.order_of[op] = order_id
+        self.tokens[op] = token
         await self.ws.send(json.dumps({"id": op, "type": "subscribe",
                                        "payload": {"query": SUBSCRIBE, "variables": {"token": token}}}))
 
     async def read(self) -> None:
         async for raw in self.ws:
             message = json.loads(raw)
-            if message.get("type") == "next":
-                self.arrivals.append(
-                    (self.order_of[message["id"]], message["id"], time.perf_counter(), message["payload"])
-                )
-                self.answered.add(message["id"])
-            elif message.get("type") in ("error", "complete"):
-                raise RuntimeError(f"subscription ended: {message}")
+            kind, op = message.get("type"), message.get("id")
+            errors = message.get("payload", {}).get("errors") if kind == "next" else message.get("payload")
+            if kind == "next" and not errors:
+                self.arrivals.append((self.order_of[op], op, time.perf_counter(), message["payload"]))
+                self.answered.add(op)
+            elif kind in ("next", "error"):  # e.g. SERVICE_UNAVAILABLE: the client subscribes again
+                code = (errors or [{}])[0].get("extensions", {}).get("code", "?")
+                self.failed.append((op, code))
+
+    async def resubscribe_failed(self) -> list[str]:
+        failed, self.failed = self.failed, []
+        for op, _ in failed:
+            await self.subscribe(self.order_of[op], self.tokens[op])
+        return [code for _, code in failed]
 
 
 async def open_connection(url: str) -> Connection:
@@ -121,17 +131,24 @@ async def run(args: argparse.Namespace) -> None:
                 slots = [(order_id, token) for order_id, _, token in orders for _ in range(per_order)]
                 for i, (order_id, token) in enumerate(slots):
                     await connections[i % len(connections)].subscribe(order_id, token)
+                    if i % 100 == 99:
+                        await asyncio.sleep(0.5)  # a storefront's visitors do not all arrive in one instant
                 print(f"{len(slots)} subscriptions on A over {len(connections)} websockets, "
                       f"{per_order} per order, {len(orders)} orders")
 
                 # Every subscription registered: NOTIFY (no change) until each has answered.
                 deadline = time.monotonic() + 120
+                retried: list[str] = []
                 while sum(len(c.answered) for c in connections) < len(slots):
+                    for c in connections:
+                        retried += await c.resubscribe_failed()
                     if time.monotonic() > deadline:
                         raise RuntimeError(f"only {sum(len(c.answered) for c in connections)} subscriptions answered")
                     await notify(db, [pk_of[number] for _, number, _ in orders])
                     await asyncio.sleep(1.0)
                 await asyncio.sleep(2.0)  # the last of those pushes are in
+                if retried:
+                    print(f"{len(retried)} subscriptions refused at first and made again: {sorted(set(retried))}")
                 for c in connections:
                     c.arrivals.clear()
 

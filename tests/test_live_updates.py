@@ -58,6 +58,27 @@ async def test_changes_coalesce_in_a_subscribers_mailbox():
     assert hub.count() == 0 and hub.dispatch(7) == 0
 
 
+async def test_subscribers_woken_by_one_change_share_one_read():
+    hub = LiveHub()
+    loads = []
+
+    async def load():
+        loads.append(len(loads) + 1)
+        await asyncio.sleep(0.05)
+        return f"state {len(loads)}"
+
+    with hub.subscribe(7), hub.subscribe(7):
+        hub.dispatch(7)
+        assert await asyncio.gather(*(hub.read(7, load) for _ in range(50))) == ["state 1"] * 50
+        assert await hub.read(7, load) == "state 1"  # no change since: the same read
+        first = asyncio.ensure_future(hub.read(7, load))
+        await asyncio.sleep(0.01)
+        hub.dispatch(7)  # a change while a read is under way: later callers read again
+        assert await hub.read(7, load) == "state 2"
+        assert await first == "state 1"
+    assert loads == [1, 2]
+
+
 async def test_on_commit_runs_after_commit_and_never_after_a_rollback(oms_app):
     calls: list[str] = []
     async with in_transaction():

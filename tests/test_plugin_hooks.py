@@ -420,12 +420,12 @@ class WrongRoot:
 
     @hookimpl
     def oms_graphql_fields(self):
-        return {"Mutations": [GreetingQuery]}
+        return {"Admin": [GreetingQuery]}
 
 
 @pytest.mark.parametrize(("plugin", "message"), [
     (Thief(), "Query.orders is defined by both"),
-    (WrongRoot(), "no type 'Mutations'"),
+    (WrongRoot(), "no type 'Admin'"),
 ])
 def test_graphql_fields_cannot_replace_or_invent_roots(oms_settings, plugin, message):
     with pytest.raises(PluginConfigError, match=message):

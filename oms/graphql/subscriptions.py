@@ -13,6 +13,8 @@ changes that come faster than a subscriber takes them are coalesced into one pus
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections import Counter
 from collections.abc import AsyncGenerator
 
@@ -20,6 +22,7 @@ import strawberry
 
 from oms.accounts.permissions import Viewer
 from oms.accounts.services import viewer_from_token
+from oms.dbfaults import is_unavailable
 from oms.errors import DomainError, ErrorCode
 from oms.graphql.common import parse_id
 from oms.graphql.context import Context, Info
@@ -28,6 +31,10 @@ from oms.graphql.orders import Order
 from oms.live.hub import LiveHub
 from oms.orders import access
 from oms.orders import models as order_models
+
+logger = logging.getLogger("oms.live")
+# While the database is unavailable, a subscription tries again this often.
+RETRY_SECONDS = 2.0
 
 # Open live subscriptions by connection (the id of its context, which a websocket keeps).
 _open: Counter[int] = Counter()
@@ -58,6 +65,13 @@ async def _readable(viewer: Viewer, order_id: int | None, token: str | None) -> 
     return await access.find_order(viewer, order_id=order_id, token=token)
 
 
+def _may_see(viewer: Viewer, order: order_models.Order, token: str | None) -> bool:
+    """What :func:`oms.orders.access.find_order` checks, on an order already read."""
+    if token and not access.token_matches(order, token):
+        return False
+    return access.can_access(viewer, order, token)
+
+
 @strawberry.type
 class LiveSubscription:
     @strawberry.subscription(
@@ -74,10 +88,6 @@ class LiveSubscription:
         if id is None and not token:
             raise DomainError.of(ErrorCode.REQUIRED, "Give the order's id, or its token.", ["id"])
         order_id = parse_id(id, "Order", ["id"]) if id is not None else None
-        viewer = await _viewer(context)
-        order = await context.find_by_token(token, lambda: _readable(viewer, order_id, token), ["token"])
-        if order is None:
-            raise _not_found()
         connection = id_of(context)
         limit = context.settings.live_max_subscriptions_per_connection
         if _open[connection] >= limit:
@@ -85,18 +95,33 @@ class LiveSubscription:
                 ErrorCode.INVALID,
                 f"At most {limit} live subscriptions per connection: complete one, or open another connection.",
             )
-        _open[connection] += 1
+        _open[connection] += 1  # counted from here, so concurrent subscribes cannot pass the cap together
         try:
-            with hub.subscribe(order.id) as subscriber:
+            viewer = await _viewer(context)
+            order = await context.find_by_token(token, lambda: _readable(viewer, order_id, token), ["token"])
+            if order is None:
+                raise _not_found()
+            order_pk = order.id
+            with hub.subscribe(order_pk) as subscriber:
                 while True:
                     await subscriber.next_change()
-                    viewer = await _viewer(context)
-                    order = await _readable(viewer, order.id, token)
-                    if order is None:  # deleted, or no longer this viewer's
-                        raise _not_found()
+                    try:
+                        viewer = await _viewer(context)
+                        # One read per change, shared by this process's subscribers of the order.
+                        current = await hub.read(order_pk, lambda: order_models.Order.get_or_none(id=order_pk))
+                    except Exception as exc:
+                        if not is_unavailable(exc):
+                            raise
+                        # A database outage ends no subscription: read again a little later.
+                        logger.warning("live update of order %s delayed: database unavailable", order_pk)
+                        await asyncio.sleep(RETRY_SECONDS)
+                        subscriber.changed()
+                        continue
+                    if current is None or not _may_see(viewer, current, token):
+                        raise _not_found()  # deleted, or no longer this viewer's
                     # Fields read through DataLoaders: load what is there now.
                     context.loaders = Loaders.create()
-                    yield Order.from_model(order)
+                    yield Order.from_model(current)
         finally:
             _open[connection] -= 1
             if _open[connection] <= 0:
@@ -106,7 +131,3 @@ class LiveSubscription:
 def id_of(context: Context) -> int:
     """The connection a subscription belongs to (a websocket keeps one context)."""
     return id(context)
-
-
-def open_subscriptions(context: Context) -> int:
-    return _open.get(id_of(context), 0)

@@ -4,13 +4,19 @@ Each subscriber has a one-slot, coalescing mailbox (an :class:`asyncio.Event`): 
 number of changes to its order before it next looks make ONE wake-up, and it then reads
 the order as it is now. So a slow subscriber costs the publisher nothing (setting a flag
 never waits) and holds no backlog, and no subscriber waits for another.
+
+Subscribers woken by one change share one read of the order (:meth:`LiveHub.read`): a
+change to an order followed by a thousand subscribers costs one query, not a thousand.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 class Subscriber:
@@ -40,6 +46,9 @@ class LiveHub:
 
     def __init__(self) -> None:
         self._by_order: dict[int, set[Subscriber]] = {}
+        # Per order: how many changes were heard, and the read made after the latest one.
+        self._version: dict[int, int] = {}
+        self._reads: dict[int, tuple[int, asyncio.Future[Any]]] = {}
 
     @contextlib.contextmanager
     def subscribe(self, order_id: int) -> Iterator[Subscriber]:
@@ -54,10 +63,14 @@ class LiveHub:
                 subscribers.discard(subscriber)
                 if not subscribers:
                     del self._by_order[order_id]
+                    self._version.pop(order_id, None)
+                    self._reads.pop(order_id, None)
 
     def dispatch(self, order_id: int) -> int:
         """Tell the subscribers of ``order_id`` that it changed; how many there are."""
         subscribers = self._by_order.get(order_id, ())
+        if subscribers:
+            self._version[order_id] = self._version.get(order_id, 0) + 1
         for subscriber in subscribers:
             subscriber.changed()
         return len(subscribers)
@@ -65,9 +78,25 @@ class LiveHub:
     def dispatch_all(self) -> None:
         """Wake every subscriber (after a broker reconnected: changes may have been missed
         meanwhile, and re-reading an unchanged order is harmless)."""
-        for subscribers in self._by_order.values():
-            for subscriber in subscribers:
-                subscriber.changed()
+        for order_id in list(self._by_order):
+            self.dispatch(order_id)
+
+    async def read(self, order_id: int, load: Callable[[], Awaitable[T]]) -> T:
+        """``load()``'s result, shared by every caller since the order's latest change: the
+        first caller after a change starts the load, later ones await the same one. A read
+        that started before a change is never handed out after it."""
+        version = self._version.get(order_id, 0)
+        cached = self._reads.get(order_id)
+        if cached is None or cached[0] != version or (cached[1].done() and cached[1].exception()):
+            future: asyncio.Future[Any] = asyncio.ensure_future(load())
+            # Retrieved here, so a failed read nobody awaits any more is not reported as lost.
+            future.add_done_callback(lambda done: done.cancelled() or done.exception())
+            if order_id in self._by_order:
+                self._reads[order_id] = (version, future)
+        else:
+            future = cached[1]
+        # Shielded: one caller going away does not cancel the others' read.
+        return await asyncio.shield(future)
 
     def count(self, order_id: int | None = None) -> int:
         """Open subscriptions (to ``order_id``, or to any order)."""
