@@ -135,8 +135,9 @@ def oms_graphql_fields() -> Mapping[str, list[type]]:
 
     Called once when the schema is built.
 
-    :return: a mapping ``{"Query": [...], "Mutation": [...], "Me": [...], "Order": [...],
-        "OrderLine": [...], "Product": [...], "Variant": [...]}`` of Strawberry object types
+    :return: a mapping ``{"Query": [...], "Mutation": [...], "Subscription": [...], "Me": [...],
+        "Order": [...], "OrderLine": [...], "Product": [...], "Variant": [...]}`` of Strawberry
+        object types (``Subscription`` fields are async generators)
         whose fields join that type. On a core type a resolver's ``self`` is the core
         object: ``Me`` has ``self.viewer`` (an :class:`oms.accounts.permissions.Viewer`),
         the others ``self.model`` (the Tortoise row). Batch with
