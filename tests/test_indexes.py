@@ -29,7 +29,7 @@ import pytest_asyncio
 
 from oms import testing
 from oms.config import Settings
-from oms.migrate import apply_migrations, layout, migration_files, temporary_database
+from oms.migrate import apply_all_migrations, apply_migrations, layout, migration_files, temporary_database
 from oms.testing import TEST_ADDRESS, make_product, run_jobs
 from tests.history import HISTORY_TABLES, PastVariant, load_history
 
@@ -112,10 +112,10 @@ async def _history_scans(conn: asyncpg.Connection, statements) -> list[str]:
 @pytest_asyncio.fixture
 async def oms_app(oms_settings, oms_extra_plugins):
     """The app on a database built by the migrations (the indexes under test are theirs),
-    not by ``generate_schemas``."""
+    not by ``generate_schemas``: the core's and each installed plugin's, as ``oms migrate``."""
     from oms.app import create_app
 
-    await apply_migrations(oms_settings)
+    await apply_all_migrations(oms_settings)
     app = create_app(oms_settings, extra_plugins=oms_extra_plugins)
     async with app.router.lifespan_context(app):
         yield app
