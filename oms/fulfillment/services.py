@@ -19,9 +19,9 @@ from oms.clock import utcnow
 from oms.errors import DomainError, ErrorCode, FieldError
 from oms.fulfillment.models import Delivery, DeliveryStatus, Fulfillment, FulfillmentLine, FulfillmentStatus
 from oms.orders.events import record_event
-from oms.orders.lifecycle import change_status
+from oms.orders.lifecycle import settle_progress
 from oms.orders.models import Order, OrderLine
-from oms.orders.status import LineStatus, OrderStatus, can_transition
+from oms.orders.status import LineStatus, OrderStatus
 from oms.plugins import PluginHost
 
 # Orders whose lines may be fulfilled: paid, not canceled, not yet complete.
@@ -231,29 +231,7 @@ async def mark_delivered(order: Order, fulfillment: Fulfillment, *, actor: str) 
 
 async def update_order_progress(order: Order, *, actor: str) -> OrderStatus:
     """Move a paid order to PARTIALLY_FULFILLED once some units are delivered, and to
-    COMPLETED once every unit not canceled is; write the timeline. Caller's transaction,
+    COMPLETED once every unit not canceled is (:func:`oms.orders.lifecycle.settle_progress`,
+    which cancellations and returns use too); write the timeline. Caller's transaction,
     order locked."""
-    lines = await OrderLine.filter(order_id=order.id)
-    # A unit returned before delivery (a booking given back) has nothing left to do either.
-    wanted = [(line.quantity - line.quantity_canceled, max(line.quantity_fulfilled, line.quantity_returned))
-              for line in lines]
-    if all(done >= want for want, done in wanted):
-        target = OrderStatus.COMPLETED
-    elif any(done > 0 for _, done in wanted):
-        target = OrderStatus.PARTIALLY_FULFILLED
-    else:
-        return order.status
-    if target == order.status or not can_transition(order.status, target):
-        return order.status
-    now = utcnow()
-    if target == OrderStatus.COMPLETED:
-        stamps = {"completed_at": now}
-        message = f"Order {order.number} completed: every line is delivered."
-    else:
-        stamps = {}
-        message = f"Order {order.number} partially fulfilled."
-    await change_status(
-        order, target, stamps=stamps, event_type=f"order.{target.value.lower()}", message=message,
-        actor=actor, data={"status": target.value},
-    )
-    return target
+    return await settle_progress(order, list(await OrderLine.filter(order_id=order.id)), actor=actor)
