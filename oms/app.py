@@ -53,9 +53,7 @@ async def running_worker(
         await task
 
 
-def create_app(
-    settings: Settings | None = None, *, extra_plugins: Sequence[object] = ()
-) -> Starlette:
+def create_app(settings: Settings | None = None, *, extra_plugins: Sequence[object] = ()) -> Starlette:
     """The oms ASGI app: ``/graphql`` (POST, GraphiQL on GET, websocket), ``/healthz`` and
     ``/webhooks/stripe`` and plugin routes. Tortoise is registered in the lifespan, and a job worker runs there
     unless ``settings.run_worker`` is false; migrations are applied by ``oms migrate`` /
@@ -72,7 +70,9 @@ def create_app(
     broker_kind(settings)  # a bad OMS_LIVE_BROKER stops the start here
     plugins = PluginHost.load(extra_plugins, core_plugins=CORE_PLUGINS)
     graphql_app = OmsGraphQL(
-        build_schema(settings, plugins), settings=settings, plugins=plugins,
+        build_schema(settings, plugins),
+        settings=settings,
+        plugins=plugins,
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
         # Staff upload files (a download's file) as GraphQL multipart requests. Safe from
         # cross-site forgery: oms authenticates by a Bearer header, never by a cookie.
@@ -128,20 +128,28 @@ def _middleware(settings: Settings) -> list[Middleware]:
     middleware = [
         Middleware(RequestLog),
         Middleware(
-            SecurityHeaders, html_csp=graphiql_csp(graphiql_page),
+            SecurityHeaders,
+            html_csp=graphiql_csp(graphiql_page),
             hsts=urlsplit(settings.public_url).scheme == "https",
         ),
     ]
     if settings.cors_origin_list:
-        middleware.append(Middleware(
-            CORSMiddleware, allow_origins=settings.cors_origin_list, allow_methods=["GET", "POST"],
-            allow_headers=["Authorization", "Content-Type"], max_age=600,
-        ))
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origin_list,
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type"],
+                max_age=600,
+            )
+        )
     return middleware + [
         Middleware(DatabaseFaults),
         Middleware(BodyTimeout, seconds=settings.request_body_timeout_seconds),
         Middleware(
-            BodySizeLimit, max_bytes=settings.max_body_bytes, max_upload_bytes=settings.max_upload_bytes,
+            BodySizeLimit,
+            max_bytes=settings.max_body_bytes,
+            max_upload_bytes=settings.max_upload_bytes,
             secret_key=settings.secret_key,
         ),
     ]

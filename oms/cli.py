@@ -170,7 +170,10 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         app = create_app(settings)
         log.info("oms on %s: GraphQL at %s/graphql", mask_url(settings.database_url), url)
         config = uvicorn.Config(
-            app, log_config=None, access_log=False, log_level=args.log_level.lower(),
+            app,
+            log_config=None,
+            access_log=False,
+            log_level=args.log_level.lower(),
             # uvicorn annotates int, but waits with asyncio.wait_for: seconds as a float work.
             http=HeaderTimeoutProtocol,
             timeout_graceful_shutdown=settings.shutdown_timeout_seconds,  # type: ignore[arg-type]
@@ -265,7 +268,10 @@ def cmd_create_staff(args: argparse.Namespace, settings: Settings) -> int:
 
     async def work() -> Any:
         return await create_staff(
-            email=args.email, password=password, permissions=args.permission, superuser=args.superuser,
+            email=args.email,
+            password=password,
+            permissions=args.permission,
+            superuser=args.superuser,
             plugin_permissions=plugin_permissions,
         )
 
@@ -333,22 +339,27 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="oms", description="oms order-management backend")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    serve = commands.add_parser(
-        "serve", help="apply migrations, seed an empty database, serve the API and run jobs"
-    )
+    serve = commands.add_parser("serve", help="apply migrations, seed an empty database, serve the API and run jobs")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--log-level", choices=LOG_LEVELS, type=str.lower,
-                       help="default OMS_LOG_LEVEL (info); debug adds GraphQL bodies (secrets redacted)")
+    serve.add_argument(
+        "--log-level",
+        choices=LOG_LEVELS,
+        type=str.lower,
+        help="default OMS_LOG_LEVEL (info); debug adds GraphQL bodies (secrets redacted)",
+    )
     serve.set_defaults(func=cmd_serve)
 
-    worker = commands.add_parser(
-        "worker", help="run jobs (no API) until SIGTERM/SIGINT; start several on PostgreSQL"
-    )
+    worker = commands.add_parser("worker", help="run jobs (no API) until SIGTERM/SIGINT; start several on PostgreSQL")
     worker.add_argument("--concurrency", type=int, help="handlers at once (default OMS_JOB_CONCURRENCY)")
     worker.add_argument("--batch-size", type=int, help="jobs claimed at once (default OMS_JOB_BATCH_SIZE)")
-    worker.add_argument("--plugin", action="append", default=[], metavar="MODULE",
-                        help="also register this module as a plugin (repeatable), e.g. for tests")
+    worker.add_argument(
+        "--plugin",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="also register this module as a plugin (repeatable), e.g. for tests",
+    )
     worker.add_argument("--log-level", choices=LOG_LEVELS, type=str.lower, help="default OMS_LOG_LEVEL (info)")
     worker.set_defaults(func=cmd_worker)
 
@@ -366,14 +377,17 @@ def build_parser() -> argparse.ArgumentParser:
     staff = commands.add_parser("create-staff", help="create a staff account")
     staff.add_argument("email")
     staff.add_argument("--password", help="prompted for when omitted")
-    staff.add_argument("--permission", action="append", default=[], metavar="NAME",
-                       help="e.g. MANAGE_ORDERS, or a plugin's permission (oms_permissions); repeat for several")
+    staff.add_argument(
+        "--permission",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="e.g. MANAGE_ORDERS, or a plugin's permission (oms_permissions); repeat for several",
+    )
     staff.add_argument("--superuser", action="store_true", help="all permissions")
     staff.set_defaults(func=cmd_create_staff)
 
-    commands.add_parser("plugins", help="list plugins and the product types they own").set_defaults(
-        func=cmd_plugins
-    )
+    commands.add_parser("plugins", help="list plugins and the product types they own").set_defaults(func=cmd_plugins)
 
     mail = commands.add_parser("email", help="transactional email: preview a message, resend an uncertain one")
     mail_commands = mail.add_subparsers(dest="email_command", required=True)

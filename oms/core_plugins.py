@@ -17,6 +17,4 @@ from oms.orders import jobs as orders_jobs
 from oms.payments import jobs as payments_jobs
 from oms.webhooks import jobs as webhooks_jobs
 
-CORE_PLUGINS: tuple[ModuleType, ...] = (
-    orders_jobs, payments_jobs, fulfillment_jobs, notifications_jobs, webhooks_jobs
-)
+CORE_PLUGINS: tuple[ModuleType, ...] = (orders_jobs, payments_jobs, fulfillment_jobs, notifications_jobs, webhooks_jobs)

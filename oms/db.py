@@ -93,7 +93,7 @@ def _check_sqlite(settings: Settings, *, migrated: bool) -> None:
     import sqlite3
     from pathlib import Path
 
-    raw = settings.database_url[len("sqlite://"):]
+    raw = settings.database_url[len("sqlite://") :]
     if raw == ":memory:":
         return
     path = Path(raw)

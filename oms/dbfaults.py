@@ -97,8 +97,9 @@ class DatabaseFaults:
             if tracked.started or not is_unavailable(exc):
                 raise
             logger.warning(
-                "database unavailable during %s %s: %s", scope.get("method"), scope.get("path"),
+                "database unavailable during %s %s: %s",
+                scope.get("method"),
+                scope.get("path"),
                 type(exc).__name__,
             )
             await unavailable_response()(scope, receive, send)
-

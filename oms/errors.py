@@ -90,9 +90,7 @@ class DomainError(Exception):
         super().__init__("; ".join(e.message for e in self.errors))
 
     @classmethod
-    def of(
-        cls, code: AnyErrorCode, message: str, field: Sequence[str | int] | None = None
-    ) -> DomainError:
+    def of(cls, code: AnyErrorCode, message: str, field: Sequence[str | int] | None = None) -> DomainError:
         return cls(FieldError(code, message, field))
 
     @property
@@ -126,6 +124,4 @@ def not_found(what: str, field: Sequence[str | int] | None = None) -> DomainErro
 
 
 def permission_denied(field: Sequence[str | int] | None = None) -> DomainError:
-    return DomainError.of(
-        ErrorCode.PERMISSION_DENIED, "You do not have permission to do this.", field
-    )
+    return DomainError.of(ErrorCode.PERMISSION_DENIED, "You do not have permission to do this.", field)

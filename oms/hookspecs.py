@@ -383,9 +383,7 @@ def oms_reverse(
 
 
 @hookspec(firstresult=True)
-def oms_return_policy(
-    order: Order, line: OrderLine, quantity: int, plugins: PluginHost
-) -> str | None:
+def oms_return_policy(order: Order, line: OrderLine, quantity: int, plugins: PluginHost) -> str | None:
     """May ``quantity`` delivered units of ``line`` be returned now? *Owner only.*
 
     Called by ``requestReturn`` (customer, guest or staff) for each line asked for, in its

@@ -21,9 +21,7 @@ class BodySizeLimit:
     (multipart/form-data to /graphql with a valid staff token, spooled to disk as they
     arrive) may be up to ``max_upload_bytes``."""
 
-    def __init__(
-        self, app: ASGIApp, max_bytes: int, max_upload_bytes: int | None = None, secret_key: str = ""
-    ):
+    def __init__(self, app: ASGIApp, max_bytes: int, max_upload_bytes: int | None = None, secret_key: str = ""):
         self.app = app
         self.max_bytes = max_bytes
         self.max_upload_bytes = max_upload_bytes or max_bytes
@@ -43,7 +41,6 @@ class BodySizeLimit:
         )
         limit = self.max_upload_bytes if is_upload else self.max_bytes
         await _Limited(self.app, limit)(scope, receive, send)
-
 
     async def _is_staff(self, authorization: bytes) -> bool:
         """Whether the header's token belongs to an active staff member's live session
@@ -98,10 +95,14 @@ class _Limited:
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = JSONResponse(
-            {"errors": [{
-                "message": f"Request body larger than {self.max_bytes} bytes.",
-                "extensions": {"code": "PAYLOAD_TOO_LARGE"},
-            }]},
+            {
+                "errors": [
+                    {
+                        "message": f"Request body larger than {self.max_bytes} bytes.",
+                        "extensions": {"code": "PAYLOAD_TOO_LARGE"},
+                    }
+                ]
+            },
             status_code=413,
         )
         await response(scope, receive, send)
@@ -122,7 +123,8 @@ async def healthz(request: Request) -> JSONResponse:
     except Exception as exc:  # any failure means "not healthy"; say which
         return JSONResponse(
             {"status": "error", "database": "unavailable", "error": type(exc).__name__},
-            status_code=503, headers={"Retry-After": "5"},
+            status_code=503,
+            headers={"Retry-After": "5"},
         )
     return JSONResponse({"status": "ok"})
 

@@ -119,7 +119,9 @@ class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         # Redacted before encoding: JSON escapes would hide the quotes redact() looks for.
         entry: dict[str, Any] = {
-            "time": _timestamp(record), "level": record.levelname, "logger": record.name,
+            "time": _timestamp(record),
+            "level": record.levelname,
+            "logger": record.name,
             "message": redact(record.getMessage()),
         }
         for name, value in (getattr(record, "fields", None) or {}).items():
@@ -261,8 +263,10 @@ class RequestLog:
             raise
         finally:
             if outcome == "ok":
-                outcome = "ok" if status is not None and status < 400 else (
-                    "client_disconnected" if status is None else "client_error" if status < 500 else "error"
+                outcome = (
+                    "ok"
+                    if status is not None and status < 400
+                    else ("client_disconnected" if status is None else "client_error" if status < 500 else "error")
                 )
             self._log(scope, request_id, status, started, outcome, bytes(peeked) if is_graphql else b"")
 

@@ -42,6 +42,7 @@ def _error(message: str) -> Exception:
 
 # -- models ------------------------------------------------------------------------------------
 
+
 @dataclasses.dataclass(frozen=True)
 class _Declared:
     model: type[Model]
@@ -145,6 +146,7 @@ def check_models(host: PluginHost) -> None:
 
 
 # -- GraphQL types -----------------------------------------------------------------------------
+
 
 def check_graphql_type_names(
     host: PluginHost, core_root_parts: Mapping[str, Iterable[type]], core_types: Iterable[type]
@@ -292,9 +294,7 @@ def declared_error_codes(host: PluginHost) -> dict[str, Any]:
     return {name: PluginErrorCode(name) for name in owners}
 
 
-def _declared(
-    host: PluginHost, hook_name: str, what: str, core: set[str], name_of: Any
-) -> dict[str, str]:
+def _declared(host: PluginHost, hook_name: str, what: str, core: set[str], name_of: Any) -> dict[str, str]:
     owners: dict[str, str] = {}
     for impl in getattr(host.pm.hook, hook_name).get_hookimpls():
         for item in impl.function() or ():
@@ -314,8 +314,7 @@ def _declared(
                 raise _error(f"The {what} {name!r} is declared by both {CORE} and {_owner(impl.plugin_name)}.")
             if name in owners and owners[name] != impl.plugin_name:
                 raise _error(
-                    f"The {what} {name!r} is declared by both {_owner(owners[name])} and "
-                    f"{_owner(impl.plugin_name)}."
+                    f"The {what} {name!r} is declared by both {_owner(owners[name])} and {_owner(impl.plugin_name)}."
                 )
             owners[name] = impl.plugin_name
     return owners

@@ -38,8 +38,7 @@ def check_declaration(plugin_name: str, declared: object) -> SettingsDeclaration
     """The declaration, if well formed; else a SettingError naming the plugin."""
     if not isinstance(declared, SettingsDeclaration):
         raise SettingError(
-            f"Plugin {plugin_name!r}: oms_settings returned {declared!r}, "
-            "not an oms.plugin_types.SettingsDeclaration."
+            f"Plugin {plugin_name!r}: oms_settings returned {declared!r}, not an oms.plugin_types.SettingsDeclaration."
         )
     if not isinstance(declared.prefix, str) or not _IDENTIFIER.fullmatch(declared.prefix):
         raise SettingError(
@@ -93,6 +92,7 @@ def describe_setting(prefix: str, setting: PluginSetting) -> str:
 
 
 # -- parsers -----------------------------------------------------------------------------------
+
 
 def _parse_bool(raw: str) -> bool:
     text = raw.strip().lower()

@@ -27,9 +27,20 @@ ENTRY_POINT_GROUP = "oms"
 # Hooks that declare things (types, models, routes, schema parts, jobs, carriers,
 # commands): their results are used without awaiting, so they must not be async.
 SYNC_ONLY_HOOKS = (
-    "oms_settings", "oms_product_types", "oms_models", "oms_routes", "oms_graphql_types", "oms_graphql_fields",
-    "oms_periodic_jobs", "oms_job_handlers", "oms_dead_job_handlers", "oms_cli_commands", "oms_shipping_carriers",
-    "oms_permissions", "oms_error_codes", "oms_migrations",
+    "oms_settings",
+    "oms_product_types",
+    "oms_models",
+    "oms_routes",
+    "oms_graphql_types",
+    "oms_graphql_fields",
+    "oms_periodic_jobs",
+    "oms_job_handlers",
+    "oms_dead_job_handlers",
+    "oms_cli_commands",
+    "oms_shipping_carriers",
+    "oms_permissions",
+    "oms_error_codes",
+    "oms_migrations",
 )
 
 
@@ -92,8 +103,7 @@ class PluginHost:
                 name = getattr(plugin, "__name__", None) or repr(plugin)
                 if pm.is_registered(plugin) or pm.has_plugin(name):
                     raise PluginConfigError(
-                        f"Plugin {name!r} is registered twice (is it installed as well as "
-                        "passed in extra_plugins?)."
+                        f"Plugin {name!r} is registered twice (is it installed as well as passed in extra_plugins?)."
                     )
                 pm.register(plugin, name=name)
         except pluggy.PluginValidationError as exc:
@@ -153,9 +163,7 @@ class PluginHost:
             declared: Any = impl.function() or []  # a plugin's answer: checked item by item below
             if inspect.isawaitable(declared):
                 _discard(declared)
-                raise PluginConfigError(
-                    f"Plugin {impl.plugin_name!r}: oms_product_types must not be async."
-                )
+                raise PluginConfigError(f"Plugin {impl.plugin_name!r}: oms_product_types must not be async.")
             for product_type in declared:
                 if not isinstance(product_type, ProductType):
                     raise PluginConfigError(
@@ -169,9 +177,7 @@ class PluginHost:
                         f"{existing.plugin_name!r} and {impl.plugin_name!r}. "
                         "Exactly one plugin may own a type; uninstall or disable one."
                     )
-                self.types[product_type.name] = RegisteredType(
-                    product_type, impl.plugin_name, impl.plugin
-                )
+                self.types[product_type.name] = RegisteredType(product_type, impl.plugin_name, impl.plugin)
 
     # -- the registry ---------------------------------------------------------------
 

@@ -166,7 +166,8 @@ class RateLimiter:
     def _storage_failed(self, exc: StorageError) -> None:
         logger.warning(
             "rate limits skipped: the counter store failed (%s: %s)",
-            type(exc.storage_error).__name__, exc.storage_error,
+            type(exc.storage_error).__name__,
+            exc.storage_error,
         )
 
     async def aclose(self) -> None:
@@ -188,7 +189,9 @@ def limiter_for(app: Any) -> RateLimiter:
 
 
 async def limited_lookup(
-    limiter: RateLimiter, address: str, lookup: Callable[[], Awaitable[T | None]],
+    limiter: RateLimiter,
+    address: str,
+    lookup: Callable[[], Awaitable[T | None]],
     field: Sequence[str] | None = None,
 ) -> T | None:
     """``lookup()`` of something by a secret token (an order token, an access key, a
@@ -211,6 +214,7 @@ async def token_route_lookup(request: Any, lookup: Callable[[], Awaitable[T | No
 def too_many_requests(exc: RateLimited) -> Response:
     """HTTP 429 with ``Retry-After`` (seconds)."""
     return PlainTextResponse(
-        exc.errors[0].message, 429,
+        exc.errors[0].message,
+        429,
         headers={"Retry-After": str(exc.retry_after), "Cache-Control": "no-store"},
     )

@@ -28,7 +28,8 @@ DEMO_PRODUCTS = [
         product_type="physical",
         variants=[
             catalog.VariantData(
-                sku="MUG-ENAMEL", price=Decimal("14.00"),
+                sku="MUG-ENAMEL",
+                price=Decimal("14.00"),
                 attributes={"weight_grams": 280, "dimensions_cm": {"length": 12, "width": 9, "height": 9}},
             )
         ],
@@ -40,9 +41,15 @@ DEMO_PRODUCTS = [
         product_type="digital",
         variants=[
             catalog.VariantData(
-                sku="EBOOK-GUIDE", price=Decimal("9.00"),
-                attributes={"file": "demo/field-guide.pdf", "file_name": "field-guide.pdf",
-                            "content_type": "application/pdf", "download_limit": 5, "link_lifetime_hours": 72},
+                sku="EBOOK-GUIDE",
+                price=Decimal("9.00"),
+                attributes={
+                    "file": "demo/field-guide.pdf",
+                    "file_name": "field-guide.pdf",
+                    "content_type": "application/pdf",
+                    "download_limit": 5,
+                    "link_lifetime_hours": 72,
+                },
             )
         ],
     ),
@@ -53,7 +60,8 @@ DEMO_PRODUCTS = [
         product_type="subscription",
         variants=[
             catalog.VariantData(
-                sku="PLAN-PRO-M", price=Decimal("19.00"),
+                sku="PLAN-PRO-M",
+                price=Decimal("19.00"),
                 attributes={"interval": "month", "interval_count": 1, "grace_days": 3},
             )
         ],
@@ -65,13 +73,20 @@ DEMO_PRODUCTS = [
         product_type="consultation",
         variants=[
             catalog.VariantData(
-                sku="CONSULT-60", price=Decimal("120.00"),
+                sku="CONSULT-60",
+                price=Decimal("120.00"),
                 attributes={
-                    "duration_minutes": 60, "buffer_minutes": 15, "horizon_days": 60,
+                    "duration_minutes": 60,
+                    "buffer_minutes": 15,
+                    "horizon_days": 60,
                     "min_notice_hours": 24,
                     "consultants": [
-                        {"name": "Grete Hansen", "timezone": "Europe/Berlin",
-                         "availability": _WEEKDAYS_9_TO_5, "exceptions": []}
+                        {
+                            "name": "Grete Hansen",
+                            "timezone": "Europe/Berlin",
+                            "availability": _WEEKDAYS_9_TO_5,
+                            "exceptions": [],
+                        }
                     ],
                 },
             )

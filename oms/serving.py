@@ -91,8 +91,11 @@ class HeaderTimeoutProtocol(HttpToolsProtocol):
             return
         if self.cycle is None or self.cycle.response_complete:
             self.transport.write(_TIMEOUT_RESPONSE)
-        logger.info("request headers not complete within %ss: connection closed", header_timeout(),
-                    extra={"fields": {"client": f"{self.client[0]}:{self.client[1]}" if self.client else None}})
+        logger.info(
+            "request headers not complete within %ss: connection closed",
+            header_timeout(),
+            extra={"fields": {"client": f"{self.client[0]}:{self.client[1]}" if self.client else None}},
+        )
         self.transport.close()
 
 
@@ -135,10 +138,15 @@ class BodyTimeout:
             logger.info("request body too slow (a chunk took over %ss)", self.seconds)
             if not tracked.started:
                 response = JSONResponse(
-                    {"errors": [{
-                        "message": f"The request body took too long (over {self.seconds:g} s per chunk).",
-                        "extensions": {"code": "REQUEST_TIMEOUT"},
-                    }]},
-                    status_code=408, headers={"connection": "close"},
+                    {
+                        "errors": [
+                            {
+                                "message": f"The request body took too long (over {self.seconds:g} s per chunk).",
+                                "extensions": {"code": "REQUEST_TIMEOUT"},
+                            }
+                        ]
+                    },
+                    status_code=408,
+                    headers={"connection": "close"},
                 )
                 await response(scope, receive, send)

@@ -33,9 +33,17 @@ MIN_PRODUCTION_KEY_BITS = 128
 MIN_KEY_LENGTH = 16
 MIN_KEY_DISTINCT = 4
 _POSITIVE = (
-    "db_connect_timeout_seconds", "db_command_timeout_seconds", "request_header_timeout_seconds",
-    "request_body_timeout_seconds", "shutdown_timeout_seconds", "ws_init_timeout_seconds",
-    "max_body_bytes", "token_ttl_seconds", "job_concurrency", "job_batch_size", "password_hash_threads",
+    "db_connect_timeout_seconds",
+    "db_command_timeout_seconds",
+    "request_header_timeout_seconds",
+    "request_body_timeout_seconds",
+    "shutdown_timeout_seconds",
+    "ws_init_timeout_seconds",
+    "max_body_bytes",
+    "token_ttl_seconds",
+    "job_concurrency",
+    "job_batch_size",
+    "password_hash_threads",
 )
 
 logger = logging.getLogger("oms")
@@ -82,7 +90,9 @@ def mask_url(url: str) -> str:
 
 # OMS_SMTP_URL schemes: (implicit TLS, STARTTLS: required True / when offered None / never False, port).
 SMTP_SCHEMES: dict[str, tuple[bool, bool | None, int]] = {
-    "smtp": (False, None, 25), "smtp+starttls": (False, True, 587), "smtps": (True, False, 465),
+    "smtp": (False, None, 25),
+    "smtp+starttls": (False, True, 587),
+    "smtps": (True, False, 465),
 }
 
 
@@ -94,7 +104,7 @@ def check_settings(settings: Settings) -> None:
             f"OMS_DATABASE_URL: {mask_url(url)!r} is not a database URL; use sqlite:///path/to/oms.sqlite3 "
             "(sqlite://oms.sqlite3 for a file in the working directory) or postgres://user:password@host:5432/dbname"
         )
-    if url.startswith("sqlite://") and not url[len("sqlite://"):]:
+    if url.startswith("sqlite://") and not url[len("sqlite://") :]:
         raise ValueError("OMS_DATABASE_URL: the SQLite URL has no file path, e.g. sqlite:///var/lib/oms/oms.sqlite3")
     if url.startswith(PG_SCHEMES):
         try:
@@ -168,7 +178,7 @@ def dev_secret_path(settings: Settings) -> Path:
     media folder (oms's data directory) on PostgreSQL."""
     if settings.is_postgres:
         return Path(settings.media_root) / DEV_SECRET_FILE
-    return Path(settings.database_url[len("sqlite://"):]).resolve().parent / DEV_SECRET_FILE
+    return Path(settings.database_url[len("sqlite://") :]).resolve().parent / DEV_SECRET_FILE
 
 
 def with_secret_key(settings: Settings) -> Settings:
@@ -214,7 +224,8 @@ def startup_notes(settings: Settings, explicit_key: bool) -> list[str]:
             f"introspection {'on' if settings.introspection_enabled else 'off'}"
         ]
     key = (
-        "from OMS_SECRET_KEY" if explicit_key
+        "from OMS_SECRET_KEY"
+        if explicit_key
         else f"from {dev_secret_path(settings)} (set OMS_SECRET_KEY to choose one)"
     )
     notes = []

@@ -89,13 +89,19 @@ async def return_policy(oms_app: Any, line: Any, quantity: int | None = None) ->
     async with in_transaction():
         order = await Order.select_for_update().get(id=row.order_id)
         return await plugins.call_owner(
-            "oms_return_policy", row.product_type, order=order, line=row,
+            "oms_return_policy",
+            row.product_type,
+            order=order,
+            line=row,
             quantity=row.quantity if quantity is None else quantity,
         )
 
 
 async def reverse(
-    oms_app: Any, order: Any, lines: Sequence[Any] | None = None, reason: str = "returned",
+    oms_app: Any,
+    order: Any,
+    lines: Sequence[Any] | None = None,
+    reason: str = "returned",
     quantities: dict[int, int] | None = None,
 ) -> None:
     """Reverse delivery of ``lines`` of ``order`` (default: all of them) as a cancellation
@@ -343,9 +349,7 @@ async def place_paid_order(
     from oms.orders.models import Order
     from oms.payments.services import mark_order_paid
 
-    cart_lines = [
-        line if isinstance(line, dict) else {"sku": line[0], "quantity": line[1]} for line in lines
-    ]
+    cart_lines = [line if isinstance(line, dict) else {"sku": line[0], "quantity": line[1]} for line in lines]
     data: dict[str, Any] = {
         "lines": cart_lines,
         "email": email,

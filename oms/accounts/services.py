@@ -19,8 +19,15 @@ _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 MIN_PASSWORD_LENGTH = 8
 
 __all__ = [
-    "authenticate", "change_password", "check_email", "create_staff", "end_session",
-    "issue_token", "normalize_email", "register_customer", "viewer_from_token",
+    "authenticate",
+    "change_password",
+    "check_email",
+    "create_staff",
+    "end_session",
+    "issue_token",
+    "normalize_email",
+    "register_customer",
+    "viewer_from_token",
 ]
 
 
@@ -59,9 +66,7 @@ async def register_customer(*, email: str, password: str, name: str | None = Non
     try:
         return await Customer.create(email=email, password_hash=await hash_password(password), name=name)
     except IntegrityError:
-        raise DomainError.of(
-            ErrorCode.INVALID, "An account with this email already exists.", ["email"]
-        ) from None
+        raise DomainError.of(ErrorCode.INVALID, "An account with this email already exists.", ["email"]) from None
 
 
 async def authenticate(*, email: str, password: str) -> Viewer:
@@ -81,9 +86,7 @@ async def authenticate(*, email: str, password: str) -> Viewer:
 
 
 def _wrong_credentials() -> DomainError:
-    return DomainError(
-        FieldError(ErrorCode.UNAUTHENTICATED, "The email or password is wrong.", ["password"])
-    )
+    return DomainError(FieldError(ErrorCode.UNAUTHENTICATED, "The email or password is wrong.", ["password"]))
 
 
 async def create_staff(
@@ -104,9 +107,7 @@ async def create_staff(
     unknown = [p for p in permissions or [] if p not in grantable]
     if unknown:
         known = ", ".join(grantable)
-        raise DomainError.of(
-            ErrorCode.INVALID, f"Unknown permission {unknown[0]!r}; known: {known}.", ["permission"]
-        )
+        raise DomainError.of(ErrorCode.INVALID, f"Unknown permission {unknown[0]!r}; known: {known}.", ["permission"])
     try:
         return await Staff.create(
             email=email,
@@ -116,9 +117,7 @@ async def create_staff(
             name=name,
         )
     except IntegrityError:
-        raise DomainError.of(
-            ErrorCode.INVALID, "A staff account with this email already exists.", ["email"]
-        ) from None
+        raise DomainError.of(ErrorCode.INVALID, "A staff account with this email already exists.", ["email"]) from None
 
 
 async def change_password(viewer: Viewer, *, current_password: str, new_password: str) -> Viewer:

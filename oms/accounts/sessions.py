@@ -68,9 +68,7 @@ async def viewer_from_token(token: str | None, *, secret: str) -> Viewer:
     if not token:
         return ANONYMOUS
     try:
-        claims = jwt.decode(
-            token, secret, algorithms=[_JWT_ALGORITHM], options={"require": ["exp", "sub", "sid"]}
-        )
+        claims = jwt.decode(token, secret, algorithms=[_JWT_ALGORITHM], options={"require": ["exp", "sub", "sid"]})
         kind, _, raw_id = str(claims["sub"]).partition(":")
         account_id, session_id = int(raw_id), int(claims["sid"])
     except (jwt.PyJWTError, ValueError, TypeError):
@@ -94,6 +92,4 @@ async def end_session(viewer: Viewer) -> None:
 
 async def end_all_sessions(viewer: Viewer) -> int:
     """Revoke every live session of the viewer's account; how many were live."""
-    return await AuthSession.filter(_owner(viewer), revoked_at=None, expires_at__gt=_now()).update(
-        revoked_at=_now()
-    )
+    return await AuthSession.filter(_owner(viewer), revoked_at=None, expires_at__gt=_now()).update(revoked_at=_now())

@@ -26,13 +26,15 @@ def _check_grant(granter: Viewer, permissions: Iterable[str], plugin_permissions
     unknown = [p for p in wanted if p not in known]
     if unknown:
         raise DomainError.of(
-            ErrorCode.INVALID, f"Unknown permission {unknown[0]!r}; known: {', '.join(sorted(known))}.",
+            ErrorCode.INVALID,
+            f"Unknown permission {unknown[0]!r}; known: {', '.join(sorted(known))}.",
             ["input", "permissions"],
         )
     beyond = [p for p in wanted if not granter.has(p)]
     if beyond:
         raise DomainError.of(
-            ErrorCode.PERMISSION_DENIED, f"You can grant only permissions you hold; not {beyond[0]}.",
+            ErrorCode.PERMISSION_DENIED,
+            f"You can grant only permissions you hold; not {beyond[0]}.",
             ["input", "permissions"],
         )
     return wanted
@@ -52,7 +54,10 @@ async def add_staff(
     granted = _check_grant(granter, permissions, plugin_permissions)
     try:
         return await create_staff(
-            email=email, password=password, permissions=granted, name=(name or "").strip() or None,
+            email=email,
+            password=password,
+            permissions=granted,
+            name=(name or "").strip() or None,
             plugin_permissions=plugin_permissions,
         )
     except DomainError as exc:
@@ -83,9 +88,12 @@ async def update_staff(
             raise DomainError.of(ErrorCode.PERMISSION_DENIED, "Only a superuser changes a superuser.", ["id"])
         if active is False and staff.is_superuser and staff.is_active:
             # Lock the other superusers' rows too: two deactivations at once keep one of them.
-            others = await Staff.select_for_update().filter(
-                is_superuser=True, is_active=True
-            ).exclude(id=staff.id).values_list("id", flat=True)
+            others = (
+                await Staff.select_for_update()
+                .filter(is_superuser=True, is_active=True)
+                .exclude(id=staff.id)
+                .values_list("id", flat=True)
+            )
             if not others:
                 raise DomainError.of(
                     ErrorCode.INVALID_TRANSITION,

@@ -15,7 +15,12 @@ from oms.fulfillment.services import (
 )
 
 __all__ = [
-    "FULFILLABLE", "check_fulfillment", "create_fulfillment", "lock_for_delivery", "lock_fulfillable_order",
+    "FULFILLABLE",
+    "check_fulfillment",
+    "create_fulfillment",
+    "lock_for_delivery",
+    "lock_fulfillable_order",
     "mark_delivered",
-    "remaining", "start_lines",
+    "remaining",
+    "start_lines",
 ]

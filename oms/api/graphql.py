@@ -12,6 +12,15 @@ from oms.graphql.mutations import mutation
 from oms.graphql.orders import Order
 
 __all__ = [
-    "Fulfillment", "FulfillmentPayload", "Info", "Node", "Order", "UserError", "Variant", "mutation",
-    "parse_id", "to_global_id", "user_errors",
+    "Fulfillment",
+    "FulfillmentPayload",
+    "Info",
+    "Node",
+    "Order",
+    "UserError",
+    "Variant",
+    "mutation",
+    "parse_id",
+    "to_global_id",
+    "user_errors",
 ]

@@ -168,9 +168,7 @@ def public_attributes(attributes: dict[str, Any], public_keys: Sequence[str]) ->
     return {key: value for key, value in attributes.items() if key in public_keys}
 
 
-async def set_stock(
-    *, sku: str, quantity: int, warehouse_code: str | None, plugins: PluginHost
-) -> Variant:
+async def set_stock(*, sku: str, quantity: int, warehouse_code: str | None, plugins: PluginHost) -> Variant:
     """Set units on hand of a stock-tracked variant (default warehouse when none is named)."""
     variant = await Variant.get_or_none(sku=sku.strip()).select_related("product")
     if variant is None:

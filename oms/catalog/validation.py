@@ -17,9 +17,7 @@ def _validator(schema_json: str) -> Draft202012Validator:
     return Draft202012Validator(json.loads(schema_json), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
-def validate_json(
-    schema: Mapping[str, Any] | None, instance: Any, field: Sequence[str | int]
-) -> list[FieldError]:
+def validate_json(schema: Mapping[str, Any] | None, instance: Any, field: Sequence[str | int]) -> list[FieldError]:
     """Errors of ``instance`` against ``schema``, each with its full field path.
 
     A ``None`` schema accepts only nothing: ``None`` or an empty object.

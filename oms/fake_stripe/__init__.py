@@ -83,24 +83,56 @@ class FakeStripe(StripeObjects):
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._routes: list[tuple[str, re.Pattern[str], Callable[..., dict], set[str]]] = [
-            ("POST", re.compile(r"/v1/payment_intents"), self._create_intent,
-             {"amount", "currency", "metadata", "customer", "setup_future_usage", "receipt_email",
-              "automatic_payment_methods", "confirm", "off_session", "payment_method",
-              "payment_method_types", "description", "capture_method", "return_url"}),
+            (
+                "POST",
+                re.compile(r"/v1/payment_intents"),
+                self._create_intent,
+                {
+                    "amount",
+                    "currency",
+                    "metadata",
+                    "customer",
+                    "setup_future_usage",
+                    "receipt_email",
+                    "automatic_payment_methods",
+                    "confirm",
+                    "off_session",
+                    "payment_method",
+                    "payment_method_types",
+                    "description",
+                    "capture_method",
+                    "return_url",
+                },
+            ),
             ("GET", re.compile(r"/v1/payment_intents/(?P<id>[^/]+)"), self._get_intent, set()),
-            ("POST", re.compile(r"/v1/payment_intents/(?P<id>[^/]+)/cancel"), self._cancel_intent,
-             {"cancellation_reason"}),
-            ("POST", re.compile(r"/v1/payment_intents/(?P<id>[^/]+)/confirm"), self._confirm_intent,
-             {"payment_method", "off_session", "return_url"}),
-            ("POST", re.compile(r"/v1/refunds"), self._create_refund,
-             {"payment_intent", "amount", "reason", "metadata"}),
+            (
+                "POST",
+                re.compile(r"/v1/payment_intents/(?P<id>[^/]+)/cancel"),
+                self._cancel_intent,
+                {"cancellation_reason"},
+            ),
+            (
+                "POST",
+                re.compile(r"/v1/payment_intents/(?P<id>[^/]+)/confirm"),
+                self._confirm_intent,
+                {"payment_method", "off_session", "return_url"},
+            ),
+            (
+                "POST",
+                re.compile(r"/v1/refunds"),
+                self._create_refund,
+                {"payment_intent", "amount", "reason", "metadata"},
+            ),
             ("GET", re.compile(r"/v1/refunds/(?P<id>[^/]+)"), self._get_refund, set()),
-            ("POST", re.compile(r"/v1/customers"), self._create_customer,
-             {"email", "name", "description", "metadata", "phone"}),
+            (
+                "POST",
+                re.compile(r"/v1/customers"),
+                self._create_customer,
+                {"email", "name", "description", "metadata", "phone"},
+            ),
             ("GET", re.compile(r"/v1/customers/(?P<id>[^/]+)"), self._get_customer, set()),
             ("GET", re.compile(r"/v1/payment_methods/(?P<id>[^/]+)"), self._get_payment_method, set()),
-            ("POST", re.compile(r"/v1/payment_methods/(?P<id>[^/]+)/detach"), self._detach_payment_method,
-             set()),
+            ("POST", re.compile(r"/v1/payment_methods/(?P<id>[^/]+)/detach"), self._detach_payment_method, set()),
         ]
         self.app = Starlette(routes=[Route("/{path:path}", self._handle, methods=["GET", "POST", "DELETE"])])
         self.reset()
@@ -126,12 +158,21 @@ class FakeStripe(StripeObjects):
         sock.bind((self.host, self._port))
         self._port = sock.getsockname()[1]
         # No log config and no lifespan: a test's logging and loop are left alone.
-        config = uvicorn.Config(self.app, log_config=None, log_level=None, access_log=False,
-                                lifespan="off", loop="asyncio", http="h11", ws="none",
-                                timeout_graceful_shutdown=5)
+        config = uvicorn.Config(
+            self.app,
+            log_config=None,
+            log_level=None,
+            access_log=False,
+            lifespan="off",
+            loop="asyncio",
+            http="h11",
+            ws="none",
+            timeout_graceful_shutdown=5,
+        )
         self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
-                                        name=f"fake-stripe-{self._port}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [sock]}, name=f"fake-stripe-{self._port}", daemon=True
+        )
         self._thread.start()
         deadline = time.monotonic() + timeout
         while not self._server.started:
@@ -189,8 +230,15 @@ class FakeStripe(StripeObjects):
 
     # -- controls for tests ------------------------------------------------------------
 
-    def fail_next(self, status: int = 500, *, times: int = 1, code: str | None = None,
-                  message: str | None = None, path: str | None = None) -> None:
+    def fail_next(
+        self,
+        status: int = 500,
+        *,
+        times: int = 1,
+        code: str | None = None,
+        message: str | None = None,
+        path: str | None = None,
+    ) -> None:
         """Answer the next ``times`` requests (to paths starting with ``path``, when
         given) with a Stripe error of ``status``; 402 is a card decline."""
         if status == 402:
@@ -215,18 +263,32 @@ class FakeStripe(StripeObjects):
             token = payment_method or intent["payment_method"] or "pm_card_visa"
             return copy(self._pay(intent, self._payment_method(token, intent)))
 
-    def fail(self, intent_id: str, code: str = "card_declined",
-             message: str = "Your card was declined.", *, decline_code: str = "generic_decline",
-             payment_method: str = "pm_card_chargeDeclined") -> dict[str, Any]:
+    def fail(
+        self,
+        intent_id: str,
+        code: str = "card_declined",
+        message: str = "Your card was declined.",
+        *,
+        decline_code: str = "generic_decline",
+        payment_method: str = "pm_card_chargeDeclined",
+    ) -> dict[str, Any]:
         """A payment attempt failed: back to requires_payment_method, with the error."""
         with self._lock:
             intent = self._intent(intent_id)
             method = copy(self.payment_methods.get(payment_method) or {"id": payment_method})
             # As Stripe does, the refused method moves to last_payment_error.
-            intent.update(status="requires_payment_method", next_action=None, payment_method=None,
-                          last_payment_error={
-                "type": "card_error", "code": code, "decline_code": decline_code,
-                "message": message, "payment_method": method})
+            intent.update(
+                status="requires_payment_method",
+                next_action=None,
+                payment_method=None,
+                last_payment_error={
+                    "type": "card_error",
+                    "code": code,
+                    "decline_code": decline_code,
+                    "message": message,
+                    "payment_method": method,
+                },
+            )
             return copy(intent)
 
     def decline_charges(self, payment_method: str, code: str = "card_declined") -> None:
@@ -249,8 +311,9 @@ class FakeStripe(StripeObjects):
         with self._lock:
             self._refund_status, self._refund_failure = status, failure_reason
 
-    def settle_refund(self, refund_id: str, status: str = "succeeded", *,
-                      failure_reason: str = "declined") -> dict[str, Any]:
+    def settle_refund(
+        self, refund_id: str, status: str = "succeeded", *, failure_reason: str = "declined"
+    ) -> dict[str, Any]:
         """A pending refund ends: ``"succeeded"``, or ``"failed"`` (its money is no longer
         counted as refunded). Send ``refund.updated`` (or ``refund.failed``) after it."""
         if status not in ("succeeded", "failed", "canceled"):
@@ -271,13 +334,21 @@ class FakeStripe(StripeObjects):
                 obj = self._charge(self._intent(object_id))
             else:
                 obj = copy(self._intent(object_id))
-        return {"id": new_id("evt"), "object": "event", "api_version": API_VERSION,
-                "created": int(time.time()), "data": {"object": obj}, "livemode": False,
-                "pending_webhooks": 1, "request": {"id": None, "idempotency_key": None},
-                "type": event_type}
+        return {
+            "id": new_id("evt"),
+            "object": "event",
+            "api_version": API_VERSION,
+            "created": int(time.time()),
+            "data": {"object": obj},
+            "livemode": False,
+            "pending_webhooks": 1,
+            "request": {"id": None, "idempotency_key": None},
+            "type": event_type,
+        }
 
-    def signed_event(self, event_type: str, object_id: str, secret: str, *,
-                     timestamp: int | None = None) -> tuple[bytes, str]:
+    def signed_event(
+        self, event_type: str, object_id: str, secret: str, *, timestamp: int | None = None
+    ) -> tuple[bytes, str]:
         """The body and ``Stripe-Signature`` header of a webhook delivery (see :meth:`event`)."""
         body = json.dumps(self.event(event_type, object_id)).encode()
         return body, sign_event(body, secret, timestamp)
@@ -286,14 +357,27 @@ class FakeStripe(StripeObjects):
         """The charge of a paid PaymentIntent, with its refunds (expanded)."""
         refunds = [copy(r) for r in self.refunds.values() if r["payment_intent"] == intent["id"]]
         refunded = sum(r["amount"] for r in refunds if r["status"] in ("succeeded", "pending"))
-        return {"id": intent["latest_charge"], "object": "charge", "amount": intent["amount"],
-                "amount_captured": intent["amount_received"], "amount_refunded": refunded,
-                "currency": intent["currency"], "customer": intent["customer"],
-                "metadata": copy(intent["metadata"]), "paid": intent["status"] == "succeeded",
-                "payment_intent": intent["id"], "payment_method": intent["payment_method"],
-                "refunded": refunded >= intent["amount_received"] > 0, "status": "succeeded",
-                "refunds": {"object": "list", "data": refunds, "has_more": False,
-                            "url": f"/v1/charges/{intent['latest_charge']}/refunds"}}
+        return {
+            "id": intent["latest_charge"],
+            "object": "charge",
+            "amount": intent["amount"],
+            "amount_captured": intent["amount_received"],
+            "amount_refunded": refunded,
+            "currency": intent["currency"],
+            "customer": intent["customer"],
+            "metadata": copy(intent["metadata"]),
+            "paid": intent["status"] == "succeeded",
+            "payment_intent": intent["id"],
+            "payment_method": intent["payment_method"],
+            "refunded": refunded >= intent["amount_received"] > 0,
+            "status": "succeeded",
+            "refunds": {
+                "object": "list",
+                "data": refunds,
+                "has_more": False,
+                "url": f"/v1/charges/{intent['latest_charge']}/refunds",
+            },
+        }
 
     # -- HTTP --------------------------------------------------------------------------
 
@@ -303,8 +387,7 @@ class FakeStripe(StripeObjects):
         if request.method == "POST":
             pairs += parse_qsl(body, keep_blank_values=True)
         method, path = request.method, request.url.path
-        record = RecordedRequest(method, path, decode_params(pairs),
-                                 {k.lower(): v for k, v in request.headers.items()})
+        record = RecordedRequest(method, path, decode_params(pairs), {k.lower(): v for k, v in request.headers.items()})
         with self._lock:
             self.requests.append(record)
             status, payload, headers = self._respond(record)
@@ -315,8 +398,7 @@ class FakeStripe(StripeObjects):
     def _respond(self, record: RecordedRequest) -> tuple[int, dict, dict[str, str]]:
         if self._unavailable:
             return 503, StripeAPIError(503, "Stripe is unavailable (fake outage).").body, {}
-        failure = next((f for f in self._failures
-                        if f["path"] is None or record.path.startswith(f["path"])), None)
+        failure = next((f for f in self._failures if f["path"] is None or record.path.startswith(f["path"])), None)
         if failure is not None:
             self._failures.remove(failure)
             return (*self._injected(failure), {})
@@ -337,9 +419,11 @@ class FakeStripe(StripeObjects):
         if key is not None and (record.authorization, key) in self._idempotent:
             seen, status, payload = self._idempotent[(record.authorization, key)]
             if seen != fingerprint:
-                message = (f"Keys for idempotent requests can only be used with the same parameters "
-                           f"they were first used with. Try using a key other than '{key}' if you "
-                           f"meant to execute a different request.")
+                message = (
+                    f"Keys for idempotent requests can only be used with the same parameters "
+                    f"they were first used with. Try using a key other than '{key}' if you "
+                    f"meant to execute a different request."
+                )
                 error = StripeAPIError(400, message)
                 error.body["error"]["type"] = "idempotency_error"
                 return 400, error.body, {}
@@ -347,8 +431,7 @@ class FakeStripe(StripeObjects):
         try:
             unknown = sorted(set(record.params) - allowed - COMMON_PARAMS)
             if unknown:
-                raise invalid(unknown[0], f"Received unknown parameter: {unknown[0]}",
-                               "parameter_unknown")
+                raise invalid(unknown[0], f"Received unknown parameter: {unknown[0]}", "parameter_unknown")
             status, payload = 200, handler(record.params, **match.groupdict())
             replayable = True
         except StripeAPIError as exc:

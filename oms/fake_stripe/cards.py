@@ -25,8 +25,11 @@ DECLINES: dict[str, tuple[str, str, str]] = {
     "card_declined": ("card_declined", "generic_decline", "Your card was declined."),
     "insufficient_funds": ("card_declined", "insufficient_funds", "Your card has insufficient funds."),
     "expired_card": ("expired_card", "expired_card", "Your card has expired."),
-    "authentication_required": ("authentication_required", "authentication_required",
-                                "Your card was declined. This transaction requires authentication."),
+    "authentication_required": (
+        "authentication_required",
+        "authentication_required",
+        "Your card was declined. This transaction requires authentication.",
+    ),
 }
 
 # token -> (brand, last4, behavior): None pays, a DECLINES key is refused, "3ds" authenticates.
@@ -44,10 +47,21 @@ def card_payment_method(token: str, customer: str | None = None) -> dict[str, An
     """A new card PaymentMethod, as Stripe creates it from a test token."""
     brand, last4, _ = TEST_CARDS[token]
     return {
-        "id": new_id("pm"), "object": "payment_method", "allow_redisplay": "unspecified",
+        "id": new_id("pm"),
+        "object": "payment_method",
+        "allow_redisplay": "unspecified",
         "billing_details": {"address": None, "email": None, "name": None, "phone": None},
-        "card": {"brand": brand, "country": "US", "exp_month": 12, "exp_year": 2034,
-                 "funding": "credit", "last4": last4},
-        "created": int(time.time()), "customer": customer, "livemode": False, "metadata": {},
+        "card": {
+            "brand": brand,
+            "country": "US",
+            "exp_month": 12,
+            "exp_year": 2034,
+            "funding": "credit",
+            "last4": last4,
+        },
+        "created": int(time.time()),
+        "customer": customer,
+        "livemode": False,
+        "metadata": {},
         "type": "card",
     }

@@ -14,11 +14,9 @@ import time
 from typing import Any
 
 API_VERSION = "2026-10-28.endive"  # what stripe 16.1.0 sends
-CANCELABLE = {"requires_payment_method", "requires_capture", "requires_confirmation",
-               "requires_action", "processing"}
+CANCELABLE = {"requires_payment_method", "requires_capture", "requires_confirmation", "requires_action", "processing"}
 ERROR_TYPES = {402: "card_error", 429: "invalid_request_error"}
 COMMON_PARAMS = {"expand"}
-
 
 
 def sign_event(payload: bytes | str, secret: str, timestamp: int | None = None) -> str:
@@ -51,8 +49,16 @@ class StripeAPIError(Exception):
     """Raised by a handler; answered as a Stripe error body. ``replayable=False`` for
     parameter errors, which Stripe does not store under the idempotency key."""
 
-    def __init__(self, status: int, message: str, *, code: str | None = None,
-                 param: str | None = None, replayable: bool = True, **extra: Any):
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        code: str | None = None,
+        param: str | None = None,
+        replayable: bool = True,
+        **extra: Any,
+    ):
         super().__init__(message)
         self.status, self.replayable = status, replayable
         error_type = ERROR_TYPES.get(status, "api_error" if status >= 500 else "invalid_request_error")
@@ -64,8 +70,9 @@ class StripeAPIError(Exception):
 
 
 def missing(name: str) -> StripeAPIError:
-    return StripeAPIError(400, f"Missing required param: {name}.", code="parameter_missing",
-                          param=name, replayable=False)
+    return StripeAPIError(
+        400, f"Missing required param: {name}.", code="parameter_missing", param=name, replayable=False
+    )
 
 
 def invalid(name: str, message: str, code: str = "parameter_invalid") -> StripeAPIError:
@@ -136,10 +143,8 @@ def param_metadata(params: dict[str, Any]) -> dict[str, str]:
 
 
 def unexpected_state(intent: dict[str, Any], action: str) -> StripeAPIError:
-    message = (f"You cannot {action} this PaymentIntent because it has a status of "
-               f"{intent['status']}.")
-    return StripeAPIError(400, message, code="payment_intent_unexpected_state",
-                          payment_intent=copy(intent))
+    message = f"You cannot {action} this PaymentIntent because it has a status of {intent['status']}."
+    return StripeAPIError(400, message, code="payment_intent_unexpected_state", payment_intent=copy(intent))
 
 
 def new_id(prefix: str) -> str:

@@ -61,13 +61,13 @@ async def deliver(order_id: int, product_type: str, *, plugins: PluginHost) -> b
         if not plugins.owner_implements("oms_deliver", product_type):
             # Not delivered is not "done": the job fails, retries, and ends DEAD on the
             # timeline; once the plugin can deliver, staff retry it (retryJob).
-            raise RuntimeError(
-                f"The {plugins.owner_name(product_type)} plugin cannot deliver yet (no oms_deliver)."
-            )
+            raise RuntimeError(f"The {plugins.owner_name(product_type)} plugin cannot deliver yet (no oms_deliver).")
         await record_event(
-            order, "delivery.started",
+            order,
+            "delivery.started",
             f"{product_type} lines handed to the {plugins.owner_name(product_type)} plugin.",
-            actor="system", data={"product_type": product_type},
+            actor="system",
+            data={"product_type": product_type},
         )
         await plugins.call_owner("oms_deliver", product_type, order=order, lines=lines)
         now = utcnow()
@@ -88,9 +88,11 @@ async def record_delivery_failure(order_id: int, product_type: str, error: str) 
         # The last line of a traceback names the error; the rest stays in the job for staff.
         summary = (error.strip().splitlines() or ["unknown error"])[-1][:500]
         await record_event(
-            order, "delivery.failed",
+            order,
+            "delivery.failed",
             f"Delivering the {product_type} lines failed after all retries: {summary}",
-            actor="system", data={"product_type": product_type},
+            actor="system",
+            data={"product_type": product_type},
         )
 
 
@@ -139,19 +141,23 @@ async def check_fulfillment(
         if line is None:
             errors.append(FieldError(ErrorCode.NOT_FOUND, "This order has no such line.", [*field, index, "lineId"]))
         elif line.product_type != product_type:
-            errors.append(FieldError(
-                ErrorCode.INVALID,
-                f"This is a {line.product_type} line; only {product_type} lines can be in this fulfillment.",
-                [*field, index, "lineId"],
-            ))
+            errors.append(
+                FieldError(
+                    ErrorCode.INVALID,
+                    f"This is a {line.product_type} line; only {product_type} lines can be in this fulfillment.",
+                    [*field, index, "lineId"],
+                )
+            )
         elif quantity < 1:
             errors.append(FieldError(ErrorCode.INVALID, "Give 1 or more units.", [*field, index, "quantity"]))
         elif quantity > remaining(line):
-            errors.append(FieldError(
-                ErrorCode.INVALID,
-                f"Only {remaining(line)} units of {line.sku} are left to fulfill.",
-                [*field, index, "quantity"],
-            ))
+            errors.append(
+                FieldError(
+                    ErrorCode.INVALID,
+                    f"Only {remaining(line)} units of {line.sku} are left to fulfill.",
+                    [*field, index, "quantity"],
+                )
+            )
     if errors:
         raise DomainError(errors)
     return lines

@@ -14,7 +14,7 @@ from oms.graphql.common import PageInfo, UserError, decode_cursor, user_errors
 from oms.graphql.context import Info
 from oms.graphql.mutations import mutation
 from oms.graphql.orders import OrderConnection
-from oms.orders import services as orders
+from oms.orders import search
 
 
 @strawberry.type(name="Me", description="The signed-in customer or staff member.")
@@ -42,7 +42,7 @@ class CoreMe:
         customer = self.viewer.customer
         if customer is None:  # staff accounts place no orders; `orders` lists all for them
             return OrderConnection(edges=[], page_info=PageInfo.for_ids([], False, False), total_count=0)
-        page = await orders.list_orders(
+        page = await search.list_orders(
             filters=None, first=first, after_id=decode_cursor(after), customer_id=customer.id
         )
         return OrderConnection.from_page(page)
@@ -102,9 +102,7 @@ class AccountsMutation:
     async def register(self, info: Info, input: RegisterInput) -> AuthPayload:
         context = info.context
         await context.rate_limiter.attempt(context.rate_limiter.register_keys(context.client_address))
-        customer = await accounts.register_customer(
-            email=input.email, password=input.password, name=input.name
-        )
+        customer = await accounts.register_customer(email=input.email, password=input.password, name=input.name)
         return await _signed_in(info, Viewer(customer=customer))
 
     @mutation
@@ -168,9 +166,7 @@ class SessionRecheck(SchemaExtension):
         context = self.execution_context.context
         if getattr(context, "token", None) and isinstance(getattr(context, "request", None), WebSocket):
             try:
-                context.viewer = await accounts.viewer_from_token(
-                    context.token, secret=context.settings.secret_key
-                )
+                context.viewer = await accounts.viewer_from_token(context.token, secret=context.settings.secret_key)
             except DomainError as exc:
                 context.viewer, context.auth_error = ANONYMOUS, exc
         yield

@@ -99,8 +99,13 @@ def _method(offer) -> ShippingMethod:
 def _empty_quote(currency: str, errors: list[UserError]) -> CartQuote:
     zero = Money.of(0, currency)
     return CartQuote(
-        lines=[], subtotal=zero, shipping_total=zero, total=zero, requires_shipping=False,
-        shipping_methods=[], user_errors=errors,
+        lines=[],
+        subtotal=zero,
+        shipping_total=zero,
+        total=zero,
+        requires_shipping=False,
+        shipping_methods=[],
+        user_errors=errors,
     )
 
 

@@ -219,9 +219,7 @@ class CatalogQuery:
 def _to_product_data(data: CreateProductInput) -> catalog.ProductData:
     for i, variant in enumerate(data.variants):
         if variant.attributes is not None and not isinstance(variant.attributes, dict):
-            raise DomainError.of(
-                ErrorCode.INVALID, "Attributes must be a JSON object.", ["variants", i, "attributes"]
-            )
+            raise DomainError.of(ErrorCode.INVALID, "Attributes must be a JSON object.", ["variants", i, "attributes"])
     return catalog.ProductData(
         name=data.name,
         slug=data.slug,
@@ -230,7 +228,10 @@ def _to_product_data(data: CreateProductInput) -> catalog.ProductData:
         variants=[
             catalog.VariantData(
                 # attributes: checked above to be an object (or null).
-                sku=v.sku, name=v.name, price=v.price, attributes=cast(dict[str, Any], v.attributes or {})
+                sku=v.sku,
+                name=v.name,
+                price=v.price,
+                attributes=cast(dict[str, Any], v.attributes or {}),
             )
             for v in data.variants
         ],

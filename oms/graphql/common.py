@@ -124,7 +124,8 @@ class UserError:
     def from_field_error(cls, error: FieldError) -> UserError:
         return cls(
             # A plugin's code too: the schema gives this field the enum of every declared code.
-            field=list(error.field) if error.field else None, code=error.code,  # type: ignore[arg-type]
+            field=list(error.field) if error.field else None,
+            code=error.code,  # type: ignore[arg-type]
             message=error.message,
             retry_after=error.retry_after,
         )

@@ -75,9 +75,7 @@ def details_field(detail_types: Sequence[type]) -> StrawberryField:
         loader = info.context.loaders.batched(load, cache_key_fn=lambda row: row.id)
         return await loader.load(root.model)
 
-    field = strawberry.field(
-        resolver=details, description=DETAILS_DESCRIPTION, graphql_type=StrawberryOptional(union)
-    )
+    field = strawberry.field(resolver=details, description=DETAILS_DESCRIPTION, graphql_type=StrawberryOptional(union))
     field.python_name = "details"
     return field
 

@@ -120,9 +120,7 @@ class JobsQuery:
 
 @strawberry.type
 class JobsMutation:
-    @mutation(
-        description="Staff with MANAGE_JOBS: queue a DEAD job again; its attempts start over."
-    )
+    @mutation(description="Staff with MANAGE_JOBS: queue a DEAD job again; its attempts start over.")
     async def retry_job(self, info: Info, id: strawberry.ID) -> JobPayload:
         info.context.require_permission(Permission.MANAGE_JOBS)
         job = await jobs.retry_job(parse_id(id, "Job", ["id"]))

@@ -214,9 +214,7 @@ def _field_pairs(
 def cost_errors(document: DocumentNode, limits: Limits) -> list[GraphQLError]:
     """The limits ``document`` exceeds, as GraphQL errors with ``extensions.code``;
     linear in the size of the document."""
-    definitions = {
-        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-    }
+    definitions = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     fragments, cycle = _fragment_costs(definitions)
     if cycle is not None:
@@ -235,18 +233,22 @@ def cost_errors(document: DocumentNode, limits: Limits) -> list[GraphQLError]:
     if aliases > limits.max_aliases:
         errors.append(_error(f"{_shown(aliases)} aliases found. Allowed: {limits.max_aliases}"))
     if selections > limits.max_selections:
-        errors.append(_error(
-            f"The document selects {_shown(selections)} fields once its fragments are expanded. "
-            f"Allowed: {limits.max_selections}"
-        ))
+        errors.append(
+            _error(
+                f"The document selects {_shown(selections)} fields once its fragments are expanded. "
+                f"Allowed: {limits.max_selections}"
+            )
+        )
     if errors:
         return errors
     pairs = _field_pairs(operations, definitions, limits.max_selections)
     if pairs > limits.max_field_pairs:
-        errors.append(_error(
-            f"The document repeats fields too often ({_shown(pairs)} pairs of fields or fragments "
-            f"share a place and a name). Allowed: {limits.max_field_pairs}"
-        ))
+        errors.append(
+            _error(
+                f"The document repeats fields too often ({_shown(pairs)} pairs of fields or fragments "
+                f"share a place and a name). Allowed: {limits.max_field_pairs}"
+            )
+        )
     return errors
 
 

@@ -106,9 +106,7 @@ class Loaders:
                 many_each(lambda ids: Fulfillment.filter(order_id__in=ids).order_by("id"), "order_id")
             ),
             lines_by_fulfillment=DataLoader(
-                many_each(
-                    lambda ids: FulfillmentLine.filter(fulfillment_id__in=ids).order_by("id"), "fulfillment_id"
-                )
+                many_each(lambda ids: FulfillmentLine.filter(fulfillment_id__in=ids).order_by("id"), "fulfillment_id")
             ),
             order_line=DataLoader(one_each(lambda ids: OrderLine.filter(id__in=ids))),
         )

@@ -36,7 +36,7 @@ class OrderFilter:
 
     awaiting_fulfillment: bool | None = strawberry.field(
         default=None,
-        description="Paid orders with units in no fulfillment yet; with productType: \"physical\", "
+        description='Paid orders with units in no fulfillment yet; with productType: "physical", '
         "the orders awaiting shipment.",
     )
 

@@ -27,7 +27,7 @@ from oms.graphql.context import Info
 from oms.graphql.mutations import mutation
 from oms.graphql.order_inputs import OrderFilter, OrderStatus, PaymentStatus, PlaceOrderInput
 from oms.graphql.payments import Payment, PaymentSession, Refund, order_refunds
-from oms.orders import access, inputs
+from oms.orders import access, inputs, search
 from oms.orders import models as order_models
 from oms.orders import services as orders
 from oms.orders.events import customer_view
@@ -174,9 +174,7 @@ class Order(Node):
             rows = [e for e in (customer_view(event, self.model) for event in rows) if e is not None]
         return [OrderEvent.from_model(event) for event in rows]
 
-    @strawberry.field(
-        description="Staff: something needs attention, e.g. a payment after expiry. Null for others."
-    )
+    @strawberry.field(description="Staff: something needs attention, e.g. a payment after expiry. Null for others.")
     def needs_review(self, info: Info) -> bool | None:
         if not info.context.viewer.has(Permission.MANAGE_ORDERS):
             return None
@@ -309,7 +307,7 @@ class OrdersQuery:
         filter: OrderFilter | None = None,
     ) -> OrderConnection:
         info.context.require_permission(Permission.MANAGE_ORDERS)
-        page = await orders.list_orders(
+        page = await search.list_orders(
             filters=filter.to_domain() if filter else None, first=first, after_id=decode_cursor(after)
         )
         return OrderConnection.from_page(page)

@@ -157,9 +157,7 @@ class ReturnsMutation:
             for index, line in enumerate(input.lines)
         ]
         actor = order.email if context.viewer.is_anonymous else context.viewer.actor
-        rma = await returns.request_return(
-            order, lines, reason=input.reason, actor=actor, plugins=context.plugins
-        )
+        rma = await returns.request_return(order, lines, reason=input.reason, actor=actor, plugins=context.plugins)
         return _payload(rma)
 
     @mutation(description="Staff: approve a requested return; units that do not ship are reversed at once.")
@@ -186,7 +184,9 @@ class ReturnsMutation:
         context = info.context
         context.require_permission(Permission.MANAGE_RETURNS)
         rma = await returns.receive_return(
-            parse_id(id, "Return", ["id"]), restock=restock is not False, actor=context.viewer.actor,
+            parse_id(id, "Return", ["id"]),
+            restock=restock is not False,
+            actor=context.viewer.actor,
             plugins=context.plugins,
         )
         return _payload(rma)

@@ -149,8 +149,14 @@ def _plugin_node_resolvers(
 CORE_ROOT_PARTS: dict[str, tuple[type, ...]] = {
     "Query": (NodeQuery, CatalogQuery, CartQuery, OrdersQuery, AccountsQuery, JobsQuery, StaffQuery, WebhooksQuery),
     "Mutation": (
-        AccountsMutation, OrdersMutation, CatalogMutation, JobsMutation, StaffMutation, RefundsMutation,
-        ReturnsMutation, WebhooksMutation,
+        AccountsMutation,
+        OrdersMutation,
+        CatalogMutation,
+        JobsMutation,
+        StaffMutation,
+        RefundsMutation,
+        ReturnsMutation,
+        WebhooksMutation,
     ),
     "Subscription": (LiveSubscription,),
 }
@@ -219,9 +225,7 @@ def _plugin_parts(plugins: PluginHost) -> dict[str, list[type]]:
     for contribution in plugins.call_all_sync("oms_graphql_fields"):
         for host, types in (contribution or {}).items():
             if host not in parts:
-                raise PluginConfigError(
-                    f"oms_graphql_fields: no type {host!r} (use {', '.join(FIELD_HOSTS)})."
-                )
+                raise PluginConfigError(f"oms_graphql_fields: no type {host!r} (use {', '.join(FIELD_HOSTS)}).")
             parts[host].extend(types)
     return parts
 
@@ -260,9 +264,7 @@ class OmsSchema(strawberry.Schema):
             *self._appended_fields.get(origin, ()),
         ]
 
-    def process_errors(
-        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
-    ) -> None:
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         """Give every error a code; log each unexpected one ONCE, with its traceback and
         the request id its (masked) answer carries. Client mistakes are not logged: their
         documents may hold passwords."""
@@ -285,7 +287,9 @@ class OmsSchema(strawberry.Schema):
                 operation = getattr(execution_context, "operation_name", None) or "anonymous"
                 logger.error(
                     "Unexpected error in GraphQL operation %s at %s (request id %s)",
-                    operation, ".".join(str(part) for part in error.path or ()) or "-", request_id,
+                    operation,
+                    ".".join(str(part) for part in error.path or ()) or "-",
+                    request_id,
                     exc_info=error.original_error,
                 )
 
@@ -349,9 +353,7 @@ def build_schema(settings: Settings | None = None, plugins: PluginHost | None = 
     check_graphql_type_names(plugins, CORE_ROOT_PARTS, core_types)  # a clash names both sides
     added = {EXTENSIBLE_TYPES[name]: _added_fields(name, parts[name]) for name in EXTENSIBLE_TYPES}
     # No plugin describes fulfillments: an empty union is not valid GraphQL, so no field.
-    appended: dict[type, list[StrawberryField]] = (
-        {Fulfillment: [details_field(detail_types)]} if detail_types else {}
-    )
+    appended: dict[type, list[StrawberryField]] = {Fulfillment: [details_field(detail_types)]} if detail_types else {}
     return OmsSchema(
         query=_root_type("Query", parts["Query"]),
         mutation=_root_type("Mutation", parts["Mutation"]),

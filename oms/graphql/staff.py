@@ -93,8 +93,12 @@ class StaffMutation:
         context = info.context
         context.require_permission(Permission.MANAGE_STAFF)
         created = await staff_services.add_staff(
-            context.viewer, email=input.email, password=input.password, name=input.name,
-            permissions=input.permissions, plugin_permissions=declared_permissions(context.plugins),
+            context.viewer,
+            email=input.email,
+            password=input.password,
+            name=input.name,
+            permissions=input.permissions,
+            plugin_permissions=declared_permissions(context.plugins),
         )
         return StaffPayload(staff=StaffMember.from_model(created))
 
@@ -106,8 +110,11 @@ class StaffMutation:
         context = info.context
         context.require_permission(Permission.MANAGE_STAFF)
         updated = await staff_services.update_staff(
-            context.viewer, parse_id(id, "StaffMember", ["id"]), name=input.name,
-            permissions=input.permissions, active=input.active,
+            context.viewer,
+            parse_id(id, "StaffMember", ["id"]),
+            name=input.name,
+            permissions=input.permissions,
+            active=input.active,
             plugin_permissions=declared_permissions(context.plugins),
         )
         return StaffPayload(staff=StaffMember.from_model(updated))

@@ -191,8 +191,7 @@ class OmsGraphQL(GraphQL[Context, None]):
         if not isinstance(operations, (dict, list)):
             raise HTTPException(400, "`operations` must be a JSON object.")
         if not isinstance(files_map, dict) or not all(
-            isinstance(paths, list) and all(isinstance(path, str) for path in paths)
-            for paths in files_map.values()
+            isinstance(paths, list) and all(isinstance(path, str) for path in paths) for paths in files_map.values()
         ):
             raise HTTPException(400, "`map` must be a JSON object of file field names to lists of paths.")
         try:
@@ -218,9 +217,7 @@ class OmsGraphQL(GraphQL[Context, None]):
             context.auth_error = exc
         return context
 
-    async def get_context(
-        self, request: Request | WebSocket, response: Response | WebSocket | None = None
-    ) -> Context:
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket | None = None) -> Context:
         if isinstance(request, WebSocket):
             # Authenticated in on_ws_connect from the connection params.
             return self._new_context(request)
@@ -270,6 +267,5 @@ class OmsGraphQL(GraphQL[Context, None]):
 
 def _open(websocket: WebSocket) -> bool:
     return (
-        websocket.client_state == WebSocketState.CONNECTED
-        and websocket.application_state == WebSocketState.CONNECTED
+        websocket.client_state == WebSocketState.CONNECTED and websocket.application_state == WebSocketState.CONNECTED
     )

@@ -45,13 +45,9 @@ async def ensure_stock_rows(variant_ids: list[int]) -> None:
     """Give stock-tracked variants a (zero) row in the default warehouse."""
     warehouse = await default_warehouse()
     existing = set(
-        await Stock.filter(variant_id__in=variant_ids, warehouse=warehouse).values_list(
-            "variant_id", flat=True
-        )
+        await Stock.filter(variant_id__in=variant_ids, warehouse=warehouse).values_list("variant_id", flat=True)
     )
-    await Stock.bulk_create(
-        [Stock(variant_id=v, warehouse=warehouse) for v in variant_ids if v not in existing]
-    )
+    await Stock.bulk_create([Stock(variant_id=v, warehouse=warehouse) for v in variant_ids if v not in existing])
 
 
 async def reserve(variant_id: int, quantity: int) -> int | None:
@@ -67,9 +63,9 @@ async def reserve(variant_id: int, quantity: int) -> int | None:
 
 async def release(variant_id: int, warehouse_id: int, quantity: int) -> None:
     """Give back reserved units (cancel, expiry)."""
-    await Stock.filter(
-        variant_id=variant_id, warehouse_id=warehouse_id, reserved__gte=quantity
-    ).update(reserved=F("reserved") - quantity)
+    await Stock.filter(variant_id=variant_id, warehouse_id=warehouse_id, reserved__gte=quantity).update(
+        reserved=F("reserved") - quantity
+    )
 
 
 async def deduct_shipped(variant_id: int, warehouse_id: int, quantity: int) -> bool:
@@ -100,12 +96,10 @@ async def set_stock(variant_id: int, quantity: int, warehouse_code: str | None =
     else:
         warehouse = await Warehouse.get_or_none(code=warehouse_code)
         if warehouse is None:
-            raise DomainError.of(
-                ErrorCode.NOT_FOUND, f"No warehouse {warehouse_code!r}.", ["warehouse"]
-            )
-    updated = await Stock.filter(
-        variant_id=variant_id, warehouse=warehouse, reserved__lte=quantity
-    ).update(quantity=quantity)
+            raise DomainError.of(ErrorCode.NOT_FOUND, f"No warehouse {warehouse_code!r}.", ["warehouse"])
+    updated = await Stock.filter(variant_id=variant_id, warehouse=warehouse, reserved__lte=quantity).update(
+        quantity=quantity
+    )
     if not updated:
         stock = await Stock.get_or_none(variant_id=variant_id, warehouse=warehouse)
         if stock is not None:

@@ -95,13 +95,9 @@ class PeriodicScheduler:
             row = rows.get(name)
             if row is None:
                 try:
-                    await PeriodicSchedule.create(
-                        name=name, every_seconds=job.every_seconds, next_run_at=now
-                    )
+                    await PeriodicSchedule.create(name=name, every_seconds=job.every_seconds, next_run_at=now)
                 except IntegrityError:
                     pass  # another worker created it a moment ago
             elif row.every_seconds != job.every_seconds:
                 sooner = min(row.next_run_at, now + dt.timedelta(seconds=job.every_seconds))
-                await PeriodicSchedule.filter(id=row.id).update(
-                    every_seconds=job.every_seconds, next_run_at=sooner
-                )
+                await PeriodicSchedule.filter(id=row.id).update(every_seconds=job.every_seconds, next_run_at=sooner)

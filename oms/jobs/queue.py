@@ -93,9 +93,7 @@ async def _planned_for_now() -> AsyncIterator[str]:
         yield "sqlite"
         return
     async with in_transaction() as conn:
-        await conn.execute_script(
-            "SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL enable_bitmapscan = off"
-        )
+        await conn.execute_script("SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL enable_bitmapscan = off")
         yield "postgres"
 
 
@@ -106,15 +104,11 @@ def _payload(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {"value": value}
 
 
-async def claim_jobs(
-    *, worker: str, limit: int, now: dt.datetime, lease_seconds: float
-) -> list[ClaimedJob]:
+async def claim_jobs(*, worker: str, limit: int, now: dt.datetime, lease_seconds: float) -> list[ClaimedJob]:
     """Claim up to ``limit`` due jobs for ``worker`` until ``now + lease_seconds``."""
     if limit <= 0:
         return []
-    params = dict(
-        worker=worker, now=now, lease_until=now + dt.timedelta(seconds=lease_seconds), limit=limit
-    )
+    params = dict(worker=worker, now=now, lease_until=now + dt.timedelta(seconds=lease_seconds), limit=limit)
     async with _planned_for_now() as dialect:
         rows = await fetch(_CLAIM[dialect], **params)
     jobs = [
@@ -138,14 +132,14 @@ def _held(ids: Sequence[int], worker: str):
     return Job.filter(id__in=list(ids), locked_by=worker)
 
 
-async def renew_leases(
-    ids: Sequence[int], *, worker: str, now: dt.datetime, lease_seconds: float
-) -> int:
+async def renew_leases(ids: Sequence[int], *, worker: str, now: dt.datetime, lease_seconds: float) -> int:
     """Extend the lease of jobs still running here; returns how many were extended."""
     if not ids:
         return 0
-    return await _held(ids, worker).filter(status=JobStatus.RUNNING).update(
-        locked_until=now + dt.timedelta(seconds=lease_seconds), updated_at=now
+    return (
+        await _held(ids, worker)
+        .filter(status=JobStatus.RUNNING)
+        .update(locked_until=now + dt.timedelta(seconds=lease_seconds), updated_at=now)
     )
 
 
@@ -159,27 +153,27 @@ async def mark_done(ids: Sequence[int], *, worker: str, now: dt.datetime) -> int
         )
 
 
-async def mark_failed(
-    job_id: int, *, worker: str, now: dt.datetime, error: str, retry_at: dt.datetime | None
-) -> int:
+async def mark_failed(job_id: int, *, worker: str, now: dt.datetime, error: str, retry_at: dt.datetime | None) -> int:
     """QUEUED again from ``retry_at``, or DEAD when ``retry_at`` is None; with the error."""
     if retry_at is None:
         values: dict[str, Any] = dict(status=JobStatus.DEAD, finished_at=now)
     else:
         values = dict(status=JobStatus.QUEUED, run_at=retry_at, locked_by=None)
-    return await _held([job_id], worker).update(
-        **values, locked_until=None, last_error=error, updated_at=now
-    )
+    return await _held([job_id], worker).update(**values, locked_until=None, last_error=error, updated_at=now)
 
 
 async def release(ids: Sequence[int], *, worker: str, now: dt.datetime) -> int:
     """Give jobs back unrun (a stopping worker): QUEUED, and the claim is not counted."""
     if not ids:
         return 0
-    return await _held(ids, worker).filter(status=JobStatus.RUNNING).update(
-        status=JobStatus.QUEUED,
-        attempts=F("attempts") - 1,
-        locked_by=None,
-        locked_until=None,
-        updated_at=now,
+    return (
+        await _held(ids, worker)
+        .filter(status=JobStatus.RUNNING)
+        .update(
+            status=JobStatus.QUEUED,
+            attempts=F("attempts") - 1,
+            locked_by=None,
+            locked_until=None,
+            updated_at=now,
+        )
     )

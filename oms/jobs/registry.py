@@ -61,7 +61,10 @@ def _merged(mappings: list[Any], what: str) -> dict[str, Any]:
     for mapping in mappings:
         for kind, handler in (mapping or {}).items():
             if kind in merged:
-                raise PluginConfigError(f"Job kind {kind!r} has two handlers." if what == "a handler"
-                                        else f"Job kind {kind!r} has two dead-job handlers.")
+                raise PluginConfigError(
+                    f"Job kind {kind!r} has two handlers."
+                    if what == "a handler"
+                    else f"Job kind {kind!r} has two dead-job handlers."
+                )
             merged[kind] = handler
     return merged

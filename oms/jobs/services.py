@@ -71,14 +71,10 @@ async def enqueue(
         return await Job.get(dedupe_key=dedupe_key)
 
 
-async def enqueue_many(
-    kind: str, payloads: list[dict[str, Any]], *, max_attempts: int = DEFAULT_MAX_ATTEMPTS
-) -> None:
+async def enqueue_many(kind: str, payloads: list[dict[str, Any]], *, max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> None:
     """Write several jobs of one kind in one statement; same rules as :func:`enqueue`."""
     now = utcnow()
-    await Job.bulk_create(
-        [Job(kind=kind, payload=p, run_at=now, max_attempts=max_attempts) for p in payloads]
-    )
+    await Job.bulk_create([Job(kind=kind, payload=p, run_at=now, max_attempts=max_attempts) for p in payloads])
 
 
 async def list_jobs(

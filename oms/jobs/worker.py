@@ -55,7 +55,7 @@ PERIODIC_CHECK_INTERVAL = 1.0
 def backoff_seconds(attempts: int) -> float:
     """Delay before the next attempt after ``attempts`` failed runs: 2, 4, 8... seconds up
     to an hour, each within +-25% so that jobs failing together spread out."""
-    return min(2.0 ** attempts, MAX_BACKOFF_SECONDS) * random.uniform(0.75, 1.25)
+    return min(2.0**attempts, MAX_BACKOFF_SECONDS) * random.uniform(0.75, 1.25)
 
 
 def describe_error(exc: BaseException) -> str:
@@ -69,7 +69,10 @@ def describe_error(exc: BaseException) -> str:
 def _job_fields(job: ClaimedJob, outcome: str, started: float) -> dict[str, object]:
     """The fields of a job's log line (oms.logs formats them)."""
     return {
-        "kind": job.kind, "job_id": job.id, "attempt": job.attempts, "outcome": outcome,
+        "kind": job.kind,
+        "job_id": job.id,
+        "attempt": job.attempts,
+        "outcome": outcome,
         "duration_ms": round((time.perf_counter() - started) * 1000, 1),
     }
 
@@ -175,16 +178,28 @@ class Worker:
         """Run one claimed job and note its outcome; :meth:`_flush` records it."""
         handler = self.handlers.get(job.kind)
         if job.attempts > job.max_attempts:
-            self._failed.append(Failure(job, (
-                f"The worker running attempt {job.max_attempts} of {job.max_attempts} stopped "
-                "without finishing (its lease expired); no attempts are left."
-            ), final=True))
+            self._failed.append(
+                Failure(
+                    job,
+                    (
+                        f"The worker running attempt {job.max_attempts} of {job.max_attempts} stopped "
+                        "without finishing (its lease expired); no attempts are left."
+                    ),
+                    final=True,
+                )
+            )
             return
         if handler is None:
-            self._failed.append(Failure(job, (
-                f"No handler for job kind {job.kind!r}: no installed plugin (nor the core) "
-                "handles it. Install the plugin that enqueues it, then retry the job."
-            ), final=True))
+            self._failed.append(
+                Failure(
+                    job,
+                    (
+                        f"No handler for job kind {job.kind!r}: no installed plugin (nor the core) "
+                        "handles it. Install the plugin that enqueues it, then retry the job."
+                    ),
+                    final=True,
+                )
+            )
             return
         started = time.perf_counter()
         try:
@@ -200,8 +215,13 @@ class Worker:
         except Exception as exc:  # any failure of a handler is what retries are for
             final = job.attempts >= job.max_attempts
             logger.warning(
-                "Job %s (%s) failed on attempt %s/%s%s: %r", job.id, job.kind, job.attempts,
-                job.max_attempts, "; it is DEAD" if final else "", exc,
+                "Job %s (%s) failed on attempt %s/%s%s: %r",
+                job.id,
+                job.kind,
+                job.attempts,
+                job.max_attempts,
+                "; it is DEAD" if final else "",
+                exc,
                 extra={"fields": _job_fields(job, "dead" if final else "retry", started)},
             )
             self._failed.append(Failure(job, describe_error(exc), final))
@@ -230,7 +250,10 @@ class Worker:
             if not failure.final:
                 retry_at = now + dt.timedelta(seconds=backoff_seconds(failure.job.attempts))
             recorded = await queue.mark_failed(
-                failure.job.id, worker=self.worker_id, now=now, error=failure.error,
+                failure.job.id,
+                worker=self.worker_id,
+                now=now,
+                error=failure.error,
                 retry_at=retry_at,
             )
             self._failed.popleft()
@@ -288,14 +311,15 @@ class Worker:
         """Claim and run jobs until :meth:`stop` is called."""
         self._stopping.clear()
         self._hurry.clear()
-        consumers = [
-            asyncio.create_task(self._consume(), name=f"oms-job-{i}")
-            for i in range(self.concurrency)
-        ]
+        consumers = [asyncio.create_task(self._consume(), name=f"oms-job-{i}") for i in range(self.concurrency)]
         logger.info(
             "Job worker %s started (batch %s, concurrency %s, lease %ss, %s kinds, %s periodic)",
-            self.worker_id, self.batch_size, self.concurrency, self.lease_seconds,
-            len(self.handlers), len(self.scheduler.jobs),
+            self.worker_id,
+            self.batch_size,
+            self.concurrency,
+            self.lease_seconds,
+            len(self.handlers),
+            len(self.scheduler.jobs),
         )
         try:
             while not self._stopping.is_set():
@@ -323,7 +347,9 @@ class Worker:
         clock = time.monotonic()
         if self._held and clock >= self._renew_at:
             await queue.renew_leases(
-                list(self._held), worker=self.worker_id, now=self.clock(),
+                list(self._held),
+                worker=self.worker_id,
+                now=self.clock(),
                 lease_seconds=self.lease_seconds,
             )
             self._renew_at = clock + self.lease_seconds / 3
@@ -379,9 +405,7 @@ class Worker:
         await self._give_back(unstarted)
         if self._unfinished and not self._hurry.is_set():
             waits = [asyncio.ensure_future(e.wait()) for e in (self._idle, self._hurry)]
-            await asyncio.wait(
-                waits, timeout=self.shutdown_timeout, return_when=asyncio.FIRST_COMPLETED
-            )
+            await asyncio.wait(waits, timeout=self.shutdown_timeout, return_when=asyncio.FIRST_COMPLETED)
             for waiter in waits:
                 waiter.cancel()
         for consumer in consumers:
@@ -401,8 +425,9 @@ class Worker:
             await queue.release(ids, worker=self.worker_id, now=self.clock())
         except Exception:
             logger.exception(
-                "Job worker %s: could not give back %s job(s); they are claimed again when "
-                "their lease expires", self.worker_id, len(ids),
+                "Job worker %s: could not give back %s job(s); they are claimed again when their lease expires",
+                self.worker_id,
+                len(ids),
             )
         for job_id in ids:
             self._held.pop(job_id, None)

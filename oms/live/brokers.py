@@ -74,7 +74,7 @@ class MemoryBroker(Broker):
 
 
 def _backoff(attempt: int) -> float:
-    return min(RECONNECT_FIRST_SECONDS * 2 ** attempt, RECONNECT_MAX_SECONDS)
+    return min(RECONNECT_FIRST_SECONDS * 2**attempt, RECONNECT_MAX_SECONDS)
 
 
 class _ListeningBroker(Broker):

@@ -21,9 +21,7 @@ from oms.migrate.operations import (
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m oms.migrate", description=(PACKAGE_DOC or "").split("\n")[0]
-    )
+    parser = argparse.ArgumentParser(prog="python -m oms.migrate", description=(PACKAGE_DOC or "").split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     up = sub.add_parser("upgrade", help="apply pending migrations (the core's; --all: every history)")
     up.add_argument("--database-url", help="default: env OMS_DATABASE_URL")
@@ -31,12 +29,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     make = sub.add_parser("make", help="create a migration for both dialects from the models")
     make.add_argument("name")
     make.add_argument(
-        "--plugin", metavar="NAME",
+        "--plugin",
+        metavar="NAME",
         help="write into this installed plugin's package (entry-point name or package), not the core's",
     )
-    make.add_argument(
-        "--fresh", action="store_true", help="delete the history's migrations and write the initial ones"
-    )
+    make.add_argument("--fresh", action="store_true", help="delete the history's migrations and write the initial ones")
     make.add_argument("--pg-admin-url", help="default: env OMS_MIGRATIONS_PG_URL")
     check = sub.add_parser("check", help="fail if the models changed without a migration")
     check.add_argument("--pg-admin-url", help="default: env OMS_MIGRATIONS_PG_URL")
@@ -68,9 +65,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "make":
         history, _ = _history_and_prerequisites(args.plugin, None)
         results = asyncio.run(
-            make_migrations(
-                args.name, plugin=args.plugin, fresh=args.fresh, admin_url=args.pg_admin_url
-            )
+            make_migrations(args.name, plugin=args.plugin, fresh=args.fresh, admin_url=args.pg_admin_url)
         )
         for dialect, created in results.items():
             where = history.folder(dialect)

@@ -21,9 +21,7 @@ def _asyncpg_dsn(url: str) -> str:
     for scheme in PG_SCHEMES:
         if url.startswith(scheme):
             parts = urlsplit("postgresql://" + url[len(scheme) :])
-            query = "&".join(
-                item for item in parts.query.split("&") if item.split("=")[0] in _LIBPQ_PARAMS
-            )
+            query = "&".join(item for item in parts.query.split("&") if item.split("=")[0] in _LIBPQ_PARAMS)
             return urlunsplit(parts._replace(query=query))
     raise ValueError(f"Not a PostgreSQL URL: {url!r}")
 
@@ -44,9 +42,7 @@ async def _admin_connection(admin_url: str) -> Any:
 
 
 @contextlib.asynccontextmanager
-async def temporary_postgres_database(
-    admin_url: str | None = None, prefix: str = "oms_tmp"
-) -> AsyncIterator[str]:
+async def temporary_postgres_database(admin_url: str | None = None, prefix: str = "oms_tmp") -> AsyncIterator[str]:
     """Create an empty, uniquely named database on the server of ``admin_url``
     (default env ``OMS_MIGRATIONS_PG_URL``), yield its URL and drop it afterwards."""
     admin_url = admin_url or os.environ.get("OMS_MIGRATIONS_PG_URL") or DEFAULT_PG_ADMIN_URL

@@ -23,7 +23,9 @@ def _models_of(modules: tuple[str, ...]) -> list[type[Model]]:
         module = importlib.import_module(name)
         for value in vars(module).values():
             if (
-                inspect.isclass(value) and issubclass(value, Model) and value.__module__ == name
+                inspect.isclass(value)
+                and issubclass(value, Model)
+                and value.__module__ == name
                 and not value._meta.abstract
             ):
                 found.append(value)
@@ -79,8 +81,11 @@ def plugin_histories(host: PluginHost) -> list[History]:
             )
         histories.append(
             History(
-                key=package.split(".")[0], label=f"plugin {plugin!r}", modules=modules,
-                root=_package_folder(plugin, package), plugin=plugin,
+                key=package.split(".")[0],
+                label=f"plugin {plugin!r}",
+                modules=modules,
+                root=_package_folder(plugin, package),
+                plugin=plugin,
             )
         )
     keys = [h.key for h in histories]

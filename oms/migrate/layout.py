@@ -25,9 +25,7 @@ APP = "models"
 DIALECTS = ("sqlite", "postgres")
 DEFAULT_PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 # The core's migrations ship inside the package (package data), so a wheel can migrate.
-MIGRATIONS_ROOT = Path(
-    os.environ.get("OMS_MIGRATIONS_ROOT") or Path(__file__).resolve().parents[1] / "migrations"
-)
+MIGRATIONS_ROOT = Path(os.environ.get("OMS_MIGRATIONS_ROOT") or Path(__file__).resolve().parents[1] / "migrations")
 _VERSION_FILE = re.compile(r"^(\d+)_(\d{14})_(\w+)\.py$")
 MIGRATION_NAME = re.compile(r"^[a-z][a-z0-9_]{0,80}$")
 PG_SCHEMES = ("postgres://", "postgresql://", "asyncpg://")
@@ -108,18 +106,14 @@ def dialect_of(database_url: str) -> str:
 # -- configuration ----------------------------------------------------------------------------
 
 
-def aerich_tortoise_config(
-    database_url: str, plugin_modules: list[str] | None = None
-) -> dict[str, Any]:
+def aerich_tortoise_config(database_url: str, plugin_modules: list[str] | None = None) -> dict[str, Any]:
     """The app's Tortoise config plus ``aerich.models``, on a connection label of its own.
 
     Tortoise caches INSERT statements per (connection label, table); a label per dialect
     keeps the aerich table's statements of one dialect away from the other, and away from
     the app's ``default`` connection.
     """
-    config = copy.deepcopy(
-        tortoise_config(Settings(database_url=database_url), plugin_modules, with_aerich=True)
-    )
+    config = copy.deepcopy(tortoise_config(Settings(database_url=database_url), plugin_modules, with_aerich=True))
     label = f"oms_migrate_{dialect_of(database_url)}"
     config["connections"] = {label: config["connections"]["default"]}
     config["apps"][APP]["default_connection"] = label

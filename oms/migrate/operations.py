@@ -77,9 +77,7 @@ async def apply_migrations(
         return await _apply_history(config, history, settings.dialect)
 
 
-async def apply_all_migrations(
-    settings: Settings, host: PluginHost | None = None
-) -> list[tuple[History, list[str]]]:
+async def apply_all_migrations(settings: Settings, host: PluginHost | None = None) -> list[tuple[History, list[str]]]:
     """Apply the core's history, then each installed plugin's (``host``: default the
     installed plugins), under one lock. Returns each history with the files applied now.
     A plugin with models but no migrations stops it before anything is applied."""
@@ -114,9 +112,7 @@ async def pending_model_changes(
         shutil.copytree(history.location(dialect), location)
         async with isolated_tortoise():
             with history_scope(history):
-                async with Command(
-                    tortoise_config=config, app=history.key, location=str(location)
-                ) as command:
+                async with Command(tortoise_config=config, app=history.key, location=str(location)) as command:
                     await command.init()
                     try:
                         unapplied = await command.heads()
@@ -146,9 +142,7 @@ def _sql_kept_verbatim() -> Iterator[None]:
     """
     original = Migrate.__dict__["build_migration_file_text"]
 
-    def build(
-        cls: type[Migrate], upgrade_sql: str, models_state: Any, downgrade_sql: str = ""
-    ) -> str:
+    def build(cls: type[Migrate], upgrade_sql: str, models_state: Any, downgrade_sql: str = "") -> str:
         return original.__func__(
             cls,
             upgrade_sql.replace("\\", "\\\\"),
@@ -256,9 +250,7 @@ async def _make_one(
                     return created
 
 
-def _history_and_prerequisites(
-    plugin: str | None, host: PluginHost | None
-) -> tuple[History, list[History]]:
+def _history_and_prerequisites(plugin: str | None, host: PluginHost | None) -> tuple[History, list[History]]:
     if plugin is None:
         return core_history(), []
     from oms.plugins import PluginHost
@@ -307,8 +299,13 @@ async def make_migrations(
             results: dict[str, str | None] = {}
             for dialect in DIALECTS:
                 results[dialect] = await _make_one(
-                    history, before, dialect, name,
-                    fresh=fresh, admin_url=admin_url, plugin_modules=plugin_modules,
+                    history,
+                    before,
+                    dialect,
+                    name,
+                    fresh=fresh,
+                    admin_url=admin_url,
+                    plugin_modules=plugin_modules,
                 )
             made = {d: f for d, f in results.items() if f}
             if made and len(made) != len(DIALECTS):
@@ -341,7 +338,6 @@ async def check_migrations(
             settings = Settings(database_url=url)
             applied = await apply_all_migrations(settings, host)
             problems[dialect] = {
-                history.label: await pending_model_changes(settings, modules, history=history)
-                for history, _ in applied
+                history.label: await pending_model_changes(settings, modules, history=history) for history, _ in applied
             }
     return problems

@@ -20,9 +20,7 @@ async def _applied_versions(settings: Settings) -> set[tuple[str, str]]:
 
         from oms.migrate.databases import _asyncpg_dsn
 
-        conn = await asyncpg.connect(
-            _asyncpg_dsn(settings.database_url), timeout=settings.db_connect_timeout_seconds
-        )
+        conn = await asyncpg.connect(_asyncpg_dsn(settings.database_url), timeout=settings.db_connect_timeout_seconds)
         try:
             if await conn.fetchval("SELECT to_regclass('aerich')") is None:
                 return set()
@@ -30,7 +28,7 @@ async def _applied_versions(settings: Settings) -> set[tuple[str, str]]:
         finally:
             await conn.close(timeout=settings.db_connect_timeout_seconds)
         return {(row[0], row[1]) for row in rows}
-    path = settings.database_url[len("sqlite://"):]
+    path = settings.database_url[len("sqlite://") :]
     if not Path(path).is_file():  # never migrated (and not created by asking)
         return set()
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=settings.db_command_timeout_seconds)
@@ -57,7 +55,6 @@ async def behind_histories(settings: Settings, histories: Sequence[History]) -> 
             )
         elif len(done) < len(shipped):
             problems.append(
-                f"{history.label} is not migrated ({len(done)} of {len(shipped)} migrations applied): "
-                "run `oms migrate`"
+                f"{history.label} is not migrated ({len(done)} of {len(shipped)} migrations applied): run `oms migrate`"
             )
     return problems

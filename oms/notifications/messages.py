@@ -61,7 +61,9 @@ STAFF_MESSAGES: Mapping[str, str] = {
 STAFF_EMAIL_FAILED = "staff_email_failed"
 
 ALL_MESSAGES: tuple[str, ...] = (
-    *dict.fromkeys(CUSTOMER_MESSAGES.values()), *dict.fromkeys(STAFF_MESSAGES.values()), STAFF_EMAIL_FAILED,
+    *dict.fromkeys(CUSTOMER_MESSAGES.values()),
+    *dict.fromkeys(STAFF_MESSAGES.values()),
+    STAFF_EMAIL_FAILED,
 )
 
 
@@ -133,10 +135,17 @@ def _money(amount: Any, currency: str) -> Money:
 def _line(line: OrderLine) -> dict[str, Any]:
     unit = _money(line.unit_price, line.currency)
     return {
-        "id": line.id, "sku": line.sku, "name": line.name, "product_type": line.product_type,
-        "quantity": line.quantity, "unit_price": unit, "total": unit * line.quantity,
-        "options": line.options or {}, "status": line.status.value,
-        "quantity_fulfilled": line.quantity_fulfilled, "quantity_canceled": line.quantity_canceled,
+        "id": line.id,
+        "sku": line.sku,
+        "name": line.name,
+        "product_type": line.product_type,
+        "quantity": line.quantity,
+        "unit_price": unit,
+        "total": unit * line.quantity,
+        "options": line.options or {},
+        "status": line.status.value,
+        "quantity_fulfilled": line.quantity_fulfilled,
+        "quantity_canceled": line.quantity_canceled,
         "quantity_open": max(0, line.quantity - line.quantity_fulfilled - line.quantity_canceled),
     }
 
@@ -159,9 +168,14 @@ async def _still_to_come(
     upto = (event.data or {}).get("fulfillment_id")
     if product_type is None or not isinstance(upto, int):
         return []
-    rows = await FulfillmentLine.filter(
-        order_line_id__in=[line.id for line in lines], fulfillment_id__lte=upto,
-    ).exclude(fulfillment__status=FulfillmentStatus.CANCELED).values_list("order_line_id", "quantity")
+    rows = (
+        await FulfillmentLine.filter(
+            order_line_id__in=[line.id for line in lines],
+            fulfillment_id__lte=upto,
+        )
+        .exclude(fulfillment__status=FulfillmentStatus.CANCELED)
+        .values_list("order_line_id", "quantity")
+    )
     sent: dict[int, int] = {}
     for line_id, quantity in rows:
         sent[line_id] = sent.get(line_id, 0) + quantity
@@ -204,19 +218,30 @@ async def prepare_context(
         "recipient": recipient,
         "store": store_context(settings),
         "order": {
-            "id": order.id, "number": order.number, "email": order.email, "currency": order.currency,
-            "status": order.status.value, "payment_status": order.payment_status.value,
+            "id": order.id,
+            "number": order.number,
+            "email": order.email,
+            "currency": order.currency,
+            "status": order.status.value,
+            "payment_status": order.payment_status.value,
             "subtotal": _money(order.subtotal, order.currency),
             "shipping_total": _money(order.shipping_total, order.currency),
             "total": _money(order.total, order.currency),
             "refunded_total": _money(order.refunded_total or 0, order.currency),
-            "shipping_address": order.shipping_address, "billing_address": order.billing_address,
+            "shipping_address": order.shipping_address,
+            "billing_address": order.billing_address,
             "shipping_method": (order.shipping_method or {}).get("name"),
-            "created_at": order.created_at, "guest": order.customer_id is None,
+            "created_at": order.created_at,
+            "guest": order.customer_id is None,
         },
         "lines": line_views,
-        "event": {"id": event.id, "type": event.type, "message": event.message, "data": data,
-                  "created_at": event.created_at},
+        "event": {
+            "id": event.id,
+            "type": event.type,
+            "message": event.message,
+            "data": data,
+            "created_at": event.created_at,
+        },
         "amount": amount,
         # A guest has no account to sign in to: their link (or token) reaches the order.
         "order_url": order_link(settings, order.token) if order.customer_id is None else None,
@@ -224,7 +249,8 @@ async def prepare_context(
         # shipment.created names its lines by sku; the rest of the parcel lines are to come.
         "shipped_lines": [
             {**by_sku[item["sku"]], "quantity": item["quantity"]}
-            for item in _listed(data) if isinstance(item, dict) and item.get("sku") in by_sku
+            for item in _listed(data)
+            if isinstance(item, dict) and item.get("sku") in by_sku
         ],
         "still_to_come": await _still_to_come(event, lines, line_views) if event.type == "shipment.created" else [],
         "canceled_lines": [
@@ -235,9 +261,7 @@ async def prepare_context(
         ],
     }
     attachments: list[EmailAttachment] = []
-    results = await plugins.call_all(
-        "oms_email_content", order=order, event=event, message=message, settings=settings
-    )
+    results = await plugins.call_all("oms_email_content", order=order, event=event, message=message, settings=settings)
     for result in results:
         if isinstance(result, EmailContent):
             context.update(result.context)

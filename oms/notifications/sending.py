@@ -82,7 +82,10 @@ def compose(
         if attachment.content_type == "text/calendar":
             params["params"] = {"method": _ics_method(attachment.data)}
         email.add_attachment(
-            attachment.data, maintype=maintype, subtype=subtype or "octet-stream", filename=attachment.filename,
+            attachment.data,
+            maintype=maintype,
+            subtype=subtype or "octet-stream",
+            filename=attachment.filename,
             **params,
         )
     return email
@@ -101,8 +104,14 @@ def new_message_id(settings: Settings) -> str:
 
 
 async def render_message(
-    order: Order, event: OrderEvent, message: str, recipient: str, *,
-    settings: Settings, plugins: PluginHost, renderer: Renderer,
+    order: Order,
+    event: OrderEvent,
+    message: str,
+    recipient: str,
+    *,
+    settings: Settings,
+    plugins: PluginHost,
+    renderer: Renderer,
 ) -> tuple[Rendered, PreparedContext]:
     prepared = await prepare_context(order, event, message, recipient=recipient, settings=settings, plugins=plugins)
     # Templates are CPU work, but small: a few ms, in the worker.
@@ -135,13 +144,17 @@ async def deliver_email(
         try:
             async with in_transaction():
                 row = await SentEmail.create(
-                    **key, order_id=order.id, subject=rendered.subject, message_id=new_message_id(settings),
+                    **key,
+                    order_id=order.id,
+                    subject=rendered.subject,
+                    message_id=new_message_id(settings),
                     status=SentEmailStatus.SENDING,
                 )
         except IntegrityError:
             return  # another worker is sending it
-    email = compose(settings, to=recipient, rendered=rendered, message_id=row.message_id,
-                    attachments=prepared.attachments)
+    email = compose(
+        settings, to=recipient, rendered=rendered, message_id=row.message_id, attachments=prepared.attachments
+    )
     try:
         await asyncio.wait_for(mailer.send(email), timeout=SMTP_TIMEOUT_SECONDS * 3)
     except (aiosmtplib.SMTPException, OSError, TimeoutError):
@@ -150,8 +163,7 @@ async def deliver_email(
         await _release(row, resend)
         raise
     await record_sent(row, order, recipient, rendered.subject)
-    logger.info("order %s: mail %r sent to %s through %s", order.number, rendered.subject, recipient,
-                mailer.describe())
+    logger.info("order %s: mail %r sent to %s through %s", order.number, rendered.subject, recipient, mailer.describe())
 
 
 async def _claim_existing(row: SentEmail, order: Order, resend: int) -> bool:
@@ -181,7 +193,11 @@ async def record_sent(row: SentEmail, order: Order, recipient: str, subject: str
     async with in_transaction():
         await SentEmail.filter(id=row.id).update(status=SentEmailStatus.SENT, sent_at=utcnow(), updated_at=utcnow())
         await record_event(
-            order, "email.sent", f"Email '{subject}' sent to {recipient}.", actor=None, staff_only=True,
+            order,
+            "email.sent",
+            f"Email '{subject}' sent to {recipient}.",
+            actor=None,
+            staff_only=True,
             data={"subject": subject, "sent_email_id": row.id, "message": row.template, "recipient": recipient},
         )
 
@@ -193,14 +209,18 @@ async def mark_uncertain(row: SentEmail, order: Order) -> None:
         )
         if updated:
             await record_event(
-                order, "email.uncertain",
+                order,
+                "email.uncertain",
                 f"Email '{row.subject}' to {row.recipient}: the sending attempt stopped before the mail "
                 f"server's answer was recorded; it may or may not have arrived, and is not sent again by "
                 f"itself. To send it again: oms email resend {row.id}",
-                actor=None, staff_only=True, data={"sent_email_id": row.id, "recipient": row.recipient},
+                actor=None,
+                staff_only=True,
+                data={"sent_email_id": row.id, "recipient": row.recipient},
             )
-    logger.warning("order %s: mail %s to %s is UNCERTAIN (an attempt died mid-send)", order.number,
-                   row.template, row.recipient)
+    logger.warning(
+        "order %s: mail %s to %s is UNCERTAIN (an attempt died mid-send)", order.number, row.template, row.recipient
+    )
 
 
 async def resend_email(sent_email_id: int) -> SentEmail:
@@ -211,7 +231,8 @@ async def resend_email(sent_email_id: int) -> SentEmail:
             raise DomainError.of(ErrorCode.NOT_FOUND, f"No sent email {sent_email_id}.", ["id"])
         if row.status != SentEmailStatus.UNCERTAIN:
             raise DomainError.of(
-                ErrorCode.INVALID_TRANSITION, f"Only an UNCERTAIN email is resent; this one is {row.status.value}.",
+                ErrorCode.INVALID_TRANSITION,
+                f"Only an UNCERTAIN email is resent; this one is {row.status.value}.",
                 ["id"],
             )
         event = await OrderEvent.get(id=row.event_id)
@@ -229,10 +250,12 @@ async def record_dead_email(payload: dict[str, Any], last_error: str, *, setting
     async with in_transaction():
         order = await Order.get(id=event.order_id)
         failed = await record_event(
-            order, "email.failed",
+            order,
+            "email.failed",
             f"Email '{payload['message']}' to {payload['recipient']} could not be sent after all retries: "
             f"{summary}. Retry the job (retryJob) once the mail server is fixed.",
-            actor=None, staff_only=True,
+            actor=None,
+            staff_only=True,
             data={"message": payload["message"], "recipient": payload["recipient"], "error": summary},
         )
         if payload["recipient"] not in (STAFF, settings.staff_email):

@@ -11,9 +11,7 @@ _OPTIONAL = ("line2", "region", "phone")
 _GRAPHQL_NAMES = {"postal_code": "postalCode"}
 
 
-def check_address(
-    address: dict[str, Any], field: list[str]
-) -> tuple[dict[str, str | None], list[FieldError]]:
+def check_address(address: dict[str, Any], field: list[str]) -> tuple[dict[str, str | None], list[FieldError]]:
     """Return the normalized address and the errors found (field paths in API names)."""
     errors = []
     clean: dict[str, str | None] = {}

@@ -69,9 +69,7 @@ async def cancel_paid(
             raise DomainError.of(ErrorCode.INVALID_TRANSITION, "Nothing of this order is left to cancel.", ["id"])
     else:
         if not staff:
-            raise DomainError.of(
-                ErrorCode.PERMISSION_DENIED, "Only staff cancel some lines of an order.", ["lines"]
-            )
+            raise DomainError.of(ErrorCode.PERMISSION_DENIED, "Only staff cancel some lines of an order.", ["lines"])
         wanted = _check_quantities(lines, quantities)
 
     by_id = {line.id: line for line in lines}
@@ -103,19 +101,26 @@ async def cancel_paid(
     suffix = f": {reason}" if reason else "."
     if everything:
         await lifecycle.cancel_paid_order(
-            order, actor=actor, data=data,
+            order,
+            actor=actor,
+            data=data,
             message=f"Order {order.number} canceled; {money.amount} {money.currency} to refund{suffix}",
         )
     else:
         units = sum(wanted.values())
         await lifecycle.lines_canceled(
-            order, lines, actor=actor, data=data,
+            order,
+            lines,
+            actor=actor,
+            data=data,
             message=f"{units} unit(s) of order {order.number} canceled; "
             f"{money.amount} {money.currency} to refund{suffix}",
         )
     if money.amount > 0:
         await start_refund(
-            order, money, reason=(f"Canceled: {reason}" if reason else "Canceled units")[:_MAX_REFUND_REASON],
+            order,
+            money,
+            reason=(f"Canceled: {reason}" if reason else "Canceled units")[:_MAX_REFUND_REASON],
             actor=actor,
         )
 
@@ -132,12 +137,14 @@ def _check_quantities(lines: list[OrderLine], quantities: Mapping[int, int]) -> 
         elif quantity < 1:
             errors.append(FieldError(ErrorCode.INVALID, "Give 1 or more units.", ["lines", index, "quantity"]))
         elif quantity > cancelable(line):
-            errors.append(FieldError(
-                ErrorCode.INVALID,
-                f"Only {cancelable(line)} units of {line.sku} can be canceled "
-                "(the others are shipped, delivered or canceled).",
-                ["lines", index, "quantity"],
-            ))
+            errors.append(
+                FieldError(
+                    ErrorCode.INVALID,
+                    f"Only {cancelable(line)} units of {line.sku} can be canceled "
+                    "(the others are shipped, delivered or canceled).",
+                    ["lines", index, "quantity"],
+                )
+            )
     if errors:
         raise DomainError(errors)
     return dict(quantities)
@@ -150,9 +157,7 @@ async def _release(lines: list[OrderLine], quantities: Mapping[int, int]) -> Non
             await inventory.release(line.variant_id, line.warehouse_id, quantities[line.id])
 
 
-async def _reverse(
-    order: Order, lines: list[OrderLine], quantities: Mapping[int, int], plugins: PluginHost
-) -> None:
+async def _reverse(order: Order, lines: list[OrderLine], quantities: Mapping[int, int], plugins: PluginHost) -> None:
     from oms.orders.services import reverse_lines  # services calls this module: import at call time
 
     await reverse_lines(order, lines, "canceled", plugins, quantities=dict(quantities))

@@ -26,8 +26,13 @@ def customer_view(event: OrderEvent, order: Order) -> OrderEvent | None:
     if actor and "@" in actor and actor != order.email:
         actor, data = "store", None
     return OrderEvent(
-        id=event.id, order_id=event.order_id, type=event.type, message=event.message,
-        actor=actor, data=data, created_at=event.created_at,
+        id=event.id,
+        order_id=event.order_id,
+        type=event.type,
+        message=event.message,
+        actor=actor,
+        data=data,
+        created_at=event.created_at,
     )
 
 

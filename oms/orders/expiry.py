@@ -30,9 +30,13 @@ async def expire_unpaid_orders(*, timeout_seconds: int, plugins: PluginHost, now
     while True:
         due = Q(payment_due_at__isnull=True, created_at__lt=cutoff) | Q(payment_due_at__lt=now)
         # tortoise types values_list as rows of tuples even with flat=True: these are the ids.
-        ids = cast(list[int], await Order.filter(
-            due, status=OrderStatus.PENDING_PAYMENT, id__not_in=list(failed) or [0]
-        ).order_by("id").limit(BATCH).values_list("id", flat=True))
+        ids = cast(
+            list[int],
+            await Order.filter(due, status=OrderStatus.PENDING_PAYMENT, id__not_in=list(failed) or [0])
+            .order_by("id")
+            .limit(BATCH)
+            .values_list("id", flat=True),
+        )
         for order_id in ids:
             try:
                 expired += await expire_order(order_id, plugins=plugins)
@@ -52,7 +56,8 @@ async def _note_failure(order_id: int, exc: Exception) -> None:
             return
         await Order.filter(id=order_id).update(needs_review=True)
         await record_event(
-            order, "order.expiry_failed",
+            order,
+            "order.expiry_failed",
             f"Expiring this unpaid order failed ({type(exc).__name__}: {exc}); retried every period.",
             actor="system",
         )

@@ -66,9 +66,9 @@ async def change_status(
         changes["payment_status"] = payment_status
     # Guarded by what the caller saw: SQLite has no row lock, and a stale object must not
     # overwrite a move made meanwhile.
-    updated = await Order.filter(
-        id=order.id, status=order.status, payment_status=order.payment_status
-    ).update(**changes)
+    updated = await Order.filter(id=order.id, status=order.status, payment_status=order.payment_status).update(
+        **changes
+    )
     if not updated:
         raise DomainError.of(ErrorCode.INVALID_TRANSITION, "The order changed; try again.")
     for key, value in changes.items():
@@ -86,10 +86,12 @@ async def payment_received(order: Order, *, amount: Money, gateway: str, referen
     if amount != expected:
         await flag_for_review(order)
         await record_event(
-            order, "payment.mismatch",
+            order,
+            "payment.mismatch",
             f"Received {amount.amount} {amount.currency} but the order totals "
             f"{expected.amount} {expected.currency}; not marked paid. Needs review.",
-            actor=actor, data={**data, "expected": str(expected.amount)},
+            actor=actor,
+            data={**data, "expected": str(expected.amount)},
         )
         return
     if order.status != OrderStatus.PENDING_PAYMENT:
@@ -100,16 +102,22 @@ async def payment_received(order: Order, *, amount: Money, gateway: str, referen
             else "for an order already paid"
         )
         await record_event(
-            order, "payment.needs_review",
-            f"A payment of {amount.amount} {amount.currency} arrived {situation}: refund it or "
-            "revive the order.",
-            actor=actor, data=data,
+            order,
+            "payment.needs_review",
+            f"A payment of {amount.amount} {amount.currency} arrived {situation}: refund it or revive the order.",
+            actor=actor,
+            data=data,
         )
         return
     await change_status(
-        order, OrderStatus.PROCESSING, payment_status=PaymentStatus.PAID, stamps={"paid_at": utcnow()},
-        event_type="order.paid", message=f"Paid {amount.amount} {amount.currency} via {gateway}.",
-        actor=actor, data=data,
+        order,
+        OrderStatus.PROCESSING,
+        payment_status=PaymentStatus.PAID,
+        stamps={"paid_at": utcnow()},
+        event_type="order.paid",
+        message=f"Paid {amount.amount} {amount.currency} via {gateway}.",
+        actor=actor,
+        data=data,
     )
     await enqueue_deliveries(order)
 
@@ -124,8 +132,11 @@ async def payment_failed(order: Order, *, gateway: str, reference: str | None, m
             payment_status=PaymentStatus.FAILED, updated_at=utcnow()
         )
     await record_event(
-        order, "payment.failed", f"A payment attempt failed: {message or 'no reason given'}.",
-        actor=gateway, data={"reference": reference, "reason": message},
+        order,
+        "payment.failed",
+        f"A payment attempt failed: {message or 'no reason given'}.",
+        actor=gateway,
+        data={"reference": reference, "reason": message},
     )
 
 
@@ -134,8 +145,14 @@ async def void_unpaid_order(
 ) -> OrderEvent:
     """Move a locked, unpaid order to CANCELED or EXPIRED with its payment VOIDED."""
     return await change_status(
-        order, target, payment_status=PaymentStatus.VOIDED, stamps={"canceled_at": utcnow()},
-        event_type=event_type, message=message, actor=actor, data=data,
+        order,
+        target,
+        payment_status=PaymentStatus.VOIDED,
+        stamps={"canceled_at": utcnow()},
+        event_type=event_type,
+        message=message,
+        actor=actor,
+        data=data,
     )
 
 
@@ -173,9 +190,9 @@ async def refund_succeeded(order: Order, refund: Refund, actor: str) -> OrderEve
     # UPDATE), so adding is exact.
     refunded = Decimal(str(order.refunded_total)) + Decimal(str(refund.amount))
     paid = _sum(
-        await Payment.filter(
-            order_id=order.id, state=PaymentState.SUCCEEDED, currency=order.currency
-        ).values_list("amount", flat=True)
+        await Payment.filter(order_id=order.id, state=PaymentState.SUCCEEDED, currency=order.currency).values_list(
+            "amount", flat=True
+        )
     )
     changes: dict[str, Any] = {"refunded_total": refunded, "updated_at": utcnow()}
     if order.payment_status in _REFUNDABLE_PAYMENT:
@@ -189,8 +206,11 @@ async def refund_succeeded(order: Order, refund: Refund, actor: str) -> OrderEve
         setattr(order, key, value)
     amount = Money(Decimal(refund.amount), refund.currency)
     return await record_event(
-        order, "refund.succeeded", f"Refund of {amount.amount} {amount.currency} issued.",
-        actor=actor, data=_refund_data(refund),
+        order,
+        "refund.succeeded",
+        f"Refund of {amount.amount} {amount.currency} issued.",
+        actor=actor,
+        data=_refund_data(refund),
     )
 
 
@@ -201,20 +221,26 @@ async def refund_failed(order: Order, refund: Refund, message: str | None) -> Or
     await flag_for_review(order)
     amount = Money(Decimal(refund.amount), refund.currency)
     return await record_event(
-        order, "refund.failed",
-        f"The refund of {amount.amount} {amount.currency} failed: {message or 'no reason given'}. "
-        "Needs review.",
-        actor="system", data={**_refund_data(refund), "reason": message}, staff_only=True,
+        order,
+        "refund.failed",
+        f"The refund of {amount.amount} {amount.currency} failed: {message or 'no reason given'}. Needs review.",
+        actor="system",
+        data={**_refund_data(refund), "reason": message},
+        staff_only=True,
     )
 
 
 def _refund_data(refund: Refund) -> dict[str, Any]:
-    return {"refund_id": refund.id, "amount": str(Money(Decimal(refund.amount), refund.currency).amount),
-            "currency": refund.currency}
+    return {
+        "refund_id": refund.id,
+        "amount": str(Money(Decimal(refund.amount), refund.currency).amount),
+        "currency": refund.currency,
+    }
 
 
 def _sum(values: Any) -> Decimal:
     return sum((Decimal(str(v)) for v in values), Decimal(0))
+
 
 # --- Cancellation of paid orders (issue 11) -------------------------------------------------
 
@@ -225,8 +251,13 @@ async def cancel_paid_order(
     """Every unit of a locked, paid order is canceled: the order becomes CANCELED; its
     payment status stays until the refund settles (``refund_succeeded``)."""
     return await change_status(
-        order, OrderStatus.CANCELED, stamps={"canceled_at": utcnow()},
-        event_type="order.canceled", message=message, actor=actor, data=data,
+        order,
+        OrderStatus.CANCELED,
+        stamps={"canceled_at": utcnow()},
+        event_type="order.canceled",
+        message=message,
+        actor=actor,
+        data=data,
     )
 
 
@@ -262,10 +293,14 @@ async def settle_progress(order: Order, lines: list[OrderLine], *, actor: str) -
         return order.status
     completed = target == OrderStatus.COMPLETED
     await change_status(
-        order, target, stamps={"completed_at": utcnow()} if completed else None,
+        order,
+        target,
+        stamps={"completed_at": utcnow()} if completed else None,
         event_type=f"order.{target.value.lower()}",
-        message=f"Order {order.number} completed: every line is delivered." if completed
+        message=f"Order {order.number} completed: every line is delivered."
+        if completed
         else f"Order {order.number} partially fulfilled.",
-        actor=actor, data={"status": target.value},
+        actor=actor,
+        data={"status": target.value},
     )
     return target

@@ -23,9 +23,7 @@ class Order(Model):
         "models.Customer", related_name="orders", null=True, on_delete=fields.SET_NULL
     )
     status = fields.CharEnumField(OrderStatus, max_length=32, default=OrderStatus.PENDING_PAYMENT)
-    payment_status = fields.CharEnumField(
-        PaymentStatus, max_length=32, default=PaymentStatus.PENDING
-    )
+    payment_status = fields.CharEnumField(PaymentStatus, max_length=32, default=PaymentStatus.PENDING)
     currency = fields.CharField(max_length=3)
     subtotal = fields.DecimalField(max_digits=14, decimal_places=2)
     shipping_total = fields.DecimalField(max_digits=14, decimal_places=2)

@@ -91,7 +91,10 @@ async def quote_cart(
     subtotal = _price(checked.priced, currency)
     shipping = await _choose_shipping(
         ShippingRequest(
-            cart=cart, lines=resolved.lines, priced=checked.priced, subtotal=subtotal,
+            cart=cart,
+            lines=resolved.lines,
+            priced=checked.priced,
+            subtotal=subtotal,
             for_placement=for_placement,
         ),
         plugins,
@@ -179,9 +182,7 @@ def _resolve_lines(cart: CartInput, settings: Settings) -> ResolvedLines:
     """The cart's lines, numbered; an empty cart is an error, an oversized one refused."""
     lines = [QuotedLine(i, line.sku.strip(), line.quantity, line.options) for i, line in enumerate(cart.lines)]
     if len(lines) > settings.max_cart_lines:
-        raise DomainError.of(
-            ErrorCode.INVALID, f"A cart holds at most {settings.max_cart_lines} lines.", ["lines"]
-        )
+        raise DomainError.of(ErrorCode.INVALID, f"A cart holds at most {settings.max_cart_lines} lines.", ["lines"])
     errors = [] if lines else [FieldError(ErrorCode.REQUIRED, "The cart is empty.", ["lines"])]
     return ResolvedLines(lines, errors)
 
@@ -199,9 +200,7 @@ async def _validate_lines(lines: list[QuotedLine], plugins: PluginHost, settings
     """Each line's quantity and sku, then its options (the schema, then its plugin's
     ``oms_validate_line``); the lines that passed come back priced."""
     skus = {line.sku for line in lines if line.sku}
-    variants = {
-        v.sku: v for v in await Variant.filter(sku__in=list(skus)).select_related("product")
-    } if skus else {}
+    variants = {v.sku: v for v in await Variant.filter(sku__in=list(skus)).select_related("product")} if skus else {}
     errors: list[FieldError] = []
     priced: list[PricedLine] = []
     for line in lines:
@@ -251,9 +250,7 @@ async def _choose_shipping(request: ShippingRequest, plugins: PluginHost) -> Shi
         address, address_errors = check_address(cart.shipping_address, ["shippingAddress"])
         errors.extend(address_errors)
     elif requires_shipping and for_placement:
-        errors.append(
-            FieldError(ErrorCode.REQUIRED, "Physical items need a shipping address.", ["shippingAddress"])
-        )
+        errors.append(FieldError(ErrorCode.REQUIRED, "Physical items need a shipping address.", ["shippingAddress"]))
     methods: list[ShippingMethodOffer] = []
     chosen = None
     if requires_shipping:
@@ -270,13 +267,9 @@ async def _choose_shipping(request: ShippingRequest, plugins: PluginHost) -> Shi
                     )
                 )
         elif for_placement:
-            errors.append(
-                FieldError(ErrorCode.REQUIRED, "Choose a shipping method.", ["shippingMethod"])
-            )
+            errors.append(FieldError(ErrorCode.REQUIRED, "Choose a shipping method.", ["shippingMethod"]))
     elif cart.shipping_method and not _has_unpriced_shipped_line(request.lines):
-        errors.append(
-            FieldError(ErrorCode.INVALID, "Nothing in this cart is shipped.", ["shippingMethod"])
-        )
+        errors.append(FieldError(ErrorCode.INVALID, "Nothing in this cart is shipped.", ["shippingMethod"]))
     return ShippingChoice(requires_shipping, address, methods, chosen, errors)
 
 

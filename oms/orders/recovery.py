@@ -40,7 +40,8 @@ async def request_order_link(order: Order) -> bool:
         if recent:
             return False
         await record_event(
-            current, LINK_REQUESTED,
+            current,
+            LINK_REQUESTED,
             "The placement was repeated without its answer; a link to the order goes to its email address.",
             actor=None,
         )
@@ -74,6 +75,10 @@ async def send_order_link(order_id: int, *, settings: Settings, mailer: Mailer) 
     logger.info("order %s: mail %r sent to %s through %s", order.number, subject, order.email, mailer.describe())
     async with in_transaction():
         await record_event(
-            order, "email.sent", f"Email '{subject}' sent to {order.email}.", actor=None, staff_only=True,
+            order,
+            "email.sent",
+            f"Email '{subject}' sent to {order.email}.",
+            actor=None,
+            staff_only=True,
             data={"subject": subject},
         )

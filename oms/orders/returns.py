@@ -58,9 +58,7 @@ async def _pending_units(order: Order, plugins: PluginHost) -> dict[int, int]:
     """Units by order line id in open returns and not yet counted as returned: requested
     ones, and approved ones that ship (still on their way back)."""
     pending: dict[int, int] = {}
-    rows = await ReturnLine.filter(rma__order_id=order.id, rma__status__in=OPEN).select_related(
-        "rma", "order_line"
-    )
+    rows = await ReturnLine.filter(rma__order_id=order.id, rma__status__in=OPEN).select_related("rma", "order_line")
     for row in rows:
         if row.rma.status == ReturnStatus.REQUESTED or ships(row.order_line, plugins):
             pending[row.order_line_id] = pending.get(row.order_line_id, 0) + row.quantity
@@ -115,11 +113,13 @@ async def request_return(
             if item.quantity < 1:
                 errors.append(FieldError(ErrorCode.INVALID, "Give 1 or more units.", ["lines", index, "quantity"]))
             elif item.quantity > left:
-                errors.append(FieldError(
-                    ErrorCode.INVALID,
-                    f"Only {left} units of {line.sku} can be returned (delivered and not returned yet).",
-                    ["lines", index, "quantity"],
-                ))
+                errors.append(
+                    FieldError(
+                        ErrorCode.INVALID,
+                        f"Only {left} units of {line.sku} can be returned (delivered and not returned yet).",
+                        ["lines", index, "quantity"],
+                    )
+                )
             asked[item.line_id] = item.quantity
         if errors:
             raise DomainError(errors)
@@ -136,13 +136,16 @@ async def request_return(
         rma = await Return.create(
             number=f"{current.number}-R{rank}", order_id=current.id, reason=reason, requested_by=actor
         )
-        await ReturnLine.bulk_create([
-            ReturnLine(rma_id=rma.id, order_line_id=item.line_id, quantity=item.quantity, reason=line_reasons[i])
-            for i, item in enumerate(lines)
-        ])
+        await ReturnLine.bulk_create(
+            [
+                ReturnLine(rma_id=rma.id, order_line_id=item.line_id, quantity=item.quantity, reason=line_reasons[i])
+                for i, item in enumerate(lines)
+            ]
+        )
         units = sum(item.quantity for item in lines)
         await record_event(
-            current, "return.requested",
+            current,
+            "return.requested",
             f"Return {rma.number} requested: {units} unit(s)" + (f": {reason}" if reason else "."),
             actor=actor,
             data={"return_id": rma.id, "number": rma.number, "lines": {str(i): q for i, q in asked.items()}},
@@ -162,9 +165,7 @@ async def _lock(return_id: int) -> tuple[Order, Return]:
 
 def _require(rma: Return, *allowed: ReturnStatus) -> None:
     if rma.status not in allowed:
-        raise DomainError.of(
-            ErrorCode.INVALID_TRANSITION, f"Return {rma.number} is {rma.status.value}.", ["id"]
-        )
+        raise DomainError.of(ErrorCode.INVALID_TRANSITION, f"Return {rma.number} is {rma.status.value}.", ["id"])
 
 
 async def _move(rma: Return, target: ReturnStatus, **changes) -> None:
@@ -204,14 +205,20 @@ async def approve_return(return_id: int, *, actor: str, plugins: PluginHost) -> 
         at_once = [row for row in rows if not ships(row.order_line, plugins)]
         if at_once:
             await reverse_lines(
-                order, [row.order_line for row in at_once], "returned", plugins,
+                order,
+                [row.order_line for row in at_once],
+                "returned",
+                plugins,
                 quantities={row.order_line_id: row.quantity for row in at_once},
             )
             await _mark_returned(at_once)
             await lifecycle.settle_progress(order, list(await OrderLine.filter(order_id=order.id)), actor=actor)
         await _move(rma, ReturnStatus.APPROVED)
         await record_event(
-            order, "return.approved", f"Return {rma.number} approved.", actor=actor,
+            order,
+            "return.approved",
+            f"Return {rma.number} approved.",
+            actor=actor,
             data={"return_id": rma.id, "number": rma.number},
         )
     return rma
@@ -227,7 +234,10 @@ async def reject_return(return_id: int, *, reason: str, actor: str) -> Return:
         _require(rma, ReturnStatus.REQUESTED)
         await _move(rma, ReturnStatus.REJECTED, rejection_reason=text)
         await record_event(
-            order, "return.rejected", f"Return {rma.number} rejected: {text}", actor=actor,
+            order,
+            "return.rejected",
+            f"Return {rma.number} rejected: {text}",
+            actor=actor,
             data={"return_id": rma.id, "number": rma.number, "reason": text},
         )
     return rma
@@ -252,8 +262,10 @@ async def receive_return(return_id: int, *, restock: bool, actor: str, plugins: 
         await _mark_returned(rows)
         await _move(rma, ReturnStatus.RECEIVED)
         await record_event(
-            order, "return.received",
-            f"Return {rma.number} received; {restocked} unit(s) back in stock.", actor=actor,
+            order,
+            "return.received",
+            f"Return {rma.number} received; {restocked} unit(s) back in stock.",
+            actor=actor,
             data={"return_id": rma.id, "number": rma.number, "restocked": restocked},
         )
     return rma
@@ -273,9 +285,7 @@ async def default_refund(order: Order, rows: list[ReturnLine], plugins: PluginHo
     return Money(amount, order.currency)
 
 
-async def refund_return(
-    return_id: int, *, amount: Decimal | None, actor: str, plugins: PluginHost
-) -> Return:
+async def refund_return(return_id: int, *, amount: Decimal | None, actor: str, plugins: PluginHost) -> Return:
     """Ask for the money of an approved (nothing to ship back) or received return:
     ``amount`` defaults to :func:`default_refund` (staff may give less, e.g. for a damaged
     unit); more than is still refundable is REFUND_EXCEEDS_PAID (from start_refund), also
@@ -285,9 +295,7 @@ async def refund_return(
         _require(rma, *REFUNDABLE)
         rows = await _lines(rma)
         if rma.status == ReturnStatus.APPROVED and any(ships(row.order_line, plugins) for row in rows):
-            raise DomainError.of(
-                ErrorCode.INVALID_TRANSITION, f"Return {rma.number} is not received yet.", ["id"]
-            )
+            raise DomainError.of(ErrorCode.INVALID_TRANSITION, f"Return {rma.number} is not received yet.", ["id"])
         if amount is None:
             money = await default_refund(order, rows, plugins)
         else:

@@ -11,7 +11,6 @@ import secrets
 from typing import cast
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F, Q, Subquery
 from tortoise.transactions import in_transaction
 
 from oms.accounts.permissions import Viewer
@@ -21,12 +20,11 @@ from oms.inventory import services as inventory
 from oms.orders import cancellation, lifecycle
 from oms.orders.addresses import check_address
 from oms.orders.events import record_event
-from oms.orders.inputs import OrderFilter, PlaceOrderInput
+from oms.orders.inputs import PlaceOrderInput
 from oms.orders.models import Order, OrderLine
 from oms.orders.pricing import PricedLine, Quote, quote_cart
 from oms.orders.recovery import request_order_link
 from oms.orders.status import LineStatus, OrderStatus, PaymentStatus, check_transition
-from oms.pagination import Page, paginate
 from oms.payments.gateway import Gateway, PaymentSession
 from oms.payments.services import cancel_payment_sessions, open_payment_session, pay_zero_total
 from oms.plugins import PluginHost
@@ -115,20 +113,14 @@ async def open_order_payment(order: Order, *, plugins: PluginHost, gateway: Gate
     return await open_payment_session(order, gateway=gateway, save_payment_method=save)
 
 
-async def _place(
-    data: PlaceOrderInput, *, viewer: Viewer, plugins: PluginHost, settings: Settings
-) -> PlacedOrder:
+async def _place(data: PlaceOrderInput, *, viewer: Viewer, plugins: PluginHost, settings: Settings) -> PlacedOrder:
     key = (data.idempotency_key or "").strip()
     if not key:
         raise DomainError.of(ErrorCode.REQUIRED, "An idempotency key is required.", ["idempotencyKey"])
     if len(key) > MAX_IDEMPOTENCY_KEY:
-        raise DomainError.of(
-            ErrorCode.INVALID, f"At most {MAX_IDEMPOTENCY_KEY} characters.", ["idempotencyKey"]
-        )
+        raise DomainError.of(ErrorCode.INVALID, f"At most {MAX_IDEMPOTENCY_KEY} characters.", ["idempotencyKey"])
     if viewer.is_staff:
-        raise DomainError.of(
-            ErrorCode.PERMISSION_DENIED, "Staff accounts cannot place orders; sign out first."
-        )
+        raise DomainError.of(ErrorCode.PERMISSION_DENIED, "Staff accounts cannot place orders; sign out first.")
     cart = data.cart
     if viewer.customer is not None and cart.email is None:
         cart = dataclasses.replace(cart, email=viewer.customer.email)
@@ -156,8 +148,14 @@ async def _place(
     try:
         async with in_transaction():
             order = await _write_order(
-                quote, key=key, fingerprint=fingerprint, viewer=viewer, billing=billing, note=note,
-                payment_due_at=data.payment_due_at, plugins=plugins,
+                quote,
+                key=key,
+                fingerprint=fingerprint,
+                viewer=viewer,
+                billing=billing,
+                note=note,
+                payment_due_at=data.payment_due_at,
+                plugins=plugins,
             )
     except IntegrityError:
         # Another request with this key committed first: answer as it did.
@@ -215,9 +213,7 @@ async def _write_order(
         shipping_address=quote.shipping_address,
         billing_address=billing,
         shipping_method=(
-            {"code": method.code, "name": method.name, "price": str(method.price.amount)}
-            if method
-            else None
+            {"code": method.code, "name": method.name, "price": str(method.price.amount)} if method else None
         ),
         note=note,
         idempotency_key=key,
@@ -366,9 +362,7 @@ async def end_unpaid_order(
     await cancel_payment_sessions(order)
     # Last, as before: the timeline shows the plugins' reversals, then the cancellation.
     # A row changed under us (SQLite has no row lock) is INVALID_TRANSITION, rolling back.
-    await lifecycle.void_unpaid_order(
-        order, status, event_type=event_type, message=message, actor=actor, data=data
-    )
+    await lifecycle.void_unpaid_order(order, status, event_type=event_type, message=message, actor=actor, data=data)
 
 
 async def release_reservations(lines: list[OrderLine]) -> None:
@@ -393,70 +387,7 @@ async def reverse_lines(
         by_type.setdefault(line.product_type, []).append(line)
     for type_name, type_lines in by_type.items():
         if plugins.get_type(type_name) is not None:
-            units = {
-                line.id: (quantities or {}).get(line.id, line.quantity) for line in type_lines
-            }
+            units = {line.id: (quantities or {}).get(line.id, line.quantity) for line in type_lines}
             await plugins.call_owner(
                 "oms_reverse", type_name, order=order, lines=type_lines, reason=reason, quantities=units
             )
-
-
-def _as_utc(moment: dt.datetime, field: str) -> dt.datetime:
-    """SQLite compares datetimes as text: only one offset (UTC, as stored) orders correctly."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=dt.UTC)
-    try:
-        return moment.astimezone(dt.UTC)
-    except OverflowError:  # e.g. 0001-01-01T00:00:00+01:00 has no UTC equivalent
-        raise DomainError.of(ErrorCode.INVALID, "This date is out of range.", ["filter", field]) from None
-
-
-def filter_orders(filters: OrderFilter | None):
-    """The queryset of orders matching the staff filter."""
-    qs = Order.all()
-    if filters is None:
-        return qs
-    if filters.status:
-        qs = qs.filter(status__in=filters.status)
-    if filters.payment_status:
-        qs = qs.filter(payment_status__in=filters.payment_status)
-    if filters.email:
-        qs = qs.filter(email=filters.email.strip().lower())
-    if filters.created_after:
-        qs = qs.filter(created_at__gte=_as_utc(filters.created_after, "createdAfter"))
-    if filters.created_before:
-        qs = qs.filter(created_at__lt=_as_utc(filters.created_before, "createdBefore"))
-    if filters.needs_review is not None:
-        qs = qs.filter(needs_review=filters.needs_review)
-    if filters.product_type:
-        # Tortoise 1.x needs Subquery around a values() query used in `__in`.
-        lines = OrderLine.filter(product_type=filters.product_type)
-        qs = qs.filter(id__in=Subquery(lines.values("order_id")))
-    if filters.awaiting_fulfillment is not None:
-        waiting = OrderLine.annotate(
-            left=F("quantity") - F("quantity_canceled") - F("quantity_allocated")
-        ).filter(left__gt=0, order__status__in=[OrderStatus.PROCESSING, OrderStatus.PARTIALLY_FULFILLED])
-        if filters.product_type:
-            waiting = waiting.filter(product_type=filters.product_type)
-        awaiting = Q(id__in=Subquery(waiting.values("order_id")))
-        qs = qs.filter(awaiting if filters.awaiting_fulfillment else ~awaiting)
-    if filters.search and filters.search.strip():
-        term = filters.search.strip()
-        matches = Q(email__icontains=term)
-        # Exact matches only for a term that fits the column (the ORM refuses longer).
-        if len(term.lstrip("#")) <= 32:
-            matches |= Q(number=term.lstrip("#"))
-        if len(term) <= 64:
-            matches |= Q(id__in=Subquery(OrderLine.filter(sku=term).values("order_id")))
-        qs = qs.filter(matches)
-    return qs
-
-
-async def list_orders(
-    *, filters: OrderFilter | None, first: int | None, after_id: int | None, customer_id: int | None = None
-) -> Page[Order]:
-    """Orders newest first; ``customer_id`` limits them to one customer's."""
-    qs = filter_orders(filters)
-    if customer_id is not None:
-        qs = qs.filter(customer_id=customer_id)
-    return await paginate(qs, first=first, after_id=after_id)

@@ -134,8 +134,15 @@ class PaymentGatewayError(Exception):
     session (PaymentIntent) the error is about, when the provider named one.
     """
 
-    def __init__(self, message: str, *, retryable: bool, code: str | None = None,
-                 declined: bool = False, external_id: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        retryable: bool,
+        code: str | None = None,
+        declined: bool = False,
+        external_id: str | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.retryable = retryable
@@ -164,7 +171,12 @@ class Gateway(Protocol):
         """Cancel an unpaid session; canceling a canceled one is fine."""
 
     async def refund(
-        self, external_id: str, amount: Money, *, idempotency_key: str, reason: str | None = None,
+        self,
+        external_id: str,
+        amount: Money,
+        *,
+        idempotency_key: str,
+        reason: str | None = None,
         metadata: Mapping[str, str] | None = None,
     ) -> RefundResult:
         """Refund ``amount`` of the payment session ``external_id``; ``metadata`` goes
@@ -200,24 +212,25 @@ class ManualGateway:
         return PaymentSession("manual", None, None, request.amount, "requires_payment")
 
     async def retrieve_session(self, external_id: str) -> PaymentSession:
-        raise PaymentGatewayError(
-            "the manual gateway has no sessions to retrieve", retryable=False, code="unsupported"
-        )
+        raise PaymentGatewayError("the manual gateway has no sessions to retrieve", retryable=False, code="unsupported")
 
     async def cancel_session(self, external_id: str) -> None:
         return None
 
     async def refund(
-        self, external_id: str, amount: Money, *, idempotency_key: str, reason: str | None = None,
+        self,
+        external_id: str,
+        amount: Money,
+        *,
+        idempotency_key: str,
+        reason: str | None = None,
         metadata: Mapping[str, str] | None = None,
     ) -> RefundResult:
         # Derived from the key, so a retried refund reports the same id.
         return RefundResult(f"manual-refund-{_key_uuid(idempotency_key)}", amount, "succeeded")
 
     async def retrieve_refund(self, external_id: str) -> RefundResult:
-        raise PaymentGatewayError(
-            "the manual gateway has no refunds to retrieve", retryable=False, code="unsupported"
-        )
+        raise PaymentGatewayError("the manual gateway has no refunds to retrieve", retryable=False, code="unsupported")
 
     async def create_customer(
         self, email: str, *, idempotency_key: str, metadata: Mapping[str, str] | None = None

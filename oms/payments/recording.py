@@ -18,8 +18,15 @@ def order_total(order: Order) -> Money:
 
 
 async def apply_success(
-    order: Order, *, gateway: str, external_id: str | None, amount: Money, actor: str,
-    customer_ref: str | None = None, payment_method_ref: str | None = None, off_session: bool = False,
+    order: Order,
+    *,
+    gateway: str,
+    external_id: str | None,
+    amount: Money,
+    actor: str,
+    customer_ref: str | None = None,
+    payment_method_ref: str | None = None,
+    off_session: bool = False,
 ) -> bool:
     """Record a succeeded payment and pay the order if it is payable; caller's transaction.
     False when this payment's success was recorded before (no second effect).
@@ -32,9 +39,15 @@ async def apply_success(
         payment = await Payment.get_or_none(gateway=gateway, external_id=external_id)
     if payment is None:
         payment = await Payment.create(
-            order_id=order.id, gateway=gateway, external_id=external_id,
-            amount=amount.amount, currency=amount.currency, state=PaymentState.SUCCEEDED,
-            customer_ref=customer_ref, payment_method_ref=payment_method_ref, off_session=off_session,
+            order_id=order.id,
+            gateway=gateway,
+            external_id=external_id,
+            amount=amount.amount,
+            currency=amount.currency,
+            state=PaymentState.SUCCEEDED,
+            customer_ref=customer_ref,
+            payment_method_ref=payment_method_ref,
+            off_session=off_session,
         )
     elif payment.state == PaymentState.SUCCEEDED:
         # An off-session charge is recorded when the gateway answers; its webhook follows.
@@ -45,9 +58,9 @@ async def apply_success(
         payment.currency = amount.currency
         payment.customer_ref = customer_ref or payment.customer_ref
         payment.payment_method_ref = payment_method_ref or payment.payment_method_ref
-        await payment.save(update_fields=[
-            "state", "amount", "currency", "customer_ref", "payment_method_ref", "updated_at"
-        ])
+        await payment.save(
+            update_fields=["state", "amount", "currency", "customer_ref", "payment_method_ref", "updated_at"]
+        )
 
     # What the payment means for the order is the orders side's decision.
     await lifecycle.payment_received(order, amount=amount, gateway=gateway, reference=external_id, actor=actor)

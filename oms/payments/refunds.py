@@ -55,13 +55,13 @@ async def refundable(order: Order) -> Money:
 async def _refundable_payments(order: Order) -> tuple[list[Payment], dict[int | None, Decimal]]:
     """The order's succeeded payments in its currency, newest first, and what refunds not
     FAILED take of each (by payment id; None for refunds of no payment). Two queries."""
-    payments = await Payment.filter(
-        order_id=order.id, state=PaymentState.SUCCEEDED, currency=order.currency
-    ).order_by("-id")
+    payments = await Payment.filter(order_id=order.id, state=PaymentState.SUCCEEDED, currency=order.currency).order_by(
+        "-id"
+    )
     taken: dict[int | None, Decimal] = {}
-    for payment_id, value in await Refund.filter(order_id=order.id).exclude(
-        status=RefundStatus.FAILED
-    ).values_list("payment_id", "amount"):
+    for payment_id, value in (
+        await Refund.filter(order_id=order.id).exclude(status=RefundStatus.FAILED).values_list("payment_id", "amount")
+    ):
         taken[payment_id] = taken.get(payment_id, Decimal(0)) + Decimal(str(value))
     return payments, taken
 
@@ -111,13 +111,21 @@ async def start_refund(
     payment = _payment_to_refund(payments, taken, amount)
     by_hand = reference is not None or payment.gateway in _BY_HAND or not payment.external_id
     refund = await Refund.create(
-        order_id=order.id, payment_id=payment.id, amount=amount.amount, currency=amount.currency,
-        reason=reason, actor=actor, external_id=reference, status=RefundStatus.PENDING,
+        order_id=order.id,
+        payment_id=payment.id,
+        amount=amount.amount,
+        currency=amount.currency,
+        reason=reason,
+        actor=actor,
+        external_id=reference,
+        status=RefundStatus.PENDING,
     )
     await record_event(
-        order, "refund.requested", f"Refund of {amount.amount} {amount.currency} requested.",
-        actor=actor, data={"refund_id": refund.id, "amount": str(amount.amount),
-                           "currency": amount.currency, "reason": reason},
+        order,
+        "refund.requested",
+        f"Refund of {amount.amount} {amount.currency} requested.",
+        actor=actor,
+        data={"refund_id": refund.id, "amount": str(amount.amount), "currency": amount.currency, "reason": reason},
     )
     if by_hand:
         await _settle(order, refund, RefundStatus.SUCCEEDED, actor=actor)
@@ -163,8 +171,15 @@ def _payment_to_refund(payments: list[Payment], taken: dict[int | None, Decimal]
     )
 
 
-async def _settle(order: Order, refund: Refund, status: RefundStatus, *, actor: str,
-                  external_id: str | None = None, message: str | None = None) -> bool:
+async def _settle(
+    order: Order,
+    refund: Refund,
+    status: RefundStatus,
+    *,
+    actor: str,
+    external_id: str | None = None,
+    message: str | None = None,
+) -> bool:
     """Move a PENDING refund to its final ``status`` and tell the order; False when it was
     settled before (a repeated job or webhook). Caller's transaction, ``order`` locked."""
     changes: dict[str, object] = {"status": status, "updated_at": utcnow()}
@@ -188,7 +203,12 @@ _GATEWAY_STATUS = {"succeeded": RefundStatus.SUCCEEDED, "failed": RefundStatus.F
 
 
 async def apply_refund_status(
-    refund_id: int, status: str, *, actor: str, external_id: str | None = None, message: str | None = None,
+    refund_id: int,
+    status: str,
+    *,
+    actor: str,
+    external_id: str | None = None,
+    message: str | None = None,
     order_id: int | None = None,
 ) -> bool:
     """What the gateway said about a refund ("succeeded", "pending" or "failed"), applied
@@ -230,14 +250,18 @@ async def run_refund(refund_id: int, *, gateway: Gateway) -> None:
     if payment.gateway != gateway.name:
         # Configuration changed since the payment: retrying cannot help, a person can.
         await apply_refund_status(
-            refund.id, "failed", actor="system",
+            refund.id,
+            "failed",
+            actor="system",
             message=f"The payment was made with {payment.gateway}, which is not configured now.",
         )
         return
     try:
         result = await gateway.refund(
-            payment.external_id, Money(Decimal(refund.amount), refund.currency),
-            idempotency_key=refund_idempotency_key(refund.id), reason=refund.reason,
+            payment.external_id,
+            Money(Decimal(refund.amount), refund.currency),
+            idempotency_key=refund_idempotency_key(refund.id),
+            reason=refund.reason,
             metadata={"oms_refund_id": str(refund.id), "order_id": str(refund.order_id)},
         )
     except PaymentGatewayError as exc:
@@ -291,7 +315,9 @@ async def apply_refund_event(event: GatewayEvent, *, gateway: str) -> str:
 
 async def _check_payment_refunds(payment_ref: str, gateway: str) -> str:
     pending = await Refund.filter(
-        payment__gateway=gateway, payment__external_id=payment_ref, status=RefundStatus.PENDING,
+        payment__gateway=gateway,
+        payment__external_id=payment_ref,
+        status=RefundStatus.PENDING,
         external_id__not_isnull=True,
     ).values_list("id", flat=True)
     for refund_id in pending:
@@ -304,7 +330,11 @@ async def _apply_update(update: RefundUpdate, gateway: str) -> str:
     if refund is None:
         return "ignored"
     changed = await apply_refund_status(
-        refund.id, update.status, actor=gateway, external_id=update.external_id, message=update.failure_message,
+        refund.id,
+        update.status,
+        actor=gateway,
+        external_id=update.external_id,
+        message=update.failure_message,
         order_id=refund.order_id,
     )
     return "processed" if changed else "duplicate"
@@ -326,9 +356,12 @@ async def _event_refund(update: RefundUpdate, gateway: str) -> Refund | None:
         logger.warning("%s refund %s does not match oms refund %s; ignored", gateway, update.external_id, refund.id)
         return None
     if refund.external_id and refund.external_id != update.external_id:
-        logger.warning("%s refund %s is not oms refund %s (%s); ignored",
-                       gateway, update.external_id, refund.id, refund.external_id)
+        logger.warning(
+            "%s refund %s is not oms refund %s (%s); ignored",
+            gateway,
+            update.external_id,
+            refund.id,
+            refund.external_id,
+        )
         return None
     return refund
-
-

@@ -71,9 +71,7 @@ async def open_payment_session(
     customer_ref = None
     try:
         if gateway.name != MANUAL:  # manual payments have no session to find again
-            existing = await Payment.filter(
-                order_id=order.id, gateway=gateway.name, state=PaymentState.PENDING
-            ).first()
+            existing = await Payment.filter(order_id=order.id, gateway=gateway.name, state=PaymentState.PENDING).first()
             if existing is not None and existing.external_id:
                 return await gateway.retrieve_session(existing.external_id)
         if save:
@@ -213,15 +211,18 @@ async def charge_saved_payment_method(order: Order, saved: SavedPaymentMethod, *
         # waits for the customer.
         what = "was declined" if exc.declined else "could not be charged"
         await _record_off_session_failure(current, gateway.name, exc.external_id, amount, exc.message, refs)
-        raise DomainError.of(
-            ErrorCode.PAYMENT_FAILED, f"The saved payment method {what}: {exc.message}"
-        ) from None
+        raise DomainError.of(ErrorCode.PAYMENT_FAILED, f"The saved payment method {what}: {exc.message}") from None
     if session.status == "succeeded":
         async with in_transaction():
             locked = await Order.select_for_update().get(id=current.id)
             await apply_success(
-                locked, gateway=gateway.name, external_id=session.external_id, amount=session.amount,
-                actor=gateway.name, off_session=True, **refs,
+                locked,
+                gateway=gateway.name,
+                external_id=session.external_id,
+                amount=session.amount,
+                actor=gateway.name,
+                off_session=True,
+                **refs,
             )
             # An on-session PaymentIntent opened at placement must not be paid as well.
             await cancel_payment_sessions(locked)
@@ -229,8 +230,13 @@ async def charge_saved_payment_method(order: Order, saved: SavedPaymentMethod, *
     if session.status == "processing":
         try:
             await Payment.create(
-                order_id=current.id, gateway=gateway.name, external_id=session.external_id,
-                amount=amount.amount, currency=amount.currency, off_session=True, **refs,
+                order_id=current.id,
+                gateway=gateway.name,
+                external_id=session.external_id,
+                amount=amount.amount,
+                currency=amount.currency,
+                off_session=True,
+                **refs,
             )
         except IntegrityError:
             pass  # its webhook already recorded it
@@ -251,9 +257,15 @@ async def _record_off_session_failure(
             payment = await Payment.get_or_none(gateway=gateway, external_id=external_id)
         if payment is None:
             await Payment.create(
-                order_id=locked.id, gateway=gateway, external_id=external_id, amount=amount.amount,
-                currency=amount.currency, state=PaymentState.FAILED, failure_message=message,
-                off_session=True, **refs,
+                order_id=locked.id,
+                gateway=gateway,
+                external_id=external_id,
+                amount=amount.amount,
+                currency=amount.currency,
+                state=PaymentState.FAILED,
+                failure_message=message,
+                off_session=True,
+                **refs,
             )
         await apply_failure(locked, gateway=gateway, external_id=external_id, message=message)
 
@@ -306,7 +318,10 @@ async def _event_order(event: GatewayEvent, gateway: str) -> Order | None:
             if order_id is not None and order_id != payment.order_id:
                 logger.warning(
                     "%s event %s names order %s but its payment belongs to order %s; ignored",
-                    gateway, event.id, order_id, payment.order_id,
+                    gateway,
+                    event.id,
+                    order_id,
+                    payment.order_id,
                 )
                 return None
             order_id = payment.order_id
@@ -326,8 +341,13 @@ async def _apply_event(event: GatewayEvent, *, gateway: str) -> str:
     if event.type == "payment_intent.succeeded":
         amount = event.amount or Money.zero(order.currency)
         applied = await apply_success(
-            order, gateway=gateway, external_id=event.external_id, amount=amount, actor=gateway,
-            customer_ref=event.customer_ref, payment_method_ref=event.payment_method_ref,
+            order,
+            gateway=gateway,
+            external_id=event.external_id,
+            amount=amount,
+            actor=gateway,
+            customer_ref=event.customer_ref,
+            payment_method_ref=event.payment_method_ref,
         )
         return "processed" if applied else "duplicate"
     if event.external_id and await Payment.exists(
@@ -341,9 +361,11 @@ async def _apply_event(event: GatewayEvent, *, gateway: str) -> str:
 async def cancel_payment_sessions(order: Order) -> None:
     """Enqueue the cancellation of the order's open gateway sessions; caller's transaction
     (the gateway is called by the job, after commit)."""
-    sessions = await Payment.filter(
-        order_id=order.id, state__in=[PaymentState.PENDING, PaymentState.FAILED]
-    ).exclude(external_id=None).exclude(gateway=MANUAL)
+    sessions = (
+        await Payment.filter(order_id=order.id, state__in=[PaymentState.PENDING, PaymentState.FAILED])
+        .exclude(external_id=None)
+        .exclude(gateway=MANUAL)
+    )
     for payment in sessions:
         await enqueue(CANCEL_SESSION_JOB, {"gateway": payment.gateway, "external_id": payment.external_id})
 

@@ -35,12 +35,21 @@ from oms.payments.stripe_http import AsyncHTTPClient
 WEBHOOK_TOLERANCE_SECONDS = 300
 
 _SESSION_STATUS = {
-    "requires_payment_method": "requires_payment", "requires_confirmation": "requires_payment",
-    "requires_action": "requires_payment", "processing": "processing",
-    "requires_capture": "processing", "succeeded": "succeeded", "canceled": "canceled",
+    "requires_payment_method": "requires_payment",
+    "requires_confirmation": "requires_payment",
+    "requires_action": "requires_payment",
+    "processing": "processing",
+    "requires_capture": "processing",
+    "succeeded": "succeeded",
+    "canceled": "canceled",
 }
-_REFUND_STATUS = {"succeeded": "succeeded", "pending": "pending", "requires_action": "pending",
-                  "failed": "failed", "canceled": "failed"}
+_REFUND_STATUS = {
+    "succeeded": "succeeded",
+    "pending": "pending",
+    "requires_action": "pending",
+    "failed": "failed",
+    "canceled": "failed",
+}
 # Stripe's refund failure_reason codes, as a person reads them.
 _FAILURE_REASONS = {
     "lost_or_stolen_card": "the card was reported lost or stolen",
@@ -61,9 +70,16 @@ class StripeGateway:
 
     name = "stripe"
 
-    def __init__(self, api_key: str, *, webhook_secret: str | None = None,
-                 api_base: str | None = None, max_network_retries: int = 2,
-                 timeout: float = 30.0, key_prefix: str | None = None):
+    def __init__(
+        self,
+        api_key: str,
+        *,
+        webhook_secret: str | None = None,
+        api_base: str | None = None,
+        max_network_retries: int = 2,
+        timeout: float = 30.0,
+        key_prefix: str | None = None,
+    ):
         # Our own async client: one connection pool, closed by aclose(), and no sync
         # requests session (the library's default builds both).
         self._http = AsyncHTTPClient(timeout)
@@ -88,11 +104,13 @@ class StripeGateway:
             raise ValueError("OMS_STRIPE_API_KEY is not set")
         # Stable for one install (every process shares OMS_SECRET_KEY), different across
         # installs; reveals nothing of the secret.
-        options.setdefault(
-            "key_prefix", "oms-" + hashlib.sha256(settings.secret_key.encode()).hexdigest()[:12]
+        options.setdefault("key_prefix", "oms-" + hashlib.sha256(settings.secret_key.encode()).hexdigest()[:12])
+        return cls(
+            settings.stripe_api_key,
+            webhook_secret=settings.stripe_webhook_secret,
+            api_base=settings.stripe_api_base,
+            **options,
         )
-        return cls(settings.stripe_api_key, webhook_secret=settings.stripe_webhook_secret,
-                   api_base=settings.stripe_api_base, **options)
 
     async def create_session(self, request: SessionRequest) -> PaymentSession:
         params: stripe.params.PaymentIntentCreateParams = {
@@ -130,7 +148,12 @@ class StripeGateway:
                 raise
 
     async def refund(
-        self, external_id: str, amount: Money, *, idempotency_key: str, reason: str | None = None,
+        self,
+        external_id: str,
+        amount: Money,
+        *,
+        idempotency_key: str,
+        reason: str | None = None,
         metadata: Mapping[str, str] | None = None,
     ) -> RefundResult:
         params: stripe.params.RefundCreateParams = {"payment_intent": external_id, "amount": amount.to_minor_units()}
@@ -249,8 +272,9 @@ def normalize_event(event: Mapping[str, Any]) -> GatewayEvent:
 def _refund_result(refund: Any) -> RefundResult:
     status = _REFUND_STATUS.get(refund.status or "", "failed")
     reason = getattr(refund, "failure_reason", None) if status == "failed" else None
-    return RefundResult(refund.id, _money(refund.amount, refund.currency), status,
-                        _FAILURE_REASONS.get(reason or "", reason))
+    return RefundResult(
+        refund.id, _money(refund.amount, refund.currency), status, _FAILURE_REASONS.get(reason or "", reason)
+    )
 
 
 def _refund_update(obj: Mapping[str, Any]) -> RefundUpdate:
@@ -274,8 +298,11 @@ def _translate_errors() -> Iterator[None]:
         message = exc.user_message or type(exc).__name__
         # The stripe exception stays as __cause__ for tracebacks; callers see only ours.
         raise PaymentGatewayError(
-            message, retryable=isinstance(exc, _RETRYABLE), code=_error_code(exc),
-            declined=isinstance(exc, stripe.CardError), external_id=_error_intent(exc),
+            message,
+            retryable=isinstance(exc, _RETRYABLE),
+            code=_error_code(exc),
+            declined=isinstance(exc, stripe.CardError),
+            external_id=_error_intent(exc),
         ) from exc
 
 
@@ -302,8 +329,7 @@ def _ref(value: object) -> str | None:
 
 def _session(intent: Any) -> PaymentSession:
     status = _SESSION_STATUS.get(intent.status, "requires_payment")
-    return PaymentSession("stripe", intent.id, intent.client_secret,
-                          _money(intent.amount, intent.currency), status)
+    return PaymentSession("stripe", intent.id, intent.client_secret, _money(intent.amount, intent.currency), status)
 
 
 def _money(minor: object, currency: object) -> Money:

@@ -27,14 +27,13 @@ class AsyncHTTPClient(stripe.HTTPClient):
         verify = ssl.create_default_context(cafile=stripe.ca_bundle_path)
         self._client = httpx.AsyncClient(timeout=timeout, verify=verify)
 
-    async def request_async(self, method: str, url: str, headers: Mapping[str, str],
-                            post_data: Any = None) -> tuple[bytes, int, Mapping[str, str]]:
+    async def request_async(
+        self, method: str, url: str, headers: Mapping[str, str], post_data: Any = None
+    ) -> tuple[bytes, int, Mapping[str, str]]:
         try:
             response = await self._client.request(method, url, headers=headers, content=post_data)
         except httpx.HTTPError as exc:
-            raise stripe.APIConnectionError(
-                f"Could not reach Stripe: {exc!r}", should_retry=True
-            ) from exc
+            raise stripe.APIConnectionError(f"Could not reach Stripe: {exc!r}", should_retry=True) from exc
         return response.content, response.status_code, response.headers
 
     def sleep_async(self, secs: float) -> Any:

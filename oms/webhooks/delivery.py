@@ -121,8 +121,11 @@ async def send(url: str, headers: dict[str, str], body: bytes, *, allow_private:
                 timeout=timeout, follow_redirects=False, trust_env=False, verify=_ssl_context()
             ) as client:
                 request = client.build_request(
-                    "POST", parsed.copy_with(host=str(address)), content=body,
-                    headers=request_headers, extensions=extensions,
+                    "POST",
+                    parsed.copy_with(host=str(address)),
+                    content=body,
+                    headers=request_headers,
+                    extensions=extensions,
                 )
                 response = await client.send(request, stream=True)
                 try:
@@ -245,7 +248,11 @@ async def _record(delivery: WebhookDelivery, endpoint: WebhookEndpoint, result: 
     log = logger.info if result.ok else logger.warning
     log(
         "webhook delivery %s (event %s) to endpoint %s: %s after %d ms%s",
-        delivery.id, delivery.event_type, endpoint.id, outcome, result.duration_ms,
+        delivery.id,
+        delivery.event_type,
+        endpoint.id,
+        outcome,
+        result.duration_ms,
         f" ({result.error})" if result.error else "",
     )
     return outcome

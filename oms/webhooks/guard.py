@@ -21,9 +21,7 @@ from oms.errors import DomainError, ErrorCode
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 # Cloud metadata services, refused even where the networks below would not catch them.
-METADATA_ADDRESSES = frozenset(
-    {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
-)
+METADATA_ADDRESSES = frozenset({ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")})
 # Shared address space (carrier-grade NAT), not covered by ``is_private`` everywhere.
 _SHARED = ipaddress.ip_network("100.64.0.0/10")
 RESOLVE_TIMEOUT_SECONDS = 5.0
@@ -120,7 +118,5 @@ async def resolve_public(host: str, port: int, *, allow_private: bool) -> IPAddr
         for address in addresses:
             why = refusal(address)
             if why is not None:
-                raise AddressRefused(
-                    f"{host} resolves to {address}, {why} (OMS_WEBHOOKS_ALLOW_PRIVATE allows it)"
-                )
+                raise AddressRefused(f"{host} resolves to {address}, {why} (OMS_WEBHOOKS_ALLOW_PRIVATE allows it)")
     return addresses[0]

@@ -31,9 +31,7 @@ DEFAULT_DELIVERIES_PAGE = 50
 MAX_DELIVERIES_PAGE = 200
 
 
-async def enqueue_attempt(
-    delivery_id: int, *, at: dt.datetime | None = None, dedupe_key: str | None = None
-) -> None:
+async def enqueue_attempt(delivery_id: int, *, at: dt.datetime | None = None, dedupe_key: str | None = None) -> None:
     """Queue a ``webhook.deliver`` job for the delivery (in the caller's transaction). A
     job that finds nothing to do (already delivered, not yet due) is harmless."""
     await enqueue(DELIVERY_JOB, {"delivery_id": delivery_id}, run_at=at, dedupe_key=dedupe_key)
@@ -47,9 +45,7 @@ def _event_types(events: Sequence[str]) -> list[str]:
         raise DomainError.of(ErrorCode.INVALID, f"At most {MAX_EVENT_TYPES} event types.", ["events"])
     unknown = unknown_event_types(cleaned)
     if unknown:
-        raise DomainError.of(
-            ErrorCode.INVALID, f"Unknown event types: {', '.join(sorted(unknown)[:10])}.", ["events"]
-        )
+        raise DomainError.of(ErrorCode.INVALID, f"Unknown event types: {', '.join(sorted(unknown)[:10])}.", ["events"])
     return [ALL_EVENTS] if ALL_EVENTS in cleaned else cleaned
 
 
@@ -150,9 +146,7 @@ async def redeliver(delivery_id: int) -> WebhookDelivery:
             raise not_found("Webhook delivery", ["id"])
         endpoint = await WebhookEndpoint.get(id=delivery.endpoint_id)
         if not endpoint.active:
-            raise DomainError.of(
-                ErrorCode.INVALID_TRANSITION, "The endpoint is disabled; enable it first.", ["id"]
-            )
+            raise DomainError.of(ErrorCode.INVALID_TRANSITION, "The endpoint is disabled; enable it first.", ["id"])
         delivery.status = DeliveryStatus.PENDING
         delivery.next_attempt_at = utcnow()
         await delivery.save(update_fields=["status", "next_attempt_at", "updated_at"])
