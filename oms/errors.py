@@ -29,6 +29,8 @@ class ErrorCode(enum.Enum):
     RATE_LIMITED = "RATE_LIMITED"
     # A dependency (the database) is unavailable; the same request may succeed later.
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+    # A discount code that is unknown, expired, used up or does not apply to this cart.
+    DISCOUNT_CODE_INVALID = "DISCOUNT_CODE_INVALID"
 
 
 @dataclasses.dataclass(frozen=True)

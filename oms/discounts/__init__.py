@@ -1,0 +1,1 @@
+"""Discount codes: staff create them, carts apply them, placement redeems them."""
