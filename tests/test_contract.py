@@ -47,8 +47,6 @@ NOT_YET_BUILT = {
     ("TYPE_REMOVED", "ShippingZone"): "taxes, discounts, shipping zones (issue 14)",
     ("TYPE_REMOVED", "CreateShippingZoneInput"): "taxes, discounts, shipping zones (issue 14)",
     ("TYPE_REMOVED", "ShippingZonePayload"): "taxes, discounts, shipping zones (issue 14)",
-    ("FIELD_REMOVED", "CartInput.discountCodes"): "taxes, discounts, shipping zones (issue 14)",
-    ("FIELD_REMOVED", "PlaceOrderInput.discountCodes"): "taxes, discounts, shipping zones (issue 14)",
     ("FIELD_REMOVED", "CartQuoteLine.tax"): "taxes, discounts, shipping zones (issue 14)",
     ("FIELD_REMOVED", "CartQuoteLine.discount"): "taxes, discounts, shipping zones (issue 14)",
     ("FIELD_REMOVED", "CartQuote.discountTotal"): "taxes, discounts, shipping zones (issue 14)",

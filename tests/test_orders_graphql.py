@@ -515,3 +515,17 @@ async def test_an_out_of_range_date_filter_is_invalid_not_a_crash(oms_graphql, o
 
     assert body["data"] is None
     assert [e["extensions"]["code"] for e in body["errors"]] == ["INVALID"]
+
+
+async def test_an_unknown_discount_code_is_refused_and_nothing_is_placed(oms_graphql, catalog):
+    lines = [{"sku": "EBOOK", "quantity": 1}]
+    data = await oms_graphql.query(PRICE_CART, {"input": {"lines": lines, "discountCodes": ["NOPE"]}})
+    errors = data["priceCart"]["userErrors"]
+    assert [(e["field"], e["code"]) for e in errors] == [(["discountCodes", "0"], "DISCOUNT_CODE_INVALID")]
+
+    data = await oms_graphql.query(
+        PLACE_ORDER, {"input": order_input("code-1", lines, email="guest@example.com", discountCodes=["NOPE"])}
+    )
+    assert [e["code"] for e in data["placeOrder"]["userErrors"]] == ["DISCOUNT_CODE_INVALID"]
+    assert data["placeOrder"]["order"] is None
+    assert await Order.all().count() == 0

@@ -37,6 +37,7 @@ class CartInput:
     email: str | None = None
     shipping_address: AddressInput | None = None
     shipping_method: str | None = None
+    discount_codes: list[str] | None = None
 
 
 @strawberry.type
@@ -76,6 +77,7 @@ def cart_input(data: Any) -> inputs.CartInput:
         email=data.email,
         shipping_address=data.shipping_address.to_dict() if data.shipping_address else None,
         shipping_method=data.shipping_method,
+        discount_codes=data.discount_codes,
     )
 
 
@@ -114,7 +116,13 @@ class CartQuery:
     @strawberry.field
     async def price_cart(self, info: Info, input: CartInput) -> CartQuote:
         try:
-            quote = await quote_cart(cart_input(input), plugins=info.context.plugins, settings=info.context.settings)
+            viewer = info.context.viewer
+            quote = await quote_cart(
+                cart_input(input),
+                plugins=info.context.plugins,
+                settings=info.context.settings,
+                customer_id=viewer.customer.id if viewer.customer else None,
+            )
         except DomainError as exc:
             return _empty_quote(info.context.settings.currency, user_errors(exc))
         return CartQuote(

@@ -67,3 +67,4 @@ class PlaceOrderInput:
         description="The same key returns the same order; the same key with another cart is IDEMPOTENCY_CONFLICT."
     )
     note: str | None = None
+    discount_codes: list[str] | None = None

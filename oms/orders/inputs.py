@@ -25,6 +25,7 @@ class CartInput:
     # Keys: name, line1, line2, city, postal_code, region, country, phone.
     shipping_address: dict[str, Any] | None = None
     shipping_method: str | None = None
+    discount_codes: list[str] | None = None
 
 
 @dataclasses.dataclass(frozen=True)

@@ -12,6 +12,7 @@ from oms.accounts.services import check_email
 from oms.catalog.models import Variant
 from oms.catalog.validation import validate_json
 from oms.config import Settings
+from oms.discounts.apply import AppliedDiscounts, DiscountableLine, apply_discount_codes
 from oms.errors import DomainError, ErrorCode, FieldError
 from oms.inventory.services import available_quantities
 from oms.money import Money
@@ -49,10 +50,16 @@ class Quote:
     shipping_address: dict[str, Any] | None
     email: str | None
     errors: list[FieldError]
+    # The discount codes' effect, allocated to lines and shipping (none without codes).
+    discounts: AppliedDiscounts
+
+    @property
+    def discount_total(self) -> Money:
+        return self.discounts.total
 
     @property
     def total(self) -> Money:
-        return self.subtotal + self.shipping_total
+        return self.subtotal + self.shipping_total - self.discount_total
 
     def priced_lines(self) -> list[PricedLine]:
         """The lines of a quote without errors (the only kind placement writes)."""
@@ -71,6 +78,7 @@ async def quote_cart(
     settings: Settings,
     for_placement: bool = False,
     email_field: list[str] | None = None,
+    customer_id: int | None = None,
 ) -> Quote:
     """Price ``cart``, collecting every problem in ``Quote.errors``.
 
@@ -100,17 +108,32 @@ async def quote_cart(
         plugins,
     )
     errors += shipping.errors
+    shipping_total = shipping.chosen.price if shipping.chosen else Money.zero(currency)
+    applied = await apply_discount_codes(
+        cart.discount_codes,
+        [
+            DiscountableLine(p.index, p.sku, p.product_type.name, p.variant.product_id, p.quantity, p.total)
+            for p in checked.priced
+        ],
+        currency=currency,
+        subtotal=subtotal,
+        shipping=shipping_total if shipping.chosen else None,
+        email=email,
+        customer_id=customer_id,
+    )
+    errors += applied.errors
     return Quote(
         currency=currency,
         lines=resolved.lines,
         subtotal=subtotal,
-        shipping_total=shipping.chosen.price if shipping.chosen else Money.zero(currency),
+        shipping_total=shipping_total,
         requires_shipping=shipping.requires_shipping,
         shipping_methods=shipping.methods,
         shipping_method=shipping.chosen,
         shipping_address=shipping.address,
         email=email,
         errors=errors,
+        discounts=applied,
     )
 
 

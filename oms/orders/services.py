@@ -15,6 +15,7 @@ from tortoise.transactions import in_transaction
 
 from oms.accounts.permissions import Viewer
 from oms.config import Settings
+from oms.discounts import apply as discounts
 from oms.errors import DomainError, ErrorCode, FieldError
 from oms.inventory import services as inventory
 from oms.orders import cancellation, lifecycle
@@ -57,6 +58,7 @@ def cart_fingerprint(data: PlaceOrderInput, email: str | None, viewer: Viewer) -
         "billing_address": data.billing_address,
         "shipping_method": cart.shipping_method,
         "note": data.note,
+        "discount_codes": cart.discount_codes,
     }
     encoded = json.dumps(canonical, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(encoded.encode()).hexdigest()
@@ -131,7 +133,13 @@ async def _place(data: PlaceOrderInput, *, viewer: Viewer, plugins: PluginHost, 
     if existing is not None:
         return await _replay(existing, fingerprint, viewer)
 
-    quote = await quote_cart(cart, plugins=plugins, settings=settings, for_placement=True)
+    quote = await quote_cart(
+        cart,
+        plugins=plugins,
+        settings=settings,
+        for_placement=True,
+        customer_id=viewer.customer.id if viewer.customer else None,
+    )
     errors = list(quote.errors)
     if cart.email is None:
         errors.append(_required_email())
@@ -251,6 +259,7 @@ async def _write_order(
         ]
     )
     await _hold(order, plugins)
+    await discounts.redeem(order.id, quote.discounts, email=order.email, customer_id=order.customer_id)
     if quote.total.amount == 0:
         await pay_zero_total(order)
     return order
@@ -360,6 +369,7 @@ async def end_unpaid_order(
     reason = "expired" if status == OrderStatus.EXPIRED else "canceled"
     await reverse_lines(order, lines, reason, plugins)
     await cancel_payment_sessions(order)
+    await discounts.release(order.id)
     # Last, as before: the timeline shows the plugins' reversals, then the cancellation.
     # A row changed under us (SQLite has no row lock) is INVALID_TRANSITION, rolling back.
     await lifecycle.void_unpaid_order(order, status, event_type=event_type, message=message, actor=actor, data=data)
