@@ -18,6 +18,7 @@ from oms.errors import DomainError, ErrorCode, FieldError
 from oms.inventory import services as inventory
 from oms.money import Money
 from oms.orders import lifecycle
+from oms.orders.amounts import shipping_paid, units_paid
 from oms.orders.models import Order, OrderLine
 from oms.orders.status import LineStatus, OrderStatus, PaymentStatus
 from oms.payments.refunds import refundable, start_refund
@@ -85,9 +86,9 @@ async def cancel_paid(
             line.status = LineStatus.DELIVERED
     await OrderLine.bulk_update(changed, fields=["quantity_canceled", "status"])
 
-    amount = sum((Decimal(by_id[i].unit_price) * q for i, q in wanted.items()), Decimal("0"))
+    amount = sum((units_paid(by_id[i], q) for i, q in wanted.items()), Decimal("0"))
     if _nothing_left_to_ship(lines, plugins):
-        amount += Decimal(order.shipping_total)
+        amount += shipping_paid(order)
     # Money given back already (a goodwill refund) is not given twice: at most what is left.
     money = Money(min(amount, (await refundable(order)).amount), order.currency)
     everything = all(line.quantity_canceled == line.quantity for line in lines)

@@ -23,6 +23,7 @@ from oms.errors import DomainError, ErrorCode, FieldError
 from oms.inventory import services as inventory
 from oms.money import Money
 from oms.orders import lifecycle
+from oms.orders.amounts import shipping_paid, units_paid
 from oms.orders.events import record_event
 from oms.orders.models import Order, OrderLine, Return, ReturnLine
 from oms.orders.status import LineStatus, PaymentStatus, ReturnStatus
@@ -274,14 +275,14 @@ async def receive_return(return_id: int, *, restock: bool, actor: str, plugins: 
 async def default_refund(order: Order, rows: list[ReturnLine], plugins: PluginHost) -> Money:
     """The returned units at their price, plus the shipping total when every unit that
     was shipped has come back."""
-    amount = sum((Decimal(row.order_line.unit_price) * row.quantity for row in rows), Decimal("0"))
+    amount = sum((units_paid(row.order_line, row.quantity) for row in rows), Decimal("0"))
     shipped = [line for line in await OrderLine.filter(order_id=order.id) if ships(line, plugins)]
     if (
         any(row.order_line.id in {line.id for line in shipped} for row in rows)
         and sum(line.quantity_allocated for line in shipped) > 0
         and all(line.quantity_returned >= line.quantity_allocated for line in shipped)
     ):
-        amount += Decimal(order.shipping_total)
+        amount += shipping_paid(order)
     return Money(amount, order.currency)
 
 
