@@ -147,6 +147,18 @@ class Settings:
     # Live subscriptions one websocket may hold open at once.
     live_max_subscriptions_per_connection: int = 20
 
+    # --- Retention (oms/retention.py; docs/deploy.md "Retention") ---
+    # A periodic job deletes, in batches of retention_batch_size rows, what is older than
+    # these many days; 0 keeps it forever. Finished (DONE) jobs:
+    retention_jobs_days: int = 14
+    # Dead jobs and dead outgoing webhook deliveries (the dead letters staff may retry):
+    retention_dead_days: int = 90
+    # Incoming Stripe webhook event records and succeeded outgoing deliveries (0, or at
+    # least 7: Stripe retries an event for up to 3 days and the record is what dedupes it).
+    retention_webhooks_days: int = 30
+    retention_batch_size: int = 1000
+    retention_every_seconds: int = 3600
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Build settings from ``OMS_*`` variables; unknown ones are ignored."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
+from oms import retention
 from oms.fulfillment import jobs as fulfillment_jobs
 from oms.notifications import jobs as notifications_jobs
 from oms.orders import jobs as orders_jobs
@@ -18,3 +19,5 @@ from oms.payments import jobs as payments_jobs
 from oms.webhooks import jobs as webhooks_jobs
 
 CORE_PLUGINS: tuple[ModuleType, ...] = (orders_jobs, payments_jobs, fulfillment_jobs, notifications_jobs, webhooks_jobs)
+# The retention purge (oms/retention.py) spans jobs, payments and webhooks.
+CORE_PLUGINS += (retention,)

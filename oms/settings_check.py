@@ -134,6 +134,7 @@ def check_settings(settings: Settings) -> None:
                 "smtp+starttls://user:password@host:587 or smtps://user:password@host:465"
             )
     check_mail_settings(settings)
+    check_retention_settings(settings)
     if settings.public_url and urlsplit(settings.public_url).scheme not in ("http", "https"):
         raise ValueError(f"OMS_PUBLIC_URL: {settings.public_url!r} must start with http:// or https://")
     if settings.is_production and not settings.secret_key:
@@ -236,3 +237,24 @@ def startup_notes(settings: Settings, explicit_key: bool) -> list[str]:
         f"GraphiQL {'on' if settings.graphiql_enabled else 'off'}, "
         f"introspection {'on' if settings.introspection_enabled else 'off'}"
     ]
+
+
+# Stripe retries an undelivered event for up to 3 days: a processed-event record must outlive that.
+MIN_RETENTION_WEBHOOKS_DAYS = 7
+
+
+def check_retention_settings(settings: Settings) -> None:
+    """The OMS_RETENTION_* settings (oms/retention.py): days are 0 (keep) or positive."""
+    for name in ("retention_jobs_days", "retention_dead_days", "retention_webhooks_days"):
+        days = getattr(settings, name)
+        if days < 0:
+            raise ValueError(f"OMS_{name.upper()}: must be 0 (keep forever) or a number of days, not {days}")
+    if 0 < settings.retention_webhooks_days < MIN_RETENTION_WEBHOOKS_DAYS:
+        raise ValueError(
+            f"OMS_RETENTION_WEBHOOKS_DAYS: must be 0 (keep forever) or at least {MIN_RETENTION_WEBHOOKS_DAYS}: "
+            "Stripe retries an event for up to 3 days and the stored record is what stops it being handled twice"
+        )
+    if not 1 <= settings.retention_batch_size <= 10_000:
+        raise ValueError(f"OMS_RETENTION_BATCH_SIZE: must be between 1 and 10000, not {settings.retention_batch_size}")
+    if settings.retention_every_seconds < 60:
+        raise ValueError(f"OMS_RETENTION_EVERY_SECONDS: must be at least 60, not {settings.retention_every_seconds}")
