@@ -102,12 +102,36 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
+    if getattr(args, "orders", None) is not None:
+        return cmd_seed_orders(args, settings)
     settings = _ready_settings(settings, migrated=True)
     result = asyncio.run(_seed_if_empty(settings, force=False))
     if result is None:
         print("The database already has products or staff; nothing seeded.")
     else:
         _print_seed(result)
+    return 0
+
+
+def cmd_seed_orders(args: argparse.Namespace, settings: Settings) -> int:
+    """``oms seed --orders N``: add N orders of history, progress on stderr."""
+    from oms.bulkseed import seed_orders, stderr_progress
+    from oms.plugins import PluginHost
+
+    if args.orders < 1:
+        raise CommandError("--orders must be at least 1")
+    settings = _ready_settings(settings, migrated=True)
+
+    async def work() -> Any:
+        return await seed_orders(
+            args.orders, plugins=PluginHost.load(), settings=settings, seed=args.seed, progress=stderr_progress
+        )
+
+    result = asyncio.run(_with_database(settings, work))
+    print(
+        f"Seeded {result.orders:,} orders (ids {result.first_order_id}-{result.last_order_id}), "
+        f"{result.customers:,} customers, {result.rows:,} rows in {result.seconds:.1f} s."
+    )
     return 0
 
 
@@ -366,9 +390,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "migrate", help="apply pending database migrations: the core's, then each installed plugin's"
     ).set_defaults(func=cmd_migrate)
-    commands.add_parser("seed", help="add the demo catalog and staff account to an empty database").set_defaults(
-        func=cmd_seed
-    )
+    seed = commands.add_parser("seed", help="add the demo catalog and staff account to an empty database")
+    seed.set_defaults(func=cmd_seed)
+    # oms seed --orders N: a bulk order history (oms/bulkseed.py).
+    seed.add_argument("--orders", type=int, metavar="N", help="add N orders of realistic history (benchmarks, demos)")
+    seed.add_argument("--seed", type=int, default=1, help="random seed of --orders (same seed, same history)")
 
     export = commands.add_parser("export-schema", help="write the GraphQL SDL")
     export.add_argument("--output", "-o", default="schema.graphql", help="file to write, or - for stdout")
