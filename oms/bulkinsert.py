@@ -110,6 +110,8 @@ class BulkWriter:
         """Insert every table's rows in one transaction (in the order given: parents first)."""
         if self.is_postgres:
             async with self.client.acquire_connection() as raw, raw.transaction():
+                # Seed data: a crash loses whole batches at most (each is one transaction).
+                await raw.execute("SET LOCAL synchronous_commit TO OFF")
                 for table, rows in batch:
                     if rows:
                         await raw.copy_records_to_table(
