@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
+import io
 import json
 import os
 import secrets
@@ -233,7 +235,8 @@ def measure_export(database_url: str, size: int, results: dict[str, dict[int, st
 
     key_rate, key_mem = "export orders 1 year (rows/s)", "export orders peak RSS (MB)"
     try:
-        build_parser().parse_args(["export", "orders", "--from", "2020-01-01", "--to", "2020-01-02"])
+        with contextlib.redirect_stderr(io.StringIO()):
+            build_parser().parse_args(["export", "orders", "--from", "2020-01-01", "--to", "2020-01-02"])
     except SystemExit:
         results.setdefault(key_rate, {})[size] = results.setdefault(key_mem, {})[size] = "n/a"
         return

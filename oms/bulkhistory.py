@@ -74,6 +74,8 @@ class History:
     ids: dict[str, int]
     span: dt.timedelta
     count: int
+    # Whether Fulfillment has a tracking_number column (then FULFILLMENT_COLUMNS + it).
+    fulfillment_tracking: bool = False
     by_type: dict[str, list[tuple[int, str, str, str, Decimal]]] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -104,6 +106,10 @@ class _Line(NamedTuple):
 @dataclasses.dataclass
 class OrderPlan:
     rows: dict[str, list[tuple[Any, ...]]]
+
+
+def tracking_number(fulfillment_id: int) -> str:
+    return f"1ZBULK{fulfillment_id:010d}"
 
 
 def _delivery_delay(rng: random.Random, product_type: str) -> dt.timedelta:
@@ -232,9 +238,12 @@ def plan_order(h: History, index: int, *, token: str) -> OrderPlan:
                                  paid_at + dt.timedelta(seconds=2)))  # fmt: skip
         fulfillment_id = h.take("fulfillment")
         started = paid_at + dt.timedelta(seconds=2)
-        rows["fulfillment"].append((fulfillment_id, order_id, product_type,
-                                    "DELIVERED" if delivered_at else "IN_PROGRESS", started,
-                                    delivered_at or started, delivered_at))  # fmt: skip
+        fulfillment: tuple[Any, ...] = (fulfillment_id, order_id, product_type,
+                                        "DELIVERED" if delivered_at else "IN_PROGRESS", started,
+                                        delivered_at or started, delivered_at)  # fmt: skip
+        if h.fulfillment_tracking:  # the core column, when the search work has added it
+            fulfillment += (tracking_number(fulfillment_id) if product_type == "physical" else None,)
+        rows["fulfillment"].append(fulfillment)
         units = 0
         for line in lines:
             if line.product_type == product_type:
@@ -245,7 +254,7 @@ def plan_order(h: History, index: int, *, token: str) -> OrderPlan:
             shipped_at = shipped if shipped <= h.now and (delivered_at is None or shipped <= delivered_at) else None
             shipment_status = "DELIVERED" if delivered_at else ("SHIPPED" if shipped_at else "PENDING")
             rows["shipment"].append((h.take("shipment"), fulfillment_id, shipment_status, "manual", "Manual",
-                                     f"1ZBULK{fulfillment_id:010d}", 280 * units, started, shipped_at,
+                                     tracking_number(fulfillment_id), 280 * units, started, shipped_at,
                                      delivered_at))  # fmt: skip
 
     # Payment and refund.

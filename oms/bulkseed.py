@@ -147,9 +147,14 @@ def _tables(now: dt.datetime) -> dict[str, Table]:
         "payment": Table.of(Payment, list(History.PAYMENT_COLUMNS), now=now),
         "refund": Table.of(Refund, list(History.REFUND_COLUMNS), now=now),
         "delivery": Table.of(Delivery, list(History.DELIVERY_COLUMNS), now=now),
-        "fulfillment": Table.of(Fulfillment, list(History.FULFILLMENT_COLUMNS), now=now),
+        "fulfillment": Table.of(Fulfillment, [*History.FULFILLMENT_COLUMNS, *_tracking()], now=now),
         "fulfillment_line": Table.of(FulfillmentLine, list(History.FULFILLMENT_LINE_COLUMNS), now=now),
     }
+
+
+def _tracking() -> list[str]:
+    """``tracking_number`` when the core Fulfillment has it (tracking-number search)."""
+    return ["tracking_number"] if "tracking_number" in Fulfillment._meta.fields_db_projection else []
 
 
 def _shipment_table(now: dt.datetime) -> Table | None:
@@ -204,6 +209,7 @@ async def seed_orders(
         },
         span=dt.timedelta(days=730),
         count=count,
+        fulfillment_tracking=bool(_tracking()),
     )
     done = 0
     while done < count:

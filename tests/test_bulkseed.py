@@ -209,3 +209,13 @@ def test_the_command_line():
     assert parser.parse_args(["seed"]).orders is None
     args = parser.parse_args(["seed", "--orders", "1000", "--seed", "9"])
     assert (args.orders, args.seed) == (1000, 9)
+
+
+def test_fulfillments_carry_the_tracking_number_when_the_column_exists():
+    history = _history(5)
+    history.fulfillment_tracking = True
+    rows = [row for i in range(100) for row in plan_order(history, i, token="t").rows["fulfillment"]]
+    assert rows and all(len(row) == len(History.FULFILLMENT_COLUMNS) + 1 for row in rows)
+    physical = [row for row in rows if row[2] == "physical"]
+    assert physical and all(row[-1] == f"1ZBULK{row[0]:010d}" for row in physical)
+    assert all(row[-1] is None for row in rows if row[2] != "physical")
