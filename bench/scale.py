@@ -117,10 +117,15 @@ def order_filter(**kwargs: Any) -> Any:
 
 
 def scans_of(node: dict[str, Any]) -> list[str]:
-    """The scan nodes of a JSON plan, e.g. ``Index Scan(order_pkey)``, in plan order."""
+    """The scan nodes of a JSON plan, e.g. ``Index Scan(order_pkey)``, in plan order, with
+    the rows each read and threw away (an index walked in order while filtering is a scan too)."""
     found = []
     if "Relation Name" in node or "Index Name" in node:
-        found.append(f"{node['Node Type']}({node.get('Index Name') or node.get('Relation Name')})")
+        removed = int(node.get("Rows Removed by Filter", 0)) * int(node.get("Actual Loops", 1))
+        found.append(
+            f"{node['Node Type']}({node.get('Index Name') or node.get('Relation Name')})"
+            + (f" [{removed:,} rows filtered out]" if removed else "")
+        )
     for child in node.get("Plans", []):
         found.extend(scans_of(child))
     return found

@@ -41,7 +41,7 @@ from oms.payments.models import Payment, Refund
 from oms.plugins import PluginHost
 from oms.seed import DEMO_FILES, DEMO_PRODUCTS
 
-BATCH_ORDERS = 2000
+BATCH_ORDERS = 5000
 PRODUCTS_PER_TYPE = 6
 BULK_SLUG_PREFIX = "bulk-"
 CUSTOMER_DOMAIN = "bulk.example.com"
