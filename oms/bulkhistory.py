@@ -19,9 +19,9 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from oms.bulkinsert import to_json
+from oms.orders.services import ORDER_NUMBER_OFFSET
 
 CENT = Decimal("0.01")
-ORDER_NUMBER_OFFSET = 1000  # as oms.orders.services numbers orders
 PAYMENT_WINDOW = dt.timedelta(minutes=30)
 CITIES = [("London", "GB", "N1 9GU"), ("Berlin", "DE", "10115"), ("Paris", "FR", "75001"), ("Austin", "US", "78701")]
 METHODS: list[tuple[dict[str, str], float]] = [

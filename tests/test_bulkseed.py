@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import os
 import random
+import subprocess
+import sys
 from decimal import Decimal
 
 import pytest
@@ -219,3 +222,28 @@ def test_fulfillments_carry_the_tracking_number_when_the_column_exists():
     physical = [row for row in rows if row[2] == "physical"]
     assert physical and all(row[-1] == f"1ZBULK{row[0]:010d}" for row in physical)
     assert all(row[-1] is None for row in rows if row[2] != "physical")
+
+
+def test_oms_seed_orders_on_the_command_line(oms_database_url, tmp_path):
+    env = {
+        **os.environ,
+        "OMS_DATABASE_URL": oms_database_url,
+        "OMS_SECRET_KEY": "cli-test-secret-" + "k" * 32,
+        "OMS_MEDIA_ROOT": str(tmp_path / "media"),
+    }
+
+    def oms(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "oms.cli", *args], env=env, capture_output=True, text=True, timeout=300
+        )
+
+    assert oms("migrate").returncode == 0
+    result = oms("seed", "--orders", "120", "--seed", "2")
+    assert result.returncode == 0, result.stderr
+    assert "Seeded 120 orders (ids 1-120)" in result.stdout
+    assert "seeded 120/120 orders" in result.stderr  # progress goes to stderr
+    refused = oms("seed", "--orders", "0")
+    assert refused.returncode == 2 and "--orders must be at least 1" in refused.stderr
+    # Plain `oms seed` is unchanged: it seeds only an empty database.
+    plain = oms("seed")
+    assert plain.returncode == 0 and "nothing seeded" in plain.stdout
