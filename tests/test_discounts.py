@@ -409,3 +409,22 @@ async def test_orders_without_codes_are_unchanged(oms_app, oms_graphql, shop):
     assert (order.discount_total, order.shipping_discount, order.total) == (
         Decimal("0.00"), Decimal("0.00"), Decimal("16.90"))
     assert await DiscountRedemption.all().count() == 0
+
+
+async def test_the_confirmation_email_shows_the_discount_and_staff_read_codes_by_node(oms_app, oms_graphql, staff,
+                                                                                      shop):
+    from oms.notifications.preview import preview
+
+    code = await create(staff, code="TEN", percentage="10")
+    with_code = await place(oms_graphql, [("MUG", 1)], ["TEN"])
+    without = await place(oms_graphql, [("MUG", 1)], [])
+    settings, plugins = oms_app.state.settings, oms_app.state.plugins
+    [mail] = await preview(with_code["order"]["number"], "order_received", settings=settings, plugins=plugins)
+    assert "Discount: -$1.20\nTotal:    $15.70" in mail.rendered.text
+    assert "<td>Discount</td><td align=\"right\">-$1.20</td>" in mail.rendered.html
+    [plain] = await preview(without["order"]["number"], "order_received", settings=settings, plugins=plugins)
+    assert "Discount" not in plain.rendered.text and "Discount" not in plain.rendered.html
+
+    node = "query($id: ID!) { node(id: $id) { ... on DiscountCode { code timesUsed } } }"
+    assert (await staff.query(node, {"id": code["id"]}))["node"] == {"code": "TEN", "timesUsed": 1}
+    assert (await oms_graphql.query(node, {"id": code["id"]}))["node"] is None
