@@ -7,6 +7,7 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
+from oms.discounts.apply import AppliedDiscounts
 from oms.errors import DomainError, ErrorCode
 from oms.graphql.common import AddressInput, Money, UserError, user_errors
 from oms.graphql.context import Info
@@ -48,6 +49,7 @@ class CartQuoteLine:
     unit_price: Money
     total: Money
     available: bool
+    discount: Money = strawberry.field(description="This line's share of the cart's discounts.")
 
 
 @strawberry.type
@@ -59,6 +61,9 @@ class CartQuote:
     requires_shipping: bool
     shipping_methods: list[ShippingMethod]
     user_errors: list[UserError]
+    discount_total: Money = strawberry.field(
+        description="What the discount codes take off: the lines' shares plus any shipping discount."
+    )
 
 
 def _lines(lines: list[CartLineInput]) -> list[inputs.LineInput]:
@@ -81,7 +86,7 @@ def cart_input(data: Any) -> inputs.CartInput:
     )
 
 
-def _quote_line(line) -> CartQuoteLine | None:
+def _quote_line(line, discounts: AppliedDiscounts) -> CartQuoteLine | None:
     if line.unit_price is None:
         return None
     return CartQuoteLine(
@@ -91,6 +96,7 @@ def _quote_line(line) -> CartQuoteLine | None:
         unit_price=Money.of(line.unit_price),
         total=Money.of(line.total),
         available=line.available,
+        discount=Money.of(discounts.line_discount(line.index)),
     )
 
 
@@ -108,6 +114,7 @@ def _empty_quote(currency: str, errors: list[UserError]) -> CartQuote:
         requires_shipping=False,
         shipping_methods=[],
         user_errors=errors,
+        discount_total=zero,
     )
 
 
@@ -126,11 +133,12 @@ class CartQuery:
         except DomainError as exc:
             return _empty_quote(info.context.settings.currency, user_errors(exc))
         return CartQuote(
-            lines=[q for q in map(_quote_line, quote.lines) if q is not None],
+            lines=[q for q in (_quote_line(line, quote.discounts) for line in quote.lines) if q is not None],
             subtotal=Money.of(quote.subtotal),
             shipping_total=Money.of(quote.shipping_total),
             total=Money.of(quote.total),
             requires_shipping=quote.requires_shipping,
             shipping_methods=[_method(m) for m in quote.shipping_methods],
             user_errors=[UserError.from_field_error(e) for e in quote.errors],
+            discount_total=Money.of(quote.discount_total),
         )

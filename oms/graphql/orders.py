@@ -94,6 +94,10 @@ class OrderLine(Node):
     def total(self) -> Money:
         return Money.of(self.model.unit_price * self.model.quantity, self.model.currency)
 
+    @strawberry.field(description="This line's share of the order's discounts.")
+    def discount(self) -> Money:
+        return Money.of(self.model.discount or 0, self.model.currency)
+
 
 @strawberry.type(description="One entry of an order's timeline: every change to an order writes one.")
 class OrderEvent:
@@ -216,6 +220,14 @@ class Order(Node):
     @strawberry.field
     def total(self) -> Money:
         return Money.of(self.model.total, self.model.currency)
+
+    @strawberry.field(description="What discount codes took off: the lines' shares plus shippingDiscount.")
+    def discount_total(self) -> Money:
+        return Money.of(self.model.discount_total or 0, self.model.currency)
+
+    @strawberry.field(description="What discount codes took off shipping (free shipping).")
+    def shipping_discount(self) -> Money:
+        return Money.of(self.model.shipping_discount or 0, self.model.currency)
 
     @strawberry.field
     def refunded_total(self) -> Money:

@@ -28,6 +28,7 @@ from oms.graphql.cart import CartQuery
 from oms.graphql.catalog import CatalogMutation, CatalogQuery, Product, Variant
 from oms.graphql.common import Node, UserError, from_global_id, to_global_id
 from oms.graphql.context import Context, Info
+from oms.graphql.discounts import DiscountsMutation, DiscountsQuery, discount_code_node
 from oms.graphql.errors import (
     CLIENT_ERROR,
     UNEXPECTED,
@@ -117,6 +118,7 @@ NODE_RESOLVERS: dict[str, Callable[[Info, int], Awaitable[Node | None]]] = {
     "StaffMember": staff_node,
     "Fulfillment": _fulfillment,
     "WebhookEndpoint": webhook_endpoint_node,
+    "DiscountCode": discount_code_node,
 }
 
 
@@ -147,7 +149,17 @@ def _plugin_node_resolvers(
 
 
 CORE_ROOT_PARTS: dict[str, tuple[type, ...]] = {
-    "Query": (NodeQuery, CatalogQuery, CartQuery, OrdersQuery, AccountsQuery, JobsQuery, StaffQuery, WebhooksQuery),
+    "Query": (
+        NodeQuery,
+        CatalogQuery,
+        CartQuery,
+        OrdersQuery,
+        AccountsQuery,
+        JobsQuery,
+        StaffQuery,
+        WebhooksQuery,
+        DiscountsQuery,
+    ),
     "Mutation": (
         AccountsMutation,
         OrdersMutation,
@@ -157,6 +169,7 @@ CORE_ROOT_PARTS: dict[str, tuple[type, ...]] = {
         RefundsMutation,
         ReturnsMutation,
         WebhooksMutation,
+        DiscountsMutation,
     ),
     "Subscription": (LiveSubscription,),
 }

@@ -227,6 +227,7 @@ async def prepare_context(
             "subtotal": _money(order.subtotal, order.currency),
             "shipping_total": _money(order.shipping_total, order.currency),
             "total": _money(order.total, order.currency),
+            "discount_total": _money(order.discount_total or 0, order.currency),
             "refunded_total": _money(order.refunded_total or 0, order.currency),
             "shipping_address": order.shipping_address,
             "billing_address": order.billing_address,

@@ -17,7 +17,7 @@ CENT = Decimal("0.01")
 
 def line_paid(line: OrderLine) -> Decimal:
     """What the customer paid for all of ``line``'s units."""
-    return Decimal(line.unit_price) * line.quantity
+    return Decimal(line.unit_price) * line.quantity - Decimal(line.discount or 0)
 
 
 def units_paid(line: OrderLine, units: int) -> Decimal:
@@ -29,4 +29,4 @@ def units_paid(line: OrderLine, units: int) -> Decimal:
 
 def shipping_paid(order: Order) -> Decimal:
     """What the customer paid for shipping."""
-    return Decimal(order.shipping_total)
+    return Decimal(order.shipping_total) - Decimal(order.shipping_discount or 0)

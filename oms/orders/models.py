@@ -47,6 +47,9 @@ class Order(Model):
     paid_at = fields.DatetimeField(null=True)
     completed_at = fields.DatetimeField(null=True)
     canceled_at = fields.DatetimeField(null=True)
+    # What discount codes took off (lines' shares plus the shipping discount; oms.discounts).
+    discount_total = fields.DecimalField(max_digits=14, decimal_places=2, default=0)
+    shipping_discount = fields.DecimalField(max_digits=14, decimal_places=2, default=0)
 
     customer_id: int | None
     lines: fields.ReverseRelation["OrderLine"]
@@ -89,6 +92,8 @@ class OrderLine(Model):
     warehouse: fields.ForeignKeyNullableRelation["Warehouse"] = fields.ForeignKeyField(
         "models.Warehouse", related_name="order_lines", null=True, on_delete=fields.RESTRICT
     )
+    # This line's share of the order's discounts (never more than unit_price * quantity).
+    discount = fields.DecimalField(max_digits=12, decimal_places=2, default=0)
 
     order_id: int
     variant_id: int | None

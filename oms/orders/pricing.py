@@ -112,7 +112,15 @@ async def quote_cart(
     applied = await apply_discount_codes(
         cart.discount_codes,
         [
-            DiscountableLine(p.index, p.sku, p.product_type.name, p.variant.product_id, p.quantity, p.total)
+            DiscountableLine(
+                p.index,
+                p.sku,
+                p.product_type.name,
+                p.variant.product_id,
+                p.quantity,
+                p.total,
+                requires_shipping=p.product_type.requires_shipping,
+            )
             for p in checked.priced
         ],
         currency=currency,

@@ -18,6 +18,7 @@ from oms.config import Settings
 from oms.discounts import apply as discounts
 from oms.errors import DomainError, ErrorCode, FieldError
 from oms.inventory import services as inventory
+from oms.money import Money
 from oms.orders import cancellation, lifecycle
 from oms.orders.addresses import check_address
 from oms.orders.events import record_event
@@ -227,6 +228,8 @@ async def _write_order(
         idempotency_key=key,
         cart_fingerprint=fingerprint,
         payment_due_at=payment_due_at,
+        discount_total=quote.discount_total.amount,
+        shipping_discount=(quote.discounts.shipping_discount or Money.zero(quote.currency)).amount,
     )
     order.number = str(ORDER_NUMBER_OFFSET + order.id)
     await Order.filter(id=order.id).update(number=order.number)
@@ -235,7 +238,7 @@ async def _write_order(
         "order.placed",
         f"Order {order.number} placed: {len(quote.lines)} line(s), total {quote.total.amount} {quote.currency}.",
         actor=viewer.actor if not viewer.is_anonymous else quote.email,
-        data={"total": str(quote.total.amount), "lines": len(quote.lines)},
+        data={"total": str(quote.total.amount), "lines": len(quote.lines), **_discount_data(quote)},
     )
     # Reserve last, so the stock rows stay locked only for the last insert and the commit.
     lines = quote.priced_lines()  # placement refused a quote with errors
@@ -254,6 +257,7 @@ async def _write_order(
                 unit_price=line.unit_price.amount,
                 currency=quote.currency,
                 warehouse_id=warehouses.get(line.index),
+                discount=quote.discounts.line_discount(line.index).amount,
             )
             for line in lines
         ]
@@ -263,6 +267,16 @@ async def _write_order(
     if quote.total.amount == 0:
         await pay_zero_total(order)
     return order
+
+
+def _discount_data(quote: Quote) -> dict:
+    """The timeline's record of the discount codes used (none: nothing)."""
+    if not quote.discounts.codes:
+        return {}
+    return {
+        "discount_codes": [code.code for code in quote.discounts.codes],
+        "discount_total": str(quote.discount_total.amount),
+    }
 
 
 async def _hold(order: Order, plugins: PluginHost) -> None:
