@@ -147,6 +147,18 @@ class Settings:
     # Live subscriptions one websocket may hold open at once.
     live_max_subscriptions_per_connection: int = 20
 
+    # --- Taxes (oms/taxes; README "Taxes") ---
+    # Prices are entered including tax (EU VAT style: the tax is part of the price) or
+    # excluding it (US style: tax is added on top at checkout).
+    prices_include_tax: bool = False
+    # Where tax is due when an order has neither a shipping nor a billing address
+    # (ISO 3166-1 alpha-2 country, optional region); empty: such orders are not taxed.
+    tax_country: str = ""
+    tax_region: str = ""
+    # How shipping is taxed: "highest" (at the highest rate of the shipped lines),
+    # "pro_rata" (split between the shipped lines' rates by their amounts) or "none".
+    tax_shipping: str = "highest"
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Build settings from ``OMS_*`` variables; unknown ones are ignored."""

@@ -16,6 +16,7 @@ CORE_MODEL_MODULES = [
     "oms.fulfillment.models",
     "oms.notifications.models",
     "oms.webhooks.models",
+    "oms.taxes.models",
 ]
 
 

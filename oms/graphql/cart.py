@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import strawberry
@@ -10,8 +11,10 @@ from strawberry.scalars import JSON
 from oms.errors import DomainError, ErrorCode
 from oms.graphql.common import AddressInput, Money, UserError, user_errors
 from oms.graphql.context import Info
+from oms.graphql.tax_lines import TaxLine
 from oms.orders import inputs
 from oms.orders.pricing import quote_cart
+from oms.taxes.compute import QuoteTaxes
 
 
 @strawberry.type
@@ -48,6 +51,8 @@ class CartQuoteLine:
     unit_price: Money
     total: Money
     available: bool
+    tax: Money = strawberry.field(description="Tax included in or added to this line, per the store's tax settings.")
+    tax_rate: Decimal | None = strawberry.field(description="Percent; null when the line is not taxed.")
 
 
 @strawberry.type
@@ -59,6 +64,15 @@ class CartQuote:
     requires_shipping: bool
     shipping_methods: list[ShippingMethod]
     user_errors: list[UserError]
+    tax_total: Money
+    shipping_tax: Money = strawberry.field(description="Tax on shipping (part of taxTotal).")
+    prices_include_tax: bool = strawberry.field(
+        description="Prices (unit prices, subtotal, shipping) include tax; else taxTotal is added to the total."
+    )
+    tax_lines: list[TaxLine] = strawberry.field(description="Tax by rate: the lines' and the shipping's.")
+    shipping_method_required: bool = strawberry.field(
+        description="Something ships and no shipping method is chosen yet: shippingTotal is not known yet."
+    )
 
 
 def _lines(lines: list[CartLineInput]) -> list[inputs.LineInput]:
@@ -81,9 +95,10 @@ def cart_input(data: Any) -> inputs.CartInput:
     )
 
 
-def _quote_line(line) -> CartQuoteLine | None:
+def _quote_line(line, taxes: QuoteTaxes) -> CartQuoteLine | None:
     if line.unit_price is None:
         return None
+    charge = taxes.line_charge(line.index)
     return CartQuoteLine(
         sku=line.sku,
         quantity=line.quantity,
@@ -91,6 +106,8 @@ def _quote_line(line) -> CartQuoteLine | None:
         unit_price=Money.of(line.unit_price),
         total=Money.of(line.total),
         available=line.available,
+        tax=Money.of(charge.tax) if charge else Money.of(0, taxes.currency),
+        tax_rate=charge.rate if charge else None,
     )
 
 
@@ -98,7 +115,7 @@ def _method(offer) -> ShippingMethod:
     return ShippingMethod(code=offer.code, name=offer.name, price=Money.of(offer.price))
 
 
-def _empty_quote(currency: str, errors: list[UserError]) -> CartQuote:
+def _empty_quote(currency: str, errors: list[UserError], prices_include_tax: bool) -> CartQuote:
     zero = Money.of(0, currency)
     return CartQuote(
         lines=[],
@@ -108,6 +125,11 @@ def _empty_quote(currency: str, errors: list[UserError]) -> CartQuote:
         requires_shipping=False,
         shipping_methods=[],
         user_errors=errors,
+        tax_total=zero,
+        shipping_tax=zero,
+        prices_include_tax=prices_include_tax,
+        tax_lines=[],
+        shipping_method_required=False,
     )
 
 
@@ -124,13 +146,19 @@ class CartQuery:
                 customer_id=viewer.customer.id if viewer.customer else None,
             )
         except DomainError as exc:
-            return _empty_quote(info.context.settings.currency, user_errors(exc))
+            settings = info.context.settings
+            return _empty_quote(settings.currency, user_errors(exc), settings.prices_include_tax)
         return CartQuote(
-            lines=[q for q in map(_quote_line, quote.lines) if q is not None],
+            lines=[q for q in (_quote_line(line, quote.taxes) for line in quote.lines) if q is not None],
             subtotal=Money.of(quote.subtotal),
             shipping_total=Money.of(quote.shipping_total),
             total=Money.of(quote.total),
             requires_shipping=quote.requires_shipping,
             shipping_methods=[_method(m) for m in quote.shipping_methods],
             user_errors=[UserError.from_field_error(e) for e in quote.errors],
+            tax_total=Money.of(quote.tax_total),
+            shipping_tax=Money.of(quote.taxes.shipping_tax),
+            prices_include_tax=quote.taxes.prices_include_tax,
+            tax_lines=[TaxLine.from_summary(t) for t in quote.taxes.summary()],
+            shipping_method_required=quote.shipping_method_required,
         )

@@ -47,6 +47,7 @@ from oms.graphql.refunds import RefundsMutation, refund_node
 from oms.graphql.returns import ReturnsMutation
 from oms.graphql.staff import StaffMutation, StaffQuery, staff_node
 from oms.graphql.subscriptions import LiveSubscription
+from oms.graphql.taxes import TaxesMutation, TaxesQuery, tax_rate_node
 from oms.graphql.text import StorableStringLiterals
 from oms.graphql.webhooks import WebhooksMutation, WebhooksQuery, webhook_endpoint_node
 from oms.orders import access
@@ -117,6 +118,7 @@ NODE_RESOLVERS: dict[str, Callable[[Info, int], Awaitable[Node | None]]] = {
     "StaffMember": staff_node,
     "Fulfillment": _fulfillment,
     "WebhookEndpoint": webhook_endpoint_node,
+    "TaxRate": tax_rate_node,
 }
 
 
@@ -147,7 +149,8 @@ def _plugin_node_resolvers(
 
 
 CORE_ROOT_PARTS: dict[str, tuple[type, ...]] = {
-    "Query": (NodeQuery, CatalogQuery, CartQuery, OrdersQuery, AccountsQuery, JobsQuery, StaffQuery, WebhooksQuery),
+    "Query": (NodeQuery, CatalogQuery, CartQuery, OrdersQuery, AccountsQuery, JobsQuery, StaffQuery, WebhooksQuery)
+    + (TaxesQuery,),
     "Mutation": (
         AccountsMutation,
         OrdersMutation,
@@ -157,6 +160,7 @@ CORE_ROOT_PARTS: dict[str, tuple[type, ...]] = {
         RefundsMutation,
         ReturnsMutation,
         WebhooksMutation,
+        TaxesMutation,
     ),
     "Subscription": (LiveSubscription,),
 }

@@ -18,8 +18,10 @@ from oms.inventory.services import available_quantities
 from oms.money import Money
 from oms.orders.addresses import check_address
 from oms.orders.inputs import CartInput
+from oms.orders.taxation import quote_taxes
 from oms.plugin_types import Cart, CartLine, ProductType, ShippingMethodOffer
 from oms.plugins import PluginHost
+from oms.taxes.compute import QuoteTaxes
 
 
 @dataclasses.dataclass
@@ -52,6 +54,8 @@ class Quote:
     errors: list[FieldError]
     # The discount codes' effect, allocated to lines and shipping (none without codes).
     discounts: AppliedDiscounts
+    # Tax per line and on shipping (none without rates); added to the total when prices exclude it.
+    taxes: QuoteTaxes
 
     @property
     def discount_total(self) -> Money:
@@ -59,7 +63,16 @@ class Quote:
 
     @property
     def total(self) -> Money:
-        return self.subtotal + self.shipping_total - self.discount_total
+        return self.subtotal + self.shipping_total - self.discount_total + self.taxes.added
+
+    @property
+    def tax_total(self) -> Money:
+        return self.taxes.total
+
+    @property
+    def shipping_method_required(self) -> bool:
+        """Something ships and no method is chosen yet: the shipping total is not known."""
+        return self.requires_shipping and self.shipping_method is None
 
     def priced_lines(self) -> list[PricedLine]:
         """The lines of a quote without errors (the only kind placement writes)."""
@@ -79,13 +92,15 @@ async def quote_cart(
     for_placement: bool = False,
     email_field: list[str] | None = None,
     customer_id: int | None = None,
+    billing_address: dict[str, Any] | None = None,
 ) -> Quote:
     """Price ``cart``, collecting every problem in ``Quote.errors``.
 
     With ``for_placement`` the address and method become required and stock is not
     pre-checked (the reservation itself decides). The stages below run in this order and
     their errors keep it: lines, email, each line (sku, then options), stock, address,
-    shipping method.
+    shipping method; then discounts and taxes (the tax address: the shipping address,
+    else ``billing_address``, else the store's).
     """
     currency = settings.currency
     resolved = _resolve_lines(cart, settings)
@@ -122,6 +137,15 @@ async def quote_cart(
         customer_id=customer_id,
     )
     errors += applied.errors
+    taxes = await quote_taxes(
+        checked.priced,
+        shipping_address=shipping.address,
+        shipping=shipping.chosen.price if shipping.chosen else None,
+        discounts=applied,
+        billing_address=billing_address,
+        plugins=plugins,
+        settings=settings,
+    )
     return Quote(
         currency=currency,
         lines=resolved.lines,
@@ -134,7 +158,9 @@ async def quote_cart(
         email=email,
         errors=errors,
         discounts=applied,
+        taxes=taxes,
     )
+
 
 
 # -- the stages --------------------------------------------------------------------------------
