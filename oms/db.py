@@ -17,6 +17,7 @@ CORE_MODEL_MODULES = [
     "oms.notifications.models",
     "oms.webhooks.models",
     "oms.taxes.models",
+    "oms.shipping.models",
 ]
 
 

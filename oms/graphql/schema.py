@@ -45,6 +45,7 @@ from oms.graphql.orders import Customer, Order, OrderLine, OrdersMutation, Order
 from oms.graphql.payments import Payment
 from oms.graphql.refunds import RefundsMutation, refund_node
 from oms.graphql.returns import ReturnsMutation
+from oms.graphql.shipping_zones import ShippingZonesMutation, ShippingZonesQuery, shipping_zone_node
 from oms.graphql.staff import StaffMutation, StaffQuery, staff_node
 from oms.graphql.subscriptions import LiveSubscription
 from oms.graphql.taxes import TaxesMutation, TaxesQuery, tax_rate_node
@@ -119,6 +120,7 @@ NODE_RESOLVERS: dict[str, Callable[[Info, int], Awaitable[Node | None]]] = {
     "Fulfillment": _fulfillment,
     "WebhookEndpoint": webhook_endpoint_node,
     "TaxRate": tax_rate_node,
+    "ShippingZone": shipping_zone_node,
 }
 
 
@@ -150,7 +152,7 @@ def _plugin_node_resolvers(
 
 CORE_ROOT_PARTS: dict[str, tuple[type, ...]] = {
     "Query": (NodeQuery, CatalogQuery, CartQuery, OrdersQuery, AccountsQuery, JobsQuery, StaffQuery, WebhooksQuery)
-    + (TaxesQuery,),
+    + (TaxesQuery, ShippingZonesQuery),
     "Mutation": (
         AccountsMutation,
         OrdersMutation,
@@ -161,6 +163,7 @@ CORE_ROOT_PARTS: dict[str, tuple[type, ...]] = {
         ReturnsMutation,
         WebhooksMutation,
         TaxesMutation,
+        ShippingZonesMutation,
     ),
     "Subscription": (LiveSubscription,),
 }

@@ -21,6 +21,7 @@ from oms.orders.inputs import CartInput
 from oms.orders.taxation import quote_taxes
 from oms.plugin_types import Cart, CartLine, ProductType, ShippingMethodOffer
 from oms.plugins import PluginHost
+from oms.shipping import zones
 from oms.taxes.compute import QuoteTaxes
 
 
@@ -303,8 +304,9 @@ async def _choose_shipping(request: ShippingRequest, plugins: PluginHost) -> Shi
     methods: list[ShippingMethodOffer] = []
     chosen = None
     if requires_shipping:
-        methods = await _shipping_offers(request.priced, request.subtotal, address, plugins)
-        if cart.shipping_method:
+        methods, zone_errors = await _shipping_offers(request.priced, request.subtotal, address, plugins)
+        errors.extend(zone_errors)
+        if cart.shipping_method and not zone_errors:
             chosen = next((m for m in methods if m.code == cart.shipping_method), None)
             if chosen is None:
                 codes = ", ".join(m.code for m in methods) or "none"
@@ -315,7 +317,7 @@ async def _choose_shipping(request: ShippingRequest, plugins: PluginHost) -> Shi
                         ["shippingMethod"],
                     )
                 )
-        elif for_placement:
+        elif for_placement and not cart.shipping_method and not zone_errors:
             errors.append(FieldError(ErrorCode.REQUIRED, "Choose a shipping method.", ["shippingMethod"]))
     elif cart.shipping_method and not _has_unpriced_shipped_line(request.lines):
         errors.append(FieldError(ErrorCode.INVALID, "Nothing in this cart is shipped.", ["shippingMethod"]))
@@ -389,7 +391,9 @@ async def _shipping_offers(
     subtotal: Money,
     address: dict[str, Any] | None,
     plugins: PluginHost,
-) -> list[ShippingMethodOffer]:
+) -> tuple[list[ShippingMethodOffer], list[FieldError]]:
+    """The offers for the cart: its address's zone's methods once staff defined zones
+    (a country no zone holds is an error), else every plugin's ``oms_shipping_methods``."""
     cart = Cart(
         currency=subtotal.currency,
         lines=[
@@ -408,8 +412,12 @@ async def _shipping_offers(
         requires_shipping=True,
         shipping_address=address,
     )
+    if await zones.zones_configured():
+        shipped = [line for line, p in zip(cart.lines, priced, strict=True) if p.product_type.requires_shipping]
+        found = await zones.zone_offers(address.get("country") if address else None, shipped, subtotal)
+        return found.methods, found.errors
     offers: dict[str, ShippingMethodOffer] = {}
     for result in await plugins.call_all("oms_shipping_methods", cart=cart):
         for offer in result or ():
             offers.setdefault(offer.code, offer)
-    return list(offers.values())
+    return list(offers.values()), []
