@@ -23,7 +23,7 @@ mutation($id: ID!, $c: String) { setProductTaxClass(id: $id, taxClass: $c) { ok 
 PRICE = """
 query($input: CartInput!) {
   priceCart(input: $input) {
-    lines { sku total { amount } tax { amount } taxRate }
+    lines { sku total { amount } tax { amount } taxRate gross { amount } net { amount } }
     subtotal { amount } shippingTotal { amount } taxTotal { amount } shippingTax { amount } total { amount }
     pricesIncludeTax shippingMethodRequired
     taxLines { name rate taxClass taxable { amount } tax { amount } }
@@ -36,7 +36,7 @@ mutation($input: PlaceOrderInput!) {
   placeOrder(input: $input) {
     order {
       id number total { amount currency } taxTotal { amount } shippingTax { amount } pricesIncludeTax
-      lines { id sku tax { amount } taxRate }
+      lines { id sku tax { amount } taxRate gross { amount } net { amount } }
       taxLines { name rate taxClass taxable { amount } tax { amount } }
     }
     payment { amount { amount currency } }

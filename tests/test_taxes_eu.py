@@ -82,6 +82,11 @@ async def test_the_quote_shows_vat_inside_the_prices(oms_graphql, store):
         ("MUG", "6.50", Decimal(20)),
         ("EBOOK", "1.04", Decimal("5.5")),
     ]
+    # Gross is the price (VAT inside); net is it less VAT.
+    assert [(line["gross"]["amount"], line["net"]["amount"]) for line in quote["lines"]] == [
+        ("38.97", "32.47"),
+        ("19.98", "18.94"),
+    ]
     assert quote["shippingTax"]["amount"] == "0.82"
     assert quote["taxTotal"]["amount"] == "8.36"
     # Prices include VAT: the total is the sum of the prices, nothing added.

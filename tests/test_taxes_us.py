@@ -71,6 +71,11 @@ async def test_a_mixed_order_adds_state_tax_and_stripe_charges_the_gross(
         ("MUG", "4.35", Decimal("7.25")),
         ("EBOOK", "0.00", Decimal(0)),
     ]
+    # Net is the price; gross adds the tax.
+    assert [(line["net"]["amount"], line["gross"]["amount"]) for line in order["lines"]] == [
+        ("59.97", "64.32"),
+        ("4.99", "4.99"),
+    ]
     assert (order["taxTotal"]["amount"], order["shippingTax"]["amount"], order["pricesIncludeTax"]) == (
         "4.71",
         "0.36",

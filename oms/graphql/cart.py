@@ -13,8 +13,7 @@ from oms.graphql.common import AddressInput, Money, UserError, user_errors
 from oms.graphql.context import Info
 from oms.graphql.tax_lines import TaxLine
 from oms.orders import inputs
-from oms.orders.pricing import quote_cart
-from oms.taxes.compute import QuoteTaxes
+from oms.orders.pricing import Quote, quote_cart
 
 
 @strawberry.type
@@ -53,6 +52,8 @@ class CartQuoteLine:
     available: bool
     tax: Money = strawberry.field(description="Tax included in or added to this line, per the store's tax settings.")
     tax_rate: Decimal | None = strawberry.field(description="Percent; null when the line is not taxed.")
+    gross: Money = strawberry.field(description="What the customer pays for the line: less discounts, tax included.")
+    net: Money = strawberry.field(description="gross less tax.")
 
 
 @strawberry.type
@@ -95,10 +96,12 @@ def cart_input(data: Any) -> inputs.CartInput:
     )
 
 
-def _quote_line(line, taxes: QuoteTaxes) -> CartQuoteLine | None:
+def _quote_line(line, quote: Quote) -> CartQuoteLine | None:
     if line.unit_price is None:
         return None
+    taxes = quote.taxes
     charge = taxes.line_charge(line.index)
+    gross = taxes.gross(line.index, line.total - quote.discounts.line_discount(line.index))
     return CartQuoteLine(
         sku=line.sku,
         quantity=line.quantity,
@@ -108,6 +111,8 @@ def _quote_line(line, taxes: QuoteTaxes) -> CartQuoteLine | None:
         available=line.available,
         tax=Money.of(charge.tax) if charge else Money.of(0, taxes.currency),
         tax_rate=charge.rate if charge else None,
+        gross=Money.of(gross),
+        net=Money.of(gross - taxes.line_tax(line.index)),
     )
 
 
@@ -149,7 +154,7 @@ class CartQuery:
             settings = info.context.settings
             return _empty_quote(settings.currency, user_errors(exc), settings.prices_include_tax)
         return CartQuote(
-            lines=[q for q in (_quote_line(line, quote.taxes) for line in quote.lines) if q is not None],
+            lines=[q for q in (_quote_line(line, quote) for line in quote.lines) if q is not None],
             subtotal=Money.of(quote.subtotal),
             shipping_total=Money.of(quote.shipping_total),
             total=Money.of(quote.total),

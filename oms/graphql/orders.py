@@ -32,6 +32,7 @@ from oms.graphql.tax_lines import TaxLine
 from oms.orders import access, inputs, search
 from oms.orders import models as order_models
 from oms.orders import services as orders
+from oms.orders.amounts import line_paid
 from oms.orders.events import customer_view
 from oms.orders.status import LineStatus as DomainLineStatus
 from oms.pagination import Page
@@ -103,6 +104,14 @@ class OrderLine(Node):
     @strawberry.field(description="Percent; null when the line was not taxed.")
     def tax_rate(self) -> Decimal | None:
         return Decimal(self.model.tax_rate) if self.model.tax_rate is not None else None
+
+    @strawberry.field(description="What the customer paid for the line: less discounts, tax included.")
+    def gross(self) -> Money:
+        return Money.of(line_paid(self.model), self.model.currency)
+
+    @strawberry.field(description="gross less tax.")
+    def net(self) -> Money:
+        return Money.of(line_paid(self.model) - self.model.tax, self.model.currency)
 
 
 @strawberry.type(description="One entry of an order's timeline: every change to an order writes one.")

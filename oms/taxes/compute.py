@@ -59,6 +59,11 @@ class QuoteTaxes:
         charge = self.lines.get(index)
         return charge.tax if charge else Money.zero(self.currency)
 
+    def gross(self, index: int, amount: Money) -> Money:
+        """What the customer pays, tax included, for line ``index`` whose price less its
+        discounts is ``amount`` (the net is this less ``line_tax``)."""
+        return amount if self.prices_include_tax else amount + self.line_tax(index)
+
     @property
     def shipping_tax(self) -> Money:
         return _sum((c.tax for c in self.shipping), self.currency)
