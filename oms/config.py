@@ -158,6 +158,17 @@ class Settings:
     retention_webhooks_days: int = 30
     retention_batch_size: int = 1000
     retention_every_seconds: int = 3600
+    # --- Taxes (oms/taxes; README "Taxes") ---
+    # Prices are entered including tax (EU VAT style: the tax is part of the price) or
+    # excluding it (US style: tax is added on top at checkout).
+    prices_include_tax: bool = False
+    # Where tax is due when an order has neither a shipping nor a billing address
+    # (ISO 3166-1 alpha-2 country, optional region); empty: such orders are not taxed.
+    tax_country: str = ""
+    tax_region: str = ""
+    # How shipping is taxed: "highest" (at the highest rate of the shipped lines),
+    # "pro_rata" (split between the shipped lines' rates by their amounts) or "none".
+    tax_shipping: str = "highest"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -17,6 +17,8 @@ CORE_MODEL_MODULES = [
     "oms.notifications.models",
     "oms.webhooks.models",
     "oms.discounts.models",
+    "oms.taxes.models",
+    "oms.shipping.models",
 ]
 
 

@@ -31,6 +31,8 @@ class ErrorCode(enum.Enum):
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
     # A discount code that is unknown, expired, used up or does not apply to this cart.
     DISCOUNT_CODE_INVALID = "DISCOUNT_CODE_INVALID"
+    # No shipping zone holds the shipping address's country.
+    SHIPPING_UNAVAILABLE = "SHIPPING_UNAVAILABLE"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -44,6 +44,8 @@ if TYPE_CHECKING:
         ProductType,
         SettingsDeclaration,
         ShippingMethodOffer,
+        TaxRequest,
+        TaxResult,
     )
     from oms.plugins import PluginHost
 
@@ -303,6 +305,29 @@ def oms_shipping_methods(cart: Cart, plugins: PluginHost) -> list[ShippingMethod
         (an empty list when the plugin cannot ship it). Results of all plugins are
         combined; of two offers with one code, the first in call order wins (pluggy's
         order: the plugin registered last first; ``tryfirst``/``trylast`` move a plugin).
+    """
+
+
+@hookspec(firstresult=True)
+def oms_calculate_taxes(request: TaxRequest, plugins: PluginHost) -> TaxResult | None:
+    """Compute a cart's taxes instead of the built-in table of rates (an external tax
+    service: Avalara, TaxJar, Stripe Tax...).
+
+    Called by ``priceCart`` and ``placeOrder`` once per cart, after lines, shipping and
+    discounts are priced. The first plugin answering something other than ``None`` wins;
+    when every plugin answers ``None`` (or none implements it) the built-in table of
+    ``createTaxRate`` rates is used. An async hookimpl counts as an answer: return
+    ``None`` synchronously to defer to the table.
+
+    :param request: the :class:`oms.plugin_types.TaxRequest`: the lines' amounts (after
+        discounts), the shipping, the tax address's country and region, and whether the
+        store's prices include tax.
+    :param plugins: the :class:`oms.plugins.PluginHost` (``plugins.settings_for(prefix)``).
+    :return: a :class:`oms.plugin_types.TaxResult` (one :class:`~oms.plugin_types.TaxCharge`
+        per taxed line, by ``TaxableLine.index``, and the shipping's charges), or ``None``.
+        Amounts are in the request's currency, rounded to the cent; they are stored on the
+        order as given. Raise :class:`oms.errors.DomainError` to refuse the cart (the
+        errors are shown with the quote's).
     """
 
 

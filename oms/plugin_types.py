@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from oms.money import Money
@@ -27,6 +28,8 @@ class ProductType:
     :param saves_payment_method: lines of this type are charged again later without the
         customer (renewals): the first payment saves the payment method for off-session
         use (Stripe: ``setup_future_usage`` on a Stripe Customer).
+    :param tax_class: the tax class of its products unless a product or variant says
+        otherwise (``"standard"``; e.g. ``"digital"``, ``"services"``): which tax rate applies.
     """
 
     name: str
@@ -37,6 +40,7 @@ class ProductType:
     public_attributes: Sequence[str] = ()
     description: str = ""
     saves_payment_method: bool = False
+    tax_class: str = "standard"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -235,3 +239,64 @@ class EmailContent:
     context: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     attachments: Sequence[EmailAttachment] = ()
     messages: Sequence[str] = ()
+
+
+@dataclasses.dataclass(frozen=True)
+class TaxableLine:
+    """A priced cart line as taxes see it (``oms_calculate_taxes``).
+
+    :param amount: what the customer pays for the line before tax is added: unit price x
+        quantity less the line's share of the discounts (tax included when the store's
+        prices include tax).
+    """
+
+    index: int
+    sku: str
+    product_type: str
+    tax_class: str
+    quantity: int
+    amount: Money
+    requires_shipping: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class TaxRequest:
+    """What is taxed: the lines, the shipping, where, and how prices are entered.
+
+    :param country: ISO 3166-1 alpha-2 code of the tax address (the shipping address,
+        else the billing address, else the store's ``OMS_TAX_COUNTRY``); ``None`` if unknown.
+    :param region: the address's region (a US state), upper-cased, or ``None``.
+    :param shipping: the shipping price less its discount, or ``None`` when none is chosen.
+    """
+
+    currency: str
+    prices_include_tax: bool
+    country: str | None
+    region: str | None
+    lines: Sequence[TaxableLine]
+    shipping: Money | None
+
+
+@dataclasses.dataclass(frozen=True)
+class TaxCharge:
+    """Tax on one taxable amount at one rate, rounded to the cent.
+
+    :param taxable: the amount taxed (tax included in it when prices include tax).
+    :param rate: percent, e.g. ``Decimal("20")``.
+    :param name: shown in the tax summary, e.g. ``"VAT"``.
+    """
+
+    taxable: Money
+    tax: Money
+    rate: Decimal
+    name: str
+    tax_class: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class TaxResult:
+    """Taxes of a cart: one charge per line (by ``TaxableLine.index``; a missing line is
+    untaxed) and the shipping's charges (several when shipping is split between rates)."""
+
+    lines: Mapping[int, TaxCharge]
+    shipping: Sequence[TaxCharge] = ()

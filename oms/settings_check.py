@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 ENVS = ("development", "production")
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
 LOG_FORMATS = ("text", "json")
+TAX_SHIPPING_RULES = ("highest", "pro_rata", "none")
 PG_SCHEMES = ("postgres://", "postgresql://", "asyncpg://")
 DEV_SECRET_FILE = ".oms-secret-key"
 # A production key: at least this long and this many bits by a simple estimate (the
@@ -135,6 +136,7 @@ def check_settings(settings: Settings) -> None:
             )
     check_mail_settings(settings)
     check_retention_settings(settings)
+    check_tax_settings(settings)
     if settings.public_url and urlsplit(settings.public_url).scheme not in ("http", "https"):
         raise ValueError(f"OMS_PUBLIC_URL: {settings.public_url!r} must start with http:// or https://")
     if settings.is_production and not settings.secret_key:
@@ -146,6 +148,17 @@ def check_settings(settings: Settings) -> None:
         reason = weak_key_reason(settings.secret_key, production=settings.is_production)
         if reason:
             raise ValueError(f"OMS_SECRET_KEY: the key {reason}")
+
+
+def check_tax_settings(settings: Settings) -> None:
+    """The tax settings (OMS_TAX_COUNTRY, OMS_TAX_SHIPPING)."""
+    if settings.tax_shipping not in TAX_SHIPPING_RULES:
+        raise ValueError(
+            f"OMS_TAX_SHIPPING: {settings.tax_shipping!r} is not one of {', '.join(TAX_SHIPPING_RULES)}"
+        )
+    country = settings.tax_country
+    if country and (len(country) != 2 or not country.isascii() or not country.isalpha()):
+        raise ValueError(f"OMS_TAX_COUNTRY: {country!r} is not a two-letter ISO 3166 country code, e.g. DE or US")
 
 
 def check_mail_settings(settings: Settings) -> None:

@@ -44,6 +44,10 @@ from oms.plugin_types import (
     SettingsDeclaration,
     ShippingLabel,
     ShippingMethodOffer,
+    TaxableLine,
+    TaxCharge,
+    TaxRequest,
+    TaxResult,
 )
 from oms.plugins import PluginConfigError, PluginHost
 from oms.ratelimit import token_route_lookup, too_many_requests
@@ -82,6 +86,10 @@ __all__ = [
     "SettingsDeclaration",
     "ShippingLabel",
     "ShippingMethodOffer",
+    "TaxCharge",
+    "TaxRequest",
+    "TaxResult",
+    "TaxableLine",
     "Viewer",
     "check_address",
     "enqueue",

@@ -13,6 +13,8 @@ class Product(Model):
     product_type = fields.CharField(max_length=64, db_index=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
+    # The tax class of its variants (None: its product type's, e.g. "standard").
+    tax_class = fields.CharField(max_length=64, null=True)
 
     variants: fields.ReverseRelation["Variant"]
 
@@ -34,6 +36,8 @@ class Variant(Model):
     # against the owning plugin's schema. Only keys the plugin marks public are shown.
     attributes: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     created_at = fields.DatetimeField(auto_now_add=True)
+    # The tax class of this variant (None: its product's).
+    tax_class = fields.CharField(max_length=64, null=True)
 
     product_id: int
 

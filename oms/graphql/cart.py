@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
 
-from oms.discounts.apply import AppliedDiscounts
 from oms.errors import DomainError, ErrorCode
 from oms.graphql.common import AddressInput, Money, UserError, user_errors
 from oms.graphql.context import Info
+from oms.graphql.tax_lines import TaxLine
 from oms.orders import inputs
-from oms.orders.pricing import quote_cart
+from oms.orders.pricing import Quote, quote_cart
 
 
 @strawberry.type
@@ -50,6 +51,10 @@ class CartQuoteLine:
     total: Money
     available: bool
     discount: Money = strawberry.field(description="This line's share of the cart's discounts.")
+    tax: Money = strawberry.field(description="Tax included in or added to this line, per the store's tax settings.")
+    tax_rate: Decimal | None = strawberry.field(description="Percent; null when the line is not taxed.")
+    gross: Money = strawberry.field(description="What the customer pays for the line: less discounts, tax included.")
+    net: Money = strawberry.field(description="gross less tax.")
 
 
 @strawberry.type
@@ -63,6 +68,15 @@ class CartQuote:
     user_errors: list[UserError]
     discount_total: Money = strawberry.field(
         description="What the discount codes take off: the lines' shares plus any shipping discount."
+    )
+    tax_total: Money
+    shipping_tax: Money = strawberry.field(description="Tax on shipping (part of taxTotal).")
+    prices_include_tax: bool = strawberry.field(
+        description="Prices (unit prices, subtotal, shipping) include tax; else taxTotal is added to the total."
+    )
+    tax_lines: list[TaxLine] = strawberry.field(description="Tax by rate: the lines' and the shipping's.")
+    shipping_method_required: bool = strawberry.field(
+        description="Something ships and no shipping method is chosen yet: shippingTotal is not known yet."
     )
 
 
@@ -86,9 +100,12 @@ def cart_input(data: Any) -> inputs.CartInput:
     )
 
 
-def _quote_line(line, discounts: AppliedDiscounts) -> CartQuoteLine | None:
+def _quote_line(line, quote: Quote) -> CartQuoteLine | None:
     if line.unit_price is None:
         return None
+    taxes = quote.taxes
+    charge = taxes.line_charge(line.index)
+    gross = taxes.gross(line.index, line.total - quote.discounts.line_discount(line.index))
     return CartQuoteLine(
         sku=line.sku,
         quantity=line.quantity,
@@ -96,7 +113,11 @@ def _quote_line(line, discounts: AppliedDiscounts) -> CartQuoteLine | None:
         unit_price=Money.of(line.unit_price),
         total=Money.of(line.total),
         available=line.available,
-        discount=Money.of(discounts.line_discount(line.index)),
+        discount=Money.of(quote.discounts.line_discount(line.index)),
+        tax=Money.of(charge.tax) if charge else Money.of(0, taxes.currency),
+        tax_rate=charge.rate if charge else None,
+        gross=Money.of(gross),
+        net=Money.of(gross - taxes.line_tax(line.index)),
     )
 
 
@@ -104,7 +125,7 @@ def _method(offer) -> ShippingMethod:
     return ShippingMethod(code=offer.code, name=offer.name, price=Money.of(offer.price))
 
 
-def _empty_quote(currency: str, errors: list[UserError]) -> CartQuote:
+def _empty_quote(currency: str, errors: list[UserError], prices_include_tax: bool) -> CartQuote:
     zero = Money.of(0, currency)
     return CartQuote(
         lines=[],
@@ -115,6 +136,11 @@ def _empty_quote(currency: str, errors: list[UserError]) -> CartQuote:
         shipping_methods=[],
         user_errors=errors,
         discount_total=zero,
+        tax_total=zero,
+        shipping_tax=zero,
+        prices_include_tax=prices_include_tax,
+        tax_lines=[],
+        shipping_method_required=False,
     )
 
 
@@ -131,9 +157,10 @@ class CartQuery:
                 customer_id=viewer.customer.id if viewer.customer else None,
             )
         except DomainError as exc:
-            return _empty_quote(info.context.settings.currency, user_errors(exc))
+            settings = info.context.settings
+            return _empty_quote(settings.currency, user_errors(exc), settings.prices_include_tax)
         return CartQuote(
-            lines=[q for q in (_quote_line(line, quote.discounts) for line in quote.lines) if q is not None],
+            lines=[q for q in (_quote_line(line, quote) for line in quote.lines) if q is not None],
             subtotal=Money.of(quote.subtotal),
             shipping_total=Money.of(quote.shipping_total),
             total=Money.of(quote.total),
@@ -141,4 +168,9 @@ class CartQuery:
             shipping_methods=[_method(m) for m in quote.shipping_methods],
             user_errors=[UserError.from_field_error(e) for e in quote.errors],
             discount_total=Money.of(quote.discount_total),
+            tax_total=Money.of(quote.tax_total),
+            shipping_tax=Money.of(quote.taxes.shipping_tax),
+            prices_include_tax=quote.taxes.prices_include_tax,
+            tax_lines=[TaxLine.from_summary(t) for t in quote.taxes.summary()],
+            shipping_method_required=quote.shipping_method_required,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -27,9 +28,11 @@ from oms.graphql.context import Info
 from oms.graphql.mutations import mutation
 from oms.graphql.order_inputs import OrderFilter, OrderStatus, PaymentStatus, PlaceOrderInput
 from oms.graphql.payments import Payment, PaymentSession, Refund, order_refunds
+from oms.graphql.tax_lines import TaxLine
 from oms.orders import access, inputs, search
 from oms.orders import models as order_models
 from oms.orders import services as orders
+from oms.orders.amounts import line_paid
 from oms.orders.events import customer_view
 from oms.orders.status import LineStatus as DomainLineStatus
 from oms.pagination import Page
@@ -97,6 +100,21 @@ class OrderLine(Node):
     @strawberry.field(description="This line's share of the order's discounts.")
     def discount(self) -> Money:
         return Money.of(self.model.discount or 0, self.model.currency)
+    @strawberry.field(description="Tax included in or added to this line, as charged at placement.")
+    def tax(self) -> Money:
+        return Money.of(self.model.tax, self.model.currency)
+
+    @strawberry.field(description="Percent; null when the line was not taxed.")
+    def tax_rate(self) -> Decimal | None:
+        return Decimal(self.model.tax_rate) if self.model.tax_rate is not None else None
+
+    @strawberry.field(description="What the customer paid for the line: less discounts, tax included.")
+    def gross(self) -> Money:
+        return Money.of(line_paid(self.model), self.model.currency)
+
+    @strawberry.field(description="gross less tax.")
+    def net(self) -> Money:
+        return Money.of(line_paid(self.model) - self.model.tax, self.model.currency)
 
 
 @strawberry.type(description="One entry of an order's timeline: every change to an order writes one.")
@@ -232,6 +250,22 @@ class Order(Node):
     @strawberry.field
     def refunded_total(self) -> Money:
         return Money.of(self.model.refunded_total, self.model.currency)
+
+    @strawberry.field(description="Tax on the lines and shipping; part of total unless pricesIncludeTax.")
+    def tax_total(self) -> Money:
+        return Money.of(self.model.tax_total, self.model.currency)
+
+    @strawberry.field(description="Tax on shipping (part of taxTotal).")
+    def shipping_tax(self) -> Money:
+        return Money.of(self.model.shipping_tax, self.model.currency)
+
+    @strawberry.field(description="The prices of this order include tax (else taxTotal was added to the total).")
+    def prices_include_tax(self) -> bool:
+        return self.model.prices_include_tax
+
+    @strawberry.field(description="Tax by rate: the lines' and the shipping's.")
+    def tax_lines(self) -> list[TaxLine]:
+        return [TaxLine.from_stored(line, self.model.currency) for line in self.model.tax_lines or ()]
 
     @strawberry.field
     def shipping_address(self) -> Address | None:

@@ -46,8 +46,10 @@ from oms.graphql.orders import Customer, Order, OrderLine, OrdersMutation, Order
 from oms.graphql.payments import Payment
 from oms.graphql.refunds import RefundsMutation, refund_node
 from oms.graphql.returns import ReturnsMutation
+from oms.graphql.shipping_zones import ShippingZonesMutation, ShippingZonesQuery, shipping_zone_node
 from oms.graphql.staff import StaffMutation, StaffQuery, staff_node
 from oms.graphql.subscriptions import LiveSubscription
+from oms.graphql.taxes import TaxesMutation, TaxesQuery, tax_rate_node
 from oms.graphql.text import StorableStringLiterals
 from oms.graphql.webhooks import WebhooksMutation, WebhooksQuery, webhook_endpoint_node
 from oms.orders import access
@@ -119,6 +121,8 @@ NODE_RESOLVERS: dict[str, Callable[[Info, int], Awaitable[Node | None]]] = {
     "Fulfillment": _fulfillment,
     "WebhookEndpoint": webhook_endpoint_node,
     "DiscountCode": discount_code_node,
+    "TaxRate": tax_rate_node,
+    "ShippingZone": shipping_zone_node,
 }
 
 
@@ -159,6 +163,8 @@ CORE_ROOT_PARTS: dict[str, tuple[type, ...]] = {
         StaffQuery,
         WebhooksQuery,
         DiscountsQuery,
+        TaxesQuery,
+        ShippingZonesQuery,
     ),
     "Mutation": (
         AccountsMutation,
@@ -170,6 +176,8 @@ CORE_ROOT_PARTS: dict[str, tuple[type, ...]] = {
         ReturnsMutation,
         WebhooksMutation,
         DiscountsMutation,
+        TaxesMutation,
+        ShippingZonesMutation,
     ),
     "Subscription": (LiveSubscription,),
 }

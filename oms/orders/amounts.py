@@ -17,7 +17,10 @@ CENT = Decimal("0.01")
 
 def line_paid(line: OrderLine) -> Decimal:
     """What the customer paid for all of ``line``'s units."""
-    return Decimal(line.unit_price) * line.quantity - Decimal(line.discount or 0)
+    paid = Decimal(line.unit_price) * line.quantity - Decimal(line.discount or 0)
+    if not line.tax_included:
+        paid += Decimal(line.tax)  # tax added on top of the price
+    return paid
 
 
 def units_paid(line: OrderLine, units: int) -> Decimal:
@@ -29,4 +32,7 @@ def units_paid(line: OrderLine, units: int) -> Decimal:
 
 def shipping_paid(order: Order) -> Decimal:
     """What the customer paid for shipping."""
-    return Decimal(order.shipping_total) - Decimal(order.shipping_discount or 0)
+    paid = Decimal(order.shipping_total) - Decimal(order.shipping_discount or 0)
+    if not order.prices_include_tax:
+        paid += Decimal(order.shipping_tax)  # tax added on top of the price
+    return paid

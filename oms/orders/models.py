@@ -50,6 +50,13 @@ class Order(Model):
     # What discount codes took off (lines' shares plus the shipping discount; oms.discounts).
     discount_total = fields.DecimalField(max_digits=14, decimal_places=2, default=0)
     shipping_discount = fields.DecimalField(max_digits=14, decimal_places=2, default=0)
+    # Taxes (oms/taxes): the sum of the lines' and the shipping's rounded taxes; part of
+    # ``total`` when prices excluded tax at placement, already inside the prices otherwise.
+    tax_total = fields.DecimalField(max_digits=14, decimal_places=2, default=0)
+    shipping_tax = fields.DecimalField(max_digits=14, decimal_places=2, default=0)
+    prices_include_tax = fields.BooleanField(default=False)
+    # The tax summary by rate: [{"name", "rate", "tax_class", "taxable", "tax"}] (amounts as strings).
+    tax_lines: fields.JSONField[list[dict[str, Any]] | None] = fields.JSONField(null=True)
 
     customer_id: int | None
     lines: fields.ReverseRelation["OrderLine"]
@@ -94,6 +101,11 @@ class OrderLine(Model):
     )
     # This line's share of the order's discounts (never more than unit_price * quantity).
     discount = fields.DecimalField(max_digits=12, decimal_places=2, default=0)
+    # The tax charged on the whole line (rounded to the cent) and its rate in percent;
+    # tax_included: the unit price already contains it (else it was added on top).
+    tax = fields.DecimalField(max_digits=12, decimal_places=2, default=0)
+    tax_rate = fields.DecimalField(max_digits=7, decimal_places=4, null=True)
+    tax_included = fields.BooleanField(default=False)
 
     order_id: int
     variant_id: int | None

@@ -18,8 +18,11 @@ from oms.inventory.services import available_quantities
 from oms.money import Money
 from oms.orders.addresses import check_address
 from oms.orders.inputs import CartInput
+from oms.orders.taxation import quote_taxes
 from oms.plugin_types import Cart, CartLine, ProductType, ShippingMethodOffer
 from oms.plugins import PluginHost
+from oms.shipping import zones
+from oms.taxes.compute import QuoteTaxes
 
 
 @dataclasses.dataclass
@@ -52,6 +55,8 @@ class Quote:
     errors: list[FieldError]
     # The discount codes' effect, allocated to lines and shipping (none without codes).
     discounts: AppliedDiscounts
+    # Tax per line and on shipping (none without rates); added to the total when prices exclude it.
+    taxes: QuoteTaxes
 
     @property
     def discount_total(self) -> Money:
@@ -59,7 +64,16 @@ class Quote:
 
     @property
     def total(self) -> Money:
-        return self.subtotal + self.shipping_total - self.discount_total
+        return self.subtotal + self.shipping_total - self.discount_total + self.taxes.added
+
+    @property
+    def tax_total(self) -> Money:
+        return self.taxes.total
+
+    @property
+    def shipping_method_required(self) -> bool:
+        """Something ships and no method is chosen yet: the shipping total is not known."""
+        return self.requires_shipping and self.shipping_method is None
 
     def priced_lines(self) -> list[PricedLine]:
         """The lines of a quote without errors (the only kind placement writes)."""
@@ -79,13 +93,15 @@ async def quote_cart(
     for_placement: bool = False,
     email_field: list[str] | None = None,
     customer_id: int | None = None,
+    billing_address: dict[str, Any] | None = None,
 ) -> Quote:
     """Price ``cart``, collecting every problem in ``Quote.errors``.
 
     With ``for_placement`` the address and method become required and stock is not
     pre-checked (the reservation itself decides). The stages below run in this order and
     their errors keep it: lines, email, each line (sku, then options), stock, address,
-    shipping method.
+    shipping method; then discounts and taxes (the tax address: the shipping address,
+    else ``billing_address``, else the store's).
     """
     currency = settings.currency
     resolved = _resolve_lines(cart, settings)
@@ -130,6 +146,15 @@ async def quote_cart(
         customer_id=customer_id,
     )
     errors += applied.errors
+    taxes = await quote_taxes(
+        checked.priced,
+        shipping_address=shipping.address,
+        shipping=shipping.chosen.price if shipping.chosen else None,
+        discounts=applied,
+        billing_address=billing_address,
+        plugins=plugins,
+        settings=settings,
+    )
     return Quote(
         currency=currency,
         lines=resolved.lines,
@@ -142,6 +167,7 @@ async def quote_cart(
         email=email,
         errors=errors,
         discounts=applied,
+        taxes=taxes,
     )
 
 
@@ -285,8 +311,9 @@ async def _choose_shipping(request: ShippingRequest, plugins: PluginHost) -> Shi
     methods: list[ShippingMethodOffer] = []
     chosen = None
     if requires_shipping:
-        methods = await _shipping_offers(request.priced, request.subtotal, address, plugins)
-        if cart.shipping_method:
+        methods, zone_errors = await _shipping_offers(request.priced, request.subtotal, address, plugins)
+        errors.extend(zone_errors)
+        if cart.shipping_method and not zone_errors:
             chosen = next((m for m in methods if m.code == cart.shipping_method), None)
             if chosen is None:
                 codes = ", ".join(m.code for m in methods) or "none"
@@ -297,7 +324,7 @@ async def _choose_shipping(request: ShippingRequest, plugins: PluginHost) -> Shi
                         ["shippingMethod"],
                     )
                 )
-        elif for_placement:
+        elif for_placement and not cart.shipping_method and not zone_errors:
             errors.append(FieldError(ErrorCode.REQUIRED, "Choose a shipping method.", ["shippingMethod"]))
     elif cart.shipping_method and not _has_unpriced_shipped_line(request.lines):
         errors.append(FieldError(ErrorCode.INVALID, "Nothing in this cart is shipped.", ["shippingMethod"]))
@@ -371,7 +398,9 @@ async def _shipping_offers(
     subtotal: Money,
     address: dict[str, Any] | None,
     plugins: PluginHost,
-) -> list[ShippingMethodOffer]:
+) -> tuple[list[ShippingMethodOffer], list[FieldError]]:
+    """The offers for the cart: its address's zone's methods once staff defined zones
+    (a country no zone holds is an error), else every plugin's ``oms_shipping_methods``."""
     cart = Cart(
         currency=subtotal.currency,
         lines=[
@@ -390,8 +419,12 @@ async def _shipping_offers(
         requires_shipping=True,
         shipping_address=address,
     )
+    if await zones.zones_configured():
+        shipped = [line for line, p in zip(cart.lines, priced, strict=True) if p.product_type.requires_shipping]
+        found = await zones.zone_offers(address.get("country") if address else None, shipped, subtotal)
+        return found.methods, found.errors
     offers: dict[str, ShippingMethodOffer] = {}
     for result in await plugins.call_all("oms_shipping_methods", cart=cart):
         for offer in result or ():
             offers.setdefault(offer.code, offer)
-    return list(offers.values())
+    return list(offers.values()), []

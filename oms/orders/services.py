@@ -27,6 +27,7 @@ from oms.orders.models import Order, OrderLine
 from oms.orders.pricing import PricedLine, Quote, quote_cart
 from oms.orders.recovery import request_order_link
 from oms.orders.status import LineStatus, OrderStatus, PaymentStatus, check_transition
+from oms.orders.taxation import line_tax_fields, order_tax_fields
 from oms.payments.gateway import Gateway, PaymentSession
 from oms.payments.services import cancel_payment_sessions, open_payment_session, pay_zero_total
 from oms.plugins import PluginHost
@@ -140,6 +141,7 @@ async def _place(data: PlaceOrderInput, *, viewer: Viewer, plugins: PluginHost, 
         settings=settings,
         for_placement=True,
         customer_id=viewer.customer.id if viewer.customer else None,
+        billing_address=data.billing_address,
     )
     errors = list(quote.errors)
     if cart.email is None:
@@ -219,6 +221,7 @@ async def _write_order(
         subtotal=quote.subtotal.amount,
         shipping_total=quote.shipping_total.amount,
         total=quote.total.amount,
+        **order_tax_fields(quote.taxes),
         shipping_address=quote.shipping_address,
         billing_address=billing,
         shipping_method=(
@@ -258,6 +261,7 @@ async def _write_order(
                 currency=quote.currency,
                 warehouse_id=warehouses.get(line.index),
                 discount=quote.discounts.line_discount(line.index).amount,
+                **line_tax_fields(quote.taxes, line.index),
             )
             for line in lines
         ]

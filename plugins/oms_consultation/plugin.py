@@ -113,6 +113,7 @@ CONSULTATION = ProductType(
         "consultants",
     ),
     description="A session with a consultant, booked into a time slot.",
+    tax_class="services",
 )
 
 

@@ -44,6 +44,7 @@ DIGITAL = ProductType(
     attributes_schema=ATTRIBUTES_SCHEMA,
     public_attributes=("file_name", "content_type", "download_limit", "link_lifetime_hours"),
     description="Files downloaded through signed, expiring links.",
+    tax_class="digital",
 )
 
 

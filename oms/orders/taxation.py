@@ -1,0 +1,84 @@
+"""The tax of a priced cart, as pricing asks for it (the rules: :mod:`oms.taxes.compute`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from oms.config import Settings
+from oms.discounts.apply import AppliedDiscounts
+from oms.money import Money
+from oms.plugin_types import TaxableLine, TaxRequest
+from oms.plugins import PluginHost
+from oms.taxes.compute import QuoteTaxes, calculate_taxes, tax_address
+
+if TYPE_CHECKING:
+    from oms.orders.pricing import PricedLine
+
+
+async def quote_taxes(
+    priced: list[PricedLine],
+    *,
+    shipping_address: dict[str, Any] | None,
+    shipping: Money | None,
+    discounts: AppliedDiscounts,
+    billing_address: dict[str, Any] | None,
+    plugins: PluginHost,
+    settings: Settings,
+) -> QuoteTaxes:
+    """Tax on what the customer pays: each line and the chosen shipping (``shipping``,
+    None when none is chosen) less their discounts. A line's class is its variant's, else
+    its product's, else its product type's."""
+    currency = settings.currency
+    country, region = tax_address(shipping_address, billing_address, settings)
+    if shipping is not None:
+        shipping = shipping - (discounts.shipping_discount or Money.zero(currency))
+    request = TaxRequest(
+        currency=currency,
+        prices_include_tax=settings.prices_include_tax,
+        country=country,
+        region=region,
+        lines=[
+            TaxableLine(
+                index=p.index,
+                sku=p.sku,
+                product_type=p.product_type.name,
+                tax_class=p.variant.tax_class or p.variant.product.tax_class or p.product_type.tax_class,
+                quantity=p.quantity,
+                amount=p.total - discounts.line_discount(p.index),
+                requires_shipping=p.product_type.requires_shipping,
+            )
+            for p in priced
+        ],
+        shipping=shipping,
+    )
+    return await calculate_taxes(request, plugins=plugins, settings=settings)
+
+
+def order_tax_fields(taxes: QuoteTaxes) -> dict[str, Any]:
+    """The order's tax columns, as placement writes them."""
+    return {
+        "tax_total": taxes.total.amount,
+        "shipping_tax": taxes.shipping_tax.amount,
+        "prices_include_tax": taxes.prices_include_tax,
+        "tax_lines": [
+            {
+                "name": t.name,
+                "rate": str(t.rate),
+                "tax_class": t.tax_class,
+                "taxable": str(t.taxable.amount),
+                "tax": str(t.tax.amount),
+            }
+            for t in taxes.summary()
+        ]
+        or None,
+    }
+
+
+def line_tax_fields(taxes: QuoteTaxes, index: int) -> dict[str, Any]:
+    """The tax columns of the order line of cart line ``index``."""
+    charge = taxes.line_charge(index)
+    return {
+        "tax": charge.tax.amount if charge else 0,
+        "tax_rate": charge.rate if charge else None,
+        "tax_included": taxes.prices_include_tax,
+    }
