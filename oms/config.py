@@ -147,6 +147,15 @@ class Settings:
     # Live subscriptions one websocket may hold open at once.
     live_max_subscriptions_per_connection: int = 20
 
+    # --- Product images (oms/catalog/images.py; README "Edit the catalog") ---
+    # Stored under OMS_MEDIA_ROOT/images, served at /media/images/. Largest image accepted
+    # (upload or URL), and its largest width x height in pixels (decompression bombs).
+    max_image_bytes: int = 20_000_000
+    max_image_pixels: int = 40_000_000
+    # Let an image URL reach loopback, private and link-local addresses (tests, a LAN
+    # server). Off: only public addresses, like webhooks.
+    image_fetch_allow_private: bool = False
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Build settings from ``OMS_*`` variables; unknown ones are ignored."""

@@ -31,6 +31,8 @@ class ErrorCode(enum.Enum):
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
     # A discount code that is unknown, expired, used up or does not apply to this cart.
     DISCOUNT_CODE_INVALID = "DISCOUNT_CODE_INVALID"
+    # Orders reference this product or variant: it can be archived, not deleted.
+    REFERENCED_BY_ORDERS = "REFERENCED_BY_ORDERS"
 
 
 @dataclasses.dataclass(frozen=True)

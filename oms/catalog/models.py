@@ -15,6 +15,15 @@ class Product(Model):
     updated_at = fields.DatetimeField(auto_now=True)
 
     variants: fields.ReverseRelation["Variant"]
+    # Catalog editing (issue 13): an archived product is kept for the orders that reference
+    # it but hidden from the public catalog and not orderable; an unpublished one is a draft.
+    archived_at = fields.DatetimeField(null=True)
+    published = fields.BooleanField(default=True)
+
+    @property
+    def on_sale(self) -> bool:
+        """Shown to the public and orderable: published and not archived."""
+        return self.published and self.archived_at is None
 
     class Meta:
         table = "product"
@@ -34,6 +43,9 @@ class Variant(Model):
     # against the owning plugin's schema. Only keys the plugin marks public are shown.
     attributes: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     created_at = fields.DatetimeField(auto_now_add=True)
+
+    # A removed variant that orders reference is archived instead: hidden, not orderable.
+    archived_at = fields.DatetimeField(null=True)
 
     product_id: int
 
