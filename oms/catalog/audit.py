@@ -6,6 +6,7 @@ Written in the same transaction as the change it records.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from tortoise import fields
@@ -22,8 +23,9 @@ class CatalogChange(Model):
     sku = fields.CharField(max_length=64, null=True)
     # "price", "name", "slug", "archived", "created", "removed"...
     field = fields.CharField(max_length=32)
-    old_value: fields.JSONField[Any] = fields.JSONField(null=True)
-    new_value: fields.JSONField[Any] = fields.JSONField(null=True)
+    # JSON text (a plain string is a valid value here; Tortoise's JSONField would parse it).
+    old_value = fields.TextField(null=True)
+    new_value = fields.TextField(null=True)
     # How the timeline names the viewer (a staff email), or "cli"/"system".
     actor = fields.CharField(max_length=254)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -33,6 +35,14 @@ class CatalogChange(Model):
         ordering = ["id"]
         # A product's trail, newest first (catalogChanges).
         indexes = (("product_id", "id"),)
+
+    @property
+    def old(self) -> Any:
+        return json.loads(self.old_value) if self.old_value is not None else None
+
+    @property
+    def new(self) -> Any:
+        return json.loads(self.new_value) if self.new_value is not None else None
 
 
 def change(
@@ -51,8 +61,8 @@ def change(
         variant_id=variant_id,
         sku=sku,
         field=field,
-        old_value=_plain(old),
-        new_value=_plain(new),
+        old_value=_json(old),
+        new_value=_json(new),
         actor=actor[:254],
     )
 
@@ -62,13 +72,11 @@ async def record(changes: list[CatalogChange]) -> None:
         await CatalogChange.bulk_create(changes)
 
 
-def _plain(value: Any) -> Any:
-    """JSON-ready: Decimal prices as strings ("12.50"), datetimes as ISO text."""
-    if value is None or isinstance(value, (bool, int, str, dict, list)):
-        return value
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
+def _json(value: Any) -> str | None:
+    """JSON text: Decimal prices as strings ("12.50"), datetimes as ISO text; None stays NULL."""
+    if value is None:
+        return None
+    return json.dumps(value, default=lambda v: v.isoformat() if hasattr(v, "isoformat") else str(v), sort_keys=True)
 
 
 async def list_changes(product_id: int, *, first: int | None, after_id: int | None) -> Page[CatalogChange]:

@@ -91,8 +91,8 @@ class CatalogChange:
         return cls(
             id=to_global_id("CatalogChange", row.id),
             field=row.field,
-            old_value=JSON(row.old_value),
-            new_value=JSON(row.new_value),
+            old_value=JSON(row.old),
+            new_value=JSON(row.new),
             sku=row.sku,
             actor=row.actor,
             created_at=row.created_at,
