@@ -307,3 +307,13 @@ async def test_fetch_refuses_errors_loops_and_big_answers(image_server):
     assert "redirects" in await refusal("/loop")
     assert "larger than 1000 bytes" in await refusal("/big")
     assert await fetch_image(base + "/ok", max_bytes=1000, allow_private=True) == b"fine"
+
+
+@pytest.mark.limits(media_root="/proc/oms-no-media-here")
+async def test_an_unwritable_media_root_is_said_in_one_line(oms_http, oms_accounts, poster, caplog):
+    added = await upload(oms_http, oms_accounts.staff, poster, picture())
+
+    assert errors(added) == [(None, "SERVICE_UNAVAILABLE")]
+    (record,) = [r for r in caplog.records if r.name == "oms.catalog"]
+    assert record.getMessage().startswith("OMS_MEDIA_ROOT: cannot write /proc/oms-no-media-here/images")
+    assert "\n" not in record.getMessage()
