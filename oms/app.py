@@ -16,6 +16,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
 
+from oms import media_routes
 from oms.accounts.passwords import configure as configure_password_hashing
 from oms.config import Settings
 from oms.core_plugins import CORE_PLUGINS
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None, *, extra_plugins: Sequence[obje
         Route("/healthz", healthz),
         Route("/webhooks/stripe", stripe_webhook, methods=["POST"]),
         Mount("/static", StaticFiles(packages=[("oms", "static")]), name="static"),
+        *media_routes.ROUTES,
         *plugins.collect("oms_routes", settings=settings),
     ]
     app = Starlette(

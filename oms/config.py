@@ -169,6 +169,14 @@ class Settings:
     # How shipping is taxed: "highest" (at the highest rate of the shipped lines),
     # "pro_rata" (split between the shipped lines' rates by their amounts) or "none".
     tax_shipping: str = "highest"
+    # --- Product images (oms/catalog/images.py; README "Edit the catalog") ---
+    # Stored under OMS_MEDIA_ROOT/images, served at /media/images/. Largest image accepted
+    # (upload or URL), and its largest width x height in pixels (decompression bombs).
+    max_image_bytes: int = 20_000_000
+    max_image_pixels: int = 40_000_000
+    # Let an image URL reach loopback, private and link-local addresses (tests, a LAN
+    # server). Off: only public addresses, like webhooks.
+    image_fetch_allow_private: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

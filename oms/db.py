@@ -8,6 +8,8 @@ from oms.config import Settings
 
 CORE_MODEL_MODULES = [
     "oms.catalog.models",
+    "oms.catalog.audit",
+    "oms.catalog.image_models",
     "oms.inventory.models",
     "oms.accounts.models",
     "oms.orders.models",

@@ -33,6 +33,8 @@ class ErrorCode(enum.Enum):
     DISCOUNT_CODE_INVALID = "DISCOUNT_CODE_INVALID"
     # No shipping zone holds the shipping address's country.
     SHIPPING_UNAVAILABLE = "SHIPPING_UNAVAILABLE"
+    # Orders reference this product or variant: it can be archived, not deleted.
+    REFERENCED_BY_ORDERS = "REFERENCED_BY_ORDERS"
 
 
 @dataclasses.dataclass(frozen=True)

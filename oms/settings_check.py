@@ -45,6 +45,8 @@ _POSITIVE = (
     "job_concurrency",
     "job_batch_size",
     "password_hash_threads",
+    "max_image_bytes",
+    "max_image_pixels",
 )
 
 logger = logging.getLogger("oms")

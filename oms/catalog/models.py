@@ -17,6 +17,15 @@ class Product(Model):
     tax_class = fields.CharField(max_length=64, null=True)
 
     variants: fields.ReverseRelation["Variant"]
+    # Catalog editing (issue 13): an archived product is kept for the orders that reference
+    # it but hidden from the public catalog and not orderable; an unpublished one is a draft.
+    archived_at = fields.DatetimeField(null=True)
+    published = fields.BooleanField(default=True)
+
+    @property
+    def on_sale(self) -> bool:
+        """Shown to the public and orderable: published and not archived."""
+        return self.published and self.archived_at is None
 
     class Meta:
         table = "product"
@@ -38,6 +47,9 @@ class Variant(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     # The tax class of this variant (None: its product's).
     tax_class = fields.CharField(max_length=64, null=True)
+
+    # A removed variant that orders reference is archived instead: hidden, not orderable.
+    archived_at = fields.DatetimeField(null=True)
 
     product_id: int
 

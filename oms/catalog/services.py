@@ -41,6 +41,8 @@ class ProductData:
     variants: list[VariantData]
     slug: str | None = None
     description: str | None = None
+    # False: a draft, hidden from the public catalog until published (updateProduct).
+    published: bool = True
 
 
 def slugify(text: str) -> str:
@@ -95,6 +97,7 @@ async def create_product(data: ProductData, *, plugins: PluginHost, currency: st
                 slug=slug,
                 description=(data.description or None),
                 product_type=product_type.name,
+                published=data.published,
             )
             variants = [
                 Variant(
@@ -181,14 +184,22 @@ async def set_stock(*, sku: str, quantity: int, warehouse_code: str | None, plug
 
 
 async def list_products(
-    *, product_type: str | None, search: str | None, first: int | None, after_id: int | None
+    *,
+    product_type: str | None,
+    search: str | None,
+    first: int | None,
+    after_id: int | None,
+    on_sale_only: bool = False,
 ) -> Page[Product]:
-    """Products in catalog order; ``search`` matches name, description or an exact sku."""
+    """Products in catalog order; ``search`` matches name, description or an exact sku.
+    ``on_sale_only`` (the public's view) leaves out drafts and archived products."""
     # Checked before any query: a value longer than its column is the client's mistake.
     for name, value, limit in (("productType", product_type, 64), ("search", search, 254)):
         if value is not None and len(value) > limit:
             raise DomainError.of(ErrorCode.INVALID, f"{name} has more than {limit} characters.", [name])
     qs = Product.all()
+    if on_sale_only:
+        qs = qs.filter(published=True, archived_at__isnull=True)
     if product_type:
         qs = qs.filter(product_type=product_type)
     if search and search.strip():

@@ -12,6 +12,7 @@ from oms.accounts.permissions import Permission
 from oms.catalog import models
 from oms.catalog import services as catalog
 from oms.errors import DomainError, ErrorCode
+from oms.graphql.catalog_images import ProductImage, product_images
 from oms.graphql.common import (
     Money,
     Node,
@@ -64,7 +65,29 @@ class Product(Node):
     @strawberry.field
     async def variants(self, info: Info) -> list[Variant]:
         rows = await info.context.loaders.variants_by_product.load(self.model.id)
+        if not sees_hidden(info):  # removed variants that orders reference stay for staff only
+            rows = [v for v in rows if v.archived_at is None]
         return [Variant.from_model(v) for v in rows]
+
+    @strawberry.field(description="False: a draft, hidden from the public catalog.")
+    def published(self) -> bool:
+        return self.model.published
+
+    @strawberry.field(description="Hidden from the catalog and carts; kept for the orders that reference it.")
+    def archived(self) -> bool:
+        return self.model.archived_at is not None
+
+    @strawberry.field(
+        description="In display order. `size`: a thumbnail at most this many pixels wide and high "
+        "(rounded up to 64, 128, 256, 512, 1024 or 2048); the original when omitted."
+    )
+    async def images(self, info: Info, size: int | None = None) -> list[ProductImage]:
+        return await product_images(info, self.model.id, size)
+
+
+def sees_hidden(info: Info) -> bool:
+    """Staff who edit the catalog see drafts, archived products and archived variants."""
+    return info.context.viewer.has(Permission.MANAGE_CATALOG)
 
 
 @strawberry.type
@@ -77,6 +100,10 @@ class Variant(Node):
     @classmethod
     def from_model(cls, variant: models.Variant) -> Variant:
         return cls(model=variant, id=to_global_id("Variant", variant.id), sku=variant.sku, name=variant.name)
+
+    @strawberry.field(description="Removed from sale; kept for the orders that reference it.")
+    def archived(self) -> bool:
+        return self.model.archived_at is not None
 
     @strawberry.field
     def price(self) -> Money:
@@ -143,6 +170,7 @@ class CreateProductInput:
     description: str | None = None
     product_type: str
     variants: list[VariantInput]
+    published: bool = strawberry.field(default=True, description="False: create a draft, hidden until published.")
 
 
 @strawberry.type
@@ -194,12 +222,16 @@ class CatalogQuery:
         search: str | None = None,
     ) -> ProductConnection:
         page = await catalog.list_products(
-            product_type=product_type, search=search, first=first, after_id=decode_cursor(after)
+            product_type=product_type,
+            search=search,
+            first=first,
+            after_id=decode_cursor(after),
+            on_sale_only=not sees_hidden(info),
         )
         return connection(ProductConnection, ProductEdge, page, Product.from_model)
 
     @strawberry.field
-    async def product(self, id: strawberry.ID | None = None, slug: str | None = None) -> Product | None:
+    async def product(self, info: Info, id: strawberry.ID | None = None, slug: str | None = None) -> Product | None:
         if id is not None:
             parsed = from_global_id(id)
             if parsed is None or parsed[0] != "Product":
@@ -209,7 +241,9 @@ class CatalogQuery:
             product = await models.Product.get_or_none(slug=slug)
         else:
             return None
-        return Product.from_model(product) if product else None
+        if product is None or not (product.on_sale or sees_hidden(info)):
+            return None
+        return Product.from_model(product)
 
     @strawberry.field
     def product_types(self, info: Info) -> list[ProductTypeInfo]:
@@ -225,6 +259,7 @@ def _to_product_data(data: CreateProductInput) -> catalog.ProductData:
         slug=data.slug,
         description=data.description,
         product_type=data.product_type,
+        published=data.published,
         variants=[
             catalog.VariantData(
                 # attributes: checked above to be an object (or null).

@@ -25,7 +25,8 @@ from oms.fulfillment import models as fulfillment_models
 from oms.graphql import accounts as graphql_accounts
 from oms.graphql.accounts import AccountsMutation, AccountsQuery
 from oms.graphql.cart import CartQuery
-from oms.graphql.catalog import CatalogMutation, CatalogQuery, Product, Variant
+from oms.graphql.catalog import CatalogMutation, CatalogQuery, Product, Variant, sees_hidden
+from oms.graphql.catalog_admin import CatalogAdminMutation, CatalogAdminQuery
 from oms.graphql.common import Node, UserError, from_global_id, to_global_id
 from oms.graphql.context import Context, Info
 from oms.graphql.discounts import DiscountsMutation, DiscountsQuery, discount_code_node
@@ -63,12 +64,18 @@ logger = logging.getLogger("oms.graphql")
 
 async def _product(info: Info, pk: int) -> Node | None:
     product = await catalog_models.Product.get_or_none(id=pk)
-    return Product.from_model(product) if product else None
+    if product is None or not (product.on_sale or sees_hidden(info)):  # drafts and archived: staff only
+        return None
+    return Product.from_model(product)
 
 
 async def _variant(info: Info, pk: int) -> Node | None:
-    variant = await catalog_models.Variant.get_or_none(id=pk)
-    return Variant.from_model(variant) if variant else None
+    variant = await catalog_models.Variant.get_or_none(id=pk).select_related("product")
+    if variant is None:
+        return None
+    if not (variant.product.on_sale and variant.archived_at is None) and not sees_hidden(info):
+        return None
+    return Variant.from_model(variant)
 
 
 async def _order(info: Info, pk: int) -> Node | None:
@@ -156,6 +163,7 @@ CORE_ROOT_PARTS: dict[str, tuple[type, ...]] = {
     "Query": (
         NodeQuery,
         CatalogQuery,
+        CatalogAdminQuery,
         CartQuery,
         OrdersQuery,
         AccountsQuery,
@@ -170,6 +178,7 @@ CORE_ROOT_PARTS: dict[str, tuple[type, ...]] = {
         AccountsMutation,
         OrdersMutation,
         CatalogMutation,
+        CatalogAdminMutation,
         JobsMutation,
         StaffMutation,
         RefundsMutation,

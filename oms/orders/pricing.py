@@ -365,6 +365,10 @@ def _check_line(
     if product_type is None:
         errors.append(FieldError(ErrorCode.INVALID, f"{line.sku} is not sold at the moment.", [*field, "sku"]))
         return errors
+    if not variant.product.on_sale or variant.archived_at is not None:
+        # Archived or a draft (catalog editing): placed orders keep it, new carts may not.
+        errors.append(FieldError(ErrorCode.INVALID, f"{line.sku} is no longer for sale.", [*field, "sku"]))
+        return errors
     if variant.currency != settings.currency:
         errors.append(FieldError(ErrorCode.INVALID, f"{line.sku} is priced in another currency.", [*field, "sku"]))
         return errors
