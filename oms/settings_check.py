@@ -134,6 +134,7 @@ def check_settings(settings: Settings) -> None:
                 "smtp+starttls://user:password@host:587 or smtps://user:password@host:465"
             )
     check_mail_settings(settings)
+    check_password_reset_settings(settings)
     if settings.public_url and urlsplit(settings.public_url).scheme not in ("http", "https"):
         raise ValueError(f"OMS_PUBLIC_URL: {settings.public_url!r} must start with http:// or https://")
     if settings.is_production and not settings.secret_key:
@@ -145,6 +146,20 @@ def check_settings(settings: Settings) -> None:
         reason = weak_key_reason(settings.secret_key, production=settings.is_production)
         if reason:
             raise ValueError(f"OMS_SECRET_KEY: the key {reason}")
+
+
+def check_password_reset_settings(settings: Settings) -> None:
+    """OMS_PASSWORD_RESET_URL and OMS_PASSWORD_RESET_TTL_SECONDS."""
+    url = settings.password_reset_url
+    if url and (urlsplit(url).scheme not in ("http", "https") or "{token}" not in url):
+        raise ValueError(
+            f"OMS_PASSWORD_RESET_URL: {url!r} must be an http(s) URL containing {{token}}, "
+            "e.g. https://shop.example/account/reset?token={token}"
+        )
+    if settings.password_reset_ttl_seconds <= 0:
+        raise ValueError(
+            f"OMS_PASSWORD_RESET_TTL_SECONDS: must be greater than 0, not {settings.password_reset_ttl_seconds}"
+        )
 
 
 def check_mail_settings(settings: Settings) -> None:

@@ -24,10 +24,12 @@ from oms.errors import DomainError, ErrorCode
 from oms.fulfillment import models as fulfillment_models
 from oms.graphql import accounts as graphql_accounts
 from oms.graphql.accounts import AccountsMutation, AccountsQuery
+from oms.graphql.address_book import customer_address_node
 from oms.graphql.cart import CartQuery
 from oms.graphql.catalog import CatalogMutation, CatalogQuery, Product, Variant
 from oms.graphql.common import Node, UserError, from_global_id, to_global_id
 from oms.graphql.context import Context, Info
+from oms.graphql.customer_accounts import CustomerAccountsMutation
 from oms.graphql.errors import (
     CLIENT_ERROR,
     UNEXPECTED,
@@ -117,6 +119,7 @@ NODE_RESOLVERS: dict[str, Callable[[Info, int], Awaitable[Node | None]]] = {
     "StaffMember": staff_node,
     "Fulfillment": _fulfillment,
     "WebhookEndpoint": webhook_endpoint_node,
+    "CustomerAddress": customer_address_node,
 }
 
 
@@ -150,6 +153,7 @@ CORE_ROOT_PARTS: dict[str, tuple[type, ...]] = {
     "Query": (NodeQuery, CatalogQuery, CartQuery, OrdersQuery, AccountsQuery, JobsQuery, StaffQuery, WebhooksQuery),
     "Mutation": (
         AccountsMutation,
+        CustomerAccountsMutation,
         OrdersMutation,
         CatalogMutation,
         JobsMutation,
