@@ -4,6 +4,7 @@ orders linked once the email is proven (and not before)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import re
@@ -134,6 +135,18 @@ async def test_a_link_works_once_ends_the_sessions_and_signs_in(oms_app, oms_gra
 
 def codes_of(payload: dict) -> list[str]:
     return [e["code"] for e in payload["userErrors"]]
+
+
+async def test_one_link_used_by_several_requests_at_once_succeeds_once(oms_app, oms_graphql, oms_accounts, inbox):
+    token = await mailed_token(oms_app, oms_graphql, inbox)
+
+    results = await asyncio.gather(*(reset(oms_graphql, token, f"racing-pass-{i}") for i in range(4)))
+
+    winners = [i for i, r in enumerate(results) if not r["userErrors"]]
+    assert len(winners) == 1
+    assert all(codes(r) == [(["input", "token"], "INVALID")] for i, r in enumerate(results) if i not in winners)
+    login = (await oms_graphql.query(LOGIN, {"email": "alice@example.com", "password": f"racing-pass-{winners[0]}"}))
+    assert login["login"]["token"]
 
 
 async def test_a_link_expires(oms_app, oms_graphql, oms_accounts, inbox, monkeypatch):
