@@ -96,6 +96,9 @@ class Settings:
     rate_limit_register_address: str = "20/hour"
     # Unknown order tokens, access keys, download and invite links from one address.
     rate_limit_token_address: str = "100/10 minutes"
+    # requestPasswordReset calls (every one counts) per email address and per client address.
+    rate_limit_password_reset_account: str = "5/hour"
+    rate_limit_password_reset_address: str = "30/hour"
     # Redis keys start with this (several shops may share one Redis).
     rate_limit_key_prefix: str = "oms-rl"
 
@@ -118,6 +121,11 @@ class Settings:
     # The storefront's page of one order, "{token}" replaced by the order token; mails to
     # guests link there. Unset: the mail gives the token itself.
     storefront_order_url: str | None = None
+    # The storefront's password reset page, "{token}" replaced by the reset token (e.g.
+    # https://shop.example/account/reset?token={token}). Unset: the mail gives the token.
+    password_reset_url: str | None = None
+    # A reset link works this long (and once).
+    password_reset_ttl_seconds: int = 3600
 
     # --- Transactional email (oms/notifications; docs/deploy.md "Email") ---
     # Staff alerts (payments to review, failed refunds and deliveries, mails that died) go

@@ -21,3 +21,8 @@ from oms.webhooks import jobs as webhooks_jobs
 CORE_PLUGINS: tuple[ModuleType, ...] = (orders_jobs, payments_jobs, fulfillment_jobs, notifications_jobs, webhooks_jobs)
 # The retention purge (oms/retention.py) spans jobs, payments and webhooks.
 CORE_PLUGINS += (retention,)
+
+# Customer accounts (issue 14): the password-reset mail.
+from oms.accounts import jobs as accounts_jobs  # noqa: E402
+
+CORE_PLUGINS += (accounts_jobs,)

@@ -11,6 +11,7 @@ What is counted (see docs/deploy.md, "Sessions and rate limits"):
   never uses up anything; but once a rule is exhausted every attempt is refused before
   the password is checked, the right one included (a blocked account is blocked);
 - ``register`` attempts per client address (every attempt counts);
+- ``requestPasswordReset`` calls per email and per client address (every call counts);
 - misses on token surfaces (an unknown order token, entitlement key, download or invite
   link) per client address; a client that holds real tokens never misses.
 
@@ -51,7 +52,10 @@ LOGIN_ACCOUNT = "login_account"
 LOGIN_ADDRESS = "login_address"
 REGISTER_ADDRESS = "register_address"
 TOKEN_ADDRESS = "token_address"
-RULES = (LOGIN_ACCOUNT_ADDRESS, LOGIN_ACCOUNT, LOGIN_ADDRESS, REGISTER_ADDRESS, TOKEN_ADDRESS)
+PASSWORD_RESET_ACCOUNT = "password_reset_account"
+PASSWORD_RESET_ADDRESS = "password_reset_address"
+RULES: tuple[str, ...] = (LOGIN_ACCOUNT_ADDRESS, LOGIN_ACCOUNT, LOGIN_ADDRESS, REGISTER_ADDRESS, TOKEN_ADDRESS)
+RULES += (PASSWORD_RESET_ACCOUNT, PASSWORD_RESET_ADDRESS)
 
 # Seconds a Redis command may take before the limiter gives up on it (fails open).
 REDIS_TIMEOUT_SECONDS = 1.0
@@ -127,6 +131,12 @@ class RateLimiter:
     @staticmethod
     def token_keys(address: str) -> list[Key]:
         return [(TOKEN_ADDRESS, address)]
+
+    @staticmethod
+    def password_reset_keys(email: str, address: str) -> list[Key]:
+        """``requestPasswordReset`` calls for ``email`` and from ``address`` (every one
+        counts, whether or not the email has an account)."""
+        return [(PASSWORD_RESET_ACCOUNT, _digest(email.strip().lower())), (PASSWORD_RESET_ADDRESS, address)]
 
     # -- checking and counting -----------------------------------------------------
 

@@ -139,6 +139,7 @@ def check_settings(settings: Settings) -> None:
     check_mail_settings(settings)
     check_retention_settings(settings)
     check_tax_settings(settings)
+    check_password_reset_settings(settings)
     if settings.public_url and urlsplit(settings.public_url).scheme not in ("http", "https"):
         raise ValueError(f"OMS_PUBLIC_URL: {settings.public_url!r} must start with http:// or https://")
     if settings.is_production and not settings.secret_key:
@@ -155,12 +156,24 @@ def check_settings(settings: Settings) -> None:
 def check_tax_settings(settings: Settings) -> None:
     """The tax settings (OMS_TAX_COUNTRY, OMS_TAX_SHIPPING)."""
     if settings.tax_shipping not in TAX_SHIPPING_RULES:
-        raise ValueError(
-            f"OMS_TAX_SHIPPING: {settings.tax_shipping!r} is not one of {', '.join(TAX_SHIPPING_RULES)}"
-        )
+        raise ValueError(f"OMS_TAX_SHIPPING: {settings.tax_shipping!r} is not one of {', '.join(TAX_SHIPPING_RULES)}")
     country = settings.tax_country
     if country and (len(country) != 2 or not country.isascii() or not country.isalpha()):
         raise ValueError(f"OMS_TAX_COUNTRY: {country!r} is not a two-letter ISO 3166 country code, e.g. DE or US")
+
+
+def check_password_reset_settings(settings: Settings) -> None:
+    """OMS_PASSWORD_RESET_URL and OMS_PASSWORD_RESET_TTL_SECONDS."""
+    url = settings.password_reset_url
+    if url and (urlsplit(url).scheme not in ("http", "https") or "{token}" not in url):
+        raise ValueError(
+            f"OMS_PASSWORD_RESET_URL: {url!r} must be an http(s) URL containing {{token}}, "
+            "e.g. https://shop.example/account/reset?token={token}"
+        )
+    if settings.password_reset_ttl_seconds <= 0:
+        raise ValueError(
+            f"OMS_PASSWORD_RESET_TTL_SECONDS: must be greater than 0, not {settings.password_reset_ttl_seconds}"
+        )
 
 
 def check_mail_settings(settings: Settings) -> None:

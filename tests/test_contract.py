@@ -20,22 +20,6 @@ NOT_YET_BUILT = {
     ("TYPE_REMOVED", "SalesReportRow"): "reports (issue 13)",
     ("TYPE_REMOVED", "ReportGroupBy"): "reports (issue 13)",
     ("FIELD_REMOVED", "Query.salesReport"): "reports (issue 13)",
-    # Accounts (issue 14).
-    ("TYPE_REMOVED", "CustomerAddress"): "accounts (issue 14)",
-    ("TYPE_REMOVED", "AddressPayload"): "accounts (issue 14)",
-    ("TYPE_REMOVED", "UpdateProfileInput"): "accounts (issue 14)",
-    ("TYPE_REMOVED", "ResetPasswordInput"): "accounts (issue 14)",
-    ("FIELD_REMOVED", "Me.id"): "accounts (issue 14)",
-    ("FIELD_REMOVED", "Me.name"): "accounts (issue 14)",
-    ("FIELD_REMOVED", "Me.addresses"): "accounts (issue 14)",
-    ("FIELD_REMOVED", "Me.defaultShippingAddress"): "accounts (issue 14)",
-    ("FIELD_REMOVED", "Me.defaultBillingAddress"): "accounts (issue 14)",
-    ("FIELD_REMOVED", "Mutation.requestPasswordReset"): "accounts (issue 14)",
-    ("FIELD_REMOVED", "Mutation.resetPassword"): "accounts (issue 14)",
-    ("FIELD_REMOVED", "Mutation.updateProfile"): "accounts (issue 14)",
-    ("FIELD_REMOVED", "Mutation.createAddress"): "accounts (issue 14)",
-    ("FIELD_REMOVED", "Mutation.updateAddress"): "accounts (issue 14)",
-    ("FIELD_REMOVED", "Mutation.deleteAddress"): "accounts (issue 14)",
     # Taxes, discounts, shipping zones (issue 14).
     # Back office (issue 13).
     ("TYPE_REMOVED", "Warehouse"): "back office (issue 13)",

@@ -8,6 +8,14 @@ class Customer(Model):
     name = fields.CharField(max_length=200, null=True)
     password_hash = fields.CharField(max_length=255)
     created_at = fields.DatetimeField(auto_now_add=True)
+    # The address book's defaults: ids of this customer's CustomerAddress rows. Plain
+    # columns, not foreign keys: a key each way between the two tables would be a cycle
+    # the schema generator refuses. oms.accounts.addresses keeps them pointing at the
+    # customer's own rows (deleting an address clears them in the same transaction).
+    default_shipping_address_id = fields.IntField(null=True)
+    default_billing_address_id = fields.IntField(null=True)
+    # When the customer proved they read this address's mail (a used password-reset link).
+    email_verified_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "customer"
@@ -50,3 +58,21 @@ class AuthSession(Model):
 
     class Meta:
         table = "auth_session"
+
+
+class CustomerAddress(Model):
+    """One address of a customer's address book (oms.accounts.addresses); ``address`` has
+    the keys of an order's addresses (oms.orders.addresses.check_address), normalized."""
+
+    id = fields.IntField(primary_key=True)
+    customer: fields.ForeignKeyRelation["Customer"] = fields.ForeignKeyField(
+        "models.Customer", related_name="addresses", on_delete=fields.CASCADE, db_index=True
+    )
+    address: fields.JSONField[dict[str, str | None]] = fields.JSONField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    customer_id: int
+
+    class Meta:
+        table = "customer_address"

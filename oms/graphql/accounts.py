@@ -7,10 +7,12 @@ import strawberry
 from starlette.websockets import WebSocket
 from strawberry.extensions import SchemaExtension
 
+from oms.accounts import addresses as book
 from oms.accounts import services as accounts
 from oms.accounts.permissions import ANONYMOUS, Viewer
 from oms.errors import DomainError
-from oms.graphql.common import PageInfo, UserError, decode_cursor, user_errors
+from oms.graphql.address_book import CustomerAddress
+from oms.graphql.common import PageInfo, UserError, decode_cursor, to_global_id, user_errors
 from oms.graphql.context import Info
 from oms.graphql.mutations import mutation
 from oms.graphql.orders import OrderConnection
@@ -23,19 +25,47 @@ class CoreMe:
     schema builder puts on this type in each schema (their resolvers get this object)."""
 
     viewer: strawberry.Private[Viewer]
+    id: strawberry.ID = strawberry.field(description="A Customer id, or a StaffMember id for staff.")
     email: str
+    name: str | None
     is_staff: bool
     permissions: list[str]
 
     @classmethod
     def from_viewer(cls, viewer: Viewer) -> CoreMe:
         assert viewer.email is not None  # Me is built for a signed-in viewer only
+        if viewer.staff is not None:
+            global_id, name = to_global_id("StaffMember", viewer.staff.id), viewer.staff.name
+        else:
+            assert viewer.customer is not None
+            global_id, name = to_global_id("Customer", viewer.customer.id), viewer.customer.name
         return cls(
             viewer=viewer,
+            id=global_id,
             email=viewer.email,
+            name=name,
             is_staff=viewer.is_staff,
             permissions=sorted(viewer.permission_names),
         )
+
+    @strawberry.field(description="The customer's address book, oldest first (none for staff).")
+    async def addresses(self) -> list[CustomerAddress]:
+        customer = self.viewer.customer
+        if customer is None:
+            return []
+        return [CustomerAddress.from_model(row) for row in await book.list_addresses(customer.id)]
+
+    @strawberry.field
+    async def default_shipping_address(self) -> CustomerAddress | None:
+        customer = self.viewer.customer
+        row = await book.find_address(customer.id, customer.default_shipping_address_id) if customer else None
+        return CustomerAddress.from_model(row) if row else None
+
+    @strawberry.field
+    async def default_billing_address(self) -> CustomerAddress | None:
+        customer = self.viewer.customer
+        row = await book.find_address(customer.id, customer.default_billing_address_id) if customer else None
+        return CustomerAddress.from_model(row) if row else None
 
     @strawberry.field
     async def orders(self, first: int | None = None, after: str | None = None) -> OrderConnection:

@@ -9,6 +9,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from oms.errors import DomainError, ErrorCode
+from oms.graphql.address_book import with_saved_shipping
 from oms.graphql.common import AddressInput, Money, UserError, user_errors
 from oms.graphql.context import Info
 from oms.graphql.tax_lines import TaxLine
@@ -40,6 +41,9 @@ class CartInput:
     shipping_address: AddressInput | None = None
     shipping_method: str | None = None
     discount_codes: list[str] | None = None
+    shipping_address_id: strawberry.ID | None = strawberry.field(
+        default=None, description="A saved address of the signed-in customer (instead of shippingAddress)."
+    )
 
 
 @strawberry.type
@@ -151,7 +155,7 @@ class CartQuery:
         try:
             viewer = info.context.viewer
             quote = await quote_cart(
-                cart_input(input),
+                await with_saved_shipping(cart_input(input), input, viewer),
                 plugins=info.context.plugins,
                 settings=info.context.settings,
                 customer_id=viewer.customer.id if viewer.customer else None,

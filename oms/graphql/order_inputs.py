@@ -68,3 +68,9 @@ class PlaceOrderInput:
     )
     note: str | None = None
     discount_codes: list[str] | None = None
+    shipping_address_id: strawberry.ID | None = strawberry.field(
+        default=None, description="A saved address of the signed-in customer (instead of shippingAddress)."
+    )
+    billing_address_id: strawberry.ID | None = strawberry.field(
+        default=None, description="A saved address of the signed-in customer (instead of billingAddress)."
+    )

@@ -11,6 +11,7 @@ from strawberry.scalars import JSON
 
 from oms.accounts.permissions import Permission
 from oms.errors import DomainError, ErrorCode
+from oms.graphql.address_book import saved_address, with_saved_shipping
 from oms.graphql.cart import ShippingMethod, cart_input
 from oms.graphql.common import (
     Address,
@@ -367,9 +368,11 @@ class OrdersMutation:
         if context.auth_error is not None:
             raise context.auth_error
         data = inputs.PlaceOrderInput(
-            cart=cart_input(input),
+            cart=await with_saved_shipping(cart_input(input), input, context.viewer),
             idempotency_key=input.idempotency_key,
-            billing_address=input.billing_address.to_dict() if input.billing_address else None,
+            billing_address=await saved_address(
+                context.viewer, input.billing_address, input.billing_address_id, "billingAddress"
+            ),
             note=input.note,
         )
         placed = await orders.place_order(

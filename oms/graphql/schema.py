@@ -24,11 +24,13 @@ from oms.errors import DomainError, ErrorCode
 from oms.fulfillment import models as fulfillment_models
 from oms.graphql import accounts as graphql_accounts
 from oms.graphql.accounts import AccountsMutation, AccountsQuery
+from oms.graphql.address_book import customer_address_node
 from oms.graphql.cart import CartQuery
 from oms.graphql.catalog import CatalogMutation, CatalogQuery, Product, Variant, sees_hidden
 from oms.graphql.catalog_admin import CatalogAdminMutation, CatalogAdminQuery
 from oms.graphql.common import Node, UserError, from_global_id, to_global_id
 from oms.graphql.context import Context, Info
+from oms.graphql.customer_accounts import CustomerAccountsMutation
 from oms.graphql.discounts import DiscountsMutation, DiscountsQuery, discount_code_node
 from oms.graphql.errors import (
     CLIENT_ERROR,
@@ -130,6 +132,7 @@ NODE_RESOLVERS: dict[str, Callable[[Info, int], Awaitable[Node | None]]] = {
     "DiscountCode": discount_code_node,
     "TaxRate": tax_rate_node,
     "ShippingZone": shipping_zone_node,
+    "CustomerAddress": customer_address_node,
 }
 
 
@@ -176,6 +179,7 @@ CORE_ROOT_PARTS: dict[str, tuple[type, ...]] = {
     ),
     "Mutation": (
         AccountsMutation,
+        CustomerAccountsMutation,
         OrdersMutation,
         CatalogMutation,
         CatalogAdminMutation,
