@@ -66,23 +66,15 @@ NOT_YET_BUILT = {
     ("TYPE_REMOVED", "CreateVariantInput"): "back office (issue 13)",
     ("TYPE_REMOVED", "UpdateVariantInput"): "back office (issue 13)",
     ("TYPE_REMOVED", "VariantPayload"): "back office (issue 13)",
-    ("TYPE_REMOVED", "Warehouse"): "back office (issue 13)",
-    ("TYPE_REMOVED", "WarehouseInput"): "back office (issue 13)",
-    ("TYPE_REMOVED", "WarehousePayload"): "back office (issue 13)",
-    ("TYPE_REMOVED", "AdjustStockInput"): "back office (issue 13)",
     ("TYPE_REMOVED", "BookingFilter"): "back office (issue 13)",
     ("TYPE_REMOVED", "BookingEdge"): "back office (issue 13)",
     ("TYPE_REMOVED", "BookingConnection"): "back office (issue 13)",
     ("FIELD_REMOVED", "Query.bookings"): "back office (issue 13)",
-    ("FIELD_REMOVED", "Query.warehouses"): "back office (issue 13)",
     ("FIELD_REMOVED", "Mutation.updateProduct"): "back office (issue 13)",
     ("FIELD_REMOVED", "Mutation.archiveProduct"): "back office (issue 13)",
     ("FIELD_REMOVED", "Mutation.deleteProduct"): "back office (issue 13)",
     ("FIELD_REMOVED", "Mutation.createVariant"): "back office (issue 13)",
     ("FIELD_REMOVED", "Mutation.updateVariant"): "back office (issue 13)",
-    ("FIELD_REMOVED", "Mutation.createWarehouse"): "back office (issue 13)",
-    ("FIELD_REMOVED", "Mutation.updateWarehouse"): "back office (issue 13)",
-    ("FIELD_REMOVED", "Mutation.adjustStock"): "back office (issue 13)",
 }
 
 
