@@ -6,7 +6,7 @@ shipping deducts; a received return restocks.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from tortoise.expressions import F
 from tortoise.functions import Sum
@@ -140,6 +140,23 @@ async def set_stock(
             actor=actor,
         )
     return await Stock.get(id=stock.id)
+
+
+async def shipping_origin(warehouse_ids: Iterable[int | None], field: Sequence[str]) -> Warehouse | None:
+    """The one warehouse a parcel of these lines leaves (their reservation's); None when no
+    line names one. A parcel leaves one warehouse: lines of two are refused (INVALID)."""
+    ids = {i for i in warehouse_ids if i is not None}
+    if not ids:
+        return None
+    found = await Warehouse.filter(id__in=ids).order_by("id")
+    if len(found) > 1:
+        codes = ", ".join(w.code for w in found)
+        raise DomainError.of(
+            ErrorCode.INVALID,
+            f"A parcel leaves one warehouse; these lines are in {codes}: ship them separately.",
+            list(field),
+        )
+    return found[0] if found else None
 
 
 async def available_quantities(variant_ids: Iterable[int]) -> dict[int, int]:
