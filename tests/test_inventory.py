@@ -351,3 +351,11 @@ def test_the_store_threshold_is_read_and_checked():
         Settings.from_env({"OMS_LOW_STOCK_THRESHOLD": "-1"})
     with pytest.raises(ValueError, match="OMS_LOW_STOCK_THRESHOLD"):
         Settings.from_env({"OMS_LOW_STOCK_THRESHOLD": "few"})
+
+
+async def test_a_warehouse_is_a_node_for_staff_only(oms_graphql, oms_accounts, staff):
+    created = (await _create(staff, code="leeds", name="Leeds"))["warehouse"]
+    node = "query Node($id: ID!) { node(id: $id) { ... on Warehouse { code name } } }"
+
+    assert (await staff.query(node, {"id": created["id"]}))["node"] == {"code": "leeds", "name": "Leeds"}
+    assert (await oms_graphql.as_(oms_accounts.customer).query(node, {"id": created["id"]}))["node"] is None
