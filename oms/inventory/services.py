@@ -109,7 +109,7 @@ async def find_warehouse(code: str | None) -> Warehouse:
 
 
 async def set_stock(
-    variant_id: int, quantity: int, warehouse_code: str | None = None, *, sku: str = "", actor: str = "system"
+    variant_id: int, quantity: int, warehouse_code: str | None = None, *, sku: str, actor: str = "system"
 ) -> Stock:
     """Set units on hand; refuses to go below what is reserved for orders. The change is
     on the audit trail with the reason "set" (its delta: new minus old on hand)."""
