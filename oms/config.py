@@ -36,6 +36,9 @@ class Settings:
     # Orders: limits on a cart.
     max_cart_lines: int = 100
     max_line_quantity: int = 10_000
+    # Inventory: a stock row with this many available units or fewer is low (staff query
+    # lowStock), unless the row has a threshold of its own.
+    low_stock_threshold: int = 5
     # Seed a demo catalog and staff account when the database is empty (``oms serve``).
     seed_demo: bool = True
     # Jobs: ``oms serve`` runs a job worker in-process unless run_worker is false (then

@@ -123,6 +123,8 @@ def check_settings(settings: Settings) -> None:
     for name in _POSITIVE:
         if getattr(settings, name) <= 0:
             raise ValueError(f"OMS_{name.upper()}: must be greater than 0, not {getattr(settings, name)}")
+    if settings.low_stock_threshold < 0:
+        raise ValueError(f"OMS_LOW_STOCK_THRESHOLD: must be 0 or more, not {settings.low_stock_threshold}")
     for origin in settings.cors_origin_list:
         parts = urlsplit(origin)
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.path or parts.query:

@@ -22,18 +22,10 @@ NOT_YET_BUILT = {
     ("FIELD_REMOVED", "Query.salesReport"): "reports (issue 13)",
     # Taxes, discounts, shipping zones (issue 14).
     # Back office (issue 13).
-    ("TYPE_REMOVED", "Warehouse"): "back office (issue 13)",
-    ("TYPE_REMOVED", "WarehouseInput"): "back office (issue 13)",
-    ("TYPE_REMOVED", "WarehousePayload"): "back office (issue 13)",
-    ("TYPE_REMOVED", "AdjustStockInput"): "back office (issue 13)",
     ("TYPE_REMOVED", "BookingFilter"): "back office (issue 13)",
     ("TYPE_REMOVED", "BookingEdge"): "back office (issue 13)",
     ("TYPE_REMOVED", "BookingConnection"): "back office (issue 13)",
     ("FIELD_REMOVED", "Query.bookings"): "back office (issue 13)",
-    ("FIELD_REMOVED", "Query.warehouses"): "back office (issue 13)",
-    ("FIELD_REMOVED", "Mutation.createWarehouse"): "back office (issue 13)",
-    ("FIELD_REMOVED", "Mutation.updateWarehouse"): "back office (issue 13)",
-    ("FIELD_REMOVED", "Mutation.adjustStock"): "back office (issue 13)",
 }
 
 

@@ -1,7 +1,8 @@
-"""Inventory services for shipping plugins: deduct the stock of shipped units."""
+"""Inventory services for shipping plugins: the warehouse a parcel leaves (its address is
+the label's ship-from) and deducting the stock of shipped units."""
 
 from __future__ import annotations
 
-from oms.inventory.services import deduct_shipped
+from oms.inventory.services import deduct_shipped, shipping_origin
 
-__all__ = ["deduct_shipped"]
+__all__ = ["deduct_shipped", "shipping_origin"]

@@ -171,15 +171,18 @@ def public_attributes(attributes: dict[str, Any], public_keys: Sequence[str]) ->
     return {key: value for key, value in attributes.items() if key in public_keys}
 
 
-async def set_stock(*, sku: str, quantity: int, warehouse_code: str | None, plugins: PluginHost) -> Variant:
-    """Set units on hand of a stock-tracked variant (default warehouse when none is named)."""
+async def set_stock(
+    *, sku: str, quantity: int, warehouse_code: str | None, plugins: PluginHost, actor: str = "system"
+) -> Variant:
+    """Set units on hand of a stock-tracked variant (default warehouse when none is named);
+    on the stock audit trail as ``actor`` with the reason "set"."""
     variant = await Variant.get_or_none(sku=sku.strip()).select_related("product")
     if variant is None:
         raise DomainError.of(ErrorCode.NOT_FOUND, f"No variant with sku {sku!r}.", ["sku"])
     product_type = plugins.get_type(variant.product.product_type)
     if product_type is None or not product_type.tracks_stock:
         raise DomainError.of(ErrorCode.INVALID, "This product type does not track stock.", ["sku"])
-    await inventory.set_stock(variant.id, quantity, warehouse_code)
+    await inventory.set_stock(variant.id, quantity, warehouse_code, sku=variant.sku, actor=actor)
     return variant
 
 

@@ -25,6 +25,7 @@ from oms.graphql.common import (
 )
 from oms.graphql.context import Info
 from oms.graphql.mutations import mutation
+from oms.graphql.stock import StockLevel, stock_levels_of
 
 
 @strawberry.type(description="A product type and the plugin that delivers it.")
@@ -134,6 +135,10 @@ class Variant(Node):
         product_type = info.context.plugins.get_type(product.product_type)
         public = product_type.public_attributes if product_type else ()
         return JSON(catalog.public_attributes(self.model.attributes or {}, public))
+
+    @strawberry.field(description="Staff only: units per warehouse (empty where the type tracks no stock).")
+    async def stock_levels(self, info: Info) -> list[StockLevel]:
+        return await stock_levels_of(info, self.model.id)
 
 
 @strawberry.type
@@ -293,5 +298,6 @@ class CatalogMutation:
             quantity=input.quantity,
             warehouse_code=input.warehouse,
             plugins=info.context.plugins,
+            actor=info.context.viewer.actor,
         )
         return StockPayload(variant=Variant.from_model(variant))

@@ -42,6 +42,7 @@ from oms.graphql.errors import (
     request_id_of,
 )
 from oms.graphql.fulfillment import Fulfillment, details_field
+from oms.graphql.inventory import InventoryMutation, InventoryQuery, warehouse_node
 from oms.graphql.jobs import JobsMutation, JobsQuery, job_node
 from oms.graphql.limits import Limits, ParseWithinLimits, QueryCost
 from oms.graphql.loaders import Loaders
@@ -133,6 +134,7 @@ NODE_RESOLVERS: dict[str, Callable[[Info, int], Awaitable[Node | None]]] = {
     "TaxRate": tax_rate_node,
     "ShippingZone": shipping_zone_node,
     "CustomerAddress": customer_address_node,
+    "Warehouse": warehouse_node,
 }
 
 
@@ -191,9 +193,12 @@ CORE_ROOT_PARTS: dict[str, tuple[type, ...]] = {
         DiscountsMutation,
         TaxesMutation,
         ShippingZonesMutation,
+        InventoryMutation,
     ),
     "Subscription": (LiveSubscription,),
 }
+# Warehouses and stock (appended on its own line: parallel branches each add a part here).
+CORE_ROOT_PARTS["Query"] += (InventoryQuery,)
 # Core object types plugins may add fields to (``oms_graphql_fields``), by GraphQL name.
 EXTENSIBLE_TYPES: dict[str, type] = {
     "Me": graphql_accounts.CoreMe,

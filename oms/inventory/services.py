@@ -6,30 +6,38 @@ shipping deducts; a received return restocks.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from tortoise.expressions import F
 from tortoise.functions import Sum
+from tortoise.transactions import in_transaction
 
 from oms import sql
 from oms.errors import DomainError, ErrorCode
-from oms.inventory.models import DEFAULT_WAREHOUSE_CODE, Stock, Warehouse
+from oms.inventory.models import DEFAULT_WAREHOUSE_CODE, Stock, StockAdjustment, Warehouse
 
-# Takes n units from the warehouse with the most available, in one statement. The outer
-# condition is re-checked by PostgreSQL on the locked row, so two concurrent orders can
-# never both take the last units.
-_RESERVE = """
+# The reason setStock writes on the audit trail.
+SET_REASON = "set"
+# A stock row of zero units, unless one exists (two concurrent first adjustments make one).
+INSERT_EMPTY_STOCK = """
+INSERT INTO stock (variant_id, warehouse_id, quantity, reserved) VALUES (:variant, :warehouse, 0, 0)
+ON CONFLICT (variant_id, warehouse_id) DO NOTHING
+"""
+
+# The warehouses that may fill a line, in the order placement tries them: by priority
+# (lowest first), then by id (the default warehouse, made first, wins a tie).
+_CANDIDATES = """
+SELECT s.id FROM stock s JOIN warehouse w ON w.id = s.warehouse_id
+WHERE s.variant_id = :variant AND s.quantity - s.reserved >= :n
+ORDER BY w.priority, w.id
+"""
+# Takes n units from one stock row. The condition is re-checked by PostgreSQL on the
+# locked row, so two concurrent orders can never both take the last units.
+_TAKE = """
 UPDATE stock SET reserved = reserved + :n
-WHERE id = (
-    SELECT id FROM stock
-    WHERE variant_id = :variant AND quantity - reserved >= :n
-    ORDER BY quantity - reserved DESC, id LIMIT 1
-) AND quantity - reserved >= :n
+WHERE id = :id AND quantity - reserved >= :n
 RETURNING warehouse_id
 """
-# On PostgreSQL a concurrent reservation can invalidate the row the subquery picked; a
-# retry sees fresh data and tries the next warehouse.
-_RESERVE_ATTEMPTS = 3
 
 
 async def default_warehouse() -> Warehouse:
@@ -51,13 +59,17 @@ async def ensure_stock_rows(variant_ids: list[int]) -> None:
 
 
 async def reserve(variant_id: int, quantity: int) -> int | None:
-    """Reserve ``quantity`` units in one warehouse; its id, or None when none has enough."""
-    for _ in range(_RESERVE_ATTEMPTS):
-        rows = await sql.fetch(_RESERVE, n=quantity, variant=variant_id)
-        if rows:
-            return rows[0]["warehouse_id"]
-        if not await Stock.filter(variant_id=variant_id).exists():
-            return None
+    """Reserve ``quantity`` units of a variant in one warehouse; its id, or None when no
+    single warehouse has enough.
+
+    The rule: the whole line comes from one warehouse, the first by (priority, id) with
+    enough available units. Each candidate is taken with a conditional UPDATE; one that a
+    concurrent order emptied meanwhile is passed over for the next.
+    """
+    for row in await sql.fetch(_CANDIDATES, n=quantity, variant=variant_id):
+        taken = await sql.fetch(_TAKE, n=quantity, id=row["id"])
+        if taken:
+            return taken[0]["warehouse_id"]
     return None
 
 
@@ -86,30 +98,65 @@ async def restock(variant_id: int, warehouse_id: int, quantity: int) -> bool:
     return bool(updated)
 
 
-async def set_stock(variant_id: int, quantity: int, warehouse_code: str | None = None) -> Stock:
-    """Set units on hand; refuses to go below what is reserved for orders."""
+async def find_warehouse(code: str | None) -> Warehouse:
+    """The warehouse of ``code``, the default one when None; NOT_FOUND (field warehouse)."""
+    if code is None:
+        return await default_warehouse()
+    warehouse = await Warehouse.get_or_none(code=code.strip()) if len(code) <= 64 else None
+    if warehouse is None:
+        raise DomainError.of(ErrorCode.NOT_FOUND, f"No warehouse {code[:64]!r}.", ["warehouse"])
+    return warehouse
+
+
+async def set_stock(
+    variant_id: int, quantity: int, warehouse_code: str | None = None, *, sku: str, actor: str = "system"
+) -> Stock:
+    """Set units on hand; refuses to go below what is reserved for orders. The change is
+    on the audit trail with the reason "set" (its delta: new minus old on hand)."""
     if quantity < 0:
         raise DomainError.of(ErrorCode.INVALID, "Units on hand cannot be negative.", ["quantity"])
-    warehouse: Warehouse | None
-    if warehouse_code is None:
-        warehouse = await default_warehouse()
-    else:
-        warehouse = await Warehouse.get_or_none(code=warehouse_code)
-        if warehouse is None:
-            raise DomainError.of(ErrorCode.NOT_FOUND, f"No warehouse {warehouse_code!r}.", ["warehouse"])
-    updated = await Stock.filter(variant_id=variant_id, warehouse=warehouse, reserved__lte=quantity).update(
-        quantity=quantity
-    )
-    if not updated:
-        stock = await Stock.get_or_none(variant_id=variant_id, warehouse=warehouse)
-        if stock is not None:
+    warehouse = await find_warehouse(warehouse_code)
+    async with in_transaction():
+        # Locked (PostgreSQL), so the delta written to the trail is exact.
+        stock = await Stock.filter(variant_id=variant_id, warehouse=warehouse).select_for_update().first()
+        if stock is None:
+            await sql.fetch(INSERT_EMPTY_STOCK, variant=variant_id, warehouse=warehouse.id)
+            stock = await Stock.filter(variant_id=variant_id, warehouse=warehouse).select_for_update().first()
+            assert stock is not None  # inserted just now, or by a concurrent call
+        if stock.reserved > quantity:
             raise DomainError.of(
                 ErrorCode.INVALID,
                 f"{stock.reserved} units are reserved for orders; on hand cannot be lower.",
                 ["quantity"],
             )
-        await Stock.create(variant_id=variant_id, warehouse=warehouse, quantity=quantity)
-    return await Stock.get(variant_id=variant_id, warehouse=warehouse)
+        await Stock.filter(id=stock.id).update(quantity=quantity)
+        await StockAdjustment.create(
+            variant_id=variant_id,
+            sku=sku,
+            warehouse=warehouse,
+            delta=quantity - stock.quantity,
+            reason=SET_REASON,
+            quantity_after=quantity,
+            actor=actor,
+        )
+    return await Stock.get(id=stock.id)
+
+
+async def shipping_origin(warehouse_ids: Iterable[int | None], field: Sequence[str]) -> Warehouse | None:
+    """The one warehouse a parcel of these lines leaves (their reservation's); None when no
+    line names one. A parcel leaves one warehouse: lines of two are refused (INVALID)."""
+    ids = {i for i in warehouse_ids if i is not None}
+    if not ids:
+        return None
+    found = await Warehouse.filter(id__in=ids).order_by("id")
+    if len(found) > 1:
+        codes = ", ".join(w.code for w in found)
+        raise DomainError.of(
+            ErrorCode.INVALID,
+            f"A parcel leaves one warehouse; these lines are in {codes}: ship them separately.",
+            list(field),
+        )
+    return found[0] if found else None
 
 
 async def available_quantities(variant_ids: Iterable[int]) -> dict[int, int]:

@@ -30,7 +30,7 @@ from oms.api import (
     record_event,
     utcnow,
 )
-from oms.api.models import Fulfillment, Order, OrderLine, Variant, Warehouse
+from oms.api.models import Fulfillment, Order, OrderLine, Variant
 from oms_physical import config as shipping_config
 from oms_physical.label import draw_label
 from oms_physical.models import Shipment, ShipmentStatus
@@ -83,11 +83,11 @@ async def _weight_grams(lines: Sequence[OrderLine], quantities: Mapping[int, int
 
 
 async def _ship_from(lines: Sequence[OrderLine], plugins: PluginHost) -> Mapping[str, str | None]:
-    warehouse_ids = [line.warehouse_id for line in lines if line.warehouse_id is not None]
-    if warehouse_ids:
-        warehouse = await Warehouse.get_or_none(id=warehouse_ids[0])
-        if warehouse is not None and warehouse.address:
-            return warehouse.address
+    """The address of the warehouse the lines were reserved from; the plugin's
+    OMS_PHYSICAL_SHIP_FROM when it has none. Lines of two warehouses are refused."""
+    warehouse = await inventory.shipping_origin([line.warehouse_id for line in lines], ("input", "lines"))
+    if warehouse is not None and warehouse.address:
+        return warehouse.address
     return shipping_config.shipping_config(plugins).ship_from
 
 
