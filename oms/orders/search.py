@@ -96,8 +96,16 @@ def _text(value: str | None, limit: int, field: str) -> str | None:
     return value
 
 
+def _of_lines(lines: QuerySet[OrderLine]) -> Q:
+    """Orders having one of ``lines``. Tortoise leaves the model's default ORDER BY out of
+    an annotated query: without it PostgreSQL turns the subquery into a semi-join, which
+    can walk the order index of the sort and stop after a page."""
+    # Tortoise 1.x needs Subquery around a values() query used in `__in`.
+    return Q(id__in=Subquery(lines.annotate(line_order=F("order_id")).values("order_id")))
+
+
 def _with_sku(sku: str) -> Q:
-    return Q(id__in=Subquery(OrderLine.filter(sku=sku).values("order_id")))
+    return _of_lines(OrderLine.filter(sku=sku))
 
 
 def _with_tracking(number: str) -> Q:
@@ -140,9 +148,7 @@ def filter_orders(filters: OrderFilter | None) -> QuerySet[Order]:
     if filters.needs_review is not None:
         qs = qs.filter(needs_review=filters.needs_review)
     if filters.product_type:
-        # Tortoise 1.x needs Subquery around a values() query used in `__in`.
-        lines = OrderLine.filter(product_type=filters.product_type)
-        qs = qs.filter(id__in=Subquery(lines.values("order_id")))
+        qs = qs.filter(_of_lines(OrderLine.filter(product_type=filters.product_type)))
     if filters.awaiting_fulfillment is not None:
         waiting = OrderLine.annotate(left=F("quantity") - F("quantity_canceled") - F("quantity_allocated")).filter(
             left__gt=0, order__status__in=[OrderStatus.PROCESSING, OrderStatus.PARTIALLY_FULFILLED]
@@ -230,6 +236,23 @@ def _after(sort: OrderSort, value: Any, pk: int) -> Q:
     return Q(**{f"{column}__gte": value}) & (Q(**{f"{column}__gt": value}) | Q(id__gt=pk))
 
 
+def page_query(
+    qs: QuerySet[Order], *, sort: OrderSort, position: tuple[Any, int] | None, size: int
+) -> QuerySet[Order]:
+    """The statement of one page: ``qs`` after ``position`` (sort value, id), sorted, limited."""
+    if position is not None:
+        qs = qs.filter(_after(sort, *position))
+    column = _COLUMN[sort.field]
+    if sort.field is SortField.TOTAL and get_connection("default").capabilities.dialect == "sqlite":
+        # SQLite keeps decimals as text ("10.00" < "9.00"): order by their value. Filters
+        # already compare them as numbers.
+        qs = qs.annotate(total_value=RawSQL('CAST("total" AS REAL)'))
+        column = "total_value"
+    direction = "-" if sort.descending else ""
+    ordering = [f"{direction}{column}"] if column == "id" else [f"{direction}{column}", f"{direction}id"]
+    return qs.order_by(*ordering).limit(size)
+
+
 @dataclasses.dataclass
 class OrderPage:
     """A page of orders, its cursors, and the count of all matches on demand (a count of a
@@ -261,16 +284,7 @@ async def find_orders(
     qs = filter_orders(filters)
     if customer_id is not None:
         qs = qs.filter(customer_id=customer_id)
-    page_qs = qs if position is None else qs.filter(_after(sort, *position))
-    column = _COLUMN[sort.field]
-    if sort.field is SortField.TOTAL and get_connection("default").capabilities.dialect == "sqlite":
-        # SQLite keeps decimals as text ("10.00" < "9.00"): order by their value. Filters
-        # already compare them as numbers.
-        page_qs = page_qs.annotate(total_value=RawSQL('CAST("total" AS REAL)'))
-        column = "total_value"
-    direction = "-" if sort.descending else ""
-    ordering = [f"{direction}{column}"] if column == "id" else [f"{direction}{column}", f"{direction}id"]
-    rows = list(await page_qs.order_by(*ordering).limit(size + 1))
+    rows = list(await page_query(qs, sort=sort, position=position, size=size + 1))
     items = rows[:size]
     return OrderPage(
         items=items,
