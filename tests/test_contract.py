@@ -22,10 +22,6 @@ NOT_YET_BUILT = {
     ("FIELD_REMOVED", "Query.salesReport"): "reports (issue 13)",
     # Taxes, discounts, shipping zones (issue 14).
     # Back office (issue 13).
-    ("TYPE_REMOVED", "BookingFilter"): "back office (issue 13)",
-    ("TYPE_REMOVED", "BookingEdge"): "back office (issue 13)",
-    ("TYPE_REMOVED", "BookingConnection"): "back office (issue 13)",
-    ("FIELD_REMOVED", "Query.bookings"): "back office (issue 13)",
 }
 
 

@@ -5,11 +5,13 @@ relay ids, ``UserError``, the ``mutation`` decorator that turns a DomainError in
 from __future__ import annotations
 
 from oms.graphql.catalog import Variant
-from oms.graphql.common import Node, UserError, parse_id, to_global_id, user_errors
+from oms.graphql.common import Node, PageInfo, UserError, parse_id, to_global_id, user_errors
 from oms.graphql.context import Info
 from oms.graphql.fulfillment import Fulfillment, FulfillmentPayload
 from oms.graphql.mutations import mutation
 from oms.graphql.orders import Order
+from oms.graphql.selection import selects
+from oms.pagination import page_size
 
 __all__ = [
     "Fulfillment",
@@ -17,10 +19,13 @@ __all__ = [
     "Info",
     "Node",
     "Order",
+    "PageInfo",
     "UserError",
     "Variant",
     "mutation",
+    "page_size",
     "parse_id",
+    "selects",
     "to_global_id",
     "user_errors",
 ]

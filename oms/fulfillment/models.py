@@ -61,6 +61,9 @@ class Fulfillment(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
     delivered_at = fields.DatetimeField(null=True)
+    # The carrier's number of a parcel, set by the plugin that ships it: staff find the
+    # order by it (oms.orders.search).
+    tracking_number = fields.CharField(max_length=100, null=True, db_index=True)
 
     order_id: int
     lines: fields.ReverseRelation["FulfillmentLine"]

@@ -170,6 +170,7 @@ async def create_fulfillment(
     *,
     status: FulfillmentStatus = FulfillmentStatus.PENDING,
     field: tuple[str, ...] = ("lines",),
+    tracking_number: str | None = None,
 ) -> Fulfillment:
     """Take ``quantities`` (order line id -> units) of the order's ``product_type`` lines
     into a new Fulfillment and mark those lines IN_PROGRESS. Caller's transaction, with
@@ -182,7 +183,9 @@ async def create_fulfillment(
             raise DomainError.of(
                 ErrorCode.INVALID, "These units were just taken by another fulfillment.", [*field, index, "quantity"]
             )
-    fulfillment = await Fulfillment.create(order_id=order.id, product_type=product_type, status=status)
+    fulfillment = await Fulfillment.create(
+        order_id=order.id, product_type=product_type, status=status, tracking_number=tracking_number
+    )
     await FulfillmentLine.bulk_create(
         [FulfillmentLine(fulfillment_id=fulfillment.id, order_line_id=i, quantity=q) for i, q in quantities.items()]
     )

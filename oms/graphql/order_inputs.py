@@ -4,12 +4,13 @@ input, each turned into the services' plain dataclasses."""
 from __future__ import annotations
 
 import datetime as dt
+import enum
 
 import strawberry
 
 from oms.graphql.cart import CartLineInput
 from oms.graphql.common import AddressInput
-from oms.orders import inputs
+from oms.orders import inputs, search
 from oms.orders.status import OrderStatus as DomainOrderStatus
 from oms.orders.status import PaymentStatus as DomainPaymentStatus
 
@@ -19,6 +20,23 @@ strawberry.enum(DomainOrderStatus, name="OrderStatus")
 OrderStatus = DomainOrderStatus
 strawberry.enum(DomainPaymentStatus, name="PaymentStatus")
 PaymentStatus = DomainPaymentStatus
+strawberry.enum(search.SortField, name="OrderSortField")
+OrderSortField = search.SortField
+
+
+@strawberry.enum
+class SortDirection(enum.Enum):
+    ASC = "ASC"
+    DESC = "DESC"
+
+
+@strawberry.input(description="How to sort orders; the id breaks ties. Default: newest first (NUMBER, DESC).")
+class OrderSort:
+    field: OrderSortField
+    direction: SortDirection = SortDirection.DESC
+
+    def to_domain(self) -> search.OrderSort:
+        return search.OrderSort(field=self.field, descending=self.direction is SortDirection.DESC)
 
 
 @strawberry.input
@@ -27,7 +45,10 @@ class OrderFilter:
     payment_status: list[PaymentStatus] | None = None
     product_type: str | None = None
     email: str | None = None
-    search: str | None = strawberry.field(default=None, description="Matches order number, email or sku.")
+    search: str | None = strawberry.field(
+        default=None,
+        description="Matches order number, email (its start), customer name (its start), sku or tracking number.",
+    )
     created_after: dt.datetime | None = None
     created_before: dt.datetime | None = None
     needs_review: bool | None = strawberry.field(
@@ -39,6 +60,12 @@ class OrderFilter:
         description='Paid orders with units in no fulfillment yet; with productType: "physical", '
         "the orders awaiting shipment.",
     )
+    number: str | None = strawberry.field(default=None, description='The order number, e.g. "1042" or "#1042".')
+    customer_name: str | None = strawberry.field(
+        default=None, description="Orders whose customer's name starts with this (case and extra spaces ignored)."
+    )
+    sku: str | None = strawberry.field(default=None, description="Orders with a line of this sku.")
+    tracking_number: str | None = strawberry.field(default=None, description="Orders with a parcel of this number.")
 
     def to_domain(self) -> inputs.OrderFilter:
         return inputs.OrderFilter(
@@ -51,6 +78,10 @@ class OrderFilter:
             created_before=self.created_before,
             needs_review=self.needs_review,
             awaiting_fulfillment=self.awaiting_fulfillment,
+            number=self.number,
+            customer_name=self.customer_name,
+            sku=self.sku,
+            tracking_number=self.tracking_number,
         )
 
 

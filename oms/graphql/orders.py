@@ -20,15 +20,15 @@ from oms.graphql.common import (
     PageInfo,
     UserError,
     connection,
-    decode_cursor,
     parse_id,
     to_global_id,
     user_errors,
 )
 from oms.graphql.context import Info
 from oms.graphql.mutations import mutation
-from oms.graphql.order_inputs import OrderFilter, OrderStatus, PaymentStatus, PlaceOrderInput
+from oms.graphql.order_inputs import OrderFilter, OrderSort, OrderStatus, PaymentStatus, PlaceOrderInput
 from oms.graphql.payments import Payment, PaymentSession, Refund, order_refunds
+from oms.graphql.selection import selects
 from oms.graphql.tax_lines import TaxLine
 from oms.orders import access, inputs, search
 from oms.orders import models as order_models
@@ -345,19 +345,39 @@ class OrdersQuery:
         )
         return Order.from_model(order) if order else None
 
-    @strawberry.field(description="Staff only.")
+    @strawberry.field(
+        description="Staff only. Every filter given must match; sorted by `sort` (newest first by default). "
+        "Cursors belong to their sort. totalCount counts every match: select it only when needed."
+    )
     async def orders(
         self,
         info: Info,
         first: int | None = None,
         after: str | None = None,
         filter: OrderFilter | None = None,
+        sort: OrderSort | None = None,
     ) -> OrderConnection:
         info.context.require_permission(Permission.MANAGE_ORDERS)
-        page = await search.list_orders(
-            filters=filter.to_domain() if filter else None, first=first, after_id=decode_cursor(after)
+        page = await search.find_orders(
+            filter.to_domain() if filter else None,
+            sort=sort.to_domain() if sort else None,
+            first=first,
+            after=after,
         )
-        return OrderConnection.from_page(page)
+        total = await page.total() if selects(info, "totalCount") else 0
+        return OrderConnection(
+            edges=[
+                OrderEdge(node=Order.from_model(order), cursor=cursor)
+                for order, cursor in zip(page.items, page.cursors, strict=True)
+            ],
+            page_info=PageInfo(
+                has_next_page=page.has_next,
+                has_previous_page=page.has_previous,
+                start_cursor=page.cursors[0] if page.cursors else None,
+                end_cursor=page.cursors[-1] if page.cursors else None,
+            ),
+            total_count=total,
+        )
 
 
 @strawberry.type

@@ -51,6 +51,12 @@ class OrderFilter:
     # Paid orders with units not yet in a fulfillment (of ``product_type`` when given):
     # with product_type "physical", the orders awaiting shipment.
     awaiting_fulfillment: bool | None = None
+    # Exact order number ("1042" or "#1042"), customer name (its start, case ignored),
+    # sku of a line, tracking number of a shipment (exact).
+    number: str | None = None
+    customer_name: str | None = None
+    sku: str | None = None
+    tracking_number: str | None = None
 
     def __post_init__(self) -> None:
         # Checked before any query: a value longer than its column is the client's

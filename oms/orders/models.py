@@ -57,6 +57,11 @@ class Order(Model):
     prices_include_tax = fields.BooleanField(default=False)
     # The tax summary by rate: [{"name", "rate", "tax_class", "taxable", "tax"}] (amounts as strings).
     tax_lines: fields.JSONField[list[dict[str, Any]] | None] = fields.JSONField(null=True)
+    # Who the order is for, written at placement (billing name, else shipping name, else the
+    # account's), so staff find orders by name without joining addresses or accounts.
+    customer_name = fields.CharField(max_length=200, null=True)
+    # oms.orders.search.name_key(customer_name): what the customerName filter matches.
+    customer_name_key = fields.CharField(max_length=200, null=True)
 
     customer_id: int | None
     lines: fields.ReverseRelation["OrderLine"]
@@ -66,7 +71,13 @@ class Order(Model):
     class Meta:
         table = "order"
         # (customer, id): a customer's orders newest first (``me.orders``), one index range.
-        indexes = (("status", "created_at"), ("customer", "id"))
+        # The others serve the staff orders page (oms.orders.search): each sort as
+        # (column, id) for keyset pages, and the filters that are not a unique column.
+        indexes = (
+            ("status", "created_at"), ("customer", "id"),
+            ("created_at", "id"), ("total", "id"), ("payment_status", "id"), ("needs_review", "id"),
+            ("customer_name_key", "id"),
+        )
 
 
 class OrderLine(Model):

@@ -1,16 +1,78 @@
-"""Finding orders: the staff filter and the newest-first pages of ``orders`` and ``me.orders``."""
+"""Finding orders: the staff filter, sorting and keyset pages of ``orders``, and the
+newest-first pages of ``me.orders``.
+
+Every filter is an exact or prefix match on an indexed column (or a subquery on one), so
+PostgreSQL answers a page from an index at any depth: a page is ``WHERE <filters> AND
+<after the cursor> ORDER BY <sort column>, id LIMIT n+1``, and the cursor holds the last
+row's (sort value, id). Prefix matches (email, customer name) need the ``*_pattern_ops``
+indexes of :data:`POSTGRES_INDEXES` on a database whose collation is not "C".
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import dataclasses
 import datetime as dt
+import enum
+import json
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
-from tortoise.expressions import F, Q, Subquery
+from tortoise.connection import get_connection
+from tortoise.expressions import F, Q, RawSQL, Subquery
+from tortoise.queryset import QuerySet
 
 from oms.errors import DomainError, ErrorCode
+from oms.fulfillment.models import Fulfillment
 from oms.orders.inputs import OrderFilter
 from oms.orders.models import Order, OrderLine
 from oms.orders.status import OrderStatus
-from oms.pagination import Page, paginate
+from oms.pagination import Page, page_size, paginate
+
+# What the migration must hold besides the model's indexes (PostgreSQL only): LIKE 'x%'
+# can use a b-tree index only with the pattern operator class when the collation is not C.
+POSTGRES_INDEXES = (
+    'CREATE INDEX IF NOT EXISTS "idx_order_email_pattern" ON "order" ("email" varchar_pattern_ops, "id")',
+    'CREATE INDEX IF NOT EXISTS "idx_order_customer_name_key_pattern" '
+    'ON "order" ("customer_name_key" varchar_pattern_ops, "id")',
+)
+
+MAX_NAME = 200
+MAX_NUMBER = 32
+MAX_SKU = 64
+MAX_TRACKING = 100
+
+
+class SortField(str, enum.Enum):
+    CREATED = "CREATED"
+    TOTAL = "TOTAL"
+    NUMBER = "NUMBER"  # numbers grow with the id: sorting by number is sorting by id
+
+
+# The column each sort reads (the id breaks ties, so the order is total and stable).
+_COLUMN = {SortField.CREATED: "created_at", SortField.TOTAL: "total", SortField.NUMBER: "id"}
+
+
+@dataclasses.dataclass(frozen=True)
+class OrderSort:
+    field: SortField = SortField.NUMBER
+    descending: bool = True
+
+
+# Newest first, as ``orders`` always listed them.
+NEWEST_FIRST = OrderSort()
+
+
+def name_key(name: str | None) -> str | None:
+    """How a customer name is matched: compatibility forms folded, case ignored, runs of
+    spaces collapsed. Stored on the order at placement (``Order.customer_name_key``) and
+    applied to the term, so "  JANE   doe" finds "Jane Doe"."""
+    if not name:
+        return None
+    key = " ".join(unicodedata.normalize("NFKC", name).split()).casefold()[:MAX_NAME]
+    return key or None
 
 
 def _as_utc(moment: dt.datetime, field: str) -> dt.datetime:
@@ -23,8 +85,53 @@ def _as_utc(moment: dt.datetime, field: str) -> dt.datetime:
         raise DomainError.of(ErrorCode.INVALID, "This date is out of range.", ["filter", field]) from None
 
 
-def filter_orders(filters: OrderFilter | None):
-    """The queryset of orders matching the staff filter."""
+def _text(value: str | None, limit: int, field: str) -> str | None:
+    """A stripped filter term, None when blank; longer than its column is the client's mistake."""
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    if len(value) > limit:
+        raise DomainError.of(ErrorCode.INVALID, f"The filter's {field} has more than {limit} characters.",
+                             ["filter", field])
+    return value
+
+
+def _of_lines(lines: QuerySet[OrderLine]) -> Q:
+    """Orders having one of ``lines``. Tortoise leaves the model's default ORDER BY out of
+    an annotated query: without it PostgreSQL turns the subquery into a semi-join, which
+    can walk the order index of the sort and stop after a page."""
+    # Tortoise 1.x needs Subquery around a values() query used in `__in`.
+    return Q(id__in=Subquery(lines.annotate(line_order=F("order_id")).values("order_id")))
+
+
+def _with_sku(sku: str) -> Q:
+    return _of_lines(OrderLine.filter(sku=sku))
+
+
+def _with_tracking(number: str) -> Q:
+    return Q(id__in=Subquery(Fulfillment.filter(tracking_number=number).values("order_id")))
+
+
+def _search(term: str) -> Q:
+    """``search``: the order number, an email's start, a customer name's start, a sku or a
+    tracking number, each matched through its own index."""
+    matches = Q(email__startswith=term.lower())
+    number = term.lstrip("#")
+    # Exact matches only for a term that fits the column (the ORM refuses longer).
+    if number and len(number) <= MAX_NUMBER:
+        matches |= Q(number=number)
+    key = name_key(term)
+    if key:
+        matches |= Q(customer_name_key__startswith=key)
+    if len(term) <= MAX_SKU:
+        matches |= _with_sku(term)
+    if len(term) <= MAX_TRACKING:
+        matches |= _with_tracking(term)
+    return matches
+
+
+def filter_orders(filters: OrderFilter | None) -> QuerySet[Order]:
+    """The queryset of orders matching the staff filter (every condition must hold)."""
     qs = Order.all()
     if filters is None:
         return qs
@@ -41,9 +148,7 @@ def filter_orders(filters: OrderFilter | None):
     if filters.needs_review is not None:
         qs = qs.filter(needs_review=filters.needs_review)
     if filters.product_type:
-        # Tortoise 1.x needs Subquery around a values() query used in `__in`.
-        lines = OrderLine.filter(product_type=filters.product_type)
-        qs = qs.filter(id__in=Subquery(lines.values("order_id")))
+        qs = qs.filter(_of_lines(OrderLine.filter(product_type=filters.product_type)))
     if filters.awaiting_fulfillment is not None:
         waiting = OrderLine.annotate(left=F("quantity") - F("quantity_canceled") - F("quantity_allocated")).filter(
             left__gt=0, order__status__in=[OrderStatus.PROCESSING, OrderStatus.PARTIALLY_FULFILLED]
@@ -52,22 +157,148 @@ def filter_orders(filters: OrderFilter | None):
             waiting = waiting.filter(product_type=filters.product_type)
         awaiting = Q(id__in=Subquery(waiting.values("order_id")))
         qs = qs.filter(awaiting if filters.awaiting_fulfillment else ~awaiting)
-    if filters.search and filters.search.strip():
-        term = filters.search.strip()
-        matches = Q(email__icontains=term)
-        # Exact matches only for a term that fits the column (the ORM refuses longer).
-        if len(term.lstrip("#")) <= 32:
-            matches |= Q(number=term.lstrip("#"))
-        if len(term) <= 64:
-            matches |= Q(id__in=Subquery(OrderLine.filter(sku=term).values("order_id")))
-        qs = qs.filter(matches)
+    number = _text(filters.number, MAX_NUMBER + 1, "number")
+    if number:
+        qs = qs.filter(number=number.lstrip("#")[:MAX_NUMBER])
+    name = name_key(_text(filters.customer_name, MAX_NAME, "customerName"))
+    if name:
+        qs = qs.filter(customer_name_key__startswith=name)
+    sku = _text(filters.sku, MAX_SKU, "sku")
+    if sku:
+        qs = qs.filter(_with_sku(sku))
+    tracking = _text(filters.tracking_number, MAX_TRACKING, "trackingNumber")
+    if tracking:
+        qs = qs.filter(_with_tracking(tracking))
+    term = _text(filters.search, 254, "search")
+    if term:
+        qs = qs.filter(_search(term))
     return qs
+
+
+# Cursors: "o1:<field>:<value>:<id>" in URL-safe base64. The sort is in it, so a cursor of
+# one sort is refused by another rather than silently skipping or repeating rows.
+_CURSOR_PREFIX = "o1"
+
+
+def _sort_value(order: Order, sort: OrderSort) -> Any:
+    return getattr(order, _COLUMN[sort.field])
+
+
+def encode_cursor(order: Order, sort: OrderSort) -> str:
+    value = _sort_value(order, sort)
+    if isinstance(value, dt.datetime):
+        value = value.astimezone(dt.UTC).isoformat()
+    raw = json.dumps([_CURSOR_PREFIX, sort.field.value, str(value), order.id], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def _malformed() -> DomainError:
+    return DomainError.of(ErrorCode.INVALID, "The cursor is malformed or belongs to another sort.", ["after"])
+
+
+def decode_cursor(cursor: str, sort: OrderSort) -> tuple[Any, int]:
+    """The (sort value, id) a cursor of ``sort`` holds; INVALID on ``after`` otherwise."""
+    if len(cursor) > 200:
+        raise _malformed()
+    try:
+        prefix, field, raw, pk = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        if prefix != _CURSOR_PREFIX or field != sort.field.value or not isinstance(pk, int):
+            raise ValueError(cursor)
+        if not 1 <= pk <= 2**31 - 1:
+            raise ValueError(cursor)
+        value: Any
+        if sort.field is SortField.CREATED:
+            value = dt.datetime.fromisoformat(raw)
+            if value.tzinfo is None:
+                raise ValueError(cursor)
+            value = value.astimezone(dt.UTC)
+        elif sort.field is SortField.TOTAL:
+            value = Decimal(raw)
+            if not value.is_finite() or abs(value) >= Decimal(10) ** 12:
+                raise ValueError(cursor)
+        else:
+            value = int(raw)
+            if value != pk:
+                raise ValueError(cursor)
+        return value, pk
+    except (binascii.Error, UnicodeError, ValueError, TypeError, InvalidOperation, OverflowError):
+        raise _malformed() from None
+
+
+def _after(sort: OrderSort, value: Any, pk: int) -> Q:
+    """Rows after (value, pk) in the sort. The first, redundant bound (<= or >=) is what
+    an index range can start from; the OR only drops the few rows equal to ``value``."""
+    column = _COLUMN[sort.field]
+    if sort.field is SortField.NUMBER:
+        return Q(id__lt=pk) if sort.descending else Q(id__gt=pk)
+    if sort.descending:
+        return Q(**{f"{column}__lte": value}) & (Q(**{f"{column}__lt": value}) | Q(id__lt=pk))
+    return Q(**{f"{column}__gte": value}) & (Q(**{f"{column}__gt": value}) | Q(id__gt=pk))
+
+
+def page_query(
+    qs: QuerySet[Order], *, sort: OrderSort, position: tuple[Any, int] | None, size: int
+) -> QuerySet[Order]:
+    """The statement of one page: ``qs`` after ``position`` (sort value, id), sorted, limited."""
+    if position is not None:
+        qs = qs.filter(_after(sort, *position))
+    column = _COLUMN[sort.field]
+    if sort.field is SortField.TOTAL and get_connection("default").capabilities.dialect == "sqlite":
+        # SQLite keeps decimals as text ("10.00" < "9.00"): order by their value. Filters
+        # already compare them as numbers.
+        qs = qs.annotate(total_value=RawSQL('CAST("total" AS REAL)'))
+        column = "total_value"
+    direction = "-" if sort.descending else ""
+    ordering = [f"{direction}{column}"] if column == "id" else [f"{direction}{column}", f"{direction}id"]
+    return qs.order_by(*ordering).limit(size)
+
+
+@dataclasses.dataclass
+class OrderPage:
+    """A page of orders, its cursors, and the count of all matches on demand (a count of a
+    million rows is slow: only clients that select ``totalCount`` pay for it)."""
+
+    items: list[Order]
+    cursors: list[str]
+    has_next: bool
+    has_previous: bool
+    query: QuerySet[Order]
+
+    async def total(self) -> int:
+        return await self.query.count()
+
+
+async def find_orders(
+    filters: OrderFilter | None,
+    *,
+    sort: OrderSort | None = None,
+    first: int | None = None,
+    after: str | None = None,
+    customer_id: int | None = None,
+) -> OrderPage:
+    """One page of the orders matching ``filters`` in ``sort`` order (newest first by
+    default), after the cursor ``after``: one statement (plus the count, if asked)."""
+    sort = sort or NEWEST_FIRST
+    size = page_size(first)
+    position = decode_cursor(after, sort) if after is not None else None
+    qs = filter_orders(filters)
+    if customer_id is not None:
+        qs = qs.filter(customer_id=customer_id)
+    rows = list(await page_query(qs, sort=sort, position=position, size=size + 1))
+    items = rows[:size]
+    return OrderPage(
+        items=items,
+        cursors=[encode_cursor(order, sort) for order in items],
+        has_next=len(rows) > size,
+        has_previous=position is not None,
+        query=qs,
+    )
 
 
 async def list_orders(
     *, filters: OrderFilter | None, first: int | None, after_id: int | None, customer_id: int | None = None
 ) -> Page[Order]:
-    """Orders newest first; ``customer_id`` limits them to one customer's."""
+    """Orders newest first; ``customer_id`` limits them to one customer's (``me.orders``)."""
     qs = filter_orders(filters)
     if customer_id is not None:
         qs = qs.filter(customer_id=customer_id)

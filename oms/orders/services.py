@@ -19,7 +19,7 @@ from oms.discounts import apply as discounts
 from oms.errors import DomainError, ErrorCode, FieldError
 from oms.inventory import services as inventory
 from oms.money import Money
-from oms.orders import cancellation, lifecycle
+from oms.orders import cancellation, lifecycle, search
 from oms.orders.addresses import check_address
 from oms.orders.events import record_event
 from oms.orders.inputs import PlaceOrderInput
@@ -201,6 +201,14 @@ async def _replay(order: Order, fingerprint: str, viewer: Viewer) -> PlacedOrder
     return PlacedOrder(order=order, token=order.token, replayed=True)
 
 
+def _customer_name(billing: dict | None, shipping: dict | None, viewer: Viewer) -> str | None:
+    """Who the order is for, for staff searching by name: billing, shipping, then account name."""
+    for name in ((billing or {}).get("name"), (shipping or {}).get("name"), getattr(viewer.customer, "name", None)):
+        if isinstance(name, str) and name.strip():
+            return " ".join(name.split())[:200]
+    return None
+
+
 async def _write_order(
     quote: Quote,
     *,
@@ -233,6 +241,8 @@ async def _write_order(
         payment_due_at=payment_due_at,
         discount_total=quote.discount_total.amount,
         shipping_discount=(quote.discounts.shipping_discount or Money.zero(quote.currency)).amount,
+        customer_name=_customer_name(billing, quote.shipping_address, viewer),
+        customer_name_key=search.name_key(_customer_name(billing, quote.shipping_address, viewer)),
     )
     order.number = str(ORDER_NUMBER_OFFSET + order.id)
     await Order.filter(id=order.id).update(number=order.number)

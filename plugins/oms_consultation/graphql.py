@@ -14,8 +14,9 @@ from typing import Annotated
 import strawberry
 
 from oms.api import DomainError, ErrorCode, Permission, Viewer, access
-from oms.api.graphql import Info, Node, UserError, mutation, parse_id, to_global_id
+from oms.api.graphql import Info, Node, Order, UserError, mutation, parse_id, to_global_id
 from oms.api.models import Fulfillment as FulfillmentModel
+from oms.api.models import Order as OrderModel
 from oms_consultation import calendar, services
 from oms_consultation.models import Booking as BookingModel
 from oms_consultation.models import BookingStatus as DomainBookingStatus
@@ -77,6 +78,27 @@ class Booking(Node):
     @strawberry.field(description="URL of the .ics calendar invite (signed; always the latest version).")
     def calendar_url(self, info: Info) -> str:
         return calendar.calendar_url(self.model, info.context.settings)
+
+    @strawberry.field(description="The order the session was bought with.")
+    async def order(self, info: Info) -> Order:
+        return Order.from_model(await info.context.loaders.batched(_orders_by_id).load(self.model.order_id))
+
+    @strawberry.field(description="Who booked: the order's email and customer name.")
+    async def customer(self, info: Info) -> BookingCustomer:
+        order = await info.context.loaders.batched(_orders_by_id).load(self.model.order_id)
+        return BookingCustomer(email=order.email, name=order.customer_name)
+
+
+@strawberry.type(description="Who booked a session.")
+class BookingCustomer:
+    email: str
+    name: str | None
+
+
+async def _orders_by_id(order_ids: list[int]) -> list[OrderModel]:
+    """Batch function of ``Booking.order`` / ``Booking.customer``: one query for a page."""
+    found = {order.id: order for order in await OrderModel.filter(id__in=order_ids)}
+    return [found[pk] for pk in order_ids]
 
 
 @strawberry.type(description="A free consultation slot.")

@@ -79,7 +79,11 @@ class Booking(Model):
         table = "consultation_booking"
         # With the foreign keys: by order (a customer's bookings join it), by fulfillment
         # (Fulfillment.details).
-        indexes = (("consultant_key", "unit_from"), ("status", "remind_at"), ("order",), ("fulfillment",))
+        # (consultant_key, starts_at, id) and (starts_at, id): the staff agenda's keyset pages.
+        indexes = (
+            ("consultant_key", "unit_from"), ("status", "remind_at"), ("order",), ("fulfillment",),
+            ("consultant_key", "starts_at", "id"), ("starts_at", "id"),
+        )
 
 
 class SlotClaim(Model):

@@ -33,6 +33,7 @@ import zoneinfo
 
 from oms.api import ErrorCode, FieldError, PeriodicJob, PluginHost, ProductType, SettingsDeclaration, hookimpl, utcnow
 from oms_consultation import emails, reminders, services, slots
+from oms_consultation.agenda_graphql import AgendaQuery
 from oms_consultation.graphql import Booking, ConsultationMe, ConsultationMutation, ConsultationOrder, ConsultationQuery
 from oms_consultation.routes import calendar_routes
 
@@ -259,7 +260,7 @@ def oms_graphql_types() -> list[type]:
 @hookimpl
 def oms_graphql_fields():
     return {
-        "Query": [ConsultationQuery], "Mutation": [ConsultationMutation], "Me": [ConsultationMe],
+        "Query": [ConsultationQuery, AgendaQuery], "Mutation": [ConsultationMutation], "Me": [ConsultationMe],
         "Order": [ConsultationOrder],
     }
 

@@ -150,7 +150,8 @@ async def create_shipment(request: ShipmentRequest, *, actor: str, plugins: Plug
     async with in_transaction():
         locked = await fulfillment.lock_fulfillable_order(order.id)
         record = await fulfillment.create_fulfillment(
-            locked, TYPE_NAME, request.quantities, status=FulfillmentStatus.IN_PROGRESS, field=("input", "lines")
+            locked, TYPE_NAME, request.quantities, status=FulfillmentStatus.IN_PROGRESS, field=("input", "lines"),
+            tracking_number=label.tracking_number,  # staff find the order by it
         )
         for index, (line_id, quantity) in enumerate(request.quantities.items()):
             line = by_id[line_id]

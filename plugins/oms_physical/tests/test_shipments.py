@@ -238,6 +238,20 @@ async def test_staff_list_orders_awaiting_shipment(oms_app, oms_graphql, oms_acc
         [waiting["number"], partly["number"]])
 
 
+async def test_staff_find_an_order_by_its_tracking_number(oms_app, oms_graphql, oms_accounts, catalog):
+    staff = oms_graphql.as_(oms_accounts.staff)
+    order = (await place_paid_order(oms_app, oms_graphql, [("MUG", 2)], shipping_method="standard"))["order"]
+    other = (await place_paid_order(oms_app, oms_graphql, [("MUG", 1)], shipping_method="standard"))["order"]
+    await staff.query(CREATE_SHIPMENT, ship_input(order, {"MUG": 1}, carrier="dhl", trackingNumber="JD0001"))
+    await staff.query(CREATE_SHIPMENT, ship_input(order, {"MUG": 1}, carrier="dhl", trackingNumber="JD0002"))
+    await staff.query(CREATE_SHIPMENT, ship_input(other, {"MUG": 1}, carrier="dhl", trackingNumber="JD0003"))
+
+    query = """query($f: OrderFilter) { orders(filter: $f) { edges { node { number } } } }"""
+    for number, expected in (("JD0002", [order]), ("JD0003", [other]), ("JD000", [])):
+        found = await staff.query(query, {"f": {"trackingNumber": number}})
+        assert [e["node"]["number"] for e in found["orders"]["edges"]] == [o["number"] for o in expected]
+
+
 @pytest.mark.skipif(test_database_url() is None, reason="concurrent shipments need PostgreSQL's row locks")
 async def test_concurrent_shipments_never_ship_a_unit_twice(oms_app, oms_graphql, oms_accounts, catalog):
     staff = oms_graphql.as_(oms_accounts.staff)
