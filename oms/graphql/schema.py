@@ -44,6 +44,7 @@ from oms.graphql.loaders import Loaders
 from oms.graphql.orders import Customer, Order, OrderLine, OrdersMutation, OrdersQuery
 from oms.graphql.payments import Payment
 from oms.graphql.refunds import RefundsMutation, refund_node
+from oms.graphql.reports import ReportsQuery
 from oms.graphql.returns import ReturnsMutation
 from oms.graphql.staff import StaffMutation, StaffQuery, staff_node
 from oms.graphql.subscriptions import LiveSubscription
@@ -147,7 +148,17 @@ def _plugin_node_resolvers(
 
 
 CORE_ROOT_PARTS: dict[str, tuple[type, ...]] = {
-    "Query": (NodeQuery, CatalogQuery, CartQuery, OrdersQuery, AccountsQuery, JobsQuery, StaffQuery, WebhooksQuery),
+    "Query": (
+        NodeQuery,
+        CatalogQuery,
+        CartQuery,
+        OrdersQuery,
+        AccountsQuery,
+        JobsQuery,
+        StaffQuery,
+        WebhooksQuery,
+        ReportsQuery,
+    ),
     "Mutation": (
         AccountsMutation,
         OrdersMutation,
