@@ -85,13 +85,14 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
     zone = ZoneInfo(settings.timezone)
     try:
-        export = Export(args.kind, order_filter(_filter_params(args), zone=zone))
+        filters = order_filter(_filter_params(args), zone=zone)
     except DomainError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     settings = _ready_settings(settings, migrated=True)
 
     async def work() -> int:
+        export = Export(args.kind, filters)  # its queryset needs the database set up
         if args.output:
             with open(args.output, "wb") as out:
                 return await write_export(export, out, progress=not args.no_progress)
