@@ -8,9 +8,10 @@ from typing import Annotated
 import strawberry
 
 from oms.accounts.permissions import Permission
+from oms.clock import utcnow
 from oms.graphql.common import Money
 from oms.graphql.context import Info
-from oms.reports import sales
+from oms.reports import fulfillment, sales
 from oms.reports.periods import GroupBy
 
 strawberry.enum(GroupBy, name="ReportGroupBy")
@@ -56,6 +57,27 @@ class SalesReport:
         )
 
 
+@strawberry.type(description="Paid, not yet delivered: lines of one product type paid this long ago.")
+class BacklogRow:
+    product_type: str
+    age: str = strawberry.field(description='Since payment: "<1d", "1-3d", "3-7d" or ">7d".')
+    orders: int
+    units: int = strawberry.field(description="Units neither delivered nor canceled.")
+
+
+@strawberry.type(description="From payment to delivery, for fulfillments of one product type.")
+class DeliveryTimeRow:
+    product_type: str
+    deliveries: int
+    median_hours: float
+
+
+@strawberry.type
+class FulfillmentReport:
+    backlog: list[BacklogRow] = strawberry.field(description="Now, by product type and age.")
+    delivery_times: list[DeliveryTimeRow] = strawberry.field(description="Fulfillments delivered in [from, to).")
+
+
 @strawberry.type
 class ReportsQuery:
     @strawberry.field(description="Staff only.")
@@ -72,3 +94,18 @@ class ReportsQuery:
             from_, to, GroupBy(group_by), timezone=context.settings.timezone, currency=context.settings.currency
         )
         return SalesReport.from_domain(report)
+
+    @strawberry.field(description="Staff with VIEW_REPORTS: the backlog and the median time to delivery per type.")
+    async def fulfillment_report(
+        self, info: Info, from_: Annotated[dt.datetime, strawberry.argument(name="from")], to: dt.datetime
+    ) -> FulfillmentReport:
+        info.context.require_permission(Permission.VIEW_REPORTS)
+        report = await fulfillment.fulfillment_report(from_, to, now=utcnow())
+        return FulfillmentReport(
+            backlog=[BacklogRow(product_type=r.product_type, age=r.age, orders=r.orders, units=r.units)
+                     for r in report.backlog],
+            delivery_times=[
+                DeliveryTimeRow(product_type=r.product_type, deliveries=r.deliveries, median_hours=r.median_hours)
+                for r in report.delivery_times
+            ],
+        )  # fmt: skip
