@@ -12,8 +12,7 @@ import dataclasses
 import datetime as dt
 import enum
 import io
-from collections.abc import AsyncIterator, Mapping, Sequence
-from decimal import Decimal
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from typing import Any
 
 from oms.errors import DomainError, ErrorCode
@@ -100,20 +99,27 @@ def order_filter(params: Mapping[str, Sequence[str]], *, zone: dt.tzinfo = dt.UT
     return OrderFilter(**values)
 
 
-def _text(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).isoformat()
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    return "" if value is None else value
-
-
-def _csv(rows: Sequence[Sequence[Any]]) -> str:
+def _csv(rows: Iterable[Iterable[Any]]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerows(rows)
     return buffer.getvalue()
+
+
+def _select_orders(dialect: str) -> str:
+    """The orders columns, as text the CSV writer takes as is: times as stored (UTC,
+    ``2026-03-08 05:00:00+00:00``), amounts with two decimals, needs_review 1 or 0."""
+    money = {c: sql.decimal_text(f"o.{c}", dialect) for c in ("subtotal", "shipping_total", "total", "refunded_total")}
+    columns = [money.get(c, f"o.{c}") for c in ORDER_COLUMNS[:-1]] + ["CASE WHEN o.needs_review THEN 1 ELSE 0 END"]
+    return ", ".join(columns)
+
+
+def _select_lines(dialect: str) -> str:
+    columns = {
+        "order_id": "o.id", "line_id": "l.id", "unit_price": sql.decimal_text("l.unit_price", dialect),
+        "amount": sql.cents_text(sql.line_amount_cents(dialect), dialect),
+        **{c: f"o.{o}" for c, o in _ORDER_OF_LINE.items()},
+    }  # fmt: skip
+    return ", ".join(columns.get(c, f"l.{c}") for c in LINE_COLUMNS)
 
 
 @dataclasses.dataclass
@@ -135,42 +141,26 @@ class Export:
         return await self._orders.count()
 
     async def chunks(self) -> AsyncIterator[str]:
-        """The header, then one CSV text per chunk of orders (their lines for ``lines``)."""
+        """The header, then one CSV text per chunk of orders (their lines for ``lines``):
+        the chunk's ids by the filter's queryset, then their rows by one statement."""
         yield _csv([ORDER_COLUMNS if self.kind == "orders" else LINE_COLUMNS])
+        dialect = sql.dialect()
+        select = _select_orders(dialect) if self.kind == "orders" else _select_lines(dialect)
         last = 0
         while True:
-            orders = await self._orders.filter(id__gt=last).order_by("id").limit(self.chunk).values(*ORDER_COLUMNS)
-            if not orders:
+            ids = await self._orders.filter(id__gt=last).order_by("id").limit(self.chunk).values_list("id", flat=True)
+            if not ids:
                 return
-            last = orders[-1]["id"]
+            last = ids[-1]
+            params = sql.Params(dialect)
+            within = ", ".join(params.add(i) for i in ids)
             if self.kind == "orders":
-                text = _csv([[_text(o[c]) for c in ORDER_COLUMNS] for o in orders])
+                statement = f'SELECT {select} FROM "order" o WHERE o.id IN ({within}) ORDER BY o.id'
             else:
-                text = _csv(await _line_rows(orders))
-            self.orders_done += len(orders)
+                statement = (
+                    f'SELECT {select} FROM order_line l JOIN "order" o ON o.id = l.order_id '
+                    f"WHERE l.order_id IN ({within}) ORDER BY l.order_id, l.position, l.id"
+                )
+            text = _csv(await sql.fetch_rows(statement, params))
+            self.orders_done += len(ids)
             yield text
-
-
-async def _line_rows(orders: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
-    """The lines of ``orders`` (one statement), in order, each with its order's columns."""
-    by_id = {o["id"]: o for o in orders}
-    params = sql.Params(sql.dialect())
-    ids = ", ".join(params.add(i) for i in by_id)
-    price, amount = sql.cents("l.unit_price", params.dialect), sql.line_amount_cents(params.dialect)
-    lines = await sql.fetch(
-        "SELECT l.order_id AS order_id, l.id AS line_id, l.position AS position, l.sku AS sku, l.name AS name, "
-        "l.product_type AS product_type, l.quantity AS quantity, l.quantity_fulfilled AS quantity_fulfilled, "
-        "l.quantity_canceled AS quantity_canceled, l.quantity_returned AS quantity_returned, "
-        f"{price} AS unit_price, {amount} AS amount, "
-        f"l.currency AS currency, l.status AS status FROM order_line l WHERE l.order_id IN ({ids}) "
-        "ORDER BY l.order_id, l.position, l.id",
-        params,
-    )
-    rows = []
-    for line in lines:
-        order = by_id[line["order_id"]]
-        line["unit_price"], line["amount"] = sql.money(line["unit_price"]), sql.money(line["amount"])
-        rows.append(
-            [_text(order[_ORDER_OF_LINE[c]]) if c in _ORDER_OF_LINE else _text(line[c]) for c in LINE_COLUMNS]
-        )
-    return rows

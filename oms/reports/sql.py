@@ -32,6 +32,21 @@ def line_amount_cents(dialect: str, line: str = "l") -> str:
     return f"({cents(f'{line}.unit_price', dialect)} * {line}.quantity)"
 
 
+def decimal_text(expression: str, dialect: str) -> str:
+    """SQL of a 2-decimal column as its text ("12.50"): PostgreSQL's numeric keeps its
+    scale; SQLite's text may not ("0"), printf puts it back (exact below 10^13)."""
+    if dialect == "postgres":
+        return expression
+    return f"printf('%.2f', CAST({expression} AS REAL))"
+
+
+def cents_text(expression: str, dialect: str) -> str:
+    """SQL of integer cents as a 2-decimal amount ("12.50")."""
+    if dialect == "postgres":
+        return f"CAST({expression} / 100.0 AS NUMERIC(16, 2))"
+    return f"printf('%.2f', {expression} / 100.0)"
+
+
 def money(value: Any) -> Decimal:
     """Cents from the database (int, Decimal or None) as a Decimal amount."""
     return (Decimal(int(value or 0)) * CENT).quantize(CENT)
@@ -63,3 +78,9 @@ def dialect() -> str:
 
 async def fetch(sql: str, params: Params) -> list[dict[str, Any]]:
     return await get_connection("default").execute_query_dict(sql, params.values)
+
+
+async def fetch_rows(sql: str, params: Params) -> list[Any]:
+    """The rows as the driver gives them (sequences: no dict per row)."""
+    _, rows = await get_connection("default").execute_query(sql, params.values)
+    return list(rows)
