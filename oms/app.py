@@ -34,6 +34,7 @@ from oms.payments.gateway import Gateway, gateway_for
 from oms.payments.webhooks import stripe_webhook
 from oms.plugins import PluginHost, plugin_model_modules
 from oms.ratelimit import RateLimiter
+from oms.reports.http import export_routes
 from oms.serving import BodyTimeout
 from oms.settings_check import check_settings, startup_notes, with_public_url, with_secret_key
 
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None, *, extra_plugins: Sequence[obje
         WebSocketRoute("/graphql", graphql_app),
         Route("/healthz", healthz),
         Route("/webhooks/stripe", stripe_webhook, methods=["POST"]),
+        *export_routes(),
         Mount("/static", StaticFiles(packages=[("oms", "static")]), name="static"),
         *media_routes.ROUTES,
         *plugins.collect("oms_routes", settings=settings),

@@ -425,6 +425,9 @@ def build_parser() -> argparse.ArgumentParser:
     resend = mail_commands.add_parser("resend", help="send an UNCERTAIN email again (its id is on the timeline)")
     resend.add_argument("id", type=int)
     resend.set_defaults(func=cmd_email_resend)
+    from oms.reports.cli import add_commands as add_report_commands
+
+    add_report_commands(commands)  # oms export orders|lines, oms report sales
     _add_plugin_commands(commands)
     return parser
 

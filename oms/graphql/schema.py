@@ -49,6 +49,7 @@ from oms.graphql.loaders import Loaders
 from oms.graphql.orders import Customer, Order, OrderLine, OrdersMutation, OrdersQuery
 from oms.graphql.payments import Payment
 from oms.graphql.refunds import RefundsMutation, refund_node
+from oms.graphql.reports import ReportsQuery
 from oms.graphql.returns import ReturnsMutation
 from oms.graphql.shipping_zones import ShippingZonesMutation, ShippingZonesQuery, shipping_zone_node
 from oms.graphql.staff import StaffMutation, StaffQuery, staff_node
@@ -178,6 +179,7 @@ CORE_ROOT_PARTS: dict[str, tuple[type, ...]] = {
         DiscountsQuery,
         TaxesQuery,
         ShippingZonesQuery,
+        ReportsQuery,
     ),
     "Mutation": (
         AccountsMutation,
