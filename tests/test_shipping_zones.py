@@ -205,6 +205,12 @@ async def test_staff_update_a_zone(oms_graphql, oms_accounts, zones):
         ({"methods": []}, [(["methods"], "REQUIRED")]),
         ({"methods": [{"code": "a", "name": "A", "price": "-1"}]}, [(["methods", "0", "price"], "INVALID")]),
         ({"methods": [{"code": "a", "name": "A", "price": "1.999"}]}, [(["methods", "0", "price"], "INVALID")]),
+        ({"methods": [{"code": "a", "name": "A", "price": "NaN"}]}, [(["methods", "0", "price"], "INVALID")]),
+        ({"methods": [{"code": "a", "name": "A", "price": "1e20"}]}, [(["methods", "0", "price"], "INVALID")]),
+        (
+            {"methods": [{"code": "a", "name": "A", "price": "1", "freeOver": "-Infinity"}]},
+            [(["methods", "0", "freeOver"], "INVALID")],
+        ),
         (
             {"methods": [{"code": "a", "name": "A", "price": "1"}, {"code": "a", "name": "B", "price": "2"}]},
             [(["methods", "1", "code"], "INVALID")],

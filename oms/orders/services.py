@@ -27,7 +27,7 @@ from oms.orders.models import Order, OrderLine
 from oms.orders.pricing import PricedLine, Quote, quote_cart
 from oms.orders.recovery import request_order_link
 from oms.orders.status import LineStatus, OrderStatus, PaymentStatus, check_transition
-from oms.orders.taxation import line_tax_fields, order_tax_fields
+from oms.orders.taxation import line_tax_fields, stored_tax_lines
 from oms.payments.gateway import Gateway, PaymentSession
 from oms.payments.services import cancel_payment_sessions, open_payment_session, pay_zero_total
 from oms.plugins import PluginHost
@@ -229,7 +229,10 @@ async def _write_order(
         subtotal=quote.subtotal.amount,
         shipping_total=quote.shipping_total.amount,
         total=quote.total.amount,
-        **order_tax_fields(quote.taxes),
+        tax_total=quote.taxes.total.amount,
+        shipping_tax=quote.taxes.shipping_tax.amount,
+        prices_include_tax=quote.taxes.prices_include_tax,
+        tax_lines=stored_tax_lines(quote.taxes),
         shipping_address=quote.shipping_address,
         billing_address=billing,
         shipping_method=(

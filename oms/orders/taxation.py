@@ -54,24 +54,18 @@ async def quote_taxes(
     return await calculate_taxes(request, plugins=plugins, settings=settings)
 
 
-def order_tax_fields(taxes: QuoteTaxes) -> dict[str, Any]:
-    """The order's tax columns, as placement writes them."""
-    return {
-        "tax_total": taxes.total.amount,
-        "shipping_tax": taxes.shipping_tax.amount,
-        "prices_include_tax": taxes.prices_include_tax,
-        "tax_lines": [
-            {
-                "name": t.name,
-                "rate": str(t.rate),
-                "tax_class": t.tax_class,
-                "taxable": str(t.taxable.amount),
-                "tax": str(t.tax.amount),
-            }
-            for t in taxes.summary()
-        ]
-        or None,
-    }
+def stored_tax_lines(taxes: QuoteTaxes) -> list[dict[str, Any]] | None:
+    """``Order.tax_lines``: the tax summary by rate, amounts as strings (None: no tax)."""
+    return [
+        {
+            "name": t.name,
+            "rate": str(t.rate),
+            "tax_class": t.tax_class,
+            "taxable": str(t.taxable.amount),
+            "tax": str(t.tax.amount),
+        }
+        for t in taxes.summary()
+    ] or None
 
 
 def line_tax_fields(taxes: QuoteTaxes, index: int) -> dict[str, Any]:
