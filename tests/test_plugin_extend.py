@@ -253,7 +253,10 @@ def test_schemas_are_built_from_their_inputs_and_change_no_globals():
     assert "seatsLeft" in with_tickets.as_str() and "seatsLeft" not in bare.as_str()
     assert "FulfillmentDetails" in with_tickets.as_str() and "FulfillmentDetails" not in bare.as_str()
     assert "bookings" in with_tickets._schema.get_type("Me").fields  # the consultation plugin's Me field
-    assert bare._schema.get_type("Me").fields.keys() == {"email", "isStaff", "permissions", "orders"}
+    assert bare._schema.get_type("Me").fields.keys() == {
+        "email", "isStaff", "permissions", "orders",
+        "id", "name", "addresses", "defaultShippingAddress", "defaultBillingAddress",  # accounts (issue 14)
+    }
     assert importlib.util.find_spec("oms.graphql.me_slot") is None  # no module to patch any more
 
 
