@@ -26,6 +26,9 @@ class CartInput:
     shipping_address: dict[str, Any] | None = None
     shipping_method: str | None = None
     discount_codes: list[str] | None = None
+    # An order oms places for an existing customer's contract (a subscription renewal):
+    # a variant archived since, retired from new sales, still renews.
+    renewal: bool = False
 
 
 @dataclasses.dataclass(frozen=True)

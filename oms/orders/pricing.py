@@ -108,7 +108,7 @@ async def quote_cart(
     errors = list(resolved.errors)
     email, email_errors = _check_email(cart, email_field)
     errors += email_errors
-    checked = await _validate_lines(resolved.lines, plugins, settings)
+    checked = await _validate_lines(resolved.lines, plugins, settings, renewal=cart.renewal)
     errors += checked.errors
     if not for_placement:
         errors += await _check_stock(checked.priced)
@@ -253,7 +253,9 @@ def _check_email(cart: CartInput, email_field: list[str] | None) -> tuple[str | 
         return None, list(exc.errors)
 
 
-async def _validate_lines(lines: list[QuotedLine], plugins: PluginHost, settings: Settings) -> CheckedLines:
+async def _validate_lines(
+    lines: list[QuotedLine], plugins: PluginHost, settings: Settings, *, renewal: bool = False
+) -> CheckedLines:
     """Each line's quantity and sku, then its options (the schema, then its plugin's
     ``oms_validate_line``); the lines that passed come back priced."""
     skus = {line.sku for line in lines if line.sku}
@@ -261,7 +263,7 @@ async def _validate_lines(lines: list[QuotedLine], plugins: PluginHost, settings
     errors: list[FieldError] = []
     priced: list[PricedLine] = []
     for line in lines:
-        errors.extend(_check_line(line, variants, plugins, settings))
+        errors.extend(_check_line(line, variants, plugins, settings, renewal=renewal))
         if line.variant is not None and line.product_type is not None:
             errors.extend(await _check_options(line, line.variant, line.product_type, plugins))
         if line.variant is not None and line.product_type is not None and line.unit_price is not None:
@@ -340,7 +342,7 @@ def _has_unpriced_shipped_line(lines: list[QuotedLine]) -> bool:
 
 
 def _check_line(
-    line: QuotedLine, variants: dict[str, Variant], plugins: PluginHost, settings: Settings
+    line: QuotedLine, variants: dict[str, Variant], plugins: PluginHost, settings: Settings, *, renewal: bool = False
 ) -> list[FieldError]:
     field: list[str | int] = ["lines", line.index]
     errors = []
@@ -365,8 +367,9 @@ def _check_line(
     if product_type is None:
         errors.append(FieldError(ErrorCode.INVALID, f"{line.sku} is not sold at the moment.", [*field, "sku"]))
         return errors
-    if not variant.product.on_sale or variant.archived_at is not None:
-        # Archived or a draft (catalog editing): placed orders keep it, new carts may not.
+    if (not variant.product.on_sale or variant.archived_at is not None) and not renewal:
+        # Archived or a draft (catalog editing): placed orders keep it, new carts may not;
+        # a renewal of a contract sold before the archiving goes on.
         errors.append(FieldError(ErrorCode.INVALID, f"{line.sku} is no longer for sale.", [*field, "sku"]))
         return errors
     if variant.currency != settings.currency:

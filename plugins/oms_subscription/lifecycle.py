@@ -158,7 +158,7 @@ async def _create_renewal(
     try:
         placed = await orders.place_order(
             PlaceOrderInput(
-                cart=CartInput(lines=[LineInput(current.sku, 1)], email=current.email),
+                cart=CartInput(lines=[LineInput(current.sku, 1)], email=current.email, renewal=True),
                 idempotency_key=renewal_key(current),
                 note=f"Renewal of subscription {current.sku}",
                 payment_due_at=due,

@@ -300,3 +300,21 @@ async def test_the_periodic_job_runs_the_lifecycle(oms_app, oms_graphql, plan):
                                                            plugins=state.plugins)}
     await jobs["subscription.lifecycle"].run()
     assert (await SubscriptionContract.get(id=contract.id)).renewal_order_id is not None
+
+
+async def test_an_archived_plan_still_renews_for_its_subscribers_but_is_not_sold(oms_app, oms_graphql, plan):
+    from oms.catalog.models import Product
+
+    placed, contract = await subscribe(oms_app, oms_graphql)
+    await Product.filter(variants__sku="PLAN").update(archived_at=dt.datetime.now(UTC))
+
+    assert (await lifecycle(oms_app, contract.current_period_end - dt.timedelta(hours=12)))["renewal_orders"] == 1
+    contract = await SubscriptionContract.get(id=contract.id)
+    renewal = await Order.get(id=contract.renewal_order_id)
+    assert renewal.status.value == "PENDING_PAYMENT" and renewal.total == Decimal("19.00")
+
+    refused = await oms_graphql.query(
+        "mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { order { id } userErrors { field code } } }",
+        {"i": {"lines": [{"sku": "PLAN", "quantity": 1}], "email": "new@example.com", "idempotencyKey": "new-1"}},
+    )
+    assert refused["placeOrder"] == {"order": None, "userErrors": [{"field": ["lines", "0", "sku"], "code": "INVALID"}]}
