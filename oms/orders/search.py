@@ -161,9 +161,9 @@ def filter_orders(filters: OrderFilter | None) -> QuerySet[Order]:
             id__in=Subquery(waiting.values("order_id"))
         )
         qs = qs.filter(awaiting if filters.awaiting_fulfillment else ~awaiting)
-    number = _text(filters.number, MAX_NUMBER + 1, "number")
+    number = _text(filters.number.strip().lstrip("#") if filters.number else None, MAX_NUMBER, "number")
     if number:
-        qs = qs.filter(number=number.lstrip("#")[:MAX_NUMBER])
+        qs = qs.filter(number=number)
     name = name_key(_text(filters.customer_name, MAX_NAME, "customerName"))
     if name:
         qs = qs.filter(customer_name_key__startswith=name)
