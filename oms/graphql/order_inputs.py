@@ -25,7 +25,7 @@ OrderSortField = search.SortField
 
 
 @strawberry.enum
-class SortDirection(enum.Enum):
+class OrderSortDirection(enum.Enum):
     ASC = "ASC"
     DESC = "DESC"
 
@@ -33,10 +33,10 @@ class SortDirection(enum.Enum):
 @strawberry.input(description="How to sort orders; the id breaks ties. Default: newest first (NUMBER, DESC).")
 class OrderSort:
     field: OrderSortField
-    direction: SortDirection = SortDirection.DESC
+    direction: OrderSortDirection = OrderSortDirection.DESC
 
     def to_domain(self) -> search.OrderSort:
-        return search.OrderSort(field=self.field, descending=self.direction is SortDirection.DESC)
+        return search.OrderSort(field=self.field, descending=self.direction is OrderSortDirection.DESC)
 
 
 @strawberry.input

@@ -150,16 +150,20 @@ def filter_orders(filters: OrderFilter | None) -> QuerySet[Order]:
     if filters.product_type:
         qs = qs.filter(_of_lines(OrderLine.filter(product_type=filters.product_type)))
     if filters.awaiting_fulfillment is not None:
+        # The order's status is checked on the order itself, not joined in the subquery:
+        # PostgreSQL then walks the (status, ...) or sort index instead of the whole table.
         waiting = OrderLine.annotate(left=F("quantity") - F("quantity_canceled") - F("quantity_allocated")).filter(
-            left__gt=0, order__status__in=[OrderStatus.PROCESSING, OrderStatus.PARTIALLY_FULFILLED]
+            left__gt=0
         )
         if filters.product_type:
             waiting = waiting.filter(product_type=filters.product_type)
-        awaiting = Q(id__in=Subquery(waiting.values("order_id")))
+        awaiting = Q(status__in=[OrderStatus.PROCESSING, OrderStatus.PARTIALLY_FULFILLED]) & Q(
+            id__in=Subquery(waiting.values("order_id"))
+        )
         qs = qs.filter(awaiting if filters.awaiting_fulfillment else ~awaiting)
-    number = _text(filters.number, MAX_NUMBER + 1, "number")
+    number = _text(filters.number.strip().lstrip("#") if filters.number else None, MAX_NUMBER, "number")
     if number:
-        qs = qs.filter(number=number.lstrip("#")[:MAX_NUMBER])
+        qs = qs.filter(number=number)
     name = name_key(_text(filters.customer_name, MAX_NAME, "customerName"))
     if name:
         qs = qs.filter(customer_name_key__startswith=name)
