@@ -153,13 +153,12 @@ class Export:
                 return
             last = ids[-1]
             params = sql.Params(dialect)
-            within = ", ".join(params.add(i) for i in ids)
             if self.kind == "orders":
-                statement = f'SELECT {select} FROM "order" o WHERE o.id IN ({within}) ORDER BY o.id'
+                statement = f'SELECT {select} FROM "order" o WHERE {params.among("o.id", ids)} ORDER BY o.id'
             else:
                 statement = (
                     f'SELECT {select} FROM order_line l JOIN "order" o ON o.id = l.order_id '
-                    f"WHERE l.order_id IN ({within}) ORDER BY l.order_id, l.position, l.id"
+                    f'WHERE {params.among("l.order_id", ids)} ORDER BY l.order_id, l.position, l.id'
                 )
             text = _csv(await sql.fetch_rows(statement, params))
             self.orders_done += len(ids)
