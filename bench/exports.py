@@ -1,5 +1,6 @@
 """CSV export rate and memory: rows/s and peak memory of ``oms.reports.exports.Export``
-(what ``/exports/*.csv`` and ``oms export`` stream) for growing numbers of orders.
+(what ``/exports/*.csv`` and ``oms export`` stream) for growing numbers of orders, and
+the time of ``salesReport`` for a year by day and by product on the same orders.
 
 Memory stays flat when the peak of Python allocations (tracemalloc, reset before each
 export) does not grow with N: one chunk of 1000 orders is held at a time.
@@ -29,6 +30,8 @@ from oms.db import CORE_MODEL_MODULES  # noqa: E402
 from oms.orders.models import Order, OrderLine  # noqa: E402
 from oms.orders.status import OrderStatus, PaymentStatus  # noqa: E402
 from oms.reports.exports import Export  # noqa: E402
+from oms.reports.periods import GroupBy  # noqa: E402
+from oms.reports.sales import sales_report  # noqa: E402
 from oms.testing import create_postgres_database, drop_postgres_database, test_database_url  # noqa: E402
 
 START = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
@@ -42,7 +45,8 @@ async def add_orders(first: int, count: int) -> None:
             Order(number=str(i), token=f"t{i}", email=f"buyer{i % 997}@example.com", status=OrderStatus.COMPLETED,
                   payment_status=PaymentStatus.PAID, currency="USD", subtotal=Decimal("37.48"),
                   shipping_total=Decimal("4.90"), total=Decimal("42.38"), idempotency_key=f"k{i}",
-                  cart_fingerprint="f", created_at=START + dt.timedelta(minutes=i), paid_at=START)
+                  cart_fingerprint="f", created_at=START + dt.timedelta(minutes=i),
+                  paid_at=START + dt.timedelta(seconds=i * 631 % 31_536_000))
             for i in range(low, high)
         ], batch_size=1000)  # fmt: skip
         ids = await Order.filter(number__in=[str(i) for i in range(low, high)]).values_list("id", flat=True)
@@ -88,10 +92,18 @@ async def run(url: str, sizes: list[int]) -> None:
         for size in sizes:
             tracemalloc.stop()  # inserting is not what is measured
             await add_orders(done, size - done)
+            if url.startswith("postgres"):  # the planner's statistics, as autovacuum keeps them
+                await Tortoise.get_connection("default").execute_script("ANALYZE")
             tracemalloc.start()
             done = size
             for kind in ("orders", "lines"):
                 await measure(kind, size)
+            for group_by in (GroupBy.DAY, GroupBy.PRODUCT):
+                began = time.perf_counter()
+                report = await sales_report(START, START + dt.timedelta(days=365), group_by, timezone="Europe/Berlin",
+                                            currency="USD")
+                print(f"salesReport a year by {group_by.value:7} {size:>8} orders: {len(report.rows)} rows "
+                      f"in {time.perf_counter() - began:.3f} s")
     finally:
         await Tortoise.close_connections()
 

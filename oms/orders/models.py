@@ -44,7 +44,7 @@ class Order(Model):
     cart_fingerprint = fields.CharField(max_length=64)
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
     updated_at = fields.DatetimeField(auto_now=True)
-    paid_at = fields.DatetimeField(null=True)
+    paid_at = fields.DatetimeField(null=True, db_index=True)  # the sales report's periods
     completed_at = fields.DatetimeField(null=True)
     canceled_at = fields.DatetimeField(null=True)
     # What discount codes took off (lines' shares plus the shipping discount; oms.discounts).

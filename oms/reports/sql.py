@@ -63,6 +63,13 @@ class Params:
         self.values.append(value)
         return f"${len(self.values)}" if self.dialect == "postgres" else "?"
 
+    def among(self, column: str, values: list[int]) -> str:
+        """``column`` is one of ``values``: one array parameter on PostgreSQL (one prepared
+        statement whatever the count), a list of placeholders on SQLite."""
+        if self.dialect == "postgres":
+            return f"{column} = ANY(CAST({self.add(values)} AS BIGINT[]))"
+        return f"{column} IN ({', '.join(self.add(v) for v in values)})"
+
     def moment(self, value: dt.datetime) -> str:
         """A UTC time compared with a datetime column: a timestamptz on PostgreSQL, the
         text Tortoise stores on SQLite (``2026-03-08 05:00:00+00:00``, which sorts right)."""
