@@ -226,3 +226,49 @@ async def test_only_staff_with_view_reports_read_it(oms_app, oms_graphql, oms_ac
     token = await accounts.issue_token(Viewer(staff=analyst), secret=secret, ttl_seconds=600)
     result = (await oms_graphql.as_(token).query(REPORT, variables))["salesReport"]
     assert result["totals"]["orders"] == 0 and len(result["rows"]) == 36
+
+
+async def test_gross_is_what_customers_paid_with_codes_and_tax_added(oms_app, oms_graphql, oms_accounts):
+    """Tax added on top (prices excluding tax) and a discount code: a day's gross is the sum
+    of its orders' totals, net that less their refunds."""
+    from oms.payments.services import mark_order_paid
+    from oms.testing import TEST_ADDRESS, run_jobs
+
+    staff = oms_accounts.staff
+    await make_product(oms_app, product_type="physical", sku="MUG", price="12.50", stock=50,
+                       attributes={"weight_grams": 350}, name="Mug")
+    rate = await oms_graphql.query(
+        "mutation($i: CreateTaxRateInput!) { createTaxRate(input: $i) { userErrors { code } } }",
+        {"i": {"name": "VAT", "country": "GB", "rate": "20"}}, token=staff)
+    assert rate["createTaxRate"]["userErrors"] == []
+    code = await oms_graphql.query(
+        "mutation($i: CreateDiscountCodeInput!) { createDiscountCode(input: $i) { userErrors { code } } }",
+        {"i": {"code": "TENOFF", "percentage": "10"}}, token=staff)
+    assert code["createDiscountCode"]["userErrors"] == []
+
+    day = dt.datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+    totals = []
+    for i, quantity in enumerate((1, 3)):
+        placed = await oms_graphql.query(
+            "mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { order { number total { amount } "
+            "taxTotal { amount } discountTotal { amount } } userErrors { code message } } }",
+            {"i": {"lines": [{"sku": "MUG", "quantity": quantity}], "email": "b@example.com",
+                   "shippingAddress": TEST_ADDRESS, "shippingMethod": "standard",
+                   "idempotencyKey": f"taxed-{i}", "discountCodes": ["TENOFF"]}})
+        order_data = placed["placeOrder"]["order"]
+        assert placed["placeOrder"]["userErrors"] == [] and Decimal(order_data["taxTotal"]["amount"]) > 0
+        assert Decimal(order_data["discountTotal"]["amount"]) > 0
+        order = await Order.get(number=order_data["number"])
+        await mark_order_paid(order, reference=None, actor="staff@example.com")
+        await run_jobs(oms_app)
+        await Order.filter(id=order.id).update(paid_at=day)
+        totals.append(Decimal(order_data["total"]["amount"]))
+    await refund_paid_order(oms_app, (await Order.get(number=order_data["number"])).id, "5.00")
+
+    body = await oms_graphql.query(
+        REPORT, {"from": "2026-03-10T00:00:00+00:00", "to": "2026-03-11T00:00:00+00:00", "groupBy": "PRODUCT"},
+        token=staff)
+    report_totals = body["salesReport"]["totals"]
+    assert amount(report_totals["gross"]) == sum(totals)
+    assert amount(report_totals["net"]) == sum(totals) - Decimal("5.00")
+    assert report_totals["unitsSold"] == 4

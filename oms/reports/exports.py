@@ -13,7 +13,7 @@ import datetime as dt
 import enum
 import io
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from oms.errors import DomainError, ErrorCode
 from oms.orders.inputs import OrderFilter
@@ -26,12 +26,12 @@ KINDS = ("orders", "lines")
 
 ORDER_COLUMNS = (
     "id", "number", "created_at", "paid_at", "email", "customer_id", "status", "payment_status", "currency",
-    "subtotal", "shipping_total", "total", "refunded_total", "needs_review",
+    "subtotal", "shipping_total", "total", "refunded_total", "discount_total", "tax_total", "needs_review",
 )  # fmt: skip
 LINE_COLUMNS = (
     "order_id", "order_number", "order_created_at", "order_paid_at", "order_status", "line_id", "position",
     "sku", "name", "product_type", "quantity", "quantity_fulfilled", "quantity_canceled", "quantity_returned",
-    "unit_price", "amount", "currency", "status",
+    "unit_price", "amount", "currency", "status", "discount", "tax",
 )  # fmt: skip
 # The order fields the lines export repeats, by line column.
 _ORDER_OF_LINE = {"order_number": "number", "order_created_at": "created_at", "order_paid_at": "paid_at",
@@ -108,7 +108,8 @@ def _csv(rows: Iterable[Iterable[Any]]) -> str:
 def _select_orders(dialect: str) -> str:
     """The orders columns, as text the CSV writer takes as is: times as stored (UTC,
     ``2026-03-08 05:00:00+00:00``), amounts with two decimals, needs_review 1 or 0."""
-    money = {c: sql.decimal_text(f"o.{c}", dialect) for c in ("subtotal", "shipping_total", "total", "refunded_total")}
+    amounts = ("subtotal", "shipping_total", "total", "refunded_total", "discount_total", "tax_total")
+    money = {c: sql.decimal_text(f"o.{c}", dialect) for c in amounts}
     columns = [money.get(c, f"o.{c}") for c in ORDER_COLUMNS[:-1]] + ["CASE WHEN o.needs_review THEN 1 ELSE 0 END"]
     return ", ".join(columns)
 
@@ -117,6 +118,7 @@ def _select_lines(dialect: str) -> str:
     columns = {
         "order_id": "o.id", "line_id": "l.id", "unit_price": sql.decimal_text("l.unit_price", dialect),
         "amount": sql.cents_text(sql.line_amount_cents(dialect), dialect),
+        "discount": sql.decimal_text("l.discount", dialect), "tax": sql.decimal_text("l.tax", dialect),
         **{c: f"o.{o}" for c, o in _ORDER_OF_LINE.items()},
     }  # fmt: skip
     return ", ".join(columns.get(c, f"l.{c}") for c in LINE_COLUMNS)
@@ -148,7 +150,11 @@ class Export:
         select = _select_orders(dialect) if self.kind == "orders" else _select_lines(dialect)
         last = 0
         while True:
-            ids = await self._orders.filter(id__gt=last).order_by("id").limit(self.chunk).values_list("id", flat=True)
+            # tortoise types values_list as rows of tuples even with flat=True: these are ids.
+            ids = cast(
+                list[int],
+                await self._orders.filter(id__gt=last).order_by("id").limit(self.chunk).values_list("id", flat=True),
+            )
             if not ids:
                 return
             last = ids[-1]

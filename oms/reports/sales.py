@@ -88,7 +88,7 @@ async def _time_rows(periods: Sequence[Bucket], currency: str) -> list[SalesRow]
     params = sql.Params(dialect)
     cte = _bucket_cte(periods, params)
     orders = await sql.fetch(
-        f"{cte} SELECT b.k AS k, COUNT(o.id) AS orders, SUM({sql.cents('o.shipping_total', dialect)}) AS shipping, "
+        f"{cte} SELECT b.k AS k, COUNT(o.id) AS orders, SUM({sql.shipping_amount_cents(dialect)}) AS shipping, "
         f"SUM({sql.cents('o.refunded_total', dialect)}) AS refunds "
         f"FROM b {join.format(cur=params.add(currency))} GROUP BY b.k",
         params,
@@ -137,7 +137,7 @@ async def _product_rows(start: dt.datetime, end: dt.datetime, group_by: GroupBy,
     key, joins = _product_key(group_by)
     # Each order's gross (lines + shipping) and refunds, for sharing refunds among lines.
     per_order = (
-        f"SELECT o.id AS id, CAST(SUM({amount}) + MAX({sql.cents('o.shipping_total', dialect)}) AS BIGINT) AS gross, "
+        f"SELECT o.id AS id, CAST(SUM({amount}) + MAX({sql.shipping_amount_cents(dialect)}) AS BIGINT) AS gross, "
         f"MAX({sql.cents('o.refunded_total', dialect)}) AS refunds "
         f'FROM "order" o JOIN order_line l ON l.order_id = o.id WHERE {paid} GROUP BY o.id'
     )
@@ -164,7 +164,8 @@ async def _shipped_orders(start: dt.datetime, end: dt.datetime, currency: str) -
     params = sql.Params(sql.dialect())
     rows = await sql.fetch(
         f'SELECT COUNT(*) AS n FROM "order" o WHERE o.paid_at >= {params.moment(start)} '
-        f"AND o.paid_at < {params.moment(end)} AND o.currency = {params.add(currency)} AND o.shipping_total > 0",
+        f"AND o.paid_at < {params.moment(end)} AND o.currency = {params.add(currency)} "
+        f"AND {sql.shipping_amount_cents(params.dialect)} > 0",
         params,
     )
     return int(rows[0]["n"])

@@ -24,12 +24,23 @@ def cents(expression: str, dialect: str) -> str:
 
 def line_amount_cents(dialect: str, line: str = "l") -> str:
     """THE amount of an order line in the reports and exports, in integer cents, for the
-    order_line row aliased ``line``: its price times its quantity today.
+    order_line row aliased ``line``: what the customer paid for it, as
+    :func:`oms.orders.amounts.line_paid` says: its price times its quantity, less its share
+    of the discounts, plus the tax charged on top of the price (none when prices include it).
 
-    The one place discounts and taxes join the reports: subtract the line's discount and
-    add the tax charged on top here (e.g. ``- cents(f"{line}.discount")``), and every
-    report row, total and export column follows."""
-    return f"({cents(f'{line}.unit_price', dialect)} * {line}.quantity)"
+    Every report row, total and export column follows this one expression."""
+    price = f"{cents(f'{line}.unit_price', dialect)} * {line}.quantity"
+    added_tax = f"CASE WHEN {line}.tax_included THEN 0 ELSE {cents(f'{line}.tax', dialect)} END"
+    return f"({price} - {cents(f'{line}.discount', dialect)} + {added_tax})"
+
+
+def shipping_amount_cents(dialect: str, order: str = "o") -> str:
+    """What the customer paid for an order's shipping, in integer cents, as
+    :func:`oms.orders.amounts.shipping_paid` says: the method's price less its discount,
+    plus its tax when prices exclude tax."""
+    added_tax = f"CASE WHEN {order}.prices_include_tax THEN 0 ELSE {cents(f'{order}.shipping_tax', dialect)} END"
+    price = cents(f"{order}.shipping_total", dialect)
+    return f"({price} - {cents(f'{order}.shipping_discount', dialect)} + {added_tax})"
 
 
 def decimal_text(expression: str, dialect: str) -> str:
