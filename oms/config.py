@@ -147,6 +147,19 @@ class Settings:
     # Live subscriptions one websocket may hold open at once.
     live_max_subscriptions_per_connection: int = 20
 
+    # --- Storefront clients (oms/graphql/persisted.py, httpcache.py; README "Storefront") ---
+    # Automatic persisted queries (Apollo/urql): documents kept per process, an LRU bounded
+    # by count and by bytes.
+    persisted_queries: bool = True
+    persisted_query_cache_entries: int = 1000
+    persisted_query_cache_bytes: int = 5_000_000
+    # GET queries of the public catalog (products, product, productTypes) by anonymous
+    # viewers get `Cache-Control: public, max-age=<this>` and an ETag; 0: off.
+    catalog_cache_seconds: int = 0
+    # GraphQL HTTP responses at least this long are gzip-compressed when the client
+    # accepts it; 0: off.
+    gzip_min_bytes: int = 1000
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Build settings from ``OMS_*`` variables; unknown ones are ignored."""
