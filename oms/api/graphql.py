@@ -7,18 +7,22 @@ from __future__ import annotations
 from oms.graphql.catalog import Variant
 from oms.graphql.common import Node, UserError, parse_id, to_global_id, user_errors
 from oms.graphql.context import Info
-from oms.graphql.fulfillment import Fulfillment, FulfillmentPayload
+from oms.graphql.fulfillment import Fulfillment, FulfillmentPayload, FulfillmentStatus
+from oms.graphql.fulfillment_status import FULFILLMENT_STATUS_DESCRIPTION, fulfillment_status_of
 from oms.graphql.mutations import mutation
 from oms.graphql.orders import Order
 
 __all__ = [
+    "FULFILLMENT_STATUS_DESCRIPTION",
     "Fulfillment",
     "FulfillmentPayload",
+    "FulfillmentStatus",
     "Info",
     "Node",
     "Order",
     "UserError",
     "Variant",
+    "fulfillment_status_of",
     "mutation",
     "parse_id",
     "to_global_id",
