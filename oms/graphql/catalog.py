@@ -66,6 +66,21 @@ class Product(Node):
         rows = await info.context.loaders.variants_by_product.load(self.model.id)
         return [Variant.from_model(v) for v in rows]
 
+    @strawberry.field(description="The lowest and highest variant price; null for a product without variants.")
+    async def price_range(self, info: Info) -> PriceRange | None:
+        rows = await info.context.loaders.variants_by_product.load(self.model.id)
+        if not rows:
+            return None
+        low = min(rows, key=lambda v: v.price)
+        high = max(rows, key=lambda v: v.price)
+        return PriceRange(min=Money.of(low.price, low.currency), max=Money.of(high.price, high.currency))
+
+
+@strawberry.type(description="Lowest and highest price of a product's variants.")
+class PriceRange:
+    min: Money
+    max: Money
+
 
 @strawberry.type
 class Variant(Node):
@@ -107,6 +122,17 @@ class Variant(Node):
         product_type = info.context.plugins.get_type(product.product_type)
         public = product_type.public_attributes if product_type else ()
         return JSON(catalog.public_attributes(self.model.attributes or {}, public))
+
+    @strawberry.field(
+        description="Whether a cart may take this variant now: units available where the type tracks "
+        "stock, else true (a consultation still needs a free slot: availableSlots)."
+    )
+    async def available_for_sale(self, info: Info) -> bool:
+        product = await self._product(info)
+        product_type = info.context.plugins.get_type(product.product_type)
+        if product_type is None or not product_type.tracks_stock:
+            return product_type is not None
+        return await info.context.loaders.available_by_variant.load(self.model.id) > 0
 
 
 @strawberry.type
