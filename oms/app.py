@@ -12,8 +12,10 @@ from urllib.parse import urlsplit
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 from tortoise.contrib.starlette import RegisterTortoise
 
 from oms import media_routes
@@ -104,7 +106,7 @@ def create_app(settings: Settings | None = None, *, extra_plugins: Sequence[obje
                 await app.state.gateway.aclose()
 
     routes = [
-        Route("/graphql", graphql_app, methods=["GET", "POST"]),
+        Route("/graphql", _compressed(graphql_app, settings), methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql_app),
         Route("/healthz", healthz),
         Route("/webhooks/stripe", stripe_webhook, methods=["POST"]),
@@ -123,6 +125,20 @@ def create_app(settings: Settings | None = None, *, extra_plugins: Sequence[obje
     app.state.rate_limiter = RateLimiter(settings)  # here, so a bad OMS_RATE_LIMIT_* stops the start
     configure_password_hashing(settings.password_hash_threads)
     return app
+
+
+def _compressed(app: ASGIApp, settings: Settings) -> ASGIApp:
+    """GraphQL HTTP answers of at least OMS_GZIP_MIN_BYTES, gzip-compressed for clients
+    that accept it. Only this route: file downloads (Range), CSV streams and websockets are
+    never touched; incremental (multipart/mixed) answers are left as they are too."""
+    if settings.gzip_min_bytes <= 0:
+        return app
+    return GZipMiddleware(
+        app,
+        minimum_size=settings.gzip_min_bytes,
+        compresslevel=6,
+        exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, "multipart/mixed"),
+    )
 
 
 def _middleware(settings: Settings) -> list[Middleware]:

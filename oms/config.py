@@ -188,6 +188,18 @@ class Settings:
     # Let an image URL reach loopback, private and link-local addresses (tests, a LAN
     # server). Off: only public addresses, like webhooks.
     image_fetch_allow_private: bool = False
+    # --- Storefront clients (oms/graphql/persisted.py, httpcache.py; README "Storefront") ---
+    # Automatic persisted queries (Apollo/urql): documents kept per process, an LRU bounded
+    # by count and by bytes.
+    persisted_queries: bool = True
+    persisted_query_cache_entries: int = 1000
+    persisted_query_cache_bytes: int = 5_000_000
+    # GET queries of the public catalog (products, product, productTypes) by anonymous
+    # viewers get `Cache-Control: public, max-age=<this>` and an ETag; 0: off.
+    catalog_cache_seconds: int = 0
+    # GraphQL HTTP responses at least this long are gzip-compressed when the client
+    # accepts it; 0: off.
+    gzip_min_bytes: int = 1000
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -33,6 +33,13 @@ MIN_PRODUCTION_KEY_BITS = 128
 # Any key: at least this long; production keys also have this many distinct characters.
 MIN_KEY_LENGTH = 16
 MIN_KEY_DISTINCT = 4
+# 0 turns these off (or keeps nothing).
+_NOT_NEGATIVE = (
+    "persisted_query_cache_entries",
+    "persisted_query_cache_bytes",
+    "catalog_cache_seconds",
+    "gzip_min_bytes",
+)
 _POSITIVE = (
     "db_connect_timeout_seconds",
     "db_command_timeout_seconds",
@@ -125,6 +132,9 @@ def check_settings(settings: Settings) -> None:
             raise ValueError(f"OMS_{name.upper()}: must be greater than 0, not {getattr(settings, name)}")
     if settings.low_stock_threshold < 0:
         raise ValueError(f"OMS_LOW_STOCK_THRESHOLD: must be 0 or more, not {settings.low_stock_threshold}")
+    for name in _NOT_NEGATIVE:
+        if getattr(settings, name) < 0:
+            raise ValueError(f"OMS_{name.upper()}: must be 0 or more, not {getattr(settings, name)}")
     for origin in settings.cors_origin_list:
         parts = urlsplit(origin)
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.path or parts.query:

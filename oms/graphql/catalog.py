@@ -85,10 +85,26 @@ class Product(Node):
     async def images(self, info: Info, size: int | None = None) -> list[ProductImage]:
         return await product_images(info, self.model.id, size)
 
+    @strawberry.field(description="The lowest and highest variant price; null for a product without variants.")
+    async def price_range(self, info: Info) -> PriceRange | None:
+        variants = await info.context.loaders.variants_by_product.load(self.model.id)
+        rows = [v for v in variants if v.archived_at is None]
+        if not rows:
+            return None
+        low = min(rows, key=lambda v: v.price)
+        high = max(rows, key=lambda v: v.price)
+        return PriceRange(min=Money.of(low.price, low.currency), max=Money.of(high.price, high.currency))
+
 
 def sees_hidden(info: Info) -> bool:
     """Staff who edit the catalog see drafts, archived products and archived variants."""
     return info.context.viewer.has(Permission.MANAGE_CATALOG)
+
+
+@strawberry.type(description="Lowest and highest price of a product's variants.")
+class PriceRange:
+    min: Money
+    max: Money
 
 
 @strawberry.type
@@ -139,6 +155,19 @@ class Variant(Node):
     @strawberry.field(description="Staff only: units per warehouse (empty where the type tracks no stock).")
     async def stock_levels(self, info: Info) -> list[StockLevel]:
         return await stock_levels_of(info, self.model.id)
+
+    @strawberry.field(
+        description="Whether a cart may take this variant now: units available where the type tracks "
+        "stock, else true (a consultation still needs a free slot: availableSlots)."
+    )
+    async def available_for_sale(self, info: Info) -> bool:
+        product = await self._product(info)
+        if not product.on_sale or self.model.archived_at is not None:
+            return False  # a draft or archived: carts refuse it
+        product_type = info.context.plugins.get_type(product.product_type)
+        if product_type is None or not product_type.tracks_stock:
+            return product_type is not None
+        return await info.context.loaders.available_by_variant.load(self.model.id) > 0
 
 
 @strawberry.type

@@ -32,6 +32,9 @@ from oms.accounts.services import viewer_from_token
 from oms.config import Settings
 from oms.errors import DomainError
 from oms.graphql.context import Context
+from oms.graphql.httpcache import cacheable_request, is_public_catalog_query, with_cache_headers
+from oms.graphql.limits import _cached_parse
+from oms.graphql.persisted import PersistedQueries, PersistedQueryError, resolve
 from oms.graphql.text import TOO_DEEP, json_problem
 from oms.graphql.websocket import LimitedWebSocketAdapter
 from oms.plugins import PluginHost
@@ -65,6 +68,8 @@ class BadJSON(json.JSONDecodeError):
 
 # (body bytes, decoded) of the request this task is parsing.
 _decoded_body: contextvars.ContextVar[tuple[Any, Any]] = contextvars.ContextVar("oms_decoded_body")
+# What the request this task serves asked for (its query filled in by APQ).
+_request_data: contextvars.ContextVar[Any] = contextvars.ContextVar("oms_request_data")
 
 
 def _number(text: str) -> int:
@@ -102,6 +107,13 @@ class OmsGraphQL(GraphQL[Context, None]):
         super().__init__(schema, **kwargs)
         self.settings = settings
         self.plugins = plugins
+        self.persisted = (
+            PersistedQueries(
+                max_entries=settings.persisted_query_cache_entries, max_bytes=settings.persisted_query_cache_bytes
+            )
+            if settings.persisted_queries
+            else None
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -112,6 +124,13 @@ class OmsGraphQL(GraphQL[Context, None]):
             response = await self.run(request)
         except HTTPException as exc:
             response = graphql_error_response(exc.status_code, exc.reason)
+        except PersistedQueryError as exc:
+            response = JSONResponse(exc.body(), status_code=exc.status)
+            if exc.status == 200:
+                # Apollo Server's answer: a retry with the query must not be served this from a cache.
+                response.headers["Cache-Control"] = "private, no-cache, must-revalidate"
+        else:
+            response = self._cache_headers(request, response)
         state = request.state
         if getattr(state, "request_id_generated", False) and "x-request-id" not in response.headers:
             # No request-id middleware in front: the id an unexpected error carries is
@@ -127,6 +146,11 @@ class OmsGraphQL(GraphQL[Context, None]):
             # them only when asked, and Strawberry does not ask.
             if isinstance(request, Request):
                 await request.close()
+
+    def should_render_graphql_ide(self, request) -> bool:
+        # A hash-only persisted query over GET has no `query` parameter; Apollo Client
+        # sends `Accept: */*`, which would otherwise get the GraphiQL page.
+        return "extensions" not in request.query_params and super().should_render_graphql_ide(request)
 
     def decode_json(self, data: str | bytes) -> object:
         """JSON of a body, a query parameter or a websocket message, within limits;
@@ -173,7 +197,33 @@ class OmsGraphQL(GraphQL[Context, None]):
             if not isinstance(decoded, (dict, list)):
                 raise HTTPException(400, "The request body must be a JSON object.")
             _decoded_body.set((body, decoded))
-        return await super().parse_http_body(request_adapter)
+        data = await super().parse_http_body(request_adapter)
+        # Automatic persisted queries (oms/graphql/persisted.py): the query is filled in
+        # from, or stored into, the per-process store before the usual limits apply.
+        limit = self.settings.max_query_bytes
+        if isinstance(data, list):
+            data = [resolve(item, self.persisted, max_query_bytes=limit) for item in data]
+        else:
+            data = resolve(data, self.persisted, max_query_bytes=limit)
+        _request_data.set(data)
+        return data
+
+    def _cache_headers(self, request: Request, response: Response) -> Response:
+        """Public caching headers on an anonymous GET of catalog fields (oms/graphql/httpcache.py)."""
+        seconds = self.settings.catalog_cache_seconds
+        if not cacheable_request(request, seconds):
+            return response
+        data = _request_data.get(None)
+        if data is None or isinstance(data, list) or not isinstance(data.query, str):
+            return response
+        try:
+            # The parser's cache (ParseWithinLimits): the document was parsed to run it.
+            document = _cached_parse(512)(data.query, max_tokens=self.settings.max_query_tokens)
+        except Exception:  # refused by the parser: the answer carries errors anyway
+            return response
+        if not is_public_catalog_query(document, data.operation_name):
+            return response
+        return with_cache_headers(request, response, seconds)
 
     async def parse_multipart(self, request_adapter) -> dict[str, Any]:
         """The GraphQL multipart request spec: ``operations`` (an object) and ``map`` (an

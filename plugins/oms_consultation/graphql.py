@@ -14,7 +14,18 @@ from typing import Annotated
 import strawberry
 
 from oms.api import DomainError, ErrorCode, Permission, Viewer, access
-from oms.api.graphql import Info, Node, Order, UserError, mutation, parse_id, to_global_id
+from oms.api.graphql import (
+    FULFILLMENT_STATUS_DESCRIPTION,
+    FulfillmentStatus,
+    Info,
+    Node,
+    Order,
+    UserError,
+    fulfillment_status_of,
+    mutation,
+    parse_id,
+    to_global_id,
+)
 from oms.api.models import Fulfillment as FulfillmentModel
 from oms.api.models import Order as OrderModel
 from oms_consultation import calendar, services
@@ -54,6 +65,10 @@ class Booking(Node):
             timezone=booking.timezone,
             meeting_url=booking.meeting_url,
         )
+
+    @strawberry.field(description=FULFILLMENT_STATUS_DESCRIPTION)
+    async def fulfillment_status(self, info: Info) -> FulfillmentStatus:
+        return await fulfillment_status_of(info, self.model.fulfillment_id)
 
     @classmethod
     async def from_fulfillments(cls, fulfillments: list[FulfillmentModel]) -> list[Booking | None]:

@@ -12,7 +12,16 @@ from starlette.datastructures import UploadFile
 from strawberry.file_uploads import Upload
 
 from oms.api import Permission
-from oms.api.graphql import Info, UserError, Variant, mutation, to_global_id
+from oms.api.graphql import (
+    FULFILLMENT_STATUS_DESCRIPTION,
+    FulfillmentStatus,
+    Info,
+    UserError,
+    Variant,
+    fulfillment_status_of,
+    mutation,
+    to_global_id,
+)
 from oms.api.models import Fulfillment as FulfillmentModel
 from oms_digital import services
 from oms_digital.files import CHUNK_BYTES, store_file
@@ -54,6 +63,11 @@ class DownloadGrant:
 @strawberry.type(description="Download links: the digital plugin's fulfillment details.")
 class DigitalDelivery:
     downloads: list[DownloadGrant]
+    fulfillment_id: strawberry.Private[int | None] = None
+
+    @strawberry.field(description=FULFILLMENT_STATUS_DESCRIPTION)
+    async def fulfillment_status(self, info: Info) -> FulfillmentStatus:
+        return await fulfillment_status_of(info, self.fulfillment_id)
 
     @classmethod
     async def from_fulfillments(cls, fulfillments: list[FulfillmentModel]) -> list[DigitalDelivery | None]:
@@ -63,7 +77,7 @@ class DigitalDelivery:
         if ours:
             for grant in await DownloadGrantModel.filter(fulfillment_id__in=ours).order_by("id"):
                 grants[grant.fulfillment_id].append(DownloadGrant.from_model(grant))
-        return [cls(downloads=grants[f.id]) if f.id in grants else None for f in fulfillments]
+        return [cls(downloads=grants[f.id], fulfillment_id=f.id) if f.id in grants else None for f in fulfillments]
 
     @classmethod
     async def from_fulfillment(cls, fulfillment: FulfillmentModel) -> DigitalDelivery | None:

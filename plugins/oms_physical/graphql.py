@@ -13,7 +13,17 @@ import strawberry
 from itsdangerous import URLSafeTimedSerializer
 
 from oms.api import DomainError, ErrorCode, Permission
-from oms.api.graphql import Fulfillment, FulfillmentPayload, Info, Order, mutation, parse_id
+from oms.api.graphql import (
+    FULFILLMENT_STATUS_DESCRIPTION,
+    Fulfillment,
+    FulfillmentPayload,
+    FulfillmentStatus,
+    Info,
+    Order,
+    fulfillment_status_of,
+    mutation,
+    parse_id,
+)
 from oms.api.models import Fulfillment as FulfillmentModel
 from oms.api.models import Order as OrderModel
 from oms_physical import services
@@ -44,6 +54,10 @@ class Shipment:
     weight_grams: int
     shipped_at: dt.datetime | None
     delivered_at: dt.datetime | None
+
+    @strawberry.field(description=FULFILLMENT_STATUS_DESCRIPTION)
+    async def fulfillment_status(self, info: Info) -> FulfillmentStatus:
+        return await fulfillment_status_of(info, self.model.fulfillment_id)
 
     @classmethod
     async def from_fulfillments(cls, fulfillments: list[FulfillmentModel]) -> list[Shipment | None]:

@@ -10,7 +10,17 @@ from typing import TYPE_CHECKING
 import strawberry
 
 from oms.api import DomainError, ErrorCode, Permission, Viewer, access
-from oms.api.graphql import Info, Node, UserError, mutation, parse_id, to_global_id
+from oms.api.graphql import (
+    FULFILLMENT_STATUS_DESCRIPTION,
+    FulfillmentStatus,
+    Info,
+    Node,
+    UserError,
+    fulfillment_status_of,
+    mutation,
+    parse_id,
+    to_global_id,
+)
 from oms.api.models import Fulfillment as FulfillmentModel
 from oms.api.models import Order as OrderModel
 from oms_subscription import services
@@ -70,6 +80,11 @@ class SubscriptionContract(Node):
 @strawberry.type(description="An activated subscription: the subscription plugin's fulfillment details.")
 class SubscriptionActivation:
     subscription: SubscriptionContract
+    fulfillment_id: strawberry.Private[int | None] = None
+
+    @strawberry.field(description=FULFILLMENT_STATUS_DESCRIPTION)
+    async def fulfillment_status(self, info: Info) -> FulfillmentStatus:
+        return await fulfillment_status_of(info, self.fulfillment_id)
 
     @classmethod
     async def from_fulfillments(cls, fulfillments: list[FulfillmentModel]) -> list[SubscriptionActivation | None]:
@@ -81,7 +96,8 @@ class SubscriptionActivation:
         )
         found: dict[int, SubscriptionActivation] = {}
         for period in periods:
-            found.setdefault(period.fulfillment_id, cls(subscription=SubscriptionContract.from_model(period.contract)))
+            contract = SubscriptionContract.from_model(period.contract)
+            found.setdefault(period.fulfillment_id, cls(subscription=contract, fulfillment_id=period.fulfillment_id))
         return [found.get(f.id) for f in fulfillments]
 
     @classmethod
