@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from oms.bulkinsert import to_json
+from oms.orders.search import name_key
 from oms.orders.services import ORDER_NUMBER_OFFSET
 
 CENT = Decimal("0.01")
@@ -40,7 +41,7 @@ class History:
         "id", "number", "token", "email", "customer_id", "status", "payment_status", "currency", "subtotal",
         "shipping_total", "total", "refunded_total", "shipping_address", "billing_address", "shipping_method",
         "note", "payment_due_at", "needs_review", "idempotency_key", "cart_fingerprint", "created_at",
-        "updated_at", "paid_at", "completed_at", "canceled_at",
+        "updated_at", "paid_at", "completed_at", "canceled_at", "customer_name", "customer_name_key",
     )  # fmt: skip
     LINE_COLUMNS = (
         "id", "order_id", "position", "variant_id", "sku", "name", "product_type", "options", "quantity",
@@ -161,6 +162,8 @@ def plan_order(h: History, index: int, *, token: str) -> OrderPlan:
             "country": country,
         }
     total = subtotal + shipping
+    # As placement writes it: the address's name, else the account's (order search).
+    customer_name = address["name"] if address else (customer[2] if customer else None)
 
     # The order's fate.
     status, payment_status = "PENDING_PAYMENT", "PENDING"
@@ -279,6 +282,6 @@ def plan_order(h: History, index: int, *, token: str) -> OrderPlan:
         order_id, number, token, email, customer[0] if customer else None, status, payment_status, h.currency,
         subtotal, shipping, total, refunded, to_json(address), to_json(address), to_json(method), None,
         created + PAYMENT_WINDOW, needs_review, f"bulk-{order_id}", "bulk", created, last, paid_at,
-        completed_at, canceled_at,
+        completed_at, canceled_at, customer_name, name_key(customer_name),
     ))  # fmt: skip
     return OrderPlan(rows=rows)
