@@ -151,3 +151,42 @@ async def test_the_billing_address_decides_without_a_shipping_address(oms_graphq
     assert placed["order"]["taxTotal"]["amount"] == "1.60"
     assert placed["order"]["total"]["amount"] == "9.99"
 
+
+
+async def test_a_discount_code_is_taken_off_before_vat_and_refunds_the_discounted_price(
+    oms_app, oms_graphql, oms_http, oms_accounts, fake_stripe, store
+):
+    """Hand-computed: 10 % off 58.95 is 5.90, shared by line totals to the cent: mugs 3.90,
+    e-books 2.00 (the larger remainder takes the last cent). VAT on what is paid: mugs
+    35.07 * 20 / 120 = 5.845 -> 5.85; e-books 17.98 * 5.5 / 105.5 = 0.937 -> 0.94; shipping
+    0.82 as before: 7.61. Total 58.95 + 4.90 - 5.90 = 57.95. One mug canceled gives back a
+    third of the 35.07 paid for three: 11.69."""
+    staff = oms_graphql.as_(oms_accounts.staff)
+    created = await staff.query(
+        "mutation($i: CreateDiscountCodeInput!) { createDiscountCode(input: $i) { userErrors { field code } } }",
+        {"i": {"code": "DIX", "percentage": "10"}},
+    )
+    assert created["createDiscountCode"]["userErrors"] == []
+    placed = (await oms_graphql.query(PLACE, {"input": {**cart("eu-code"), "discountCodes": ["dix"]}}))["placeOrder"]
+    assert placed["userErrors"] == []
+    order = placed["order"]
+    assert order["total"] == {"amount": "57.95", "currency": "EUR"}
+    assert order["taxTotal"]["amount"] == "7.61" and order["shippingTax"]["amount"] == "0.82"
+    assert [(line["sku"], line["tax"]["amount"], line["gross"]["amount"]) for line in order["lines"]] == [
+        ("MUG", "5.85", "35.07"),
+        ("EBOOK", "0.94", "17.98"),
+    ]
+    (intent,) = fake_stripe.requests_to("POST", "/v1/payment_intents")
+    assert intent.params["amount"] == "5795"
+    stored = await Order.get(number=order["number"])
+    assert (stored.discount_total, stored.tax_total) == (Decimal("5.90"), Decimal("7.61"))
+
+    await pay_with_stripe(oms_app, oms_http, fake_stripe, order["number"])
+    mug_id = next(line["id"] for line in order["lines"] if line["sku"] == "MUG")
+    canceled = (await staff.query(CANCEL, {"id": order["id"], "lines": [{"lineId": mug_id, "quantity": 1}]}))
+    assert canceled["cancelOrder"]["userErrors"] == []
+    await run_jobs(oms_app)
+    (refund,) = await Refund.filter(order_id=stored.id)
+    assert Decimal(refund.amount) == Decimal("11.69")
+    (sent,) = fake_stripe.requests_to("POST", "/v1/refunds")
+    assert sent.params["amount"] == "1169"

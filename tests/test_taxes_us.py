@@ -131,3 +131,37 @@ async def test_a_state_without_rates_pays_no_tax(oms_graphql, store):
     quote = (await oms_graphql.query(PRICE, {"input": cart(texas)}))["priceCart"]
     assert quote["userErrors"] == []
     assert (quote["taxTotal"]["amount"], quote["total"]["amount"], quote["taxLines"]) == ("0.00", "69.86", [])
+
+
+async def test_a_fixed_amount_code_lowers_the_taxed_amount_and_the_refund(
+    oms_app, oms_graphql, oms_http, oms_accounts, fake_stripe, store
+):
+    """Hand-computed: 10.00 off physical goods only, so all of it on the mugs: tax on 49.97 at
+    7.25 % = 3.622825 -> 3.62; the e-book 0.00; shipping 0.36 as before: 3.98 added. Total
+    59.97 + 4.99 + 4.90 - 10.00 + 3.98 = 63.84. One mug canceled: a third of what the mugs
+    cost, tax included (49.97 + 3.62 = 53.59): 17.863 -> 17.86."""
+    staff = oms_graphql.as_(oms_accounts.staff)
+    created = await staff.query(
+        "mutation($i: CreateDiscountCodeInput!) { createDiscountCode(input: $i) { userErrors { field code } } }",
+        {"i": {"code": "TENOFF", "amount": "10", "productTypes": ["physical"]}},
+    )
+    assert created["createDiscountCode"]["userErrors"] == []
+    data = {**cart(CALIFORNIA, "us-code"), "discountCodes": ["TENOFF"]}
+    placed = (await oms_graphql.query(PLACE, {"input": data}))["placeOrder"]
+    assert placed["userErrors"] == []
+    order = placed["order"]
+    assert [(line["sku"], line["tax"]["amount"], line["gross"]["amount"]) for line in order["lines"]] == [
+        ("MUG", "3.62", "53.59"),
+        ("EBOOK", "0.00", "4.99"),
+    ]
+    assert (order["taxTotal"]["amount"], order["total"]["amount"]) == ("3.98", "63.84")
+    (intent,) = fake_stripe.requests_to("POST", "/v1/payment_intents")
+    assert intent.params["amount"] == "6384"
+
+    await pay_with_stripe(oms_app, oms_http, fake_stripe, order["number"])
+    mug_id = next(line["id"] for line in order["lines"] if line["sku"] == "MUG")
+    canceled = (await staff.query(CANCEL, {"id": order["id"], "lines": [{"lineId": mug_id, "quantity": 1}]}))
+    assert canceled["cancelOrder"]["userErrors"] == []
+    await run_jobs(oms_app)
+    (refund,) = await Refund.filter(order_id=(await Order.get(number=order["number"])).id)
+    assert Decimal(refund.amount) == Decimal("17.86")
