@@ -233,6 +233,13 @@ async def oms_app(oms_settings, oms_extra_plugins):
     app = create_app(oms_settings, extra_plugins=oms_extra_plugins)
     async with app.router.lifespan_context(app):
         await Tortoise.generate_schemas()
+        if oms_settings.is_postgres:
+            from oms.orders.search import POSTGRES_INDEXES
+
+            # As the migrations make them: indexes no model can express (varchar_pattern_ops).
+            connection = Tortoise.get_connection("default")
+            for statement in POSTGRES_INDEXES:
+                await connection.execute_script(statement)
         yield app
 
 

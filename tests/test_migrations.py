@@ -46,6 +46,7 @@ from oms.migrate import (
     plugin_histories,
     temporary_database,
 )
+from oms.orders.search import POSTGRES_INDEXES
 from oms.plugins import PluginHost
 
 BUILT_IN = ["oms_consultation", "oms_digital", "oms_physical", "oms_subscription"]
@@ -229,6 +230,14 @@ async def test_migrated_schema_equals_the_schema_of_the_models(
         config = tortoise_config(Settings(database_url=reference_db), with_aerich=True)
         await ctx.init(config=config)
         await ctx.generate_schemas(safe=False)
+    if DIALECT == "postgres":
+        # Indexes no model can express (varchar_pattern_ops), hand-written in migration 5.
+        con = await asyncpg.connect("postgresql://" + reference_db.split("://", 1)[1])
+        try:
+            for statement in POSTGRES_INDEXES:
+                await con.execute(statement)
+        finally:
+            await con.close()
     from_models = await schema_of(reference_db)
     _forget_server_defaults_unknown_to_models(migrated, from_models)
 

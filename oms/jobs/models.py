@@ -43,7 +43,8 @@ class Job(Model):
         table = "job"
         # Claims read due jobs in this order (oms/jobs/queue.py): an index scan that
         # stops after one batch, however long the queue.
-        indexes = (("status", "run_at", "id"),)
+        # (status, finished_at): the retention purge finds old DONE and DEAD jobs by a range.
+        indexes = (("status", "run_at", "id"), ("status", "finished_at"))
 
 
 class PeriodicSchedule(Model):

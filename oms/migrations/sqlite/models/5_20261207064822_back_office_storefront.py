@@ -119,79 +119,81 @@ CREATE INDEX IF NOT EXISTS "idx_shipping_zo_zone_id_8c969b" ON "shipping_zone_co
 ) /* A way to ship to a zone and its rate: a flat price, free from a threshold of the */;
 CREATE INDEX IF NOT EXISTS "idx_shipping_zo_zone_id_a6a42b" ON "shipping_zone_method" ("zone_id", "position");
         ALTER TABLE "product" ADD "archived_at" TIMESTAMP;
-        ALTER TABLE "product" ADD "tax_class" VARCHAR(64);
         ALTER TABLE "product" ADD "published" INT NOT NULL DEFAULT 1;
+        ALTER TABLE "product" ADD "tax_class" VARCHAR(64);
         ALTER TABLE "variant" ADD "archived_at" TIMESTAMP;
         ALTER TABLE "variant" ADD "tax_class" VARCHAR(64);
         ALTER TABLE "stock" ADD "low_stock_threshold" INT;
         ALTER TABLE "warehouse" ADD "priority" INT NOT NULL DEFAULT 0;
-        ALTER TABLE "customer" ADD "default_shipping_address_id" INT;
-        ALTER TABLE "customer" ADD "email_verified_at" TIMESTAMP;
         ALTER TABLE "customer" ADD "default_billing_address_id" INT;
+        ALTER TABLE "customer" ADD "email_verified_at" TIMESTAMP;
+        ALTER TABLE "customer" ADD "default_shipping_address_id" INT;
         ALTER TABLE "order" ADD "customer_name" VARCHAR(200);
-        ALTER TABLE "order" ADD "tax_lines" JSON;
-        ALTER TABLE "order" ADD "tax_total" VARCHAR(40) NOT NULL DEFAULT 0;
-        ALTER TABLE "order" ADD "shipping_tax" VARCHAR(40) NOT NULL DEFAULT 0;
-        ALTER TABLE "order" ADD "prices_include_tax" INT NOT NULL DEFAULT 0;
-        ALTER TABLE "order" ADD "shipping_discount" VARCHAR(40) NOT NULL DEFAULT 0;
-        ALTER TABLE "order" ADD "discount_total" VARCHAR(40) NOT NULL DEFAULT 0;
         ALTER TABLE "order" ADD "customer_name_key" VARCHAR(200);
-        ALTER TABLE "order_line" ADD "tax" VARCHAR(40) NOT NULL DEFAULT 0;
+        ALTER TABLE "order" ADD "tax_total" VARCHAR(40) NOT NULL DEFAULT 0;
+        ALTER TABLE "order" ADD "prices_include_tax" INT NOT NULL DEFAULT 0;
+        ALTER TABLE "order" ADD "tax_lines" JSON;
+        ALTER TABLE "order" ADD "discount_total" VARCHAR(40) NOT NULL DEFAULT 0;
+        ALTER TABLE "order" ADD "shipping_tax" VARCHAR(40) NOT NULL DEFAULT 0;
+        ALTER TABLE "order" ADD "shipping_discount" VARCHAR(40) NOT NULL DEFAULT 0;
         ALTER TABLE "order_line" ADD "discount" VARCHAR(40) NOT NULL DEFAULT 0;
         ALTER TABLE "order_line" ADD "tax_rate" VARCHAR(40);
+        ALTER TABLE "order_line" ADD "tax" VARCHAR(40) NOT NULL DEFAULT 0;
         ALTER TABLE "order_line" ADD "tax_included" INT NOT NULL DEFAULT 0;
         ALTER TABLE "fulfillment" ADD "tracking_number" VARCHAR(100);
-        CREATE INDEX "idx_order_payment_af4a58" ON "order" ("payment_status", "id");
         CREATE INDEX "idx_order_needs_r_3335dc" ON "order" ("needs_review", "id");
-        CREATE INDEX "idx_order_total_b44786" ON "order" ("total", "id");
         CREATE INDEX "idx_order_custome_a80c3c" ON "order" ("customer_name_key", "id");
         CREATE INDEX "idx_order_created_3f4aec" ON "order" ("created_at", "id");
+        CREATE INDEX "idx_order_payment_af4a58" ON "order" ("payment_status", "id");
+        CREATE INDEX "idx_order_total_b44786" ON "order" ("total", "id");
         CREATE INDEX "idx_order_paid_at_9dd3d8" ON "order" ("paid_at");
+        CREATE INDEX "idx_job_status_6393e5" ON "job" ("status", "finished_at");
         CREATE INDEX "idx_fulfillment_trackin_b65c72" ON "fulfillment" ("tracking_number");"""
 
 
 async def downgrade(db: BaseDBAsyncClient) -> str:
     return """
         DROP INDEX IF EXISTS "idx_fulfillment_trackin_b65c72";
+        DROP INDEX IF EXISTS "idx_job_status_6393e5";
         DROP INDEX IF EXISTS "idx_order_paid_at_9dd3d8";
+        DROP INDEX IF EXISTS "idx_order_total_b44786";
+        DROP INDEX IF EXISTS "idx_order_payment_af4a58";
         DROP INDEX IF EXISTS "idx_order_created_3f4aec";
         DROP INDEX IF EXISTS "idx_order_custome_a80c3c";
-        DROP INDEX IF EXISTS "idx_order_total_b44786";
         DROP INDEX IF EXISTS "idx_order_needs_r_3335dc";
-        DROP INDEX IF EXISTS "idx_order_payment_af4a58";
         ALTER TABLE "product" DROP COLUMN "archived_at";
-        ALTER TABLE "product" DROP COLUMN "tax_class";
         ALTER TABLE "product" DROP COLUMN "published";
+        ALTER TABLE "product" DROP COLUMN "tax_class";
         ALTER TABLE "variant" DROP COLUMN "archived_at";
         ALTER TABLE "variant" DROP COLUMN "tax_class";
         ALTER TABLE "stock" DROP COLUMN "low_stock_threshold";
         ALTER TABLE "warehouse" DROP COLUMN "priority";
-        ALTER TABLE "customer" DROP COLUMN "default_shipping_address_id";
-        ALTER TABLE "customer" DROP COLUMN "email_verified_at";
         ALTER TABLE "customer" DROP COLUMN "default_billing_address_id";
+        ALTER TABLE "customer" DROP COLUMN "email_verified_at";
+        ALTER TABLE "customer" DROP COLUMN "default_shipping_address_id";
         ALTER TABLE "order" DROP COLUMN "customer_name";
-        ALTER TABLE "order" DROP COLUMN "tax_lines";
-        ALTER TABLE "order" DROP COLUMN "tax_total";
-        ALTER TABLE "order" DROP COLUMN "shipping_tax";
-        ALTER TABLE "order" DROP COLUMN "prices_include_tax";
-        ALTER TABLE "order" DROP COLUMN "shipping_discount";
-        ALTER TABLE "order" DROP COLUMN "discount_total";
         ALTER TABLE "order" DROP COLUMN "customer_name_key";
-        ALTER TABLE "order_line" DROP COLUMN "tax";
+        ALTER TABLE "order" DROP COLUMN "tax_total";
+        ALTER TABLE "order" DROP COLUMN "prices_include_tax";
+        ALTER TABLE "order" DROP COLUMN "tax_lines";
+        ALTER TABLE "order" DROP COLUMN "discount_total";
+        ALTER TABLE "order" DROP COLUMN "shipping_tax";
+        ALTER TABLE "order" DROP COLUMN "shipping_discount";
         ALTER TABLE "order_line" DROP COLUMN "discount";
         ALTER TABLE "order_line" DROP COLUMN "tax_rate";
+        ALTER TABLE "order_line" DROP COLUMN "tax";
         ALTER TABLE "order_line" DROP COLUMN "tax_included";
         ALTER TABLE "fulfillment" DROP COLUMN "tracking_number";
-        DROP TABLE IF EXISTS "catalog_change";
-        DROP TABLE IF EXISTS "stock_adjustment";
-        DROP TABLE IF EXISTS "tax_rate";
-        DROP TABLE IF EXISTS "shipping_zone_country";
-        DROP TABLE IF EXISTS "discount_code";
-        DROP TABLE IF EXISTS "shipping_zone_method";
-        DROP TABLE IF EXISTS "product_image";
         DROP TABLE IF EXISTS "discount_redemption";
+        DROP TABLE IF EXISTS "shipping_zone_method";
+        DROP TABLE IF EXISTS "shipping_zone_country";
+        DROP TABLE IF EXISTS "shipping_zone";
+        DROP TABLE IF EXISTS "catalog_change";
+        DROP TABLE IF EXISTS "discount_code";
+        DROP TABLE IF EXISTS "product_image";
         DROP TABLE IF EXISTS "customer_address";
-        DROP TABLE IF EXISTS "shipping_zone";"""
+        DROP TABLE IF EXISTS "stock_adjustment";
+        DROP TABLE IF EXISTS "tax_rate";"""
 
 
 MODELS_STATE = (
@@ -297,96 +299,97 @@ MODELS_STATE = (
     "PA5Vae8PGb36CIg4j9DPID+GGwtoTq3CSlW8j23KH9PS3D1jKSPumTnxzTdTEBQQTaUfYC"
     "cmOkU+H64edLhjxdBOMRRabbQpSnT8bjMTZcZPoZuvrEsqmLhth9xqxjw57NTJd7emDCVp"
     "yHD9FPtvOIHYoMSzdnaORhGCoV3iCeGAh73shiUhIb/2DwyNbmYNAn+xRjdMZwPBvYM3rI"
-    "0KOHz7yvwcEh6vDMzqCbZt/LbA4DYrwKOLewl3u4vygsYC0M6Ww0vjq8tK+JyuwM96rI7A"
-    "yro4w9MWjfQDviVjI7z/UX8LBMQpydJEgiWStJ0Go+KX8de0TsXkPPtFyT0EN47N/2qpcg"
-    "tpI7aAfdhP750Hko7yMkqM6Q+L9Peg/X1zw43f/RJ5c3150zBP9COHqbR6K3a+Ljo7ODdT"
-    "ZPc3DOPBhkEpVPJC7lwXytAGqcrDpgP+0IsAs2p4y/wIKqgb4Cu+sbkHQJsWzjEY80j7im"
-    "VXaS47QbmOod0rvu6EyX86+LEDVBk14BT2zp1NWw46TV38g2WESpmgB11UaLER5589I116"
-    "NUG8G9RnEI2ym1rpxHG+ZGqJxH3+KsF3EeHZvEpNOVpj1GqrjD+kyz+LoTVr3XMZCIwqWm"
-    "cWewxeLxV09YSxJtWnmmk7nfWqNy86WGlJ8gTBXrxhQFHaDf7KEwXnx3wRbRQpQxEiLqVb"
-    "csJAwMNGlgWb0rMLy0/b/Qs0ko0v0+2F/ulDuJsXU4Mn17zcMtrB9hC4G+NSF6DwayWYVC"
-    "VC4MYGw7yHSzLDrcaiONGiwuUPXSwEg3HJvS2Eh73DLjsAGJc513OjYd6nJTCxu5/x4UY2"
-    "ErktEoaHNR3muVRvG+agmLGnHOWxENeYFZjWL4gMuoKRN0yjMlRVUpbX9leZUYaQN51F1n"
-    "VpIaFnG0rcKZptEr9rRuM14X9lR/mWVUQA9u5TOjUqNCpc99exQUIGdL1gL/Gala+YwxgJ"
-    "ByxYFqeIzDmrD1+Ky/oH0d3bH1MMfIHxU7TNi/rQRruvlH9AnjKnXEEPQYQ+q/L2R2gQ45"
-    "g8vzwBxkMXy/7PlPgPtsI8YOY2y1wKsmJb+LimiolCeUZqcoWyiRNNCVZvPJ5uVVXwLmGF"
-    "kTrAbx5AenhZIfnOYkPzhNOF/MVsjrvyB6kzVHTlTNkZrVHMkQ04s5eVVcBnFzFUfuHi4u"
-    "Oh2eySn82Sdf2l2eyEn8X9/UTmPdtDwHazNMKeM2y9iHU0ibsN1XbSQO8hRqDh6X25+idE"
-    "3AvoKj1hcG2KplcI3Kgp5OraAvBL09HmuUbRappbNz4zhjlCqWs0Qsp/KNyF7zu2klV74R"
-    "b3HWi/hGqMRaKgdUrSJgN1AgA3IerZ2tqFmJobaaqOjWsQ3GauHRT3g4te3HvTQzQ7xNK9"
-    "feELTWnqXmBaKIAzU/fgL1vW7Bxv3iB9uOztBzNBpYDgS2xwhSGIlgXxH6mzA7bLj/PnHw"
-    "IkO96HKqU0RsJMzkfmvlZKIMCnXc2LduUIAvoqw1QaJpnD/PVmRsDk8JhIP2DVzCW/GXCq"
-    "qDrBKBGCVVklVdJKssebom7h4+95qaNTLga/MyRoZtlnJc37ibxYQtUoJg7Nw5d1FiJ/C/"
-    "AGYoYJ38jC0LFwtRHgftJ/mtjfbeJ77jh8CgFTr8+tV/BgOf6FAQDQbg4HvQglo/c90cQV"
-    "YZaAvMHvglA/cW8w4R3s2Q8HKMwRKIDxGsbSmli/8I6j+DDvzMM7RPBgORuWAwaHG3Zxso"
-    "x449CwxH4Lsy8XT+ROExfSD4SEiw6ZjsKnhHA0JRxtJnodHMfsKQ14Y7Q5esRvQr5OMMvI"
-    "D4HwkfF8V6VsV6Ktu/sv3vvu1/xzK8VGr9r4elX2WsrdaurxzoqnSgM9y05AbZMIcEDdze"
-    "t1KfSTkKvfaGogz52eu/WYoHZchv8qwrQ/7rBGMGvnulUI0SqRpZyj+iOv+IlMW7AWClEM"
-    "HdWrhFkY1+smv5nkAJgI1UymoO2lv1PbkUau6XvRRjR3ivlWfuGMmtlho87iFDvBRnyiuj"
-    "BYWv5o498gwXwYSiZ+yINO+QU8TmJgb7mTAA0dzyJmZKEa0N9g0ZWCBIFlLkz7GD9nmfrU"
-    "gvB63QX+UZUr3wXnjpLpNyi8dnfinAB6wLfTLTnUduRICcxMuy6ovBsDeBFCq+rQJsFDwJ"
-    "/rNp4D7xe6e5RolfFmeE/wLim4nH1iozRJVmiMhUJODNiYiI0TVQn/KhiDrlQ7Y25UNCmf"
-    "KWNeZyEvQ66slVslSl3qrbdrSbio4i6i3Dns2BO19p3mO0KmFOfTRayZlWKi2le6mJhmB5"
-    "ffLX8fT74llj07KykjvJt1t5QvA41nCpHBzI1iCeUpuJf15QAbqIAHsGCUF1x8BsSnREsc"
-    "saJcThzT+CiZtMTIbKTWjCpFWXHqKbZ7JwAQQ61qcQW5l0PDWNKXrEeE557MYIu7ppiVpu"
-    "kEdqas5nInfUpd/tV97rAZrbbCmBOM4EWCzEaIN9Un5f8Kd4F/Dz4wI0589L+uS10qRhJf"
-    "4q8VeJv40Sf7vX2m3v5muvc3d3hqQ/oCLYVffHTq/Dy4L5P9MSx9RTbFbiWzb0zRXflHdC"
-    "02a9iHdCGI2wwrzHaZXQXp+JTn7fIDc8spfV2Kk8TJMtcyILk6RbUos2LCW7UpQoRUkDFC"
-    "WSRQWk+iTaZbwoJNXHFeutQZBHD1Zf86AJhcZ6mEXUGE1FbGjbcMisCdW56GVneY01vXQk"
-    "ydwbhuPQRGmcbGRvCL632T/L8b2Tur0Ne20I1BHNhq9F3AhoUl8NgWp1fTjf9fN14sHBUE"
-    "gvrllB66XK8YdAUQ1KaeFSBcTgLgVXpE6TTmAlaYuoi2XlPo/dFoc0fx+lNK5Uafy7x05W"
-    "000JLc6EViZRnHqKl778jZZatElChW8KvovdYhURU6JT6C6XM2OG2DWlzZj9d8egLipzJr"
-    "/jdMkzfVFvSqhvmJQZBznxNdfJDeKOTX1npptWGsO3uJnL6lFYPjhst4zJywY41YFdzkvn"
-    "YMOcm/43CUWsLChmsZYz+7k5eSu82V+Ojo6PPx69O/7w6fTk48fTT+/CLTh5K28vPu9+he"
-    "24JatZl3Nw2UkJ8+YgJy3hTh+DlUxG7RXduyehRNITLjajopaaCFEDHVi2kg8j3OlLAC3T"
-    "NBDnrVjDqDf8DRul1rNE0kCUTwuhfJqD8mkSZT81S8lcRVGqBmK9lVxFO+j9drea99td4P"
-    "12F6ZL61zf8z/v++Th+qLTu293r89Q+DOuQH0dXzYHM/GhVDl0iaI6hvDdjjAlyjUwG+rd"
-    "dBJTroFvcdaLuAZyvUv5KZfIlENgfaZXfNUJBffrqAX9WjN5OULiTVp5KkI/k7ZWLmUI5O"
-    "GAZcjNuKLKC+QxB2su4wB4qNAZjy8SjFoYFGR7rgFhT35Kc4gXD4reJ83G23gIJBHxgTEX"
-    "QVZBdyJJOTdQT2yeHN2Uc4iIDk1HDIYHTIEgy4fUJ886jOV5aloYormw7limuAfJR4KE5+"
-    "wFRMBCi40JzdjCRGegmBO51P3ZoIfBdBx+a/+s3fQuOz3tp3b3fnCQnU8keAlowAeYUL9G"
-    "28haJJ+fLmc5VwraqhS0NdUR7pyRMlmJp2ykW5SqgcL+dtRXuyfsV1wZ/bLT5hFv7ZoEsv"
-    "nnZRnpXyZR4n/SJkHn7AmYATZK2XHydCpROpV9MwnuyHO4G6k2K7NgY1QK2CSwKg3U66SB"
-    "Igxbzd9QV1AkpJArhULdFAqR78w2HvFI84grXHXKTHacVs10nWdaRQ2/lZlWBp9sNmU3Vf"
-    "/K4PMWZ72IwSfQq5bT0cWolJouU02nfFMr00PnBHLI1oM1wwt8G1VH6nHHZqRokEHsI18e"
-    "xiFsN+tDzCM4Ok/NjpORP/Q6RW/E13e2mVb+BJabaeVPcLmZto0eelfIhRoMft11kanRt1"
-    "/aYzQYiN+DAdrv7/1fn1HplgVFmNlag0LLUP15MKCY8aTuYJA00m7+EWCivYcEkvwC2E6p"
-    "a0PRZ52yP85471B8ATu8Byo6MN1D1BWtp/Yz4bUXWmERiD4JTbyshc9fi5rUhI3OQZY9Yf"
-    "N4yMYBdfogYQ81WQ9szKZ4n7HpUBfBTRiJUK30CW+0sDJTzzAwpZ+RPgazsM66JROECS/p"
-    "DRUiGBx+HUAfJWlUI5PCbI/6ZH8wgKITT/B4f2YHg+C2JgqSsltUfwF780umTXid6Ju3Yt"
-    "ndWli056RocrINi37zBloUj94VMilCs2wH4ndJo6I8uBJAx8iaoJ2uwDVebOFJnH+4u7nO"
-    "YcHTDCsj03DR/5Bl0q0xJnt/HXtElO0ZeqblmoQewvP+VtKcuwm9FSCUbx+ImwJaUfEUOo"
-    "jbB8TZWGbZLyiaucUU22HyNpiUasrsCE6RO23bwjrJMIKHRDGYh4xqWzgHx2a1C/v85uYq"
-    "srDPu3HL1sO3805v/z1HnTUyXUnOjGzlUd6mjK0xhbQJW3rVBscQxhWsElFSZZSoj54yqZ"
-    "6OSDdlZzpBrOa6znMdmJGGKamZshmFKFUT9tIor3B8VIRXYK0yeQV+TwV3Ndvqo2x9b3HW"
-    "s2x9JYJ/Eq4e5rppf1PieXZsNWRp87dbRtmkhu0R9wIcZ1P075H7rdxyyn7L0Ae3iOYd2i"
-    "LDo649g1rAMKcQ8WNMsfFoey6omuHbpppH8WgwQPwJQivs4BGol1lXVGjWoTZyiuZ904/o"
-    "E2KDGp+Jt4zgM5REttknjGY2aPWHL6wDMjKBSLfQwy18jBTtU4zRGUNNRDAFWNFDhqf1kh"
-    "2wpJTTr6icTndCz2EK053Pm6A72nxhJwBLe8TluG6JZjMgv+763TLEj+y10uFdHk4U0NZ5"
-    "Le/ddnoXnev79tcOhBIFv/uk/e3mAZKHiP/75Euv09Hu/t69veVRR5E/4yfG60QSzbFjYO"
-    "KyMzqFScaGOdOt9E8iShjnkQXlod/D7gmlOTBfdi6639pX+6eto5jmNJiAk6SyegaHbkmE"
-    "F0RvEN33JyXgNTzHwcQot6VLNHXea1bVoxTRomTrUBK5t0xizryZRr2ha7t6WhRE3lJOI1"
-    "eLOn9Rs/PRcekqeUpkQqUDro+uIqmignxcK8ywRKbmt87z6/HUg5Y5M1PmOFNMjlGpyNek"
-    "SVqCCEoAaYGaZTWUE10oyJOQL3RVJUCOEqm8A3FQ5dLcpfy3EoTKjStyKGzCjSvA2ExLs7"
-    "l8aszUXJtqYtafGOX7VZnvl/JSUF4KNUB/N+3VykvhLc76Rr0UJEtwynlXptKub/nthR3u"
-    "4Ip4VU8FCbkcf4UovgW8FpwoQaHkrkyggmA1XfgYDF8WpTvBqyBwEWA7g4iQo9hF+xBydx"
-    "CG3Pk5UzGbx1HcErWFR/SJR+a6OWqhifnEnsLvwyNgij4jJn//OZC/ERfJqXCHEO1I8Djk"
-    "2M80O8dqYAcXpdOT+VWD+6Lm1q9QmDS4FEr/v4blSlWl0mq9HsJKaEW5zJCggfabrdQDkr"
-    "7assxGjFSpnevDXGS7litJoik8ZRFJgjsplTqZJIompWHZXFEYnykoiWqUStkSdqaq4s5h"
-    "mpMNKN2HtHSamrgb9o6BXDRRjbQTRvLU9Nim3Ote3KeUct4AuDdBPw1FVf5ml2dWyrbhlg"
-    "b2Qupqt3bawgs2eshE0GVjQNcPV1evlV3pXv/e0/lQElqS4FYrTzXiMkHICVoViOVg7RG0"
-    "D/QVbLtyXlpQy8UvIOPgCRjD2F+mC2VhHu54URp80ApL1kAfhqVT+jmhDdn0A/pEF73xzE"
-    "jEFpeDTEb+ihJ90eBhaJ91I55ywLuEtEgvgrJgCAfoOnhf0Fx0pTQc1Wo4+P8JWLMVHEH7"
-    "Buo3tlLIRFrgxSM7QpIGonxURIeUrUFK6o8mJdM5LSiaZwTefNwMHHx8Sy8DcYRIobwc5Y"
-    "C1KOG/HpCs7bNet+2igNP6x9ZJ8UAMpXh8I4rHEsbsbYoad1NzPmew/5ux2Hsp8kbkfq7Q"
-    "Qf2W2n+CpksljwvOO0ChSk6MR8i1kW6Zj/iMs/xgE2Vs/Ixx5PZIFMCEBUuTaVrX6klFby"
-    "suvz7bXAVcvjpk1CGT7TFlBHtpcnWU8ZeST46LhZC4Ywsi02EqEtwpjpXN4fWNd9gkuKri"
-    "YYKVtoSVkRZkQY5GkxQdxfLjCL0j13hCB58Xmk80xJA5nQKTAtwJ3A7LZe+LuTxIy0W/mU"
-    "6LqDo5E6e0mxVnrXl97VuN0qpsWPfGP+JS61aiUAbz5QbzQO5b0/QYlzh3DOSi9kdpcdWp"
-    "sEsKF7LkKF3wKkVP0tmCosBB+qy/wJEGXXCh3j/YmAQP5j1YGWfs4pixV2jumFAVZexgzP"
-    "6xZ+y6O2Uc9NS2RnBmstMu5VDd7AP6JNBAWCbB9E/oSbdg9m0HfMCf2bcwddGQ9U7RPpgr"
-    "Dd1x/0SDG3PTeBRmTGhS8rgWMgNPYKeO7mqP7hD34tDKJCquO+E5qDL4bc+AoxRs21Ww8W"
-    "OipIUspHmLJrL3RyXyOsHpq9lPaX5uuQhH6N5i8qwyIAt+ROOMShLn7NwNcbq1kjfsDsZb"
-    "ydKgJFYlsSqJdZnE2sbs5JzupUip/p1WnmSqL9osk0WzAVUG5HpJY+yMpyX97CSSBnK5R6"
-    "enhYJhT3OCYU8TOXnZR1UCYb95A9HdkisucVMLZWfzXhJJ9TmzdpzvelV3rD/+H555Ws0="
+    "0KOHz7yvwcEh6vDMzqCbZt/LbA4DYrwKOLewl3u4vygsYC0M6Ww0vjocfE1A5pJN9MSkU5"
+    "X0OfdEeuWkz7Bwypgag/YNNDFuJenzXH8B58skxNn5gySStfIHreau8texR8TGNvRMyzUJ"
+    "PYTH/m2veuFiK2mFdtCD6J8PnYfy7kOC6gyJ//uk93B9zePW/R99cnlz3TlD8C9Eqrd5kH"
+    "q7Ju4/OjtzZ/M03+fMg0EmUalG4gIgzNcKoMbJqgP2044Au+CAyrgSLKga6Eawu24DSW8R"
+    "yzYeGQvrEde0yk5ynHYDU71DKtkdnelyrncRoiYo2SvgiS2duhp2nLTSHNm2jChVE6Cu2p"
+    "4xwiNvXroce5RqI7jXKERhO1XYlV9pwzwMlV/pW5z1In6lspKz5LTHSBV3WJ9pFl93wuD3"
+    "OrYTUdPUNO4Mtlg8/uoJQ0qiTSvPqjL3W2tUbr7UxvITRLBi3ZiioAP0mz0Udo3vLpgpWo"
+    "gyRkIExOqWhYTtgSZtL6t3BTaZtv8XejYJRbrfB/vLnXL/MbYOR6Zvynm4hfUjzCTQtyZE"
+    "78FAtrhQCNiFAYxtB5lulrGHG3SkUYMxBgpiGhjphmNTGhtpjxttHDYgca7zTsemQ11uhW"
+    "Ej99+DYizMSDIaBc0xyrGt0gDfV61uUSPOeSuiIa89q1EMH3AZNWWCTjmtpKgqpe2vLK8S"
+    "I20gj7rrzEpSwyKOtlU40zR6xZ7Wbcbrwp7qL7OM4ujBrXxmVGpUqCq6b4+C2uRsyVrgWi"
+    "MVMp8xBhCysThQKI9xWBO2Hp/1F7Svozu2HuYY+aNihwn7t5VgTTf/iD5hXKWOGIIeY0j9"
+    "94WkL9AhZ3B5ipiDLIbvlz3/CXCfbcTYYYytFiR3SUn9ooIdKuUJpdkpyhZKJA10pdl8Hn"
+    "p51ZeAOUbWBKtBPC/CaaG8CKc5eRFOE84XsxVS/i+I3mQ5khNVjqRm5UgyxPRiTl4VV0jc"
+    "XDGSu4eLi06HJ3kKf/bJl3aX53gS/9c369NYNy3PwdoMU8q4zTL24RTSJmz3VRuJgxSGmo"
+    "PH5fanKF0TsK/gqPWFAbZqGVyjsqCnUyvoC0Fvj8caZZtFalXt3BDPGKUK8ywR5ql8I7LX"
+    "/G5ayZVvxFuc9SK+ESrnlkoPVavg2A3UzoB0SGsnMmpWzqit5jC6dWyDsVp49BMeTm37cS"
+    "/NzBBv08q1NwSttWepeYEA40DNj59Afa9bsHG/+HG4ozP0HA0UlmOE7TGC7EYiDlhEBSfM"
+    "Dhvuv08cvEheL7qc6hQRGwkzud9aOZkog0IdN/atGxTgiyhrTZBoGufPsxUZm8NTAuGgfQ"
+    "OX8Fb8pYLCIatEIEZJlWRVF8kqS56uibuHz72mJpQM+Nq8ZJJhm6Uc1zfuZjFhi5QgGDt3"
+    "zl1U3wn8L4AZClgnP5nLwsVCVM5B+0l+a6O994nv+CEwaIUOv35hoMHAJzoURIMBOPgetK"
+    "AM0Fw3R5BwBtoCswd+ycC9xbxDhHcz5MIcY7AE4kMEa1vK9uI/gvrPoAM/KQ3tk8FAZC4Y"
+    "DFrc7dkGyrFjzwLDEfiuTDydP1F4TB8IPhJybzomuwre0YBQlLH0WWg0s58wpLzhztAlCx"
+    "XxtDGBFxD/I+HjoljPqlhPZftXtv/dt/3vWIaXSq3/9bD0q2S21dr1lQNdlQ50hpuW3CAb"
+    "5pCggdv7Vko3KUeh195QlCE/e/03S/GgDPlNnnVlyH+dYMzAd68UqlEiVT5L+UdU5x+Rsn"
+    "g3AKwUIrhbC7costFPdi3fE6gOsJEiWs1Be6u+J5dCzf2yl2LsCO+18swdI7nVUoPHPSSP"
+    "l+JMedG0oCbW3LFHnuEimFD0jB2RAR5yitjcxGA/EwYgmlvexEypr7XBviEDCwTJQvb8OX"
+    "bQPu+zFenloBX6qzxDqhfeC6/qZVJu8fjMLwX4gHWhT2a688iNCJCTeFnCfTEY9iaQQsW3"
+    "VYCNgufHfzYN3Cd+7zTXKPHL4ozwX0B8M/HYWmWGqNIMEZmKBLw5ERExugbqUz4UUad8yN"
+    "amfEgoU96yxlxOgl5HPblKlqrUW3XbjnZT0VFEvWXYszlw5yvNe4xWJcypj0YrOdNKpaV0"
+    "LzXRECwvXf46nn5fPGtsWlZWcif5ditPCB7HGi6VgwPZGsRTajPxzwuKQxcRYM8gIajuGJ"
+    "hNiY4odlmjhDi8+UcwcZOJyVC5CU2YtOrSQ3TzTBYugEDH+hRiK5OOp6YxRY8YzymP3Rhh"
+    "VzctUeYN8khNzflM5I669Lv9yns9QHObLSUQx5kAi4UYbbBPyu8L/hTvAn5+XIDm/HlJn7"
+    "xWmjSsxF8l/irxt1Hib/dau+3dfO117u7OkPQHVAS76v7Y6XV4WTD/Z1rimHqKzUp8y4a+"
+    "ueKb8k5o2qwX8U4IoxFWmPc4rRLa6zPRye8b5IZH9rIaO5WHabJlTmRhknRLatGGpWRXih"
+    "KlKGmAokSyqIBUn0S7jBeFpPq4Yr01CPLoweprHjSh0FgPs4gao6mIDW0bDpk1oToXvews"
+    "r7Gml44kmXvDcByaKI2TjewNwfc2+2c5vndSt7dhrw2BOqLZ8LWIGwFN6qshUK2uD+e7fr"
+    "5OPDgYCunFNStovVQ5/hAoqkEpLVyqgBjcpeCK1GnSCawkbRF1sazc57Hb4pDm76OUxpUq"
+    "jX/32MlquimhxZnQyiSKU0/x0pe/0VKLNkmo8E3Bd7FbrCJiSnQK3eVyZswQu6a0GbP/7h"
+    "jURWXO5HecLnmmL+pNCfUNkzLjICe+5jq5Qdyxqe/MdNNKY/gWN3NZPQrLB4ftljF52QCn"
+    "OrDLeekcbJhz0/8moYiVBcUs1nJmPzcnb4U3+8vR0fHxx6N3xx8+nZ58/Hj66V24BSdv5e"
+    "3F592vsB23ZDXrcg4uOylh3hzkpCXc6WOwksmovaJ79ySUSHrCxWZU1FITIWqgA8tW8mGE"
+    "O30JoGWaBuK8FWsY9Ya/YaPUepZIGojyaSGUT3NQPk2i7KdmKZmrKErVQKy3kqtoB73f7l"
+    "bzfrsLvN/uwnRpnet7/ud9nzxcX3R69+3u9RkKf8YVqK/jy+ZgJj6UKocuUVTHEL7bEaZE"
+    "uQZmQ72bTmLKNfAtznoR10Cudyk/5RKZcgisz/SKrzqh4H4dtaBfayYvR0i8SStPRehn0t"
+    "bKpQyBPBywDLkZV1R5gTzmYM1lHAAPFTrj8UWCUQuDgmzPNSDsyU9pDvHiQdH7pNl4Gw+B"
+    "JCI+MOYiyCroTiQp5wbqic2To5tyDhHRoemIwfCAKRBk+ZD65FmHsTxPTQtDNBfWHcsU9y"
+    "D5SJDwnL2ACFhosTGhGVuY6AwUcyKXuj8b9DCYjsNv7Z+1m95lp6f91O7eDw6y84kELwEN"
+    "+AAT6tdoG1mL5PPT5SznSkFblYK2pjrCnTNSJivxlI10i1I1UNjfjvpq94T9iiujX3baPO"
+    "KtXZNANv+8LCP9yyRK/E/aJOicPQEzwEYpO06eTiVKp7JvJsEdeQ53I9VmZRZsjEoBmwRW"
+    "pYF6nTRQhGGr+RvqCoqEFHKlUKibQiHyndnGIx5pHnGFq06ZyY7Tqpmu80yrqOG3MtPK4J"
+    "PNpuym6l8ZfN7irBcx+AR61XI6uhiVUtNlqumUb2pleuicQA7ZerBmeIFvo+pIPe7YjBQN"
+    "Moh95MvDOITtZn2IeQRH56nZcTLyh16n6I34+s4208qfwHIzrfwJLjfTttFD7wq5UIPBr7"
+    "suMjX69kt7jAYD8XswQPv9vf/rMyrdsqAIM1trUGgZqj8PBhQzntQdDJJG2s0/Aky095BA"
+    "kl8A2yl1bSj6rFP2xxnvHYovYIf3QEUHpnuIuqL11H4mvPZCKywC0SehiZe18PlrUZOasN"
+    "E5yLInbB4P2TigTh8k7KEm64GN2RTvMzYd6iK4CSMRqpU+4Y0WVmbqGQam9DPSx2AW1lm3"
+    "ZIIw4SW9oUIEg8OvA+ijJI1qZFKY7VGf7A8GUHTiCR7vz+xgENzWREFSdovqL2Bvfsm0Ca"
+    "8TffNWLLtbC4v2nBRNTrZh0W/eQIvi0btCJkVolu1A/C5pVJQHVwLoGFkTtNMVuMaLLTyJ"
+    "8w93N9c5LHiaYWVkGi76H7JMujXGZO+vY4+Isj1Dz7Rck9BDeN7fSppzN6G3AoTy7QNxU0"
+    "ArKp5CB3H7gDgbyyz7BUUzt5hiO0zeBpNSTZkdwSlyp21bWCcZRvCQKAbzkFFtC+fg2Kx2"
+    "YZ/f3FxFFvZ5N27Zevh23untv+eos0amK8mZka08ytuUsTWmkDZhS6/a4BjCuIJVIkqqjB"
+    "L10VMm1dMR6absTCeI1VzXea4DM9IwJTVTNqMQpWrCXhrlFY6PivAKrFUmr8DvqeCuZlt9"
+    "lK3vLc56lq2vRPBPwtXDXDftb0o8z46thixt/nbLKJvUsD3iXoDjbIr+PXK/lVtO2W8Z+u"
+    "AW0bxDW2R41LVnUAsY5hQifowpNh5tzwVVM3zbVPMoHg0GiD9BaIUdPAL1MuuKCs061EZO"
+    "0bxv+hF9QmxQ4zPxlhF8hpLINvuE0cwGrf7whXVARiYQ6RZ6uIWPkaJ9ijE6Y6iJCKYAK3"
+    "rI8LResgOWlHL6FZXT6U7oOUxhuvN5E3RHmy/sBGBpj7gc1y3RbAbk112/W4b4kb1WOrzL"
+    "w4kC2jqv5b3bTu+ic33f/tqBUKLgd5+0v908QPIQ8X+ffOl1Otrd37u3tzzqKPJn/MR4nU"
+    "iiOXYMTFx2RqcwydgwZ7qV/klECeM8sqA89HvYPaE0B+bLzkX3W/tq/7R1FNOcBhNwklRW"
+    "z+DQLYnwgugNovv+pAS8huc4mBjltnSJps57zap6lCJalGwdSiL3lknMmTfTqDd0bVdPi4"
+    "LIW8pp5GpR5y9qdj46Ll0lT4lMqHTA9dFVJFVUkI9rhRmWyNT81nl+PZ560DJnZsocZ4rJ"
+    "MSoV+Zo0SUsQQQkgLVCzrIZyogsFeRLyha6qBMhRIpV3IA6qXJq7lP9WglC5cUUOhU24cQ"
+    "UYm2lpNpdPjZmaa1NNzPoTo3y/KvP9Ul4KykuhBujvpr1aeSm8xVnfqJeCZAlOOe/KVNr1"
+    "Lb+9sMMdXBGv6qkgIZfjrxDFt4DXghMlKJTclQlUEKymCx+D4cuidCd4FQQuAmxnEBFyFL"
+    "toH0LuDsKQOz9nKmbzOIpborbwiD7xyFw3Ry00MZ/YU/h9eARM0WfE5O8/B/I34iI5Fe4Q"
+    "oh0JHocc+5lm51gN7OCidHoyv2pwX9Tc+hUKkwaXQun/17BcqapUWq3XQ1gJrSiXGRI00H"
+    "6zlXpA0ldbltmIkSq1c32Yi2zXciVJNIWnLCJJcCelUieTRNGkNCybKwrjMwUlUY1SKVvC"
+    "zlRV3DlMc7IBpfuQlk5TE3fD3jGQiyaqkXbCSJ6aHtuUe92L+5RSzhsA9ybop6Goyt/s8s"
+    "xK2Tbc0sBeSF3t1k5beMFGD5kIumwM6Prh6uq1sivd6997Oh9KQksS3GrlqUZcJgg5QasC"
+    "sRysPYL2gb6CbVfOSwtqufgFZBw8AWMY+8t0oSzMwx0vSoMPWmHJGujDsHRKPye0IZt+QJ"
+    "/oojeeGYnY4nKQychfUaIvGjwM7bNuxFMOeJeQFulFUBYM4QBdB+8LmouulIajWg0H/z8B"
+    "a7aCI2jfQP3GVgqZSAu8eGRHSNJAlI+K6JCyNUhJ/dGkZDqnBUXzjMCbj5uBg49v6WUgjh"
+    "AplJejHLAWJfzXA5K1fdbrtl0UcFr/2DopHoihFI9vRPFYwpi9TVHjbmrO5wz2fzMWey9F"
+    "3ojczxU6qN9S+0/QdKnkccF5ByhUyYnxCLk20i3zEZ9xlh9sooyNnzGO3B6JApiwYGkyTe"
+    "taPanobcXl12ebq4DLV4eMOmSyPaaMYC9Nro4y/lLyyXGxEBJ3bEFkOkxFgjvFsbI5vL7x"
+    "DpsEV1U8TLDSlrAy0oIsyNFokqKjWH4coXfkGk/o4PNC84mGGDKnU2BSgDuB22G57H0xlw"
+    "dpueg302kRVSdn4pR2s+KsNa+vfatRWpUN6974R1xq3UoUymC+3GAeyH1rmh7jEueOgVzU"
+    "/igtrjoVdknhQpYcpQtepehJOltQFDhIn/UXONKgCy7U+wcbk+DBvAcr44xdHDP2Cs0dE6"
+    "qijB2M2T/2jF13p4yDntrWCM5MdtqlHKqbfUCfBBoIyySY/gk96RbMvu2AD/gz+xamLhqy"
+    "3inaB3OloTvun2hwY24aj8KMCU1KHtdCZuAJ7NTRXe3RHeJeHFqZRMV1JzwHVQa/7RlwlI"
+    "Jtuwo2fkyUtJCFNG/RRPb+qEReJzh9Nfspzc8tF+EI3VtMnlUGZMGPaJxRSeKcnbshTrdW"
+    "8obdwXgrWRqUxKokViWxLpNY25idnNO9FCnVv9PKk0z1RZtlsmg2oMqAXC9pjJ3xtKSfnU"
+    "TSQC736PS0UDDsaU4w7GkiJy/7qEog7DdvILpbcsUlbmqh7GzeSyKpPmfWjvNdr+qO9cf/"
+    "A9ZwY8c="
 )
