@@ -393,6 +393,70 @@ async def test_partial_refunds_return_the_discounted_price(oms_app, oms_graphql,
     assert sum(Decimal(r.amount) for r in await Refund.filter(order_id=order.id)) == Decimal("32.40")
 
 
+async def test_a_line_canceled_unit_by_unit_gives_back_exactly_what_was_paid(oms_app, oms_graphql, staff, shop):
+    """Cumulative rounding: each unit is worth the rounded share of the first n units less
+    that of the first n - 1, so three one-unit refunds of a line paid 8.99 come to 8.99
+    (rounding each unit alone gave 3.00 three times: a cent more than was paid)."""
+    await create(staff, code="TEN", percentage="10")
+    placed = await place_paid_order_with_codes(oms_app, oms_graphql, [("MUG", 1), ("POSTER", 3)], ["TEN"])
+    order = await Order.get(number=placed["order"]["number"])
+    poster = await OrderLine.get(order_id=order.id, sku="POSTER")
+    paid = poster.unit_price * 3 - poster.discount
+    assert (paid * 100) % 3 != 0, paid  # the case where rounding each unit alone goes wrong
+
+    one = [{"lineId": to_global_id("OrderLine", poster.id), "quantity": 1}]
+    for _ in range(3):
+        result = await staff.query(CANCEL, {"id": placed["order"]["id"], "lines": one})
+        assert result["cancelOrder"]["userErrors"] == []
+    refunds = [Decimal(r.amount) for r in await Refund.filter(order_id=order.id).order_by("id")]
+    assert len(refunds) == 3
+    assert sum(refunds) == paid
+    assert all(abs(amount - paid / 3) < Decimal("0.01") for amount in refunds), refunds
+
+
+async def test_a_line_canceled_in_part_then_returned_unit_by_unit_gives_back_what_was_paid(
+    oms_app, oms_graphql, staff, shop
+):
+    """One unit canceled, two shipped (with the mug, which stays: no shipping refund) and
+    returned one at a time: the refunds of the line come to what was paid for it (the
+    returns count the canceled unit and the earlier return)."""
+    from tests.test_returns import APPROVE, DELIVERED, RECEIVE, REFUND, REQUEST, SHIP, request
+
+    await create(staff, code="TEN", percentage="10")
+    placed = await place_paid_order_with_codes(oms_app, oms_graphql, [("MUG", 1), ("POSTER", 3)], ["TEN"])
+    order = await Order.get(number=placed["order"]["number"])
+    poster = await OrderLine.get(order_id=order.id, sku="POSTER")
+    paid = poster.unit_price * 3 - poster.discount
+    assert (paid * 100) % 3 != 0, paid
+    line = to_global_id("OrderLine", poster.id)
+
+    canceled = await staff.query(CANCEL, {"id": placed["order"]["id"], "lines": [{"lineId": line, "quantity": 1}]})
+    assert canceled["cancelOrder"]["userErrors"] == []
+    mug = to_global_id("OrderLine", (await OrderLine.get(order_id=order.id, sku="MUG")).id)
+    shipped = await staff.query(
+        SHIP,
+        {
+            "i": {
+                "orderId": placed["order"]["id"],
+                "trackingNumber": "T-9",
+                "lines": [{"lineId": line, "quantity": 2}, {"lineId": mug, "quantity": 1}],
+            }
+        },
+    )
+    assert shipped["createShipment"]["userErrors"] == []
+    await staff.query(DELIVERED, {"id": shipped["createShipment"]["fulfillment"]["id"]})
+    for _ in range(2):
+        asked = (await staff.query(REQUEST, request(placed, [{"lineId": line, "quantity": 1}])))["requestReturn"]
+        assert asked["userErrors"] == []
+        rma = asked["return"]["id"]
+        for step, variables in ((APPROVE, {"id": rma}), (RECEIVE, {"id": rma, "s": True}), (REFUND, {"id": rma})):
+            result = await staff.query(step, variables)
+            assert next(iter(result.values()))["userErrors"] == []
+    refunds = [Decimal(r.amount) for r in await Refund.filter(order_id=order.id).order_by("id")]
+    assert len(refunds) == 3
+    assert sum(refunds) == paid, refunds
+
+
 async def place_paid_order_with_codes(oms_app, client, lines, codes) -> dict:
     from oms.payments.services import mark_order_paid
 

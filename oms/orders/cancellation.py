@@ -18,7 +18,7 @@ from oms.errors import DomainError, ErrorCode, FieldError
 from oms.inventory import services as inventory
 from oms.money import Money
 from oms.orders import lifecycle
-from oms.orders.amounts import shipping_paid, units_paid
+from oms.orders.amounts import shipping_paid, units_given_back, units_paid
 from oms.orders.models import Order, OrderLine
 from oms.orders.status import LineStatus, OrderStatus, PaymentStatus
 from oms.payments.refunds import refundable, start_refund
@@ -86,7 +86,9 @@ async def cancel_paid(
             line.status = LineStatus.DELIVERED
     await OrderLine.bulk_update(changed, fields=["quantity_canceled", "status"])
 
-    amount = sum((units_paid(by_id[i], q) for i, q in wanted.items()), Decimal("0"))
+    # Units given back before this cancellation come first (quantity_canceled counts these).
+    given_back = await units_given_back(changed)
+    amount = sum((units_paid(by_id[i], q, before=given_back[i] - q) for i, q in wanted.items()), Decimal("0"))
     if _nothing_left_to_ship(lines, plugins):
         amount += shipping_paid(order)
     # Money given back already (a goodwill refund) is not given twice: at most what is left.
