@@ -457,6 +457,35 @@ async def test_a_line_canceled_in_part_then_returned_unit_by_unit_gives_back_wha
     assert sum(refunds) == paid, refunds
 
 
+async def test_shipping_goes_back_once_when_no_unit_that_ships_is_kept_or_left_to_ship(
+    oms_app, oms_graphql, staff, shop
+):
+    """Two mugs and a poster: the poster is shipped and returned while the mugs wait (no
+    shipping back: they are still to ship); one mug is canceled (one still to ship); the last
+    mug is canceled: shipping goes back with it, once."""
+    from tests.test_returns import APPROVE, DELIVERED, RECEIVE, REFUND, REQUEST, SHIP, request
+
+    placed = await place_paid_order_with_codes(oms_app, oms_graphql, [("MUG", 2), ("POSTER", 1)], [])
+    order = await Order.get(number=placed["order"]["number"])
+    lines = {line.sku: line for line in await OrderLine.filter(order_id=order.id)}
+    mug, poster = (to_global_id("OrderLine", lines[sku].id) for sku in ("MUG", "POSTER"))
+    shipping = order.shipping_total
+    assert shipping > 0
+
+    shipped = await staff.query(SHIP, {"i": {"orderId": placed["order"]["id"], "trackingNumber": "T-5",
+                                             "lines": [{"lineId": poster, "quantity": 1}]}})
+    await staff.query(DELIVERED, {"id": shipped["createShipment"]["fulfillment"]["id"]})
+    rma = (await staff.query(REQUEST, request(placed, [{"lineId": poster, "quantity": 1}])))["requestReturn"]
+    for step, variables in ((APPROVE, {"id": rma["return"]["id"]}), (RECEIVE, {"id": rma["return"]["id"], "s": True}),
+                            (REFUND, {"id": rma["return"]["id"]})):
+        assert next(iter((await staff.query(step, variables)).values()))["userErrors"] == []
+    for _ in range(2):
+        result = await staff.query(CANCEL, {"id": placed["order"]["id"], "lines": [{"lineId": mug, "quantity": 1}]})
+        assert result["cancelOrder"]["userErrors"] == []
+    refunds = [Decimal(r.amount) for r in await Refund.filter(order_id=order.id).order_by("id")]
+    assert refunds == [lines["POSTER"].unit_price, lines["MUG"].unit_price, lines["MUG"].unit_price + shipping]
+
+
 async def place_paid_order_with_codes(oms_app, client, lines, codes) -> dict:
     from oms.payments.services import mark_order_paid
 

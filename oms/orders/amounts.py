@@ -54,6 +54,14 @@ async def units_given_back(lines: list[OrderLine], *, but_return: int | None = N
     return counted
 
 
+def shipping_due_back(lines_that_ship: list[OrderLine], given_back: dict[int, int]) -> bool:
+    """Shipping goes back with the operation after which the customer keeps no unit that
+    ships and none is left to ship: each is canceled or in a refunded return
+    (``given_back``, this operation's units included). Only that operation completes it, so
+    shipping is never given back twice, and never while a unit is still to be shipped."""
+    return bool(lines_that_ship) and all(given_back[line.id] >= line.quantity for line in lines_that_ship)
+
+
 def shipping_paid(order: Order) -> Decimal:
     """What the customer paid for shipping."""
     paid = Decimal(order.shipping_total) - Decimal(order.shipping_discount or 0)

@@ -18,8 +18,9 @@ from oms.errors import DomainError, ErrorCode, FieldError
 from oms.inventory import services as inventory
 from oms.money import Money
 from oms.orders import lifecycle
-from oms.orders.amounts import shipping_paid, units_given_back, units_paid
+from oms.orders.amounts import shipping_due_back, shipping_paid, units_given_back, units_paid
 from oms.orders.models import Order, OrderLine
+from oms.orders.returns import ships
 from oms.orders.status import LineStatus, OrderStatus, PaymentStatus
 from oms.payments.refunds import refundable, start_refund
 from oms.plugins import PluginHost
@@ -87,9 +88,9 @@ async def cancel_paid(
     await OrderLine.bulk_update(changed, fields=["quantity_canceled", "status"])
 
     # Units given back before this cancellation come first (quantity_canceled counts these).
-    given_back = await units_given_back(changed)
+    given_back = await units_given_back(lines)
     amount = sum((units_paid(by_id[i], q, before=given_back[i] - q) for i, q in wanted.items()), Decimal("0"))
-    if _nothing_left_to_ship(lines, plugins):
+    if shipping_due_back([line for line in lines if ships(line, plugins)], given_back):
         amount += shipping_paid(order)
     # Money given back already (a goodwill refund) is not given twice: at most what is left.
     money = Money(min(amount, (await refundable(order)).amount), order.currency)
@@ -164,9 +165,3 @@ async def _reverse(order: Order, lines: list[OrderLine], quantities: Mapping[int
     from oms.orders.services import reverse_lines  # services calls this module: import at call time
 
     await reverse_lines(order, lines, "canceled", plugins, quantities=dict(quantities))
-
-
-def _nothing_left_to_ship(lines: list[OrderLine], plugins: PluginHost) -> bool:
-    """Shipping goes back when no unit that ships was or will be shipped."""
-    shipping = [line for line in lines if getattr(plugins.get_type(line.product_type), "requires_shipping", False)]
-    return bool(shipping) and all(line.quantity_canceled == line.quantity for line in shipping)

@@ -23,7 +23,7 @@ from oms.errors import DomainError, ErrorCode, FieldError
 from oms.inventory import services as inventory
 from oms.money import Money
 from oms.orders import lifecycle
-from oms.orders.amounts import shipping_paid, units_given_back, units_paid
+from oms.orders.amounts import shipping_due_back, shipping_paid, units_given_back, units_paid
 from oms.orders.events import record_event
 from oms.orders.models import Order, OrderLine, Return, ReturnLine
 from oms.orders.status import LineStatus, PaymentStatus, ReturnStatus
@@ -273,19 +273,16 @@ async def receive_return(return_id: int, *, restock: bool, actor: str, plugins: 
 
 
 async def default_refund(order: Order, rows: list[ReturnLine], plugins: PluginHost) -> Money:
-    """The returned units at their price, plus the shipping total when every unit that
-    was shipped has come back."""
-    given_back = await units_given_back([row.order_line for row in rows], but_return=rows[0].rma_id if rows else None)
+    """The returned units at their price, plus the shipping total when after this return
+    the customer keeps no unit that ships and none is left to ship
+    (:func:`~oms.orders.amounts.shipping_due_back`)."""
+    lines = list(await OrderLine.filter(order_id=order.id))
+    given_back = await units_given_back(lines, but_return=rows[0].rma_id if rows else None)
     amount = Decimal("0")
     for row in rows:  # one line twice in a return: its second row's units come after the first's
         amount += units_paid(row.order_line, row.quantity, before=given_back[row.order_line_id])
         given_back[row.order_line_id] += row.quantity
-    shipped = [line for line in await OrderLine.filter(order_id=order.id) if ships(line, plugins)]
-    if (
-        any(row.order_line.id in {line.id for line in shipped} for row in rows)
-        and sum(line.quantity_allocated for line in shipped) > 0
-        and all(line.quantity_returned >= line.quantity_allocated for line in shipped)
-    ):
+    if shipping_due_back([line for line in lines if ships(line, plugins)], given_back):
         amount += shipping_paid(order)
     return Money(amount, order.currency)
 
