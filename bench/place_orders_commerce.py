@@ -96,7 +96,7 @@ async def statements_of_one(url: str, cart: list[str], scenario: str) -> tuple[i
     from oms.app import create_app
     from oms.config import Settings
 
-    app = create_app(Settings.from_env(server_env(url, {"OMS_RUN_WORKER": "false"})))
+    app = create_app(Settings.from_env(server_env(url, {"OMS_RUN_WORKER": "false", "OMS_PUBLIC_URL": "http://oms.bench"})))
     tap = StatementTap()
     with tap.installed():
         async with app.router.lifespan_context(app), httpx.AsyncClient(
