@@ -80,3 +80,18 @@ def test_every_mutation_uses_the_one_mapping():
     assert offenders == []
     bare = [str(p.relative_to(ROOT)) for p in GRAPHQL_MODULES if "@strawberry.mutation" in p.read_text()]
     assert bare == []
+
+
+DOCS = [ROOT / "docs" / "writing_plugins.md", ROOT / "docs" / "plugin_hooks.md"]
+PYTHON_BLOCK = re.compile(r"^```python[^\n]*\n(.*?)^```$", re.MULTILINE | re.DOTALL)
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name)
+def test_the_plugin_docs_declare_mutations_with_the_one_mapping(doc):
+    """The guide's and the hook reference's examples are what plugin authors copy: their
+    mutations are declared with oms.api.graphql.mutation too, not mapped by hand."""
+    blocks = PYTHON_BLOCK.findall(doc.read_text())
+    assert blocks
+    assert [b for b in blocks if "@strawberry.mutation" in b or re.search(r"except DomainError", b)] == []
+    assert any("@mutation" in b for b in blocks)
+

@@ -235,6 +235,14 @@ def test_the_guide_shows_a_whole_package():
     }
 
 
+def test_the_guide_names_only_the_plugin_api():
+    """Outside its tests (which may reach further), the guide points plugin code at
+    ``oms.api`` only: no other core module is named for a plugin to import or call."""
+    text = re.sub(r'^```\w+ title="tests/[^"]+"\n.*?^```$', "", GUIDE.read_text(), flags=re.MULTILINE | re.DOTALL)
+    named = set(re.findall(r"\boms(?:\.[a-z_]+)+", text))
+    assert {n for n in named if not re.match(r"oms\.(api|testing|migrate|sqlite3)\b", n)} == set()
+
+
 def test_the_guide_package_tests_pass(tickets_project):
     # Run as its author would, from the package's directory: the oms fixtures come from
     # the installed oms (pytest11), the package from the conftest's oms_extra_plugins.
