@@ -149,6 +149,10 @@ def test_imports_follow_the_table():
         ("oms.orders.services", "import oms.graphql.orders\n"),
         ("oms.plugins", "from oms.orders.models import Order\n"),
         ("oms_physical.services", "from oms_digital.files import add_file\n"),
+        # A plugin reaching past the declared API (oms.api) into the core, even lazily.
+        ("oms_physical.services", "from oms.orders.models import Order\n"),
+        ("oms_physical.plugin", "def hook():\n    from oms.fulfillment import services\n"),
+        ("oms_digital.graphql", "from oms import hookimpl\n"),
     ],
 )
 def test_the_check_refuses_what_the_table_forbids(module, source):
