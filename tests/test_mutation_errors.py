@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -80,3 +81,39 @@ def test_every_mutation_uses_the_one_mapping():
     assert offenders == []
     bare = [str(p.relative_to(ROOT)) for p in GRAPHQL_MODULES if "@strawberry.mutation" in p.read_text()]
     assert bare == []
+
+
+# Where else a DomainError may become userErrors, and why: not in a mutation's failure.
+OTHER_MAPPINGS = {
+    "oms/graphql/mutations.py": "the one mapping",
+    "oms/graphql/common.py": "user_errors itself",
+    "oms/graphql/cart.py": "priceCart is a query: its quote carries the errors",
+    "oms/graphql/orders.py": "placeOrder succeeded: the order is placed, its payment session not opened",
+}
+
+
+def test_no_resolver_builds_user_errors_from_a_domain_error_by_hand():
+    """Besides the mapping itself, only the places listed above call ``user_errors``: a
+    mutation raises its DomainError (or the context's auth_error) instead."""
+    calling = set()
+    for path in GRAPHQL_MODULES:
+        tree = ast.parse(path.read_text())
+        if any(isinstance(n, (ast.Call, ast.FunctionDef)) and "user_errors" in (
+            getattr(getattr(n, "func", None), "id", None), getattr(n, "name", None)) for n in ast.walk(tree)):
+            calling.add(str(path.relative_to(ROOT)))
+    assert calling == set(OTHER_MAPPINGS)
+
+
+DOCS = [ROOT / "docs" / "writing_plugins.md", ROOT / "docs" / "plugin_hooks.md"]
+PYTHON_BLOCK = re.compile(r"^```python[^\n]*\n(.*?)^```$", re.MULTILINE | re.DOTALL)
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name)
+def test_the_plugin_docs_declare_mutations_with_the_one_mapping(doc):
+    """The guide's and the hook reference's examples are what plugin authors copy: their
+    mutations are declared with oms.api.graphql.mutation too, not mapped by hand."""
+    blocks = PYTHON_BLOCK.findall(doc.read_text())
+    assert blocks
+    assert [b for b in blocks if "@strawberry.mutation" in b or re.search(r"except DomainError", b)] == []
+    assert any("@mutation" in b for b in blocks)
+

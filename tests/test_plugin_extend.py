@@ -28,7 +28,7 @@ from oms.graphql.schema import build_schema
 from oms.orders.models import Order as OrderModel
 from oms.plugin_checks import declared_permissions
 from oms.plugins import PluginConfigError, PluginHost
-from oms.testing import make_product
+from oms.testing import make_product, place_paid_order
 from oms_physical.models import Shipment
 
 SOLD_OUT = PluginErrorCode("TICKETS_SOLD_OUT")
@@ -222,6 +222,54 @@ async def test_plugin_field_on_variant_is_batched_per_request(oms_app, oms_graph
     assert sorted(v["seatsLeft"] for v in variants) == sorted(100 + pk for pk in BATCHES[0])
     await oms_graphql.query("{ products(first: 10) { edges { node { variants { seatsLeft } } } } }")
     assert len(BATCHES) == 2  # a new request, a new loader: nothing cached across requests
+
+
+@strawberry.type
+class LabelProduct:
+    @strawberry.field
+    def label(self) -> str:
+        return f"product {self.model.slug}"  # type: ignore[attr-defined]
+
+
+@strawberry.type
+class LabelOrderLine:
+    @strawberry.field
+    def label(self) -> str:
+        return f"line {self.model.sku} x{self.model.quantity}"  # type: ignore[attr-defined]
+
+
+@strawberry.type
+class LabelOrder:
+    @strawberry.field
+    def label(self) -> str:
+        return f"order {self.model.number}"  # type: ignore[attr-defined]
+
+
+class Labels:
+    __name__ = "labels"
+
+    @hookimpl
+    def oms_graphql_fields(self):
+        return {"Product": [LabelProduct], "OrderLine": [LabelOrderLine], "Order": [LabelOrder]}
+
+
+@pytest.mark.parametrize("oms_extra_plugins", [[Labels()]], ids=["labels"])
+async def test_plugin_fields_on_product_order_and_order_line(oms_app, oms_graphql, oms_accounts):
+    """Besides Variant (above) and Me, a plugin's fields join Product, Order and OrderLine,
+    resolved on the core's row (``self.model``), next to the core's own fields."""
+    await make_product(oms_app, product_type="digital", sku="EBOOK-1")
+    products = await oms_graphql.query("{ products(first: 5) { edges { node { slug label } } } }")
+    assert [edge["node"] for edge in products["products"]["edges"]] == [
+        {"slug": "product-ebook-1", "label": "product product-ebook-1"}
+    ]
+
+    placed = await place_paid_order(oms_app, oms_graphql, [("EBOOK-1", 2)], pay=False)
+    number = placed["order"]["number"]
+    staff = oms_graphql.as_(oms_accounts.staff)
+    data = await staff.query("{ orders(first: 5) { edges { node { number label lines { sku label } } } } }")
+    assert [edge["node"] for edge in data["orders"]["edges"]] == [
+        {"number": number, "label": f"order {number}", "lines": [{"sku": "EBOOK-1", "label": "line EBOOK-1 x2"}]}
+    ]
 
 
 def test_a_plugin_field_cannot_replace_a_core_field():

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.metadata
 import os
 import re
@@ -233,6 +234,33 @@ def test_the_guide_shows_a_whole_package():
         "tests/conftest.py",
         "tests/test_tickets.py",
     }
+
+
+def test_the_guide_names_only_the_plugin_api():
+    """Outside its tests (which may reach further), the guide points plugin code at
+    ``oms.api`` only: no other core module is named for a plugin to import or call."""
+    text = re.sub(r'^```\w+ title="tests/[^"]+"\n.*?^```$', "", GUIDE.read_text(), flags=re.MULTILINE | re.DOTALL)
+    named = set(re.findall(r"\boms(?:\.[a-z_]+)+", text))
+    assert {n for n in named if not re.match(r"oms\.(api|testing|migrate|sqlite3)\b", n)} == set()
+
+
+def test_the_guides_api_table_lists_exactly_the_api():
+    """The guide's table of the plugin API names every name each ``oms.api`` module
+    exports (its ``__all__``) and nothing else, so the declared API and its doc agree."""
+    section = GUIDE.read_text().split("## The plugin API", 1)[1].split("\n## ", 1)[0]
+    listed: dict[str, set[str]] = {}
+    for row in (line for line in section.splitlines() if line.startswith("| `oms.api")):
+        _, modules, names, _ = row.split("|")
+        for module in re.findall(r"`(oms\.api[\w.]*)`", modules):
+            # (hook names, `oms_...`, say what a declaration is for)
+            listed[module] = {n for n in re.findall(r"`([A-Za-z_]\w*)`", names) if not n.startswith("oms_")}
+    assert set(listed) == {"oms.api", *(f"oms.api.{p.stem}" for p in (ROOT / "oms" / "api").glob("[!_]*.py"))}
+    exported = {module: set(importlib.import_module(module).__all__) for module in listed}
+    everything = set().union(*exported.values())
+    for module, names in exported.items():
+        # A row naming two modules lists both modules' names.
+        assert names <= listed[module], (module, sorted(names - listed[module]))
+        assert listed[module] <= everything, (module, sorted(listed[module] - everything))
 
 
 def test_the_guide_package_tests_pass(tickets_project):

@@ -5,6 +5,7 @@ and ``payment_status``, and it refuses what the transition table forbids, writin
 from __future__ import annotations
 
 import ast
+import re
 import uuid
 from decimal import Decimal
 from pathlib import Path
@@ -50,6 +51,9 @@ def _is_order_status(value: ast.AST) -> bool:
     )
 
 
+RAW_ORDER_UPDATE = re.compile(r'UPDATE\s+"?order"?\s+SET\b[^;]*\b(payment_)?status\b', re.IGNORECASE)
+
+
 def order_state_writes(source: str) -> list[int]:
     """Line numbers where ``source`` writes an order's status or payment status: through
     ``Order.<query>.update(status=...)`` / ``Order.create(status=...)``, an assignment to
@@ -72,6 +76,13 @@ def order_state_writes(source: str) -> list[int]:
                 receiver = ast.unparse(node.func.value).lower() + ast.unparse(node).lower()
                 if listed & FIELDS and "order" in receiver and "line" not in receiver:
                     lines.append(node.lineno)
+        # ``Order(status=...)`` then saved, bulk-created or COPYed: a write all the same.
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Order":
+            if {k.arg for k in node.keywords} & (FIELDS | {None}):
+                lines.append(node.lineno)
+        # Hand-written SQL that sets them on the order table.
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and RAW_ORDER_UPDATE.search(node.value):
+            lines.append(node.lineno)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr":
             if len(node.args) >= 2 and "order" in ast.unparse(node.args[0]).lower():
                 name = node.args[1]
@@ -136,9 +147,22 @@ async def ship(line, booking, shipment):
 '''
 
 
+# Writes that bypass the ORM's query methods.
+OTHER_WRITES = '''
+async def seed(rows):
+    await Order.bulk_create([Order(email="a@example.com", payment_status=PaymentStatus.PAID)])
+    draft = Order(status=status)
+    await conn.execute_query('UPDATE "order" SET payment_status = $1 WHERE id = $2', [value, pk])
+    await conn.execute_query("update order set needs_review = 1, status = 'CANCELED' where id = ?", [pk])
+    await conn.execute_query('UPDATE "order_line" SET status = $1 WHERE id = $2', [value, pk])
+    await conn.execute_query('UPDATE "order" SET needs_review = TRUE WHERE id = $1', [pk])
+'''
+
+
 def test_the_check_finds_order_state_writes():
     assert order_state_writes(OLD_WRITES) == [3, 6, 7, 8, 9, 10, 11, 12]
     assert order_state_writes(NOT_ORDER_WRITES) == []
+    assert order_state_writes(OTHER_WRITES) == [3, 4, 5, 6]
 
 
 # -- the owner -------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from oms.accounts import services as accounts
 from oms.accounts.permissions import ANONYMOUS, Viewer
 from oms.errors import DomainError
 from oms.graphql.address_book import CustomerAddress
-from oms.graphql.common import PageInfo, UserError, decode_cursor, to_global_id, user_errors
+from oms.graphql.common import PageInfo, UserError, decode_cursor, to_global_id
 from oms.graphql.context import Info
 from oms.graphql.mutations import mutation
 from oms.graphql.orders import OrderConnection
@@ -152,7 +152,7 @@ class AccountsMutation:
     async def logout(self, info: Info) -> ResultPayload:
         context = info.context
         if context.auth_error is not None:
-            return ResultPayload(ok=False, user_errors=user_errors(context.auth_error))
+            raise context.auth_error  # the payload's userErrors (oms.graphql.mutations)
         if context.viewer.is_anonymous:
             return ResultPayload(ok=True)  # nothing to end
         await accounts.end_session(context.viewer)
