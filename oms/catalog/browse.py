@@ -27,7 +27,7 @@ from typing import Any
 
 from tortoise.connection import get_connection
 from tortoise.expressions import F, Q, RawSQL, Subquery
-from tortoise.functions import Sum
+from tortoise.functions import Min, Sum
 from tortoise.queryset import QuerySet
 
 from oms.catalog.models import Product, Variant
@@ -183,12 +183,15 @@ def apply_filter(qs: QuerySet[Product], filters: ProductFilter | None, *, plugin
     if filters.product_types is not None:
         qs = qs.filter(product_type__in=list(filters.product_types))
     if filters.min_price is not None or filters.max_price is not None:
+        # One grouped pass over the live variants (not a subquery per product).
         dialect = _dialect()
-        qs = qs.annotate(from_price=RawSQL(_from_price_sql(dialect)))
+        price: Any = RawSQL('CAST("price" AS REAL)') if dialect == "sqlite" else "price"
+        priced = Variant.filter(archived_at__isnull=True).annotate(from_price=Min(price)).group_by("product_id")
         if filters.min_price is not None:
-            qs = qs.filter(from_price__gte=_price_value(filters.min_price, dialect))
+            priced = priced.filter(from_price__gte=_price_value(filters.min_price, dialect))
         if filters.max_price is not None:
-            qs = qs.filter(from_price__lte=_price_value(filters.max_price, dialect))
+            priced = priced.filter(from_price__lte=_price_value(filters.max_price, dialect))
+        qs = qs.filter(id__in=Subquery(priced.values("product_id")))
     if filters.available_for_sale is not None:
         for_sale = for_sale_q(plugins)
         qs = qs.filter(for_sale if filters.available_for_sale else ~for_sale)
