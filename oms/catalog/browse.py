@@ -176,10 +176,13 @@ def product_queryset(*, product_type: str | None, search: str | None, on_sale_on
     return qs
 
 
-def apply_filter(qs: QuerySet[Product], filters: ProductFilter | None, *, plugins: PluginHost) -> QuerySet[Product]:
-    """``qs`` narrowed by ``filters`` (checked by :func:`check_filter` first)."""
+def apply_filter(
+    qs: QuerySet[Product], filters: ProductFilter | None, *, plugins: PluginHost, currency: str
+) -> QuerySet[Product]:
+    """``qs`` narrowed by ``filters``, checked first (:func:`check_filter`)."""
     if filters is None:
         return qs
+    check_filter(filters, currency)
     if filters.product_types is not None:
         qs = qs.filter(product_type__in=list(filters.product_types))
     if filters.min_price is not None or filters.max_price is not None:
@@ -315,10 +318,12 @@ async def list_products(
     on_sale_only: bool = False,
     filters: ProductFilter | None = None,
     plugins: PluginHost | None = None,
+    currency: str | None = None,
 ) -> Page[Product]:
     """Products in catalog order (by id) with id cursors, optionally filtered."""
     qs = product_queryset(product_type=product_type, search=search, on_sale_only=on_sale_only)
     if filters is not None:
-        assert plugins is not None  # availability needs the product-type registry
-        qs = apply_filter(qs, filters, plugins=plugins)
+        # Availability needs the product-type registry; prices, the store currency.
+        assert plugins is not None and currency is not None
+        qs = apply_filter(qs, filters, plugins=plugins, currency=currency)
     return await paginate(qs, first=first, after_id=after_id, newest_first=False)

@@ -262,8 +262,7 @@ class CatalogQuery:
         filter: ProductFilter | None = None,
     ) -> ProductConnection:
         filters = filter.to_domain() if filter else None
-        if filters is not None:
-            browse.check_filter(filters, info.context.settings.currency)
+        plugins, currency = info.context.plugins, info.context.settings.currency
         if sort is None:
             page = await browse.list_products(
                 product_type=product_type,
@@ -272,12 +271,13 @@ class CatalogQuery:
                 after_id=decode_cursor(after),
                 on_sale_only=not sees_hidden(info),
                 filters=filters,
-                plugins=info.context.plugins,
+                plugins=plugins,
+                currency=currency,
             )
             return connection(ProductConnection, ProductEdge, page, Product.from_model)
         qs = browse.product_queryset(product_type=product_type, search=search, on_sale_only=not sees_hidden(info))
         sorted_page = await browse.browse_products(
-            browse.apply_filter(qs, filters, plugins=info.context.plugins),
+            browse.apply_filter(qs, filters, plugins=plugins, currency=currency),
             sort=sort.to_domain(),
             first=first,
             after=after,
