@@ -30,6 +30,8 @@ class Product(Model):
     class Meta:
         table = "product"
         ordering = ["id"]
+        # products(sort: NAME / CREATED) pages walk these (the id breaks ties).
+        indexes = (("name", "id"), ("created_at", "id"))
 
 
 class Variant(Model):

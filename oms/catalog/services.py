@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Any, cast
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import Q, Subquery
 from tortoise.transactions import in_transaction
 
 from oms.catalog.models import Product, Variant
@@ -19,7 +18,6 @@ from oms.errors import DomainError, ErrorCode, FieldError
 from oms.inventory import services as inventory
 from oms.inventory.services import ensure_stock_rows
 from oms.money import quantize
-from oms.pagination import Page, paginate
 from oms.plugins import PluginHost
 
 MAX_PRICE = Decimal("9999999999.99")
@@ -184,32 +182,3 @@ async def set_stock(
         raise DomainError.of(ErrorCode.INVALID, "This product type does not track stock.", ["sku"])
     await inventory.set_stock(variant.id, quantity, warehouse_code, sku=variant.sku, actor=actor)
     return variant
-
-
-async def list_products(
-    *,
-    product_type: str | None,
-    search: str | None,
-    first: int | None,
-    after_id: int | None,
-    on_sale_only: bool = False,
-) -> Page[Product]:
-    """Products in catalog order; ``search`` matches name, description or an exact sku.
-    ``on_sale_only`` (the public's view) leaves out drafts and archived products."""
-    # Checked before any query: a value longer than its column is the client's mistake.
-    for name, value, limit in (("productType", product_type, 64), ("search", search, 254)):
-        if value is not None and len(value) > limit:
-            raise DomainError.of(ErrorCode.INVALID, f"{name} has more than {limit} characters.", [name])
-    qs = Product.all()
-    if on_sale_only:
-        qs = qs.filter(published=True, archived_at__isnull=True)
-    if product_type:
-        qs = qs.filter(product_type=product_type)
-    if search and search.strip():
-        term = search.strip()
-        matches = Q(name__icontains=term) | Q(description__icontains=term)
-        if len(term) <= 64:  # the longest sku
-            # Tortoise 1.x needs Subquery around a values() query used in `__in`.
-            matches |= Q(id__in=Subquery(Variant.filter(sku=term).values("product_id")))
-        qs = qs.filter(matches)
-    return await paginate(qs, first=first, after_id=after_id, newest_first=False)

@@ -9,9 +9,10 @@ import strawberry
 from strawberry.scalars import JSON
 
 from oms.accounts.permissions import Permission
-from oms.catalog import models
+from oms.catalog import browse, models
 from oms.catalog import services as catalog
 from oms.errors import DomainError, ErrorCode
+from oms.graphql.catalog_browse import ProductFilter, ProductSort
 from oms.graphql.catalog_images import ProductImage, product_images
 from oms.graphql.common import (
     Money,
@@ -246,7 +247,10 @@ def product_type_infos(info: Info) -> list[ProductTypeInfo]:
 
 @strawberry.type
 class CatalogQuery:
-    @strawberry.field
+    @strawberry.field(
+        description="Without `sort`, in catalog order. Cursors belong to their sort; `filter` conditions "
+        "must all hold (with `productType` and `search`)."
+    )
     async def products(
         self,
         info: Info,
@@ -254,15 +258,44 @@ class CatalogQuery:
         after: str | None = None,
         product_type: str | None = None,
         search: str | None = None,
+        sort: ProductSort | None = None,
+        filter: ProductFilter | None = None,
     ) -> ProductConnection:
-        page = await catalog.list_products(
-            product_type=product_type,
-            search=search,
+        filters = filter.to_domain() if filter else None
+        plugins, currency = info.context.plugins, info.context.settings.currency
+        if sort is None:
+            page = await browse.list_products(
+                product_type=product_type,
+                search=search,
+                first=first,
+                after_id=decode_cursor(after),
+                on_sale_only=not sees_hidden(info),
+                filters=filters,
+                plugins=plugins,
+                currency=currency,
+            )
+            return connection(ProductConnection, ProductEdge, page, Product.from_model)
+        qs = browse.product_queryset(product_type=product_type, search=search, on_sale_only=not sees_hidden(info))
+        sorted_page = await browse.browse_products(
+            browse.apply_filter(qs, filters, plugins=plugins, currency=currency),
+            sort=sort.to_domain(),
             first=first,
-            after_id=decode_cursor(after),
-            on_sale_only=not sees_hidden(info),
+            after=after,
         )
-        return connection(ProductConnection, ProductEdge, page, Product.from_model)
+        edges = [
+            ProductEdge(node=Product.from_model(p), cursor=c)
+            for p, c in zip(sorted_page.items, sorted_page.cursors, strict=True)
+        ]
+        return ProductConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=sorted_page.has_next,
+                has_previous_page=sorted_page.has_previous,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            total_count=sorted_page.total,
+        )
 
     @strawberry.field
     async def product(self, info: Info, id: strawberry.ID | None = None, slug: str | None = None) -> Product | None:
