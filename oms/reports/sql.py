@@ -43,6 +43,20 @@ def shipping_amount_cents(dialect: str, order: str = "o") -> str:
     return f"({price} - {cents(f'{order}.shipping_discount', dialect)} + {added_tax})"
 
 
+def line_tax_cents(dialect: str, *, included: bool, line: str = "l") -> str:
+    """The tax an order line carries, in integer cents, when it was added on top of the price
+    (``included=False``) or is inside the price (``included=True``); 0 otherwise."""
+    when = f"{line}.tax_included" if included else f"NOT {line}.tax_included"
+    return f"(CASE WHEN {when} THEN {cents(f'{line}.tax', dialect)} ELSE 0 END)"
+
+
+def shipping_tax_cents(dialect: str, *, included: bool, order: str = "o") -> str:
+    """An order's shipping tax in integer cents, added on top or inside the price, as
+    :func:`line_tax_cents` for a line (the order's ``prices_include_tax`` says which)."""
+    when = f"{order}.prices_include_tax" if included else f"NOT {order}.prices_include_tax"
+    return f"(CASE WHEN {when} THEN {cents(f'{order}.shipping_tax', dialect)} ELSE 0 END)"
+
+
 def decimal_text(expression: str, dialect: str) -> str:
     """SQL of a 2-decimal column as its text ("12.50"): PostgreSQL's numeric keeps its
     scale; SQLite's text may not ("0"), printf puts it back (exact below 10^13)."""
