@@ -55,11 +55,6 @@ def _key(start: dt.date, group_by: GroupBy) -> str:
     return start.isoformat()
 
 
-def local_period_key(day: dt.date, group_by: GroupBy) -> str:
-    """The key of the local period (of ``group_by``) holding the local date ``day``."""
-    return _key(_period_start(day, group_by), group_by)
-
-
 def _local_midnight_utc(day: dt.date, zone: ZoneInfo) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), tzinfo=zone).astimezone(dt.UTC)
 
