@@ -29,6 +29,8 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tortoise.transactions import in_transaction
+
 from oms.errors import DomainError, ErrorCode
 from oms.reports import sql
 from oms.reports.periods import Bucket, GroupBy, buckets
@@ -160,24 +162,12 @@ def _joined_buckets(periods: Sequence[Bucket], currency: str) -> Statement:
     return build
 
 
-# PostgreSQL: each order's lines summed (numerics, exact) by an index-only scan of the
-# covering index on order_line (order_id) (REPORT_INDEXES): no hash of a year of orders and
-# no pass over every line; the outer query sums those per-order sums into cents.
-def _lateral(dialect: str) -> tuple[str, str]:
-    inner = ", ".join(f"SUM({term}) AS {name}" for term, name in zip(_line_terms(dialect), _LINE_TERMS, strict=True))
-    outer = ["SUM(x.units) AS units"] + [f"{sql.sum_cents(f'x.{n}', dialect)} AS {n}" for n in _LINE_TERMS[1:]]
-    return ", ".join(outer), f"CROSS JOIN LATERAL (SELECT {inner} FROM order_line l WHERE l.order_id = o.id) x"
-
-
 async def _sums(statement: Statement, key_of: Callable[[Any], str] = str) -> dict[str, SalesRow]:
-    """The rows of ``statement`` by key: order-level money (shipping, refunds, shipping
-    tax) and line-level money (units, amounts, tax). One statement on PostgreSQL (the
-    lines of each order joined laterally), two elsewhere."""
+    """The rows of ``statement`` by key, from two statements: order-level money (shipping,
+    refunds, shipping tax) and line-level money (units, amounts, tax)."""
     dialect = sql.dialect()
     if dialect == "postgres":
-        line_sums, lateral = _lateral(dialect)
-        both = statement(f"{_order_sums(dialect)}, {line_sums}", lateral)
-        orders = lines = {key_of(r["k"]): r for r in await sql.fetch_aggregate(*both)}
+        orders, lines = await _postgres_sums(statement, key_of)
     else:
         orders = {key_of(r["k"]): r for r in await sql.fetch(*statement(_order_sums(dialect), ""))}
         lines = {key_of(r["k"]): r for r in await sql.fetch(*statement(_line_sums(dialect), LINES))}
@@ -194,6 +184,35 @@ async def _sums(statement: Statement, key_of: Callable[[Any], str] = str) -> dic
             tax_included=sql.money(line.get("tax_included")) + sql.money(o.get("shipping_tax_included")),
         )
     return rows
+
+
+# PostgreSQL: a merge join of the paid orders (sorted by id) with the covering index
+# order_line (order_id) INCLUDE (...) of REPORT_INDEXES, read index-only between the
+# lowest and the highest of their ids. The planner prefers hashing a year of orders and
+# reading every line (8 s here at 1M) or probing the index once per order (1.2 s of CPU);
+# the merge join took 0.65 s of CPU. Exact whatever the ids: the bounds only narrow the scan.
+# No JIT either: compiling took longer (0.4-1.5 s) than running. One snapshot for both.
+SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+NO_JIT = "SET LOCAL jit = off"
+MERGE_JOIN = "SET LOCAL enable_hashjoin = off; SET LOCAL enable_nestloop = off"
+
+
+async def _postgres_sums(
+    statement: Statement, key_of: Callable[[Any], str]
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    dialect = "postgres"
+    async with in_transaction("default") as connection:
+        await connection.execute_script(f"{SNAPSHOT}; {NO_JIT}")
+        text, params = statement(f"{_order_sums(dialect)}, MIN(o.id) AS low, MAX(o.id) AS high", "")
+        order_rows = await connection.execute_query_dict(text, params.values)
+        if not order_rows:
+            return {}, {}
+        low, high = min(int(r["low"]) for r in order_rows), max(int(r["high"]) for r in order_rows)
+        await connection.execute_script(MERGE_JOIN)
+        join = f"JOIN order_line l ON l.order_id = o.id AND l.order_id BETWEEN {low} AND {high}"
+        text, params = statement(_line_sums(dialect), join)
+        line_rows = await connection.execute_query_dict(text, params.values)
+    return {key_of(r["k"]): r for r in order_rows}, {key_of(r["k"]): r for r in line_rows}
 
 
 async def _time_rows(

@@ -13,13 +13,12 @@ from decimal import Decimal
 from typing import Any
 
 from tortoise.connection import get_connection
-from tortoise.transactions import in_transaction
 
 CENT = Decimal("0.01")
 
 # PostgreSQL only, beside the models' indexes (no model can say INCLUDE): covering indexes
 # that let salesReport read a year of paid orders and their lines by index-only scans
-# (oms.reports.sales: one range of the first, one probe of the second per order).
+# (oms.reports.sales: a range of the first, merge-joined with a range of the second).
 REPORT_INDEXES = (
     'CREATE INDEX IF NOT EXISTS "idx_order_paid_at_sales" ON "order" ("paid_at") INCLUDE '
     '("id", "currency", "shipping_total", "shipping_discount", "shipping_tax", "prices_include_tax", "refunded_total")',
@@ -175,17 +174,6 @@ def dialect() -> str:
 
 async def fetch(sql: str, params: Params) -> list[dict[str, Any]]:
     return await get_connection("default").execute_query_dict(sql, params.values)
-
-
-async def fetch_aggregate(sql: str, params: Params) -> list[dict[str, Any]]:
-    """:func:`fetch` for one large aggregate. On PostgreSQL without JIT compilation: the
-    planner's cost of a lateral join over a year of orders asks for it, and compiling the
-    expressions took longer (0.4-1.5 s here) than running the statement."""
-    if dialect() != "postgres":
-        return await fetch(sql, params)
-    async with in_transaction("default") as connection:
-        await connection.execute_script("SET LOCAL jit = off")
-        return await connection.execute_query_dict(sql, params.values)
 
 
 async def fetch_rows(sql: str, params: Params) -> list[Any]:
