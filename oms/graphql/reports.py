@@ -29,6 +29,11 @@ class SalesReportRow:
     gross: Money = strawberry.field(description="Line amounts plus shipping of the orders paid in the period.")
     refunds: Money = strawberry.field(description="Succeeded refunds of those orders, whenever made.")
     net: Money = strawberry.field(description="gross - refunds.")
+    tax: Money = strawberry.field(
+        description="The tax inside gross (lines and shipping): taxAdded + taxIncluded; gross - tax is net of tax."
+    )
+    tax_added: Money = strawberry.field(description="Tax charged on top of prices that excluded it.")
+    tax_included: Money = strawberry.field(description="Tax contained in prices that included it.")
 
     @classmethod
     def from_domain(cls, row: sales.SalesRow, currency: str) -> SalesReportRow:
@@ -39,6 +44,9 @@ class SalesReportRow:
             gross=Money.of(row.gross, currency),
             refunds=Money.of(row.refunds, currency),
             net=Money.of(row.net, currency),
+            tax=Money.of(row.tax, currency),
+            tax_added=Money.of(row.tax_added, currency),
+            tax_included=Money.of(row.tax_included, currency),
         )
 
 

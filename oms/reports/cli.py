@@ -36,7 +36,7 @@ def add_commands(commands: Any) -> None:
 
     report = commands.add_parser("report", help="print a report")
     reports = report.add_subparsers(dest="report", required=True)
-    sales = reports.add_parser("sales", help="orders, units, gross, refunds and net of orders paid in a range")
+    sales = reports.add_parser("sales", help="orders, units, gross, tax, refunds and net of orders paid in a range")
     sales.add_argument("--from", dest="start", required=True, help="ISO date or time (inclusive)")
     sales.add_argument("--to", dest="end", required=True, help="ISO date or time (exclusive)")
     sales.add_argument("--group-by", default="day", type=str.upper, choices=[g.value for g in GroupBy])
@@ -115,12 +115,13 @@ def print_sales(report: SalesReport, group_by: GroupBy, out: IO[str] | None = No
     from rich.table import Table
 
     table = Table(title=f"Sales by {group_by.value.lower().replace('_', ' ')} ({report.currency})")
-    for title in ("Key", "Orders", "Units", "Gross", "Refunds", "Net"):
+    for title in ("Key", "Orders", "Units", "Gross", "Tax added", "Tax incl.", "Refunds", "Net"):
         table.add_column(title, justify="left" if title == "Key" else "right")
     for row in [*report.rows, report.totals]:
-        table.add_row(row.key, str(row.orders), str(row.units_sold), f"{row.gross:.2f}", f"{row.refunds:.2f}",
-                      f"{row.net:.2f}", end_section=row is report.rows[-1] if report.rows else False)  # fmt: skip
-    Console(file=out or sys.stdout, width=100).print(table)
+        table.add_row(row.key, str(row.orders), str(row.units_sold), f"{row.gross:.2f}", f"{row.tax_added:.2f}",
+                      f"{row.tax_included:.2f}", f"{row.refunds:.2f}", f"{row.net:.2f}",
+                      end_section=row is report.rows[-1] if report.rows else False)  # fmt: skip
+    Console(file=out or sys.stdout, width=110).print(table)
 
 
 def plot_sales(report: SalesReport, path: str) -> None:
