@@ -47,7 +47,7 @@ import asyncpg  # noqa: E402
 import httpx  # noqa: E402
 
 from bench.common import CREATE_PRODUCT, LOGIN, MARK_PAID, gql, ok, percentile  # noqa: E402
-from bench.place_orders import cpu_snapshot, cpu_used  # noqa: E402
+from bench.cpu import cpu_snapshot, cpu_used  # noqa: E402
 from oms.testing import create_postgres_database, drop_postgres_database  # noqa: E402
 from tests.history import HISTORY_TABLES, PastVariant, load_history  # noqa: E402
 from tests.live_server import (  # noqa: E402

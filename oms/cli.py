@@ -142,6 +142,9 @@ def _bind(host: str, port: int) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
+    except OverflowError:  # a port outside 0-65535
+        sock.close()
+        raise CommandError(f"--port {port} is not a port number; use 1-65535") from None
     except OSError as exc:
         sock.close()
         if exc.errno == errno.EADDRINUSE:

@@ -98,8 +98,10 @@ def _timestamp(record: logging.LogRecord) -> str:
 
 
 def _field_text(value: object) -> str:
+    """The value bare, or JSON-quoted when it holds a space, quote, '=' or anything not
+    printable (a client's path can hold CR, NUL or terminal escapes: never written raw)."""
     text = str(value)
-    return json.dumps(text) if (not text or any(c in text for c in ' "=\n')) else text
+    return json.dumps(text) if (not text or not text.isprintable() or any(c in text for c in ' "=')) else text
 
 
 class TextFormatter(logging.Formatter):

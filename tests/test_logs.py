@@ -93,6 +93,17 @@ def test_secrets_are_redacted_from_formatted_lines():
     assert redact('{"password":"x\\"y"}') == '{"password":"***"}'
 
 
+def test_control_characters_a_client_sent_are_escaped_in_text_lines():
+    # uvicorn percent-decodes the path: /x%0D%00%1B[2J arrives as CR, NUL and a terminal escape.
+    path = "/downloads/a\r\x00\x1b[2J\u2028"  # no space, quote or '=' to get it quoted
+    record = logging.LogRecord("oms.http", logging.INFO, __file__, 1, "request", None, None)
+    record.fields = {"path": path, "status": 404}
+    line = TextFormatter().format(record)
+    assert line.isprintable(), repr(line)  # one line: no CR, LF, NUL, escape or separator
+    assert json.loads(line.split("path=", 1)[1].rsplit(" status=", 1)[0]) == path
+    assert line.endswith(" status=404")
+
+
 async def test_debug_logs_graphql_bodies_without_passwords(oms_http, caplog):
     formatter = TextFormatter()
     with caplog.at_level(logging.DEBUG, logger="oms.http"):

@@ -73,7 +73,9 @@ def oms_settings(oms_settings, request):
     return dataclasses.replace(oms_settings, **marker.kwargs) if marker else oms_settings
 
 
-@pytest.mark.limits(rate_limit_login_account_address="3/2 seconds")
+# 10 s, not less: each login is a real argon2 verification (0.4-0.9 s idle, 2 s on a busy
+# CI), and the three failures must all still be in the window at the fourth attempt.
+@pytest.mark.limits(rate_limit_login_account_address="3/10 seconds")
 async def test_the_block_ends_when_the_window_passes_and_success_counts_nothing(oms_app, oms_accounts):
     async with client_at(oms_app, "203.0.113.8") as http:
         for _ in range(5):  # signing in uses up nothing
@@ -82,7 +84,7 @@ async def test_the_block_ends_when_the_window_passes_and_success_counts_nothing(
             assert codes(await login(http, password=f"guess-{n}")) == ["UNAUTHENTICATED"]
         blocked = await login(http)
         assert codes(blocked) == ["RATE_LIMITED"]
-        assert 1 <= blocked["userErrors"][0]["retryAfter"] <= 2
+        assert 1 <= blocked["userErrors"][0]["retryAfter"] <= 10
 
         await asyncio.sleep(blocked["userErrors"][0]["retryAfter"] + 0.2)
 

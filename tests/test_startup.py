@@ -99,6 +99,18 @@ def test_address_in_use_comes_before_any_serving_line(tmp_path):
     assert "Uvicorn running" not in done.stdout + done.stderr
 
 
+@pytest.mark.parametrize("options,needle", [
+    (["--port", "99999"], "--port 99999 is not a port number"),
+    (["--port", "-1"], "--port -1 is not a port number"),
+    (["--host", "no-such-host.invalid", "--port", "0"], "cannot listen on no-such-host.invalid:0"),
+])
+def test_a_wrong_port_or_host_is_one_line(tmp_path, options, needle):
+    env = {"OMS_DATABASE_URL": f"sqlite://{tmp_path}/oms.sqlite3", "OMS_SECRET_KEY": SECRET_KEY}
+    done, _ = run_oms(tmp_path, "serve", *options, env=env)
+    assert_one_line_error(done, needle)
+    assert "GraphQL at" not in done.stdout + done.stderr
+
+
 @pg_only
 @pytest.mark.parametrize("url,needles", [
     ("postgres://postgres@127.0.0.1:1/postgres", ["cannot reach PostgreSQL at 127.0.0.1:1"]),

@@ -80,5 +80,6 @@ class DiscountRedemption(Model):
     class Meta:
         table = "discount_redemption"
         unique_together = (("code", "order"),)
-        # The per-customer count reads (code, email) and (code, customer); release reads by order.
-        indexes = (("code", "email"), ("code", "customer"), ("order",))
+        # The per-customer count reads (code, email) and (code, customer); release reads by order;
+        # ("customer",): a deleted customer's redemptions are set to NULL without a scan.
+        indexes = (("code", "email"), ("code", "customer"), ("order",), ("customer",))

@@ -180,7 +180,8 @@ class Return(Model):
 
     class Meta:
         table = "return"
-        indexes = (("order", "id"),)
+        # ("refund",): a deleted refund sets its returns' refund to NULL without a scan.
+        indexes = (("order", "id"), ("refund",))
 
 
 class ReturnLine(Model):
