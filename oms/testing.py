@@ -223,6 +223,15 @@ def oms_settings(oms_database_url, tmp_path):
     )
 
 
+def hand_written_postgres_indexes() -> tuple[str, ...]:
+    """The PostgreSQL indexes the migrations write by hand because no model can express
+    them: the search's ``varchar_pattern_ops`` and the sales report's ``INCLUDE`` indexes."""
+    from oms.orders.search import POSTGRES_INDEXES
+    from oms.reports.sql import REPORT_INDEXES
+
+    return POSTGRES_INDEXES + REPORT_INDEXES
+
+
 @pytest_asyncio.fixture
 async def oms_app(oms_settings, oms_extra_plugins):
     """The app with its lifespan running on a fresh database (schema from the models)."""
@@ -234,11 +243,9 @@ async def oms_app(oms_settings, oms_extra_plugins):
     async with app.router.lifespan_context(app):
         await Tortoise.generate_schemas()
         if oms_settings.is_postgres:
-            from oms.orders.search import POSTGRES_INDEXES
-
-            # As the migrations make them: indexes no model can express (varchar_pattern_ops).
+            # As the migrations make them: indexes no model can express.
             connection = Tortoise.get_connection("default")
-            for statement in POSTGRES_INDEXES:
+            for statement in hand_written_postgres_indexes():
                 await connection.execute_script(statement)
         yield app
 
