@@ -167,9 +167,10 @@ class CatalogAdminMutation:
 
     @mutation(description="Staff: refused while orders reference it.")
     async def delete_product(self, info: Info, id: strawberry.ID) -> ResultPayload:
-        info.context.require_permission(Permission.MANAGE_CATALOG)
+        context = info.context
+        context.require_permission(Permission.MANAGE_CATALOG)
         await editing.delete_product(
-            parse_id(id, "Product", ["id"]), actor=info.context.viewer.actor, media_root=info.context.settings.media_root
+            parse_id(id, "Product", ["id"]), actor=context.viewer.actor, media_root=context.settings.media_root
         )
         return ResultPayload(ok=True)
 
