@@ -26,6 +26,8 @@ from oms.webhooks.signing import new_secret
 logger = logging.getLogger("oms.webhooks")
 
 DELIVERY_JOB = "webhook.deliver"
+# Mails staff that an endpoint was disabled automatically (oms.webhooks.disabled_mail).
+ENDPOINT_DISABLED_JOB = "webhook.endpoint_disabled_email"
 MAX_EVENT_TYPES = 100
 MAX_DESCRIPTION = 500
 DEFAULT_DELIVERIES_PAGE = 50
