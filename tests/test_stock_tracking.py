@@ -12,6 +12,7 @@ import pytest
 
 from oms.catalog.audit import CatalogChange
 from oms.catalog.models import Variant
+from oms.clock import utcnow
 from oms.graphql.common import to_global_id
 from oms.inventory.models import Stock
 from oms.orders.models import OrderLine
@@ -144,7 +145,7 @@ async def test_an_untracked_variant_is_for_sale_only_while_published_and_not_arc
     await _set_tracking(staff, "MUG", False)
     assert (await oms_graphql.query(VARIANT, {"slug": "mug"}))["product"]["variants"][0]["availableForSale"] is True
 
-    await Variant.filter(sku="MUG").update(archived_at="2026-01-01T00:00:00+00:00")
+    await Variant.filter(sku="MUG").update(archived_at=utcnow())
 
     data = await staff.query(VARIANT, {"slug": "mug"})
     assert data["product"]["variants"][0]["availableForSale"] is False
