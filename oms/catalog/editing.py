@@ -12,17 +12,18 @@ from __future__ import annotations
 
 import dataclasses
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from oms.catalog import audit
+from oms.catalog import audit, images
+from oms.catalog.image_models import ProductImage
 from oms.catalog.models import Product, Variant
 from oms.catalog.services import MAX_NAME, VariantData, _check_variant, slugify
 from oms.clock import utcnow
 from oms.errors import DomainError, ErrorCode, FieldError
-from oms.inventory.services import ensure_stock_rows
+from oms.inventory.services import ensure_stock_rows, tracks_stock
 from oms.money import quantize
 from oms.plugins import PluginHost
 
@@ -49,6 +50,9 @@ class VariantChanges:
     name: str | None = None
     price: Decimal | None = None
     attributes: dict[str, Any] | None = None
+    # False: placement reserves nothing for it and it is never out of stock; True again
+    # starts from its stock levels as they are (oms.inventory.services.tracks_stock).
+    track_stock: bool | None = None
 
 
 async def _locked_product(product_id: int) -> Product:
@@ -139,8 +143,10 @@ async def archive_product(product_id: int, *, actor: str) -> Product:
     return await update_product(product_id, ProductChanges(archived=True), actor=actor)
 
 
-async def delete_product(product_id: int, *, actor: str) -> None:
-    """Delete a product that no order references (REFERENCED_BY_ORDERS otherwise: archive it)."""
+async def delete_product(product_id: int, *, actor: str, media_root: str | None = None) -> None:
+    """Delete a product that no order references (REFERENCED_BY_ORDERS otherwise: archive it).
+    Its images go with it; once committed, their files under ``media_root`` are deleted
+    unless another product's image uses the same bytes (None keeps the files)."""
     async with in_transaction():
         product = await _locked_product(product_id)
         # Locked in id order, as placement locks them: an order placed meanwhile is seen.
@@ -151,15 +157,21 @@ async def delete_product(product_id: int, *, actor: str) -> None:
                 "Orders reference this product: archive it instead (archiveProduct).",
                 ["id"],
             )
-        await audit.record([audit.change(product.id, "deleted", product.slug, None, actor=actor)])
-        await product.delete()
+        files = await ProductImage.filter(product_id=product.id).values_list("digest", "extension")
+        trail = [audit.change(product.id, "image.removed", f"{d}.{e}", None, actor=actor) for d, e in files]
+        trail.append(audit.change(product.id, "deleted", product.slug, None, actor=actor))
+        await audit.record(trail)
+        await product.delete()  # its image rows too (ON DELETE CASCADE)
+        drop = images.after_commit_drop_files(cast(list[tuple[str, str]], files), media_root)
+    await drop.wait()
 
 
 async def create_variant(
-    product_id: int, data: VariantData, *, plugins: PluginHost, currency: str, actor: str
+    product_id: int, data: VariantData, *, plugins: PluginHost, currency: str, actor: str, track_stock: bool = True
 ) -> Variant:
     """Add a variant; its attributes are validated like createProduct's (the type's schema,
-    then the owning plugin's ``oms_validate_variant``)."""
+    then the owning plugin's ``oms_validate_variant``). ``track_stock`` False: its stock
+    is not tracked even if its type tracks stock."""
     product = await Product.get_or_none(id=product_id)
     if product is None:
         raise DomainError.of(ErrorCode.NOT_FOUND, "No such product.", ["productId"])
@@ -181,8 +193,9 @@ async def create_variant(
                 price=quantize(data.price, currency),
                 currency=currency,
                 attributes=data.attributes or {},
+                track_stock=track_stock,
             )
-            if product_type.tracks_stock:
+            if tracks_stock(product_type, variant):
                 await ensure_stock_rows([variant.id])
             created = audit.change(
                 product.id, "created", None, str(variant.price), actor=actor, variant_id=variant.id, sku=sku
@@ -205,8 +218,12 @@ def _unprefixed(error: FieldError) -> FieldError:
 async def update_variant(
     variant_id: int, changes: VariantChanges, *, plugins: PluginHost, currency: str, actor: str
 ) -> Variant:
-    """Change a variant's sku, name, price or attributes. Placed orders keep the price
-    they were placed at (their lines store it); the change is on the audit trail."""
+    """Change a variant's sku, name, price, attributes or stock tracking. Placed orders keep
+    the price they were placed at (their lines store it); the change is on the audit trail.
+
+    Turning stock tracking off leaves stock rows and their reservations as they are: orders
+    placed before keep their reserved units (released on cancel, deducted on shipping),
+    orders placed after reserve none. Turning it on again starts from those stock levels."""
     current = await Variant.get_or_none(id=variant_id).select_related("product")
     if current is None:
         raise DomainError.of(ErrorCode.NOT_FOUND, "No such variant.", ["id"])
@@ -238,12 +255,15 @@ async def update_variant(
         values["price"] = quantize(merged.price, currency)
     if changes.attributes is not None:
         values["attributes"] = merged.attributes
+    if changes.track_stock is not None:
+        values["track_stock"] = changes.track_stock
     if "sku" in values and values["sku"] != current.sku:
         if await Variant.filter(sku=values["sku"]).exclude(id=current.id).exists():
             raise DomainError.of(ErrorCode.INVALID, "This sku is taken.", ["sku"])
     try:
         async with in_transaction():
             variant = await _locked_variant(variant_id)
+            turned_on = changes.track_stock is True and not variant.track_stock
             trail = []
             for field, new in values.items():
                 old = getattr(variant, field)
@@ -258,6 +278,8 @@ async def update_variant(
             if trail:
                 await variant.save()
                 await audit.record(trail)
+            if turned_on and tracks_stock(plugins.get_type(product_type), variant):
+                await ensure_stock_rows([variant.id])  # a row to count into, if it never had one
     except IntegrityError:
         raise DomainError.of(ErrorCode.INVALID, "This sku was just taken; try another.", ["sku"]) from None
     return variant

@@ -37,5 +37,6 @@ class ProductImage(Model):
     class Meta:
         table = "product_image"
         ordering = ["position", "id"]
-        # A product's images in order (Product.images, the DataLoader).
-        indexes = (("product", "position"),)
+        # A product's images in order (Product.images, the DataLoader); whether any row
+        # still uses a file before it is deleted (oms.catalog.images.drop_unused_files).
+        indexes = (("product", "position"), ("digest",))

@@ -19,7 +19,7 @@ import os
 import re
 import tempfile
 import warnings
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import cast
 
@@ -30,6 +30,7 @@ from oms.catalog import audit
 from oms.catalog.image_models import ProductImage
 from oms.catalog.models import Product
 from oms.errors import DomainError, ErrorCode
+from oms.oncommit import on_commit
 
 logger = logging.getLogger("oms.catalog")
 
@@ -116,6 +117,75 @@ def _store(data: bytes, media_root: str, max_pixels: int) -> CheckedImage:
     return checked
 
 
+def _unlink_files(media_root: str, digest: str, extension: str) -> int:
+    """Delete an original and every thumbnail of it; how many files went. Missing files
+    are fine (idempotent: a second run, or thumbnails never made). Blocking: in a thread."""
+    folder = images_dir(media_root)
+    removed = 0
+    for size in (None, *THUMBNAIL_SIZES):
+        path = folder / file_name(digest, extension, size)
+        try:
+            path.unlink()
+            removed += 1
+        except FileNotFoundError:
+            pass
+        except OSError as exc:  # the row is gone either way; an orphan file only takes space
+            logger.warning("cannot delete %s (%s)", path, exc.strerror or exc)
+    return removed
+
+
+async def drop_unused_files(files: Iterable[tuple[str, str]], media_root: str) -> int:
+    """Delete the files (originals and thumbnails) of these ``(digest, extension)`` pairs
+    that no image row references any more; how many files went. Call it after the commit
+    that removed the rows (:func:`after_commit_drop_files`): two products may share a file."""
+    removed = 0
+    for digest, extension in sorted(set(files)):
+        if await ProductImage.exists(digest=digest, extension=extension):
+            continue
+        removed += await asyncio.to_thread(_unlink_files, media_root, digest, extension)
+    return removed
+
+
+# Clean-ups started after a commit that no request awaits (a transaction nested in an
+# outer one commits later): kept here so the loop does not drop them half-way.
+_running: set[asyncio.Task[int]] = set()
+
+
+class _DropAfterCommit:
+    """An on-commit callback starting :func:`drop_unused_files`; ``task`` is set once
+    the transaction committed (never when it rolled back)."""
+
+    def __init__(self, start: Callable[[], Awaitable[int]]):
+        self._start = start
+        self.task: asyncio.Task[int] | None = None
+
+    def __call__(self) -> None:
+        self.task = asyncio.ensure_future(self._start())
+        _running.add(self.task)
+        self.task.add_done_callback(_running.discard)
+
+    async def wait(self) -> None:
+        """Wait for the clean-up if the commit already happened; errors are logged."""
+        if self.task is None:
+            return
+        try:
+            await self.task
+        except Exception:  # the rows are gone and committed: a file left over only takes space
+            logger.exception("deleting unused image files failed")
+
+
+def after_commit_drop_files(files: Iterable[tuple[str, str]], media_root: str | None) -> _DropAfterCommit:
+    """Inside the transaction that deletes image rows: delete their files once it has
+    committed, off the event loop, when no other row uses them. Await ``.wait()`` after
+    the transaction so the caller answers once the files are gone."""
+    pairs = list(files)
+    root = media_root or ""
+    drop = _DropAfterCommit(lambda: drop_unused_files(pairs, root))
+    if pairs and root:
+        on_commit(drop)
+    return drop
+
+
 async def read_capped(chunks: AsyncIterator[bytes], max_bytes: int, field: str = "file") -> bytes:
     """All of ``chunks``, or INVALID as soon as they pass ``max_bytes``."""
     parts: list[bytes] = []
@@ -158,18 +228,27 @@ async def add_image(
             position=max(cast(list[int], positions), default=-1) + 1,
         )
         await audit.record([audit.change(product_id, "image.added", None, image.file_name, actor=actor)])
+    # The same bytes may have been removed from their last product since _store found the
+    # file on disk (the clean-up ran between that check and this commit): put it back.
+    try:
+        await asyncio.to_thread(_write_once, images_dir(media_root) / image.file_name, data)
+    except OSError as exc:
+        logger.error("OMS_MEDIA_ROOT: cannot write %s (%s)", image.file_name, exc.strerror or exc)
     return image
 
 
-async def remove_image(image_id: int, *, actor: str) -> int:
-    """Take an image off its product; the product's id. The file stays (another product,
-    or a cached page, may still show it)."""
+async def remove_image(image_id: int, *, actor: str, media_root: str | None = None) -> int:
+    """Take an image off its product; the product's id. Once that has committed, its file
+    and thumbnails under ``media_root`` are deleted unless another image row (of any
+    product) still uses the same bytes. None keeps the files."""
     async with in_transaction():
         image = await ProductImage.select_for_update().get_or_none(id=image_id)
         if image is None:
             raise DomainError.of(ErrorCode.NOT_FOUND, "No such image.", ["id"])
         await image.delete()
         await audit.record([audit.change(image.product_id, "image.removed", image.file_name, None, actor=actor)])
+        drop = after_commit_drop_files([(image.digest, image.extension)], media_root)
+    await drop.wait()
     return image.product_id
 
 

@@ -52,6 +52,9 @@ class Variant(Model):
 
     # A removed variant that orders reference is archived instead: hidden, not orderable.
     archived_at = fields.DatetimeField(null=True)
+    # Off: placement reserves no stock for it and it is never out of stock, even when its
+    # type tracks stock (one rule: oms.inventory.services.tracks_stock).
+    track_stock = fields.BooleanField(default=True)
 
     product_id: int
 

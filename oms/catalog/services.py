@@ -16,6 +16,7 @@ from oms.catalog.models import Product, Variant
 from oms.catalog.validation import validate_json
 from oms.errors import DomainError, ErrorCode, FieldError
 from oms.inventory import services as inventory
+from oms.inventory.adjustments import tracked_variant
 from oms.inventory.services import ensure_stock_rows
 from oms.money import quantize
 from oms.plugins import PluginHost
@@ -174,11 +175,7 @@ async def set_stock(
 ) -> Variant:
     """Set units on hand of a stock-tracked variant (default warehouse when none is named);
     on the stock audit trail as ``actor`` with the reason "set"."""
-    variant = await Variant.get_or_none(sku=sku.strip()).select_related("product")
-    if variant is None:
-        raise DomainError.of(ErrorCode.NOT_FOUND, f"No variant with sku {sku!r}.", ["sku"])
-    product_type = plugins.get_type(variant.product.product_type)
-    if product_type is None or not product_type.tracks_stock:
-        raise DomainError.of(ErrorCode.INVALID, "This product type does not track stock.", ["sku"])
+    # NOT_FOUND, or INVALID when its type tracks no stock or staff turned tracking off.
+    variant = await tracked_variant(sku, plugins)
     await inventory.set_stock(variant.id, quantity, warehouse_code, sku=variant.sku, actor=actor)
     return variant

@@ -27,6 +27,7 @@ from oms.graphql.common import (
 from oms.graphql.context import Info
 from oms.graphql.mutations import mutation
 from oms.graphql.stock import StockLevel, stock_levels_of
+from oms.inventory.services import tracks_stock
 
 
 @strawberry.type(description="A product type and the plugin that delivers it.")
@@ -136,11 +137,12 @@ class Variant(Node):
         assert product is not None  # a variant's product (a non-null foreign key, deleted with it)
         return product
 
-    @strawberry.field(description="Units that can still be ordered; null where the type tracks no stock.")
+    @strawberry.field(
+        description="Units that can still be ordered; null where no stock is tracked (its type, or trackStock off)."
+    )
     async def quantity_available(self, info: Info) -> int | None:
         product = await self._product(info)
-        product_type = info.context.plugins.get_type(product.product_type)
-        if product_type is None or not product_type.tracks_stock:
+        if not tracks_stock(info.context.plugins.get_type(product.product_type), self.model):
             return None
         return await info.context.loaders.available_by_variant.load(self.model.id)
 
@@ -166,9 +168,16 @@ class Variant(Node):
         if not product.on_sale or self.model.archived_at is not None:
             return False  # a draft or archived: carts refuse it
         product_type = info.context.plugins.get_type(product.product_type)
-        if product_type is None or not product_type.tracks_stock:
+        if not tracks_stock(product_type, self.model):
             return product_type is not None
         return await info.context.loaders.available_by_variant.load(self.model.id) > 0
+
+    @strawberry.field(
+        description="Staff's setting (updateVariant): false, placement reserves nothing and it is never out of "
+        "stock. Stock is tracked only when its product type tracks stock too (productTypes tracksStock)."
+    )
+    def track_stock(self) -> bool:
+        return self.model.track_stock
 
 
 @strawberry.type

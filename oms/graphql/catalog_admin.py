@@ -44,6 +44,9 @@ class CreateVariantInput:
     name: str | None = None
     price: Decimal
     attributes: JSON | None = strawberry.field(default=None, description="Validated by the owning plugin.")
+    track_stock: bool = strawberry.field(
+        default=True, description="False: placement reserves no stock for it and it is never out of stock."
+    )
 
 
 @strawberry.input
@@ -54,6 +57,11 @@ class UpdateVariantInput:
     )
     attributes: JSON | None = strawberry.field(default=None, description="Replaces the attributes whole.")
     sku: str | None = None
+    track_stock: bool | None = strawberry.field(
+        default=None,
+        description="False: orders placed from now on reserve nothing (reservations already made stay with their "
+        "orders); true again: tracking starts from the stock levels as they are.",
+    )
 
 
 @strawberry.type
@@ -159,8 +167,11 @@ class CatalogAdminMutation:
 
     @mutation(description="Staff: refused while orders reference it.")
     async def delete_product(self, info: Info, id: strawberry.ID) -> ResultPayload:
-        info.context.require_permission(Permission.MANAGE_CATALOG)
-        await editing.delete_product(parse_id(id, "Product", ["id"]), actor=info.context.viewer.actor)
+        context = info.context
+        context.require_permission(Permission.MANAGE_CATALOG)
+        await editing.delete_product(
+            parse_id(id, "Product", ["id"]), actor=context.viewer.actor, media_root=context.settings.media_root
+        )
         return ResultPayload(ok=True)
 
     @mutation(description="Staff.")
@@ -176,6 +187,7 @@ class CatalogAdminMutation:
             plugins=context.plugins,
             currency=context.settings.currency,
             actor=context.viewer.actor,
+            track_stock=input.track_stock,
         )
         return VariantPayload(variant=Variant.from_model(variant))
 
@@ -188,6 +200,7 @@ class CatalogAdminMutation:
             name=input.name,
             price=input.price,
             attributes=_attributes(input.attributes, "attributes"),
+            track_stock=input.track_stock,
         )
         variant = await editing.update_variant(
             parse_id(id, "Variant", ["id"]),
@@ -240,10 +253,16 @@ class CatalogAdminMutation:
             image=ProductImage.from_model(image, size=None, public_url=settings.public_url),
         )
 
-    @mutation(description="Staff: take an image off its product.")
+    @mutation(
+        description="Staff: take an image off its product; its file and thumbnails are deleted once no product "
+        "uses the same image."
+    )
     async def remove_product_image(self, info: Info, id: strawberry.ID) -> ProductPayload:
-        info.context.require_permission(Permission.MANAGE_CATALOG)
-        product_id = await images.remove_image(parse_id(id, "ProductImage", ["id"]), actor=info.context.viewer.actor)
+        context = info.context
+        context.require_permission(Permission.MANAGE_CATALOG)
+        product_id = await images.remove_image(
+            parse_id(id, "ProductImage", ["id"]), actor=context.viewer.actor, media_root=context.settings.media_root
+        )
         return ProductPayload(product=await _product(product_id))
 
     @mutation(description="Staff: the product's images in a new order (every image once).")

@@ -78,7 +78,23 @@ class WebhookEndpoint(Node):
     @strawberry.field(description="The newest deliveries first (default 50, at most 200).")
     async def deliveries(self, info: Info, first: int | None = None) -> list[WebhookDelivery]:
         info.context.require_permission(Permission.MANAGE_WEBHOOKS)
-        return [WebhookDelivery.from_model(d) for d in await webhooks.list_deliveries(self.pk, first=first)]
+        limit = webhooks.deliveries_page_size(first)
+        rows = await info.context.loaders.batched(deliveries_by_endpoint).load((self.pk, limit))
+        return [WebhookDelivery.from_model(d) for d in rows]
+
+
+async def deliveries_by_endpoint(keys: list[tuple[int, int]]) -> list[list[models.WebhookDelivery]]:
+    """Batch function (per-request loader): keys are (endpoint id, page size); one
+    statement pair per page size asked for, not one per endpoint."""
+    by_limit: dict[int, list[int]] = {}
+    for pk, limit in keys:
+        by_limit.setdefault(limit, []).append(pk)
+    found = {
+        (pk, limit): rows
+        for limit, pks in by_limit.items()
+        for pk, rows in (await webhooks.newest_deliveries(pks, limit)).items()
+    }
+    return [found[key] for key in keys]
 
 
 @strawberry.type

@@ -12,7 +12,7 @@ from oms import sql
 from oms.catalog.models import Variant
 from oms.errors import DomainError, ErrorCode
 from oms.inventory.models import Stock, StockAdjustment
-from oms.inventory.services import INSERT_EMPTY_STOCK, find_warehouse
+from oms.inventory.services import INSERT_EMPTY_STOCK, find_warehouse, tracks_stock
 from oms.pagination import Page, paginate
 from oms.plugins import PluginHost
 
@@ -32,7 +32,8 @@ RETURNING quantity
 
 
 async def tracked_variant(sku: str, plugins: PluginHost) -> Variant:
-    """The variant of ``sku`` if its type tracks stock: NOT_FOUND or INVALID (field sku)."""
+    """The variant of ``sku`` if its stock is tracked (:func:`tracks_stock`): NOT_FOUND,
+    or INVALID (field sku) when its type tracks no stock or staff turned tracking off."""
     sku = sku.strip()
     variant = await Variant.get_or_none(sku=sku).select_related("product") if len(sku) <= 64 else None
     if variant is None:
@@ -40,6 +41,12 @@ async def tracked_variant(sku: str, plugins: PluginHost) -> Variant:
     product_type = plugins.get_type(variant.product.product_type)
     if product_type is None or not product_type.tracks_stock:
         raise DomainError.of(ErrorCode.INVALID, "This product type does not track stock.", ["sku"])
+    if not tracks_stock(product_type, variant):
+        raise DomainError.of(
+            ErrorCode.INVALID,
+            f"Stock tracking is off for {variant.sku}: turn it on (updateVariant trackStock) to set or adjust stock.",
+            ["sku"],
+        )
     return variant
 
 

@@ -15,13 +15,15 @@ MAX_THRESHOLD = 1_000_000_000
 
 # Low rows in id order after a cursor. The stock table has a row per variant and
 # warehouse (not per order), so walking it by primary key stays small.
+# Variants whose tracking staff turned off are never low (they are never out of stock).
 _LOW = """
-SELECT id FROM stock
-WHERE quantity - reserved <= COALESCE(low_stock_threshold, :threshold) AND id > :after
-ORDER BY id LIMIT :size
+SELECT s.id FROM stock s JOIN variant v ON v.id = s.variant_id
+WHERE s.quantity - s.reserved <= COALESCE(s.low_stock_threshold, :threshold) AND v.track_stock AND s.id > :after
+ORDER BY s.id LIMIT :size
 """
 _LOW_COUNT = """
-SELECT COUNT(*) AS n FROM stock WHERE quantity - reserved <= COALESCE(low_stock_threshold, :threshold)
+SELECT COUNT(*) AS n FROM stock s JOIN variant v ON v.id = s.variant_id
+WHERE s.quantity - s.reserved <= COALESCE(s.low_stock_threshold, :threshold) AND v.track_stock
 """
 
 

@@ -7,6 +7,7 @@ shipping deducts; a received return restocks.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from tortoise.expressions import F
 from tortoise.functions import Sum
@@ -15,6 +16,10 @@ from tortoise.transactions import in_transaction
 from oms import sql
 from oms.errors import DomainError, ErrorCode
 from oms.inventory.models import DEFAULT_WAREHOUSE_CODE, Stock, StockAdjustment, Warehouse
+
+if TYPE_CHECKING:
+    from oms.catalog.models import Variant
+    from oms.plugin_types import ProductType
 
 # The reason setStock writes on the audit trail.
 SET_REASON = "set"
@@ -38,6 +43,19 @@ UPDATE stock SET reserved = reserved + :n
 WHERE id = :id AND quantity - reserved >= :n
 RETURNING warehouse_id
 """
+
+
+def tracks_stock(product_type: ProductType | None, variant: Variant) -> bool:
+    """The one rule of whether a variant's stock is tracked: its type tracks stock (a
+    plugin's declaration: physical goods do, downloads and subscriptions don't) and staff
+    did not turn tracking off for the variant (``Variant.track_stock``).
+
+    A variant not tracked reserves nothing at placement, is never out of stock, and its
+    stock levels cannot be set or adjusted. Reservations made while it was tracked stay
+    on its stock rows and on their order lines (``OrderLine.warehouse_id``): cancelling
+    releases them and shipping deducts them as before, so none is lost or counted twice.
+    """
+    return product_type is not None and product_type.tracks_stock and variant.track_stock
 
 
 async def default_warehouse() -> Warehouse:

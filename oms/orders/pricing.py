@@ -14,7 +14,7 @@ from oms.catalog.validation import validate_json
 from oms.config import Settings
 from oms.discounts.apply import AppliedDiscounts, DiscountableLine, apply_discount_codes
 from oms.errors import DomainError, ErrorCode, FieldError
-from oms.inventory.services import available_quantities
+from oms.inventory.services import available_quantities, tracks_stock
 from oms.money import Money
 from oms.orders.addresses import check_address
 from oms.orders.inputs import CartInput
@@ -274,7 +274,7 @@ async def _validate_lines(
 async def _check_stock(priced: list[PricedLine]) -> list[FieldError]:
     """OUT_OF_STOCK for stock-tracked lines asking more than is available (lines of one
     variant count together); marks ``available`` on the lines."""
-    tracked = [p for p in priced if p.product_type.tracks_stock]
+    tracked = [p for p in priced if tracks_stock(p.product_type, p.variant)]
     if not tracked:
         return []
     available = await available_quantities({p.variant.id for p in tracked})

@@ -313,7 +313,7 @@ async def _reserve_stock(lines: list[PricedLine]) -> dict[int, int]:
     same variants can never deadlock on PostgreSQL.
     """
     warehouses: dict[int, int] = {}
-    tracked = [line for line in lines if line.product_type.tracks_stock]
+    tracked = [line for line in lines if inventory.tracks_stock(line.product_type, line.variant)]
     for line in sorted(tracked, key=lambda tracked_line: (tracked_line.variant.id, tracked_line.index)):
         warehouse_id = await inventory.reserve(line.variant.id, line.quantity)
         if warehouse_id is None:

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from oms.config import Settings
 from oms.errors import DomainError
 from oms.reports.exports import KINDS, Export, order_filter
+from oms.reports.fulfillment import FulfillmentReport, fulfillment_report
 from oms.reports.periods import GroupBy
 from oms.reports.sales import SalesReport, sales_report
 
@@ -42,6 +43,7 @@ def add_commands(commands: Any) -> None:
     sales.add_argument("--group-by", default="day", type=str.upper, choices=[g.value for g in GroupBy])
     sales.add_argument("--plot", metavar="FILE.png", help="also draw the chart (needs the plot extra)")
     sales.set_defaults(func=cmd_report_sales)
+    add_fulfillment_command(reports)
 
 
 def _moment(text: str, zone: dt.tzinfo, flag: str) -> dt.datetime:
@@ -177,4 +179,57 @@ def cmd_report_sales(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-__all__: Sequence[str] = ("add_commands", "plot_sales", "print_sales", "write_export")
+# -- oms report fulfillment (issue 13 item 6 on the command line) -------------------------
+
+
+def add_fulfillment_command(reports: Any) -> None:
+    """``oms report fulfillment --from --to``: the backlog now, and delivery times in a range."""
+    fulfillment = reports.add_parser(
+        "fulfillment", help="the backlog by product type and age, and the median time from payment to delivery"
+    )
+    fulfillment.add_argument("--from", dest="start", required=True, help="delivered at or after (ISO date or time)")
+    fulfillment.add_argument("--to", dest="end", required=True, help="delivered before (ISO date or time)")
+    fulfillment.set_defaults(func=cmd_report_fulfillment)
+
+
+def print_fulfillment(report: FulfillmentReport, out: IO[str] | None = None) -> None:
+    """Two tables: the backlog (paid, not delivered) and the median hours to delivery."""
+    from rich.console import Console
+    from rich.table import Table
+
+    backlog = Table(title="Backlog: paid, not delivered (by time since payment)")
+    for title in ("Product type", "Age", "Orders", "Units"):
+        backlog.add_column(title, justify="right" if title in ("Orders", "Units") else "left")
+    for row in report.backlog:
+        backlog.add_row(row.product_type, row.age, str(row.orders), str(row.units))
+    delivery = Table(title="From payment to delivery")
+    for title in ("Product type", "Deliveries", "Median hours"):
+        delivery.add_column(title, justify="left" if title == "Product type" else "right")
+    for time in report.delivery_times:
+        delivery.add_row(time.product_type, str(time.deliveries), f"{time.median_hours:.2f}")
+    console = Console(file=out or sys.stdout, width=100)
+    console.print(backlog)
+    console.print(delivery)
+
+
+def cmd_report_fulfillment(args: argparse.Namespace, settings: Settings) -> int:
+    from oms.cli import _ready_settings, _with_database
+    from oms.clock import utcnow
+
+    zone = ZoneInfo(settings.timezone)
+    start, end = _moment(args.start, zone, "--from"), _moment(args.end, zone, "--to")  # ValueError: one line
+    settings = _ready_settings(settings, migrated=True)
+
+    async def work() -> FulfillmentReport:
+        return await fulfillment_report(start, end, now=utcnow())
+
+    try:
+        report = asyncio.run(_with_database(settings, work))
+    except DomainError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print_fulfillment(report)
+    return 0
+
+
+__all__: Sequence[str] = ("add_commands", "plot_sales", "print_fulfillment", "print_sales", "write_export")

@@ -27,10 +27,11 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from oms.clock import utcnow
+from oms.jobs.services import enqueue
 from oms.orders.models import Order, OrderEvent
 from oms.webhooks.guard import AddressRefused, resolve_public
 from oms.webhooks.models import FINAL_STATUSES, DeliveryStatus, WebhookDelivery, WebhookEndpoint
-from oms.webhooks.services import enqueue_attempt
+from oms.webhooks.services import ENDPOINT_DISABLED_JOB, enqueue_attempt
 from oms.webhooks.signing import message_id, signed_headers
 
 logger = logging.getLogger("oms.webhooks")
@@ -289,3 +290,9 @@ async def _note_failure(endpoint: WebhookEndpoint, result: Outcome, now: dt.date
     )
     if disabled:
         logger.error("webhook endpoint %s (%s) disabled: %s", endpoint.id, endpoint.url, reason)
+        # In the disabling's transaction: staff hear of it once, and only if it happened.
+        await enqueue(
+            ENDPOINT_DISABLED_JOB,
+            {"endpoint_id": endpoint.id},
+            dedupe_key=f"{ENDPOINT_DISABLED_JOB}:{endpoint.id}:{now.isoformat()}",
+        )
