@@ -182,12 +182,15 @@ async def test_the_filter_follows_variant_available_for_sale(oms_app, oms_graphq
     # Every unit of "ten" held by unshipped orders: on hand but not available.
     await Stock.filter(variant__sku="ten-0").update(reserved=5)
     await Variant.filter(sku="two-0").update(archived_at=T0)
+    # Stock tracking off for the sold-out lamp's second variant: never out of stock.
+    await Variant.filter(sku="ninety-1").update(track_stock=False)
+    await Stock.filter(variant__sku__startswith="ninety").update(quantity=0)
     listed = set(await walk(oms_graphql, first=100, filter={"availableForSale": True}))
     for slug in await _ids():
         product = (await oms_graphql.query(VARIANTS, {"slug": slug}))["product"]
         by_variant = product is not None and any(v["availableForSale"] for v in product["variants"])
         assert (slug in listed) is by_variant, slug
-    assert "ten" not in listed and "two" in listed
+    assert "ten" not in listed and "two" in listed and "ninety" in listed
 
 
 async def test_filters_and_sort_together(oms_graphql, shelf):

@@ -135,8 +135,9 @@ def for_sale_q(plugins: PluginHost) -> Q:
     """Products with at least one variant for sale, in SQL: the rule of
     ``Variant.availableForSale`` (oms.graphql.catalog), product by product. The product is
     published and not archived, its type is installed; the variant is not archived and,
-    where the type tracks stock, has units available (on hand minus reserved, summed over
-    warehouses, as ``quantityAvailable``). A test compares the two on every case."""
+    where its stock is tracked (its type's and its own ``track_stock``), has units
+    available (on hand minus reserved, summed over warehouses, as ``quantityAvailable``).
+    A test compares the two on every case."""
     tracked = [name for name, reg in plugins.types.items() if reg.product_type.tracks_stock]
     untracked = [name for name, reg in plugins.types.items() if not reg.product_type.tracks_stock]
     live = Variant.filter(archived_at__isnull=True)
@@ -147,10 +148,12 @@ def for_sale_q(plugins: PluginHost) -> Q:
         .values("variant_id")
     )
     # Tortoise 1.x needs Subquery around a values() query used in `__in`.
+    # A variant's stock is tracked when its type tracks stock and staff left the variant's
+    # own switch on (oms.inventory.services.tracks_stock).
     untracked_q = Q(product_type__in=untracked, id__in=Subquery(live.values("product_id")))
     tracked_q = Q(
         product_type__in=tracked,
-        id__in=Subquery(live.filter(id__in=Subquery(in_stock)).values("product_id")),
+        id__in=Subquery(live.filter(Q(track_stock=False) | Q(id__in=Subquery(in_stock))).values("product_id")),
     )
     return Q(published=True, archived_at__isnull=True) & (untracked_q | tracked_q)
 
