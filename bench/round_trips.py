@@ -57,6 +57,9 @@ def counted_handler(tap: StatementTap, by_kind: collections.Counter[str], kind: 
         before = len(tap.statements)
         try:
             return await await_me_maybe(handler(payload))
+        except Exception:
+            by_kind[f"FAILED {kind}"] += 1  # a retried job would blur every figure: reported
+            raise
         finally:
             if tap.enabled:
                 by_kind[kind] += len(tap.statements) - before
@@ -114,7 +117,8 @@ async def run(database_url: str, repeat: int, show: bool) -> None:
     from oms.jobs.registry import JobRegistry
     from oms.jobs.worker import Worker
 
-    mail = tempfile.mkdtemp(prefix="oms-bench-mail-")  # the emails the jobs send, thrown away
+    mail_root = tempfile.mkdtemp(prefix="oms-bench-mail-")  # the emails the jobs send, thrown away
+    mail = os.path.join(mail_root, "maildir")
     env = server_env(database_url, {"OMS_RUN_WORKER": "false", "OMS_MAIL_DIR": mail})
     app = create_app(Settings.from_env(env))
     tap = StatementTap(prepares=True)
@@ -166,7 +170,7 @@ async def run(database_url: str, repeat: int, show: bool) -> None:
                                             sample.wall, sample.cpu)
                         if round_ >= 3:
                             samples.setdefault((name, lines), []).append(sample)
-    shutil.rmtree(mail, ignore_errors=True)
+    shutil.rmtree(mail_root, ignore_errors=True)
     print(f"\n{repeat} of each, p50; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
           f"an empty worker claim costs {idle.round_trips} round trips (not counted below)")
     print(f"{'operation':<34} {'trips':>5} {'stmts':>5} {'reset':>5} {'prep':>5} {'p50 ms':>7} {'cpu ms':>7}")
@@ -175,6 +179,9 @@ async def run(database_url: str, repeat: int, show: bool) -> None:
         report(f"{name}, {lines} line(s)", group, target, show)
     orders = 3 * repeat
     print("round trips per order inside the job handlers, by job kind (claim and DONE not included):")
+    failed = sum(count for kind, count in by_kind.items() if kind.startswith("FAILED"))
+    if failed:
+        print(f"  ** {failed} job run(s) failed during the measured rounds: figures not valid **")
     for kind, count in by_kind.most_common():
         print(f"  {count / orders:6.1f}  {kind}")
 
