@@ -233,12 +233,11 @@ def oms_client(http: httpx.AsyncClient, skus: list[str]) -> Callable[[str], Awai
 
 RAW_VARIANTS = """SELECT v.id, v.sku, v.name, v.price, v.currency, p.name AS product_name,
   p.product_type FROM variant v JOIN product p ON p.id = v.product_id WHERE v.sku = ANY($1::text[])"""
-# oms.inventory.services.reserve's rule (the first warehouse by (priority, id) with enough
-# units, taken with a conditional UPDATE) in one statement: $1 units of variant $2.
+# One conditional UPDATE per line: the first warehouse by (priority, id) that can fill it.
 RAW_RESERVE = """UPDATE stock SET reserved = reserved + $1 WHERE id = (
   SELECT s.id FROM stock s JOIN warehouse w ON w.id = s.warehouse_id
-  WHERE s.variant_id = $2 AND s.quantity - s.reserved >= $1 ORDER BY w.priority, w.id LIMIT 1)
-AND quantity - reserved >= $1 RETURNING warehouse_id"""
+  WHERE s.variant_id = $2 AND s.quantity - s.reserved >= $1 ORDER BY w.priority, w.id LIMIT 1 FOR UPDATE OF s
+) AND quantity - reserved >= $1 RETURNING warehouse_id"""
 # ``{cols}``/``{vals}``: NOT NULL columns without a database default that a newer model
 # added (see required_extras); the statements fill them with a zero value.
 RAW_ORDER = """INSERT INTO "order" (id, number, token, email, status, payment_status, currency,

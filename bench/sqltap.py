@@ -1,4 +1,5 @@
-"""Count what asyncpg sends while a block runs: statements, BEGIN/COMMIT, pool resets.
+"""Count what asyncpg sends while a block runs: statements, BEGIN/COMMIT, pool resets, and
+prepares that missed the connection's statement cache (recorded as ``[prepare] <sql>``).
 
 Shared by the benchmarks that report statements per operation.
 """
@@ -14,14 +15,17 @@ import asyncpg
 class StatementTap:
     """Every round trip asyncpg makes while enabled: statements, BEGIN/COMMIT, pool resets."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, prepares: bool = False) -> None:
+        # prepares: also record statement-cache misses (off: what the older benches printed).
+        self.prepares = prepares
         self.statements: list[str] = []
         self.enabled = False
 
     @contextlib.contextmanager
     def installed(self) -> Iterator[StatementTap]:
         conn_class = asyncpg.connection.Connection
-        originals = {name: getattr(conn_class, name) for name in ("execute", "_execute", "executemany")}
+        names = ("execute", "_execute", "executemany", "_get_statement")
+        originals = {name: getattr(conn_class, name) for name in names}
         tap = self
 
         async def execute(self, query, *args, **kwargs):
@@ -40,7 +44,18 @@ class StatementTap:
                 tap.statements.append(f"[executemany, {len(args)} rows, one round trip] {command}")
             return await originals["executemany"](self, command, args, **kwargs)
 
-        conn_class.execute, conn_class._execute, conn_class.executemany = execute, _execute, executemany
+        async def _get_statement(self, query, timeout, **kwargs):
+            # A statement not in the cache is prepared first: a round trip of its own.
+            if tap.enabled and tap.prepares and kwargs.get("use_cache", True):
+                record_class = kwargs.get("record_class") or self._protocol.get_record_class()
+                key = (query, record_class, kwargs.get("ignore_custom_codec", False))
+                if self._stmt_cache.get(key) is None:
+                    tap.statements.append(f"[prepare] {query}")
+            return await originals["_get_statement"](self, query, timeout, **kwargs)
+
+        replacements = (execute, _execute, executemany, _get_statement)
+        for name, replacement in zip(names, replacements, strict=True):
+            setattr(conn_class, name, replacement)
         try:
             yield self
         finally:

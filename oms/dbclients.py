@@ -5,6 +5,15 @@ waits for a pooled connection without a limit: during a network partition every 
 would queue behind the stuck ones. :class:`PostgresClient` gives the pool's ``acquire`` the
 command timeout. :class:`SqliteClient` releases its lock when opening the file fails;
 Tortoise's keeps it, so the next statement (aerich retries) waits forever.
+
+Tortoise hands a pooled connection back after every statement run outside a transaction,
+and asyncpg's default reset on release is a round trip of its own (``SELECT
+pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL``): a request of 4 statements
+paid 4 more. oms keeps no session state on pooled connections (``SET LOCAL`` only, no
+session advisory locks, cursors only inside transactions, LISTEN on a dedicated connection:
+oms.live.brokers, the migration lock on its own connection), so :func:`_keep_session`
+replaces that reset. asyncpg still rolls back a transaction left open (``Connection._reset``
+runs before it). Plugins must follow the same rule (docs/writing_plugins.md).
 """
 
 from __future__ import annotations
@@ -32,12 +41,17 @@ class _TimedPool:
         return getattr(self._pool, name)
 
 
+async def _keep_session(connection: Any) -> None:
+    """asyncpg's pool ``reset``: nothing to undo (see the module docstring)."""
+
+
 class PostgresClient(AsyncpgDBClient):
     def __init__(self, *args: Any, acquire_timeout: float | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.acquire_timeout = float(acquire_timeout) if acquire_timeout is not None else None
 
     async def create_pool(self, **kwargs: Any) -> Any:
+        kwargs.setdefault("reset", _keep_session)
         pool = await super().create_pool(**kwargs)
         return _TimedPool(pool, self.acquire_timeout) if self.acquire_timeout else pool
 

@@ -434,10 +434,8 @@ class OrdersMutation:
     async def mark_order_paid(self, info: Info, id: strawberry.ID, reference: str | None = None) -> OrderPayload:
         context = info.context
         context.require_permission(Permission.MANAGE_ORDERS)
-        order = await order_models.Order.get_or_none(id=parse_id(id, "Order", ["id"]))
-        if order is None:
-            raise DomainError.of(ErrorCode.NOT_FOUND, "Order not found.", ["id"])
-        order = await payments.mark_order_paid(order, reference=reference, actor=context.viewer.actor)
+        order_id = parse_id(id, "Order", ["id"])
+        order = await payments.mark_order_paid_by_id(order_id, reference=reference, actor=context.viewer.actor)
         return OrderPayload(order=Order.from_model(order))
 
     @mutation(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from tortoise.connection import get_connection
 from tortoise.expressions import F
 from tortoise.functions import Sum
 from tortoise.transactions import in_transaction
@@ -41,6 +42,15 @@ ORDER BY w.priority, w.id
 _TAKE = """
 UPDATE stock SET reserved = reserved + :n
 WHERE id = :id AND quantity - reserved >= :n
+RETURNING warehouse_id
+"""
+
+# The same rule in one round trip on PostgreSQL: the subquery locks the first candidate
+# whose units are still there once locked (a row a concurrent order emptied is re-checked
+# and passed over for the next), so the UPDATE of the row it names cannot fail.
+_RESERVE_FIRST = f"""
+UPDATE stock SET reserved = reserved + :n
+WHERE id = ({_CANDIDATES.strip()} LIMIT 1 FOR UPDATE OF s) AND quantity - reserved >= :n
 RETURNING warehouse_id
 """
 
@@ -84,6 +94,9 @@ async def reserve(variant_id: int, quantity: int) -> int | None:
     enough available units. Each candidate is taken with a conditional UPDATE; one that a
     concurrent order emptied meanwhile is passed over for the next.
     """
+    if get_connection("default").capabilities.dialect == "postgres":
+        taken = await sql.fetch(_RESERVE_FIRST, n=quantity, variant=variant_id)
+        return taken[0]["warehouse_id"] if taken else None
     for row in await sql.fetch(_CANDIDATES, n=quantity, variant=variant_id):
         taken = await sql.fetch(_TAKE, n=quantity, id=row["id"])
         if taken:

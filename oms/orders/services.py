@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import json
 import secrets
+from collections.abc import Collection
 from typing import cast
 
 from tortoise.exceptions import IntegrityError
@@ -19,7 +20,7 @@ from oms.discounts import apply as discounts
 from oms.errors import DomainError, ErrorCode, FieldError
 from oms.inventory import services as inventory
 from oms.money import Money
-from oms.orders import cancellation, lifecycle, search
+from oms.orders import cancellation, lifecycle, numbers, search
 from oms.orders.addresses import check_address
 from oms.orders.events import record_event
 from oms.orders.inputs import PlaceOrderInput
@@ -32,7 +33,7 @@ from oms.payments.gateway import Gateway, PaymentSession
 from oms.payments.services import cancel_payment_sessions, open_payment_session, pay_zero_total
 from oms.plugins import PluginHost
 
-ORDER_NUMBER_OFFSET = 1000
+ORDER_NUMBER_OFFSET = numbers.ORDER_NUMBER_OFFSET
 MAX_IDEMPOTENCY_KEY = 200
 
 
@@ -47,6 +48,8 @@ class PlacedOrder:
     # PAYMENT_FAILED when the gateway could not open a session; the order is kept and a
     # retry with the same idempotency key tries again.
     payment_error: DomainError | None = None
+    # The product types of its lines, when placement knows them without a read (not replays).
+    product_types: frozenset[str] | None = None
 
 
 def cart_fingerprint(data: PlaceOrderInput, email: str | None, viewer: Viewer) -> str:
@@ -96,24 +99,32 @@ async def place_order(
     if gateway is None:
         return placed
     try:
-        session = await open_order_payment(placed.order, plugins=plugins, gateway=gateway)
+        session = await open_order_payment(
+            placed.order, plugins=plugins, gateway=gateway, product_types=placed.product_types
+        )
     except DomainError as exc:
         return dataclasses.replace(placed, payment_error=exc)
     return dataclasses.replace(placed, payment=session)
 
 
-async def open_order_payment(order: Order, *, plugins: PluginHost, gateway: Gateway) -> PaymentSession | None:
+async def open_order_payment(
+    order: Order, *, plugins: PluginHost, gateway: Gateway, product_types: Collection[str] | None = None
+) -> PaymentSession | None:
     """The payment session of an order awaiting payment, opened now or found again: at
     placement, or later (a renewal order, a retry with another card). INVALID_TRANSITION
-    for an order that is not awaiting payment; PAYMENT_FAILED when the gateway fails."""
+    for an order that is not awaiting payment; PAYMENT_FAILED when the gateway fails.
+    ``product_types``: its lines' types when the caller knows them (else they are read)."""
     if order.status != OrderStatus.PENDING_PAYMENT:
         raise DomainError.of(
             ErrorCode.INVALID_TRANSITION, f"This order is {order.status.value}, not awaiting payment.", ["id"]
         )
     # A renewed type (a subscription) keeps the payment method for off-session charges.
     # tortoise types values_list as rows of tuples even with flat=True: these are the names.
-    types = cast(list[str], await OrderLine.filter(order_id=order.id).values_list("product_type", flat=True))
-    save = any(getattr(plugins.get_type(name), "saves_payment_method", False) for name in types)
+    if product_types is None:
+        product_types = cast(
+            list[str], await OrderLine.filter(order_id=order.id).values_list("product_type", flat=True)
+        )
+    save = any(getattr(plugins.get_type(name), "saves_payment_method", False) for name in product_types)
     return await open_payment_session(order, gateway=gateway, save_payment_method=save)
 
 
@@ -131,7 +142,7 @@ async def _place(data: PlaceOrderInput, *, viewer: Viewer, plugins: PluginHost, 
     fingerprint = cart_fingerprint(dataclasses.replace(data, cart=cart), cart.email, viewer)
     key = scoped_idempotency_key(key, viewer, cart.email)
 
-    existing = await Order.get_or_none(idempotency_key=key)
+    existing, order_id = await numbers.order_by_key_or_next_id(key)
     if existing is not None:
         return await _replay(existing, fingerprint, viewer)
 
@@ -160,6 +171,7 @@ async def _place(data: PlaceOrderInput, *, viewer: Viewer, plugins: PluginHost, 
         async with in_transaction():
             order = await _write_order(
                 quote,
+                order_id=order_id,
                 key=key,
                 fingerprint=fingerprint,
                 viewer=viewer,
@@ -174,7 +186,8 @@ async def _place(data: PlaceOrderInput, *, viewer: Viewer, plugins: PluginHost, 
         if existing is None:
             raise
         return await _replay(existing, fingerprint, viewer)
-    return PlacedOrder(order=order, token=order.token, replayed=False)
+    types = frozenset(line.product_type.name for line in quote.priced_lines())
+    return PlacedOrder(order=order, token=order.token, replayed=False, product_types=types)
 
 
 def _required_email() -> FieldError:
@@ -212,6 +225,7 @@ def _customer_name(billing: dict | None, shipping: dict | None, viewer: Viewer) 
 async def _write_order(
     quote: Quote,
     *,
+    order_id: int | None,
     key: str,
     fingerprint: str,
     viewer: Viewer,
@@ -221,7 +235,8 @@ async def _write_order(
     plugins: PluginHost,
 ) -> Order:
     method = quote.shipping_method
-    order = await Order.create(
+    order = await numbers.create_numbered(
+        order_id,
         token=secrets.token_urlsafe(32),
         email=quote.email,
         customer=viewer.customer,
@@ -247,8 +262,6 @@ async def _write_order(
         customer_name=_customer_name(billing, quote.shipping_address, viewer),
         customer_name_key=search.name_key(_customer_name(billing, quote.shipping_address, viewer)),
     )
-    order.number = str(ORDER_NUMBER_OFFSET + order.id)
-    await Order.filter(id=order.id).update(number=order.number)
     await record_event(
         order,
         "order.placed",
@@ -279,7 +292,7 @@ async def _write_order(
             for line in lines
         ]
     )
-    await _hold(order, plugins)
+    await _hold(order, lines, plugins)
     await discounts.redeem(order.id, quote.discounts, email=order.email, customer_id=order.customer_id)
     if quote.total.amount == 0:
         await pay_zero_total(order)
@@ -296,8 +309,11 @@ def _discount_data(quote: Quote) -> dict:
     }
 
 
-async def _hold(order: Order, plugins: PluginHost) -> None:
-    """Let each line's plugin hold what the line needs (a slot) in this transaction."""
+async def _hold(order: Order, priced: list[PricedLine], plugins: PluginHost) -> None:
+    """Let each line's plugin hold what the line needs (a slot) in this transaction.
+    The lines are read back (with their ids) only when a plugin of the order holds."""
+    if not any(plugins.owner_implements("oms_hold", line.product_type.name) for line in priced):
+        return
     by_type: dict[str, list[OrderLine]] = {}
     for line in await OrderLine.filter(order_id=order.id).order_by("position"):
         by_type.setdefault(line.product_type, []).append(line)

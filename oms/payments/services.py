@@ -273,11 +273,19 @@ async def _record_off_session_failure(
 async def mark_order_paid(order: Order, *, reference: str | None, actor: str) -> Order:
     """Staff record a payment taken outside the gateways (bank transfer, cash): the same
     effect as a gateway success, with gateway ``manual``."""
+    return await mark_order_paid_by_id(order.id, reference=reference, actor=actor)
+
+
+async def mark_order_paid_by_id(order_id: int, *, reference: str | None, actor: str) -> Order:
+    """:func:`mark_order_paid` by the order's id (NOT_FOUND when there is none): the order
+    is read once, locked; the answer is that row as the payment left it."""
     reference = (reference or "").strip() or None
     if reference and len(reference) > 255:
         raise DomainError.of(ErrorCode.INVALID, "At most 255 characters.", ["reference"])
     async with in_transaction():
-        current = await Order.select_for_update().get(id=order.id)
+        current = await Order.select_for_update().get_or_none(id=order_id)
+        if current is None:
+            raise DomainError.of(ErrorCode.NOT_FOUND, "Order not found.", ["id"])
         if current.status != OrderStatus.PENDING_PAYMENT:
             raise DomainError.of(
                 ErrorCode.INVALID_TRANSITION,
@@ -286,7 +294,9 @@ async def mark_order_paid(order: Order, *, reference: str | None, actor: str) ->
         if reference and await Payment.exists(gateway=MANUAL, external_id=reference):
             raise DomainError.of(ErrorCode.INVALID, "This payment reference is already recorded.", ["reference"])
         await apply_success(current, gateway=MANUAL, external_id=reference, amount=order_total(current), actor=actor)
-    return await Order.get(id=order.id)
+    # A payable order of its own total: paid by lifecycle.change_status, which set the
+    # columns it wrote on ``current`` too.
+    return current
 
 
 async def pay_zero_total(order: Order) -> None:

@@ -1,0 +1,58 @@
+"""Order numbers (``ORDER_NUMBER_OFFSET + id``), written by the order's own INSERT.
+
+On PostgreSQL the idempotency-key lookup that starts every placement also takes the new
+order's id from the table's sequence (only when the key is new), so the INSERT carries the
+number: no UPDATE after it. A sequence value is never given back: a placement refused
+after the lookup (an invalid cart, no stock) leaves a gap in the numbers, as a rolled-back
+INSERT always did. SQLite has no sequence to take from: there the number is set by an
+UPDATE right after the INSERT, in the same transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise.connection import get_connection
+
+from oms import sql
+from oms.orders.models import Order
+
+ORDER_NUMBER_OFFSET = 1000
+
+# CASE evaluates nextval only for a new key (a volatile function is not folded).
+_KEY_OR_NEXT_ID = """
+SELECT found.id AS existing,
+       CASE WHEN found.id IS NULL THEN nextval(pg_get_serial_sequence('"order"', 'id')) END AS next_id
+FROM (SELECT (SELECT id FROM "order" WHERE idempotency_key = :key) AS id) AS found
+"""
+
+
+def order_number(order_id: int) -> str:
+    return str(ORDER_NUMBER_OFFSET + order_id)
+
+
+async def order_by_key_or_next_id(key: str) -> tuple[Order | None, int | None]:
+    """The order placed with this (scoped) idempotency key, or None and the id a new order
+    takes (None on SQLite: the INSERT picks it)."""
+    if get_connection("default").capabilities.dialect != "postgres":
+        return await Order.get_or_none(idempotency_key=key), None
+    row = (await sql.fetch(_KEY_OR_NEXT_ID, key=key))[0]
+    if row["existing"] is not None:
+        return await Order.get_or_none(id=row["existing"]), None
+    return None, row["next_id"]
+
+
+async def create_numbered(order_id: int | None, **fields: Any) -> Order:
+    """Insert a new order with its number: ``order_id`` from :func:`order_by_key_or_next_id`
+    goes into the INSERT (a primary key given to the constructor is inserted as given), or,
+    None (SQLite), an UPDATE sets the number right after. ``fields`` set no status: the
+    defaults are the placed order's (oms.orders.lifecycle owns every later change)."""
+    if order_id is not None:
+        order = Order(id=order_id, number=order_number(order_id), **fields)
+        await order.save(force_create=True)
+        return order
+    order = Order(**fields)
+    await order.save(force_create=True)
+    order.number = order_number(order.id)
+    await Order.filter(id=order.id).update(number=order.number)
+    return order
