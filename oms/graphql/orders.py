@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -28,7 +29,7 @@ from oms.graphql.context import Info
 from oms.graphql.mutations import mutation
 from oms.graphql.order_inputs import OrderFilter, OrderSort, OrderStatus, PaymentStatus, PlaceOrderInput
 from oms.graphql.payments import Payment, PaymentSession, Refund, order_refunds
-from oms.graphql.selection import selects
+from oms.graphql.selection import selects, selects_path
 from oms.graphql.tax_lines import TaxLine
 from oms.orders import access, inputs, search
 from oms.orders import models as order_models
@@ -156,9 +157,12 @@ class Order(Node):
     paid_at: dt.datetime | None
     completed_at: dt.datetime | None
     canceled_at: dt.datetime | None
+    # The order's lines when the resolver that made this node loaded them for a whole page
+    # at once (OrdersQuery.orders): `lines` then answers without an await.
+    prefetched_lines: strawberry.Private[list[order_models.OrderLine] | None] = None
 
     @classmethod
-    def from_model(cls, order: order_models.Order) -> Order:
+    def from_model(cls, order: order_models.Order, lines: list[order_models.OrderLine] | None = None) -> Order:
         assert order.number is not None  # set in the transaction that places the order
         return cls(
             model=order,
@@ -174,6 +178,7 @@ class Order(Node):
             paid_at=order.paid_at,
             completed_at=order.completed_at,
             canceled_at=order.canceled_at,
+            prefetched_lines=lines,
         )
 
     @strawberry.field
@@ -185,8 +190,15 @@ class Order(Node):
             return None
         return Customer(id=to_global_id("Customer", customer.id), email=customer.email, name=customer.name)
 
-    @strawberry.field
-    async def lines(self, info: Info) -> list[OrderLine]:
+    @strawberry.field(graphql_type=list[OrderLine])
+    def lines(self, info: Info) -> list[OrderLine] | Awaitable[list[OrderLine]]:
+        # Synchronous when the page loaded the lines: an awaited field makes graphql-core
+        # complete its order, edge and list asynchronously too (a task per order).
+        if self.prefetched_lines is not None:
+            return [OrderLine.from_model(line) for line in self.prefetched_lines]
+        return self._load_lines(info)
+
+    async def _load_lines(self, info: Info) -> list[OrderLine]:
         rows = await info.context.loaders.lines_by_order.load(self.model.id)
         return [OrderLine.from_model(line) for line in rows]
 
@@ -365,10 +377,15 @@ class OrdersQuery:
             after=after,
         )
         total = await page.total() if selects(info, "totalCount") else 0
+        # One query for the whole page's lines, through the request's loader (the same
+        # rows `lines` would load order by order).
+        lines: list[list[order_models.OrderLine] | None] = [None] * len(page.items)
+        if page.items and selects_path(info, "edges", "node", "lines"):
+            lines = list(await info.context.loaders.lines_by_order.load_many([order.id for order in page.items]))
         return OrderConnection(
             edges=[
-                OrderEdge(node=Order.from_model(order), cursor=cursor)
-                for order, cursor in zip(page.items, page.cursors, strict=True)
+                OrderEdge(node=Order.from_model(order, lines=order_lines), cursor=cursor)
+                for order, order_lines, cursor in zip(page.items, lines, page.cursors, strict=True)
             ],
             page_info=PageInfo(
                 has_next_page=page.has_next,
