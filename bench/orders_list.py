@@ -92,6 +92,8 @@ async def profile(http: httpx.AsyncClient, token: str, count: int, first: int, d
     profiler.disable()
     if dump:
         profiler.dump_stats(dump)
+    calls = pstats.Stats(profiler).total_calls  # type: ignore[attr-defined]
+    print(f"\nPython function calls per request (load-independent): {calls / count:,.0f}")
     for key in ("tottime", "cumulative"):
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats(key).print_stats(35)

@@ -32,6 +32,7 @@ from oms.graphql.common import Node, UserError, from_global_id, to_global_id
 from oms.graphql.context import Context, Info
 from oms.graphql.customer_accounts import CustomerAccountsMutation
 from oms.graphql.discounts import DiscountsMutation, DiscountsQuery, discount_code_node
+from oms.graphql.execution import OmsExecutionContext
 from oms.graphql.errors import (
     CLIENT_ERROR,
     UNEXPECTED,
@@ -405,6 +406,8 @@ def build_schema(settings: Settings | None = None, plugins: PluginHost | None = 
         appended_fields=appended,
         replaced_fields={UserError: {"code": _error_code_field(declared_error_codes(plugins))}},
         node_resolvers=NODE_RESOLVERS,
+        # Plain scalar fields skip graphql-core's per-field bookkeeping (oms/graphql/execution.py).
+        execution_context_class=OmsExecutionContext,
     )
 
 
