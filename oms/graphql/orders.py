@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from collections.abc import Awaitable
+from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry

@@ -32,7 +32,6 @@ from oms.graphql.common import Node, UserError, from_global_id, to_global_id
 from oms.graphql.context import Context, Info
 from oms.graphql.customer_accounts import CustomerAccountsMutation
 from oms.graphql.discounts import DiscountsMutation, DiscountsQuery, discount_code_node
-from oms.graphql.execution import OmsExecutionContext
 from oms.graphql.errors import (
     CLIENT_ERROR,
     UNEXPECTED,
@@ -42,6 +41,7 @@ from oms.graphql.errors import (
     is_expected,
     request_id_of,
 )
+from oms.graphql.execution import OmsExecutionContext
 from oms.graphql.fulfillment import Fulfillment, details_field
 from oms.graphql.inventory import InventoryMutation, InventoryQuery, warehouse_node
 from oms.graphql.jobs import JobsMutation, JobsQuery, job_node
