@@ -1,5 +1,5 @@
-"""The plain-leaf path of oms/graphql/execution.py answers exactly as graphql-core does:
-values, nulls, errors, and resolve hooks of schema extensions."""
+"""The short paths of oms/graphql/execution.py answer exactly as graphql-core and Strawberry
+do: values, nulls, errors, permission classes and resolve hooks of schema extensions."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from typing import Any
 
 import strawberry
 from strawberry.extensions import SchemaExtension
+from strawberry.permission import BasePermission
 
 from oms.graphql import execution
-from oms.graphql.execution import OmsExecutionContext
+from oms.graphql.execution import OmsExecutionContext, use_lean_resolvers
 
 
 @strawberry.enum
@@ -102,3 +103,72 @@ def test_a_resolve_hook_still_sees_every_field():
     assert fast_data == plain_data
     assert sorted(seen) == plain_seen
     assert seen.count("name") == 3
+
+
+class Never(BasePermission):
+    message = "Not for you."
+
+    def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
+        return False
+
+
+@strawberry.type
+class Box:
+    label: str
+
+    @strawberry.field
+    def upper(self) -> str:
+        return self.label.upper()
+
+    @strawberry.field
+    def path(self, info: strawberry.Info) -> str:
+        return f"{info.path.key}:{self.label}"
+
+    @strawberry.field
+    def greet(self, name: str) -> str:
+        return f"{name} {self.label}"
+
+    @strawberry.field(permission_classes=[Never])
+    def secret(self) -> str | None:
+        return "hidden " + self.label
+
+    @strawberry.field
+    async def later(self) -> str:
+        return self.label
+
+
+@strawberry.type
+class BoxQuery:
+    @strawberry.field
+    def boxes(self) -> list[Box]:
+        return [Box(label="x"), Box(label="y")]
+
+
+BOX_QUERY = '{ boxes { upper path greet(name: "hi") secret later } }'
+
+
+async def test_lean_resolvers_only_where_nothing_else_runs():
+    plain = strawberry.Schema(query=BoxQuery)
+    lean = strawberry.Schema(query=BoxQuery)
+    # Box.upper and BoxQuery.boxes take only self; path, greet, secret and later need more.
+    assert use_lean_resolvers(lean._schema, lean) == 2
+    fields = lean._schema.type_map["Box"].fields
+    assert fields["upper"].resolve is not plain._schema.type_map["Box"].fields["upper"].resolve
+    for name in ("path", "greet", "secret", "later"):
+        assert fields[name].resolve.__qualname__ == plain._schema.type_map["Box"].fields[name].resolve.__qualname__
+    plain_result, lean_result = await plain.execute(BOX_QUERY), await lean.execute(BOX_QUERY)
+    assert lean_result.data == plain_result.data
+    first = {"upper": "X", "path": "path:x", "greet": "hi x", "secret": None, "later": "x"}
+    assert lean_result.data["boxes"][0] == first
+    # The permission class still runs: the secret is refused, on both schemas alike.
+    assert [e.message for e in lean_result.errors or []] == ["Not for you."] * 2
+    assert [e.message for e in plain_result.errors or []] == ["Not for you."] * 2
+
+
+def test_the_oms_schema_uses_them():
+    from oms.graphql.schema import schema
+
+    fields = schema._schema.type_map["Order"].fields
+    assert fields["total"].resolve.__qualname__.startswith("_lean")
+    # needsReview reads the viewer (info): Strawberry's own resolver, unchanged.
+    assert not fields["needsReview"].resolve.__qualname__.startswith("_lean")

@@ -1,5 +1,5 @@
-"""A shorter path through graphql-core for the commonest field: a plain attribute of a
-scalar or enum type.
+"""Shorter paths through graphql-core and Strawberry for the commonest fields: a plain
+attribute of a scalar or enum type, and a resolver that takes only ``self``.
 
 A page of 100 orders with their lines is ~1,500 fields, ~1,200 of them leaves such as
 ``number`` or ``sku`` that Strawberry resolves as ``getattr(source, name)`` (a "basic"
@@ -13,15 +13,27 @@ arguments, a resolve middleware (a schema extension with a ``resolve`` hook), a 
 is null where null is not allowed, an exception, an awaitable, or a value the scalar
 refuses. That path calls the resolver again (a getattr: no side effect) and reports the
 error exactly as before.
+
+A resolver that takes only ``self`` (``Order.total``) is called directly by graphql-core
+(:func:`use_lean_resolvers`), without Strawberry's per-call wrapper: nothing in that
+wrapper applies to it (no Info, no arguments, no field extension).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from graphql import GraphQLEnumType, GraphQLField, GraphQLNonNull, GraphQLObjectType, GraphQLScalarType
+from graphql import (
+    GraphQLEnumType,
+    GraphQLField,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    GraphQLSchema,
+)
 from graphql.pyutils import Path, Undefined
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.types.field import StrawberryField
 
 # The attribute of a GraphQLField that keeps what _plain_leaf found for it (fields are
 # unhashable; the answer lives and dies with the field, so with its schema).
@@ -90,3 +102,44 @@ def _leaf_value(
     except Exception:
         return Undefined
     return Undefined if coerced is None else coerced
+
+
+def _lean(resolver: Any) -> Any:
+    def resolve(source: Any, info: Any) -> Any:
+        return resolver(source)
+
+    return resolve
+
+
+def use_lean_resolvers(schema: GraphQLSchema, strawberry_schema: Any) -> int:
+    """Give each field whose resolver takes only ``self`` (no info, no root, no arguments,
+    no field extension such as a permission class, synchronous) a resolver that calls it
+    directly: Strawberry's wrapper would build an Info, convert no arguments and chain no
+    extensions for it on every call (``Order.total``, ``OrderLine.unitPrice``...).
+    Nothing changes when the schema has exception handlers (they wrap every resolver).
+    Returns how many fields it changed."""
+    if getattr(strawberry_schema, "exception_handlers", ()):
+        return 0
+    changed = 0
+    for name, graphql_type in schema.type_map.items():
+        if name.startswith("__") or not isinstance(graphql_type, GraphQLObjectType):
+            continue
+        for graphql_field in graphql_type.fields.values():
+            field = (graphql_field.extensions or {}).get("strawberry-definition")
+            resolver = getattr(field, "base_resolver", None)
+            if (
+                not isinstance(field, StrawberryField)
+                or resolver is None
+                or field.extensions
+                or field.arguments
+                or graphql_field.args
+                or resolver.is_async
+                or resolver.self_parameter is None
+                or resolver.info_parameter is not None
+                or resolver.root_parameter is not None
+                or resolver.parent_parameter is not None
+            ):
+                continue
+            graphql_field.resolve = _lean(resolver)
+            changed += 1
+    return changed

@@ -41,7 +41,7 @@ from oms.graphql.errors import (
     is_expected,
     request_id_of,
 )
-from oms.graphql.execution import OmsExecutionContext
+from oms.graphql.execution import OmsExecutionContext, use_lean_resolvers
 from oms.graphql.fulfillment import Fulfillment, details_field
 from oms.graphql.inventory import InventoryMutation, InventoryQuery, warehouse_node
 from oms.graphql.jobs import JobsMutation, JobsQuery, job_node
@@ -296,6 +296,7 @@ class OmsSchema(strawberry.Schema):
         self._replaced_fields = dict(replaced_fields)
         super().__init__(*args, **kwargs)
         self.node_resolvers = {**node_resolvers, **_plugin_node_resolvers(self, node_resolvers)}
+        use_lean_resolvers(self._schema, self)  # oms/graphql/execution.py
 
     def get_fields(self, type_definition: StrawberryObjectDefinition) -> list[StrawberryField]:
         origin = type_definition.origin
