@@ -128,7 +128,8 @@ async def bench(args: argparse.Namespace) -> None:
             async with app.router.lifespan_context(app):
                 await seed_orders(args.orders, plugins=app.state.plugins, settings=settings, seed=1)
                 staff = await accounts.create_staff(
-                    email=f"bench-{secrets.token_hex(4)}@example.com", password=secrets.token_urlsafe(16),
+                    email=f"bench-{secrets.token_hex(4)}@example.com",
+                    password=secrets.token_urlsafe(16),
                     superuser=True,
                 )
                 token = await accounts.issue_token(Viewer(staff=staff), secret=settings.secret_key, ttl_seconds=3600)
@@ -137,11 +138,15 @@ async def bench(args: argparse.Namespace) -> None:
                     await measure(http, token, args.warmup, args.first)
                     walls, cpus = await measure(http, token, args.requests, args.first)
                     load = os.getloadavg()
-                    print(f"orders list: {args.orders} orders seeded, first: {args.first}, "
-                          f"{args.requests} requests at concurrency 1 (after {args.warmup} warm-up)")
+                    print(
+                        f"orders list: {args.orders} orders seeded, first: {args.first}, "
+                        f"{args.requests} requests at concurrency 1 (after {args.warmup} warm-up)"
+                    )
                     print(f"  wall p50 {percentile(walls, 50):.1f} ms  p99 {percentile(walls, 99):.1f} ms")
-                    print(f"  CPU  p50 {percentile(cpus, 50):.1f} ms  p99 {percentile(cpus, 99):.1f} ms  "
-                          f"mean {sum(cpus) / len(cpus) * 1000:.1f} ms per request")
+                    print(
+                        f"  CPU  p50 {percentile(cpus, 50):.1f} ms  p99 {percentile(cpus, 99):.1f} ms  "
+                        f"mean {sum(cpus) / len(cpus) * 1000:.1f} ms per request"
+                    )
                     print(f"  load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
                     if args.profile:
                         await profile(http, token, args.profile, args.first, args.profile_dump)
