@@ -47,7 +47,8 @@ from oms.graphql.inventory import InventoryMutation, InventoryQuery, warehouse_n
 from oms.graphql.jobs import JobsMutation, JobsQuery, job_node
 from oms.graphql.limits import Limits, ParseWithinLimits, QueryCost
 from oms.graphql.loaders import Loaders
-from oms.graphql.orders import Customer, Order, OrderLine, OrdersMutation, OrdersQuery
+from oms.graphql.order_mutations import OrdersMutation
+from oms.graphql.orders import Customer, Order, OrderLine, OrdersQuery
 from oms.graphql.payments import Payment
 from oms.graphql.refunds import RefundsMutation, refund_node
 from oms.graphql.reports import ReportsQuery
