@@ -1,8 +1,9 @@
-"""Order types; placing, paying, cancelling and finding orders."""
+"""Order types and finding orders (the mutations are in oms/graphql/order_mutations.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
 
@@ -10,9 +11,8 @@ import strawberry
 from strawberry.scalars import JSON
 
 from oms.accounts.permissions import Permission
-from oms.errors import DomainError, ErrorCode
-from oms.graphql.address_book import saved_address, with_saved_shipping
-from oms.graphql.cart import ShippingMethod, cart_input
+from oms.errors import DomainError
+from oms.graphql.cart import ShippingMethod
 from oms.graphql.common import (
     Address,
     Money,
@@ -22,22 +22,18 @@ from oms.graphql.common import (
     connection,
     parse_id,
     to_global_id,
-    user_errors,
 )
 from oms.graphql.context import Info
-from oms.graphql.mutations import mutation
-from oms.graphql.order_inputs import OrderFilter, OrderSort, OrderStatus, PaymentStatus, PlaceOrderInput
-from oms.graphql.payments import Payment, PaymentSession, Refund, order_refunds
-from oms.graphql.selection import selects
+from oms.graphql.order_inputs import OrderFilter, OrderSort, OrderStatus, PaymentStatus
+from oms.graphql.payments import Payment, Refund, order_refunds
+from oms.graphql.selection import selects, selects_path
 from oms.graphql.tax_lines import TaxLine
-from oms.orders import access, inputs, search
+from oms.orders import access, search
 from oms.orders import models as order_models
-from oms.orders import services as orders
 from oms.orders.amounts import line_paid
 from oms.orders.events import customer_view
 from oms.orders.status import LineStatus as DomainLineStatus
 from oms.pagination import Page
-from oms.payments import services as payments
 
 if TYPE_CHECKING:
     from oms.graphql.fulfillment import Fulfillment
@@ -156,9 +152,12 @@ class Order(Node):
     paid_at: dt.datetime | None
     completed_at: dt.datetime | None
     canceled_at: dt.datetime | None
+    # The order's lines when the resolver that made this node loaded them for a whole page
+    # at once (OrdersQuery.orders): `lines` then answers without an await.
+    prefetched_lines: strawberry.Private[list[order_models.OrderLine] | None] = None
 
     @classmethod
-    def from_model(cls, order: order_models.Order) -> Order:
+    def from_model(cls, order: order_models.Order, lines: list[order_models.OrderLine] | None = None) -> Order:
         assert order.number is not None  # set in the transaction that places the order
         return cls(
             model=order,
@@ -174,6 +173,7 @@ class Order(Node):
             paid_at=order.paid_at,
             completed_at=order.completed_at,
             canceled_at=order.canceled_at,
+            prefetched_lines=lines,
         )
 
     @strawberry.field
@@ -185,8 +185,15 @@ class Order(Node):
             return None
         return Customer(id=to_global_id("Customer", customer.id), email=customer.email, name=customer.name)
 
-    @strawberry.field
-    async def lines(self, info: Info) -> list[OrderLine]:
+    @strawberry.field(graphql_type=list[OrderLine])
+    def lines(self, info: Info) -> list[OrderLine] | Awaitable[list[OrderLine]]:
+        # Synchronous when the page loaded the lines: an awaited field makes graphql-core
+        # complete its order, edge and list asynchronously too (a task per order).
+        if self.prefetched_lines is not None:
+            return [OrderLine.from_model(line) for line in self.prefetched_lines]
+        return self._load_lines(info)
+
+    async def _load_lines(self, info: Info) -> list[OrderLine]:
         rows = await info.context.loaders.lines_by_order.load(self.model.id)
         return [OrderLine.from_model(line) for line in rows]
 
@@ -304,32 +311,9 @@ class OrderConnection:
 
 
 @strawberry.type
-class PlaceOrderPayload:
-    order: Order | None = None
-    order_token: str | None = strawberry.field(
-        default=None, description="Lets a guest read, follow, cancel and return this order."
-    )
-    payment: PaymentSession | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-@strawberry.type
-class PayOrderPayload:
-    order: Order | None = None
-    payment: PaymentSession | None = None
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-@strawberry.type
 class OrderPayload:
     order: Order | None = None
     user_errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-@strawberry.input
-class CancelLineInput:
-    line_id: strawberry.ID
-    quantity: int
 
 
 @strawberry.type
@@ -365,10 +349,15 @@ class OrdersQuery:
             after=after,
         )
         total = await page.total() if selects(info, "totalCount") else 0
+        # One query for the whole page's lines, through the request's loader (the same
+        # rows `lines` would load order by order).
+        lines: list[list[order_models.OrderLine] | None] = [None] * len(page.items)
+        if page.items and selects_path(info, "edges", "node", "lines"):
+            lines = list(await info.context.loaders.lines_by_order.load_many([order.id for order in page.items]))
         return OrderConnection(
             edges=[
-                OrderEdge(node=Order.from_model(order), cursor=cursor)
-                for order, cursor in zip(page.items, page.cursors, strict=True)
+                OrderEdge(node=Order.from_model(order, lines=order_lines), cursor=cursor)
+                for order, order_lines, cursor in zip(page.items, lines, page.cursors, strict=True)
             ],
             page_info=PageInfo(
                 has_next_page=page.has_next,
@@ -378,98 +367,3 @@ class OrdersQuery:
             ),
             total_count=total,
         )
-
-
-@strawberry.type
-class OrdersMutation:
-    @mutation
-    async def place_order(self, info: Info, input: PlaceOrderInput) -> PlaceOrderPayload:
-        context = info.context
-        if context.auth_error is not None:
-            raise context.auth_error
-        data = inputs.PlaceOrderInput(
-            cart=await with_saved_shipping(cart_input(input), input, context.viewer),
-            idempotency_key=input.idempotency_key,
-            billing_address=await saved_address(
-                context.viewer, input.billing_address, input.billing_address_id, "billingAddress"
-            ),
-            note=input.note,
-        )
-        placed = await orders.place_order(
-            data,
-            viewer=context.viewer,
-            plugins=context.plugins,
-            settings=context.settings,
-            gateway=context.gateway,
-        )
-        return PlaceOrderPayload(
-            order=Order.from_model(placed.order),
-            order_token=placed.token,
-            payment=PaymentSession.from_domain(placed.payment) if placed.payment else None,
-            user_errors=user_errors(placed.payment_error) if placed.payment_error else [],
-        )
-
-    @mutation(
-        description="The payment session of an order awaiting payment (a subscription renewal, a retry "
-        "with another card): customers for their own orders, guests with the order token."
-    )
-    async def pay_order(self, info: Info, id: strawberry.ID, token: str | None = None) -> PayOrderPayload:
-        context = info.context
-        if context.auth_error is not None:
-            raise context.auth_error
-        order_id = parse_id(id, "Order", ["id"])
-        order = await context.find_by_token(
-            token, lambda: access.find_order(context.viewer, order_id=order_id, token=token), ["token"]
-        )
-        if order is None:
-            raise DomainError.of(ErrorCode.NOT_FOUND, "Order not found.", ["id"])
-        if context.gateway is None:
-            raise DomainError.of(ErrorCode.PAYMENT_FAILED, "No payment gateway is running.")
-        session = await orders.open_order_payment(order, plugins=context.plugins, gateway=context.gateway)
-        return PayOrderPayload(
-            order=Order.from_model(order), payment=PaymentSession.from_domain(session) if session else None
-        )
-
-    @mutation(description="Staff: record a payment taken outside Stripe.")
-    async def mark_order_paid(self, info: Info, id: strawberry.ID, reference: str | None = None) -> OrderPayload:
-        context = info.context
-        context.require_permission(Permission.MANAGE_ORDERS)
-        order_id = parse_id(id, "Order", ["id"])
-        order = await payments.mark_order_paid_by_id(order_id, reference=reference, actor=context.viewer.actor)
-        return OrderPayload(order=Order.from_model(order))
-
-    @mutation(
-        description="Cancel an order. Unpaid: whole. Paid: customers and guests (token) cancel the whole "
-        "order while nothing is shipped or delivered; staff cancel what is not shipped or delivered, "
-        "or some units of some lines. The canceled units are refunded."
-    )
-    async def cancel_order(
-        self,
-        info: Info,
-        id: strawberry.ID,
-        token: str | None = None,
-        reason: str | None = None,
-        lines: list[CancelLineInput] | None = None,
-    ) -> OrderPayload:
-        context = info.context
-        order_id = parse_id(id, "Order", ["id"])
-        order = await context.find_by_token(
-            token, lambda: access.find_order(context.viewer, order_id=order_id, token=token), ["token"]
-        )
-        if order is None:
-            raise DomainError.of(ErrorCode.NOT_FOUND, "Order not found.", ["id"])
-        staff = context.viewer.has(Permission.MANAGE_ORDERS)
-        quantities = None
-        if lines is not None:
-            quantities = {}
-            for index, line in enumerate(lines):
-                line_id = parse_id(line.line_id, "OrderLine", ["lines", str(index), "lineId"])
-                if line_id in quantities:
-                    raise DomainError.of(ErrorCode.INVALID, "This line is listed twice.", ["lines", index, "lineId"])
-                quantities[line_id] = line.quantity
-        # A guest is named by the order's email, as on order.placed (never "guest").
-        actor = order.email if context.viewer.is_anonymous else context.viewer.actor
-        order = await orders.cancel_order(
-            order, actor=actor, reason=reason, plugins=context.plugins, lines=quantities, staff=staff
-        )
-        return OrderPayload(order=Order.from_model(order))

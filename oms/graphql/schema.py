@@ -41,12 +41,14 @@ from oms.graphql.errors import (
     is_expected,
     request_id_of,
 )
+from oms.graphql.execution import OmsExecutionContext, use_lean_resolvers
 from oms.graphql.fulfillment import Fulfillment, details_field
 from oms.graphql.inventory import InventoryMutation, InventoryQuery, warehouse_node
 from oms.graphql.jobs import JobsMutation, JobsQuery, job_node
 from oms.graphql.limits import Limits, ParseWithinLimits, QueryCost
 from oms.graphql.loaders import Loaders
-from oms.graphql.orders import Customer, Order, OrderLine, OrdersMutation, OrdersQuery
+from oms.graphql.order_mutations import OrdersMutation
+from oms.graphql.orders import Customer, Order, OrderLine, OrdersQuery
 from oms.graphql.payments import Payment
 from oms.graphql.refunds import RefundsMutation, refund_node
 from oms.graphql.reports import ReportsQuery
@@ -295,6 +297,7 @@ class OmsSchema(strawberry.Schema):
         self._replaced_fields = dict(replaced_fields)
         super().__init__(*args, **kwargs)
         self.node_resolvers = {**node_resolvers, **_plugin_node_resolvers(self, node_resolvers)}
+        use_lean_resolvers(self._schema, self)  # oms/graphql/execution.py
 
     def get_fields(self, type_definition: StrawberryObjectDefinition) -> list[StrawberryField]:
         origin = type_definition.origin
@@ -405,6 +408,8 @@ def build_schema(settings: Settings | None = None, plugins: PluginHost | None = 
         appended_fields=appended,
         replaced_fields={UserError: {"code": _error_code_field(declared_error_codes(plugins))}},
         node_resolvers=NODE_RESOLVERS,
+        # Plain scalar fields skip graphql-core's per-field bookkeeping (oms/graphql/execution.py).
+        execution_context_class=OmsExecutionContext,
     )
 
 

@@ -1,0 +1,174 @@
+"""Benchmark the staff orders list: one page of 100 orders with lines, at concurrency 1.
+
+    .venv/bin/python bench/orders_list.py                     # 2,000 orders, 200 requests
+    .venv/bin/python bench/orders_list.py --requests 500 --profile 50
+
+Creates a scratch PostgreSQL database on the server of ``--database-url`` (default env
+OMS_TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres), migrates it, seeds
+``--orders`` orders with ``oms.bulkseed`` (what ``oms seed --orders`` does), and serves the
+app in-process (create_app + httpx.ASGITransport, no network). A staff member then asks,
+one request at a time, ``--requests`` times after ``--warmup`` requests::
+
+    orders(first: 100) { edges { node { id number status email total { amount currency }
+      lines { sku quantity unitPrice { amount } } } } }
+
+It prints p50 and p99 of the wall time per request and the CPU time of this process per
+request (``time.process_time()`` around each request: the server's work, the in-process
+HTTP client's small share, and asyncpg's decoding; PostgreSQL's own CPU is not in it).
+``--profile K`` runs K more requests under cProfile and prints the top functions by own
+time and by cumulative time. The database is dropped at the end unless ``--keep``.
+See docs/performance.md, "Orders list CPU (issue 15)".
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import io
+import os
+import pstats
+import secrets
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # for bench.* when run as a script
+
+import asyncpg  # noqa: E402
+import httpx  # noqa: E402
+
+from bench.common import gql, percentile  # noqa: E402
+
+DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/postgres"
+ORDERS_PAGE = """query StaffOrders($first: Int!) { orders(first: $first) { edges { node {
+  id number status email total { amount currency } lines { sku quantity unitPrice { amount } } } } } }"""
+
+
+def with_db(url: str, name: str) -> str:
+    head, _, _ = url.rpartition("/")
+    return f"{head}/{name}"
+
+
+async def scratch_database(base: str, name: str) -> str:
+    conn = await asyncpg.connect(base)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return with_db(base, name)
+
+
+async def drop_database(base: str, name: str) -> None:
+    conn = await asyncpg.connect(base)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+async def measure(http: httpx.AsyncClient, token: str, requests: int, first: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU seconds of each of ``requests`` page requests, one at a time."""
+    walls: list[float] = []
+    cpus: list[float] = []
+    for _ in range(requests):
+        cpu0, wall0 = time.process_time(), time.perf_counter()
+        data = await gql(http, ORDERS_PAGE, {"first": first}, token)
+        walls.append(time.perf_counter() - wall0)
+        cpus.append(time.process_time() - cpu0)
+        if len(data["orders"]["edges"]) != first:
+            raise RuntimeError(f"expected {first} orders, got {len(data['orders']['edges'])}")
+    return walls, cpus
+
+
+async def profile(http: httpx.AsyncClient, token: str, count: int, first: int, dump: str | None) -> None:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(count):
+        await gql(http, ORDERS_PAGE, {"first": first}, token)
+    profiler.disable()
+    if dump:
+        profiler.dump_stats(dump)
+    calls = pstats.Stats(profiler).total_calls  # type: ignore[attr-defined]
+    print(f"\nPython function calls per request (load-independent): {calls / count:,.0f}")
+    for key in ("tottime", "cumulative"):
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats(key).print_stats(35)
+        print(f"\n--- cProfile, {count} requests, by {key} ---")
+        print(out.getvalue()[out.getvalue().find("ncalls") - 1 :].rstrip())
+
+
+async def bench(args: argparse.Namespace) -> None:
+    from oms.accounts import services as accounts
+    from oms.accounts.permissions import Viewer
+    from oms.app import create_app
+    from oms.bulkseed import seed_orders
+    from oms.config import Settings
+    from oms.migrate import apply_all_migrations
+
+    url = await scratch_database(args.database_url, args.db_name)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            settings = Settings(
+                database_url=url,
+                secret_key=secrets.token_urlsafe(48),
+                media_root=str(Path(tmp) / "media"),
+                mail_dir=str(Path(tmp) / "maildir"),
+                seed_demo=False,
+                run_worker=False,
+                rate_limits=False,
+                public_url="http://bench.test",
+                log_level="warning",
+            )
+            await apply_all_migrations(settings)
+            app = create_app(settings)
+            async with app.router.lifespan_context(app):
+                await seed_orders(args.orders, plugins=app.state.plugins, settings=settings, seed=1)
+                staff = await accounts.create_staff(
+                    email=f"bench-{secrets.token_hex(4)}@example.com",
+                    password=secrets.token_urlsafe(16),
+                    superuser=True,
+                )
+                token = await accounts.issue_token(Viewer(staff=staff), secret=settings.secret_key, ttl_seconds=3600)
+                transport = httpx.ASGITransport(app=app)
+                async with httpx.AsyncClient(transport=transport, base_url="http://bench.test", timeout=60) as http:
+                    await measure(http, token, args.warmup, args.first)
+                    walls, cpus = await measure(http, token, args.requests, args.first)
+                    load = os.getloadavg()
+                    print(
+                        f"orders list: {args.orders} orders seeded, first: {args.first}, "
+                        f"{args.requests} requests at concurrency 1 (after {args.warmup} warm-up)"
+                    )
+                    print(f"  wall p50 {percentile(walls, 50):.1f} ms  p99 {percentile(walls, 99):.1f} ms")
+                    print(
+                        f"  CPU  p50 {percentile(cpus, 50):.1f} ms  p99 {percentile(cpus, 99):.1f} ms  "
+                        f"mean {sum(cpus) / len(cpus) * 1000:.1f} ms per request"
+                    )
+                    print(f"  load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+                    if args.profile:
+                        await profile(http, token, args.profile, args.first, args.profile_dump)
+    finally:
+        if not args.keep:
+            await drop_database(args.database_url, args.db_name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", default=os.environ.get("OMS_TEST_DATABASE_URL", DEFAULT_PG))
+    parser.add_argument("--db-name", default="oms_bench_orders_list")
+    parser.add_argument("--orders", type=int, default=2000, help="orders to seed")
+    parser.add_argument("--first", type=int, default=100, help="page size")
+    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--profile", type=int, default=0, help="requests to run under cProfile afterwards")
+    parser.add_argument("--profile-dump", help="write the cProfile stats to this file (pstats format)")
+    parser.add_argument("--keep", action="store_true", help="keep the database")
+    asyncio.run(bench(parser.parse_args(argv)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
