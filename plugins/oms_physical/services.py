@@ -32,7 +32,6 @@ from oms.api import (
 )
 from oms.api.models import Fulfillment, Order, OrderLine, Variant
 from oms_physical import config as shipping_config
-from oms_physical.label import draw_label
 from oms_physical.models import Shipment, ShipmentStatus
 
 TYPE_NAME = "physical"
@@ -140,6 +139,9 @@ async def create_shipment(request: ShipmentRequest, *, actor: str, plugins: Plug
         tracking_number=tracking_number,
     )
     label = await carrier.create_label(parcel)
+    # Imported here: reportlab takes ~0.3 s to import, which every `oms` command would pay.
+    from oms_physical.label import draw_label
+
     # Drawing takes a few milliseconds of CPU: off the event loop, so other requests go on.
     label_pdf = label.label_pdf or await asyncio.to_thread(functools.partial(
         draw_label, ship_from=parcel.ship_from, ship_to=parcel.ship_to, order_number=order.number,
