@@ -206,7 +206,7 @@ NARROW = {
 async def test_date_range_and_search_pages_read_only_what_they_find(many_orders):
     read = {}
     for name, (filters, sorts) in NARROW.items():
-        matches = await search.filter_orders(filters).count()
+        matches = await search.filter_orders(filters, sort=None).count()
         for sort in sorts:
             qs = search.filter_orders(filters, sort=sort)
             for depth, position in (("first", None), ("deep", await _deep_position(sort, qs))):

@@ -186,9 +186,9 @@ def _created_ids(after: dt.datetime, before: dt.datetime) -> Q:
     )
 
 
-def filter_orders(filters: OrderFilter | None, *, sort: OrderSort | None = None) -> QuerySet[Order]:
+def filter_orders(filters: OrderFilter | None, *, sort: OrderSort | None = NEWEST_FIRST) -> QuerySet[Order]:
     """The queryset of orders matching the staff filter (every condition must hold), for a
-    listing in ``sort`` order (by id, newest first, when None)."""
+    listing in ``sort`` order; None for a count (no order to walk)."""
     qs = Order.all()
     if filters is None:
         return qs
@@ -204,9 +204,10 @@ def filter_orders(filters: OrderFilter | None, *, sort: OrderSort | None = None)
         qs = qs.filter(created_at__gte=after)
     if before is not None:
         qs = qs.filter(created_at__lt=before)
-    if after is not None and before is not None and (sort is None or sort.field is SortField.NUMBER):
+    if after is not None and before is not None and sort is not None and sort.field is SortField.NUMBER:
         # A range listed by id: bound the ids too (an open end would mean reading the index
-        # to its end; other sorts walk their own index, which the bounds would only mislead).
+        # to its end; other sorts walk their own index, and a count reads the range's, which
+        # the bounds would only mislead or slow).
         qs = qs.filter(_created_ids(after, before))
     if filters.needs_review is not None:
         qs = qs.filter(needs_review=filters.needs_review)
@@ -349,8 +350,10 @@ async def find_orders(
     size = page_size(first)
     position = decode_cursor(after, sort) if after is not None else None
     qs = filter_orders(filters, sort=sort)
+    counted = filter_orders(filters, sort=None)
     if customer_id is not None:
         qs = qs.filter(customer_id=customer_id)
+        counted = counted.filter(customer_id=customer_id)
     rows = list(await page_query(qs, sort=sort, position=position, size=size + 1))
     items = rows[:size]
     return OrderPage(
@@ -358,7 +361,7 @@ async def find_orders(
         cursors=[encode_cursor(order, sort) for order in items],
         has_next=len(rows) > size,
         has_previous=position is not None,
-        query=qs,
+        query=counted,
     )
 
 
