@@ -156,6 +156,32 @@ async def test_sorts_and_cursor_round_trips(oms_graphql, orders, sort, emails, p
     assert seen == expected
 
 
+@pytest.mark.parametrize(
+    ("sort", "emails"),
+    [
+        pytest.param(None, ["ann", "zoe", "jane"], id="default-newest"),
+        pytest.param({"field": "NUMBER", "direction": "ASC"}, ["jane", "zoe", "ann"], id="number-asc"),
+        pytest.param({"field": "CREATED", "direction": "DESC"}, ["ann", "jane", "zoe"], id="created-desc"),
+        pytest.param({"field": "TOTAL", "direction": "ASC"}, ["ann", "zoe", "jane"], id="total-asc"),
+    ],
+)
+async def test_a_created_range_pages_one_by_one_whatever_the_ids(oms_graphql, orders, sort, emails):
+    # Days 2-4 are orders 4, 1 and 5 (ids not in creation order): the range's id bounds
+    # (1..5) hold john and jane.other too, whom the dates must still leave out.
+    window = {"createdAfter": "2026-03-02T00:00:00Z", "createdBefore": "2026-03-05T00:00:00Z"}
+    seen: list[str] = []
+    after = None
+    for _ in range(5):
+        data = await oms_graphql.as_(orders["staff"]).query(
+            FIND, {"first": 1, "after": after, "sort": sort, "filter": window})
+        conn = data["orders"]
+        seen += [edge["node"]["number"] for edge in conn["edges"]]
+        if not conn["pageInfo"]["hasNextPage"]:
+            break
+        after = conn["pageInfo"]["endCursor"]
+    assert seen == by(orders, *(f"{name}@example.com" for name in emails))
+
+
 async def test_ties_are_broken_by_id(oms_graphql, orders):
     await Order.all().update(total=Decimal("5.00"), created_at=dt.datetime(2026, 3, 1, tzinfo=dt.UTC))
     for field in ("TOTAL", "CREATED"):
