@@ -15,11 +15,14 @@ async def upgrade(db: BaseDBAsyncClient) -> str:
         -- The sales report's covering indexes: written by hand, as in oms.reports.sql.REPORT_INDEXES
         -- (the models cannot say INCLUDE).
         CREATE INDEX IF NOT EXISTS "idx_order_paid_at_sales" ON "order" ("paid_at") INCLUDE ("id", "currency", "shipping_total", "shipping_discount", "shipping_tax", "prices_include_tax", "refunded_total");
-        CREATE INDEX IF NOT EXISTS "idx_order_line_order_id_sales" ON "order_line" ("order_id") INCLUDE ("quantity", "unit_price", "discount", "tax", "tax_included");"""
+        CREATE INDEX IF NOT EXISTS "idx_order_line_order_id_sales" ON "order_line" ("order_id") INCLUDE ("quantity", "unit_price", "discount", "tax", "tax_included");
+        -- A sku's orders from the index alone (oms.orders.search.POSTGRES_INDEXES).
+        CREATE INDEX IF NOT EXISTS "idx_order_line_sku_order" ON "order_line" ("sku", "order_id");"""
 
 
 async def downgrade(db: BaseDBAsyncClient) -> str:
     return """
+        DROP INDEX IF EXISTS "idx_order_line_sku_order";
         DROP INDEX IF EXISTS "idx_order_line_order_id_sales";
         DROP INDEX IF EXISTS "idx_order_paid_at_sales";
         DROP INDEX IF EXISTS "idx_discount_re_custome_9863ea";
