@@ -88,7 +88,7 @@ OTHER_MAPPINGS = {
     "oms/graphql/mutations.py": "the one mapping",
     "oms/graphql/common.py": "user_errors itself",
     "oms/graphql/cart.py": "priceCart is a query: its quote carries the errors",
-    "oms/graphql/orders.py": "placeOrder succeeded: the order is placed, its payment session not opened",
+    "oms/graphql/order_mutations.py": "placeOrder succeeded: the order is placed, its payment session not opened",
 }
 
 

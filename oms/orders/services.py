@@ -235,8 +235,7 @@ async def _write_order(
     plugins: PluginHost,
 ) -> Order:
     method = quote.shipping_method
-    order = await numbers.create_numbered(
-        order_id,
+    order = Order(
         token=secrets.token_urlsafe(32),
         email=quote.email,
         customer=viewer.customer,
@@ -262,6 +261,7 @@ async def _write_order(
         customer_name=_customer_name(billing, quote.shipping_address, viewer),
         customer_name_key=search.name_key(_customer_name(billing, quote.shipping_address, viewer)),
     )
+    await numbers.insert_numbered(order, order_id)
     await record_event(
         order,
         "order.placed",
