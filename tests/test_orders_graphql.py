@@ -8,6 +8,7 @@ import datetime as dt
 import re
 
 import pytest
+from tortoise import connections
 
 from oms.inventory.models import Stock
 from oms.jobs.models import Job
@@ -323,14 +324,21 @@ async def test_placing_writes_an_outbox_job_for_the_event(oms_graphql, catalog):
     ]
 
 
-async def test_the_order_and_its_job_commit_together(oms_graphql, catalog, monkeypatch):
-    """If the outbox write fails, the order, its lines and its reservation are gone too."""
-    import oms.orders.events
-
-    async def broken_enqueue(*args, **kwargs):
-        raise RuntimeError("outbox unavailable")
-
-    monkeypatch.setattr(oms.orders.events, "enqueue", broken_enqueue)
+async def test_the_order_and_its_job_commit_together(oms_graphql, catalog):
+    """If the outbox write fails, the order, its lines and its reservation are gone too.
+    The job table refuses every row (a trigger), whichever statement writes the job: the
+    ORM's on SQLite, placement's single INSERT on PostgreSQL."""
+    connection = connections.get("default")
+    if connection.capabilities.dialect == "postgres":
+        await connection.execute_script(
+            "CREATE FUNCTION refuse_job() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'outbox unavailable'; END $$; "
+            "CREATE TRIGGER refuse_job BEFORE INSERT ON job FOR EACH ROW EXECUTE FUNCTION refuse_job();"
+        )
+    else:
+        await connection.execute_script(
+            "CREATE TRIGGER refuse_job BEFORE INSERT ON job BEGIN SELECT RAISE(ABORT, 'outbox unavailable'); END;"
+        )
 
     body = await oms_graphql.execute(PLACE_ORDER, {"input": order_input("guest-1", email="guest@example.com")})
 

@@ -5,11 +5,40 @@ from __future__ import annotations
 
 from typing import Any
 
-from oms.jobs.services import enqueue
+from tortoise.connection import get_connection
+
+from oms import sql
+from oms.clock import utcnow
+from oms.jobs.services import DEFAULT_MAX_ATTEMPTS, enqueue
 from oms.live import publish as live
+from oms.live.brokers import CHANNEL
 from oms.orders.models import Order, OrderEvent
 
 ORDER_EVENT_JOB = "order.event"
+
+# record_event on PostgreSQL, one round trip: the event, its ``order.event`` job (the
+# payload the ORM path writes) and, unless the live broker publishes after commit, the
+# live notification (PostgreSQL delivers it at COMMIT, never on rollback). EVENT_CTES is
+# also spliced into placement's single INSERT (oms/orders/placement.py); it expects
+# :order_id, :event_type, :message, :actor, :data (JSON text or NULL), :now, :job_kind
+# and :max_attempts.
+EVENT_CTES = """
+new_event AS (
+    INSERT INTO order_event (order_id, type, message, actor, data, created_at)
+    VALUES (CAST(:order_id AS integer), CAST(:event_type AS text), :message, :actor, CAST(:data AS jsonb), :now)
+    RETURNING id
+),
+new_event_job AS (
+    INSERT INTO job (kind, payload, status, attempts, max_attempts, run_at, created_at, updated_at)
+    SELECT :job_kind, jsonb_build_object('order_id', CAST(:order_id AS integer), 'event_id', new_event.id,
+                                         'type', CAST(:event_type AS text)),
+           'QUEUED', 0, :max_attempts, :now, :now, :now
+    FROM new_event
+)"""
+_RECORD = f"WITH {EVENT_CTES.strip()}\nSELECT new_event.id FROM new_event"
+_RECORD_AND_NOTIFY = (
+    f"WITH {EVENT_CTES.strip()}\nSELECT new_event.id, pg_notify(:channel, CAST(CAST(:order_id AS integer) AS text)) FROM new_event"
+)
 
 # Timeline entries for staff only: they speak of reviews, failures and internals.
 STAFF_ONLY_EVENT_TYPES = frozenset(
@@ -51,10 +80,57 @@ async def record_event(
     for staff, e.g. a renewal that could not be placed)."""
     if staff_only:
         data = {**(data or {}), "staff_only": True}
+    if get_connection("default").capabilities.dialect == "postgres":
+        return await _record_in_one_statement(order.id, type, message, actor=actor, data=data)
     event = await OrderEvent.create(order=order, type=type, message=message, actor=actor, data=data)
     await enqueue(ORDER_EVENT_JOB, {"order_id": order.id, "event_id": event.id, "type": type})
     # Live subscribers (Subscription.orderUpdated, every process) hear of it after commit.
     await live.order_changed(order.id)
+    return event
+
+
+def event_params(order_id: int, type: str, message: str, actor: str | None, data: dict[str, Any] | None) -> dict:
+    """The parameters :data:`EVENT_CTES` expects, ``now`` included."""
+    return {
+        "order_id": order_id,
+        "event_type": type,
+        "message": message,
+        "actor": actor,
+        # Encoded as OrderEvent.create would (the field's own encoder).
+        "data": OrderEvent._meta.fields_map["data"].to_db_value(data, OrderEvent),
+        "now": utcnow(),
+        "job_kind": ORDER_EVENT_JOB,
+        "max_attempts": DEFAULT_MAX_ATTEMPTS,
+    }
+
+
+def notifies_in_sql() -> bool:
+    """Whether the live notification goes in the transaction's SQL (``pg_notify``), as
+    :func:`oms.live.publish.order_changed` does on PostgreSQL unless the broker publishes
+    after commit."""
+    broker = live.current_broker()
+    return broker is None or not broker.publishes_after_commit
+
+
+async def _record_in_one_statement(
+    order_id: int, type: str, message: str, *, actor: str | None, data: dict[str, Any] | None
+) -> OrderEvent:
+    params = event_params(order_id, type, message, actor, data)
+    in_sql = notifies_in_sql()
+    if in_sql:
+        params["channel"] = CHANNEL
+    rows = await sql.fetch(_RECORD_AND_NOTIFY if in_sql else _RECORD, **params)
+    if not in_sql:
+        await live.order_changed(order_id)
+    return saved_event(rows[0]["id"], order_id, type, message, actor, data, params["now"])
+
+
+def saved_event(
+    event_id: int, order_id: int, type: str, message: str, actor: str | None, data: dict[str, Any] | None, now
+) -> OrderEvent:
+    """The OrderEvent just written by :data:`EVENT_CTES`, as ``OrderEvent.create`` returns it."""
+    event = OrderEvent(id=event_id, order_id=order_id, type=type, message=message, actor=actor, data=data, created_at=now)
+    event._saved_in_db = True
     return event
 
 
