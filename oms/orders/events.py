@@ -35,10 +35,10 @@ new_event_job AS (
            'QUEUED', 0, :max_attempts, :now, :now, :now
     FROM new_event
 )"""
+# Delivered at COMMIT to every listening process, never for a rollback.
+NOTIFY_ORDER = "pg_notify(:channel, CAST(CAST(:order_id AS integer) AS text))"
 _RECORD = f"WITH {EVENT_CTES.strip()}\nSELECT new_event.id FROM new_event"
-_RECORD_AND_NOTIFY = (
-    f"WITH {EVENT_CTES.strip()}\nSELECT new_event.id, pg_notify(:channel, CAST(CAST(:order_id AS integer) AS text)) FROM new_event"
-)
+_RECORD_AND_NOTIFY = f"WITH {EVENT_CTES.strip()}\nSELECT new_event.id, {NOTIFY_ORDER} FROM new_event"
 
 # Timeline entries for staff only: they speak of reviews, failures and internals.
 STAFF_ONLY_EVENT_TYPES = frozenset(
@@ -129,7 +129,9 @@ def saved_event(
     event_id: int, order_id: int, type: str, message: str, actor: str | None, data: dict[str, Any] | None, now
 ) -> OrderEvent:
     """The OrderEvent just written by :data:`EVENT_CTES`, as ``OrderEvent.create`` returns it."""
-    event = OrderEvent(id=event_id, order_id=order_id, type=type, message=message, actor=actor, data=data, created_at=now)
+    event = OrderEvent(
+        id=event_id, order_id=order_id, type=type, message=message, actor=actor, data=data, created_at=now
+    )
     event._saved_in_db = True
     return event
 

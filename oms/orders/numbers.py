@@ -2,7 +2,7 @@
 
 On PostgreSQL the idempotency-key lookup that starts every placement also takes the new
 order's id from the table's sequence (only when the key is new), so the INSERT carries the
-number: no UPDATE after it. A sequence value is never given back: a placement refused
+number (:mod:`oms.orders.placed`): no UPDATE after it. A sequence value is never given back: a placement refused
 after the lookup (an invalid cart, no stock) leaves a gap in the numbers, as a rolled-back
 INSERT always did. SQLite has no sequence to take from: there the number is set by an
 UPDATE right after the INSERT, in the same transaction.
@@ -40,22 +40,12 @@ async def order_by_key_or_next_id(key: str) -> tuple[Order | None, int | None]:
     return None, row["next_id"]
 
 
-async def insert_numbered(order: Order, order_id: int | None) -> Order:
-    """Insert the new, unsaved ``order`` with its number: ``order_id`` from
-    :func:`order_by_key_or_next_id` goes into the INSERT (a primary key set before a forced
-    create is inserted as given), or, None (SQLite), an UPDATE sets the number right after.
-    The caller builds the order with its placed defaults (oms.orders.lifecycle owns every
-    later change of its status)."""
-    if order_id is not None:
-        order.id = order_id
-        order.number = order_number(order_id)
-        # Tortoise inserts a generated primary key only when the constructor was given one
-        # (the flag it sets then); otherwise the INSERT would take another sequence value.
-        # tests/test_orders_graphql.py's consecutive numbers and test_round_trips fail if
-        # this stops working.
-        order._custom_generated_pk = True
-        await order.save(force_create=True)
-        return order
+async def insert_numbered(order: Order) -> Order:
+    """Insert the new, unsaved ``order`` and give it its number (SQLite: an UPDATE right
+    after the INSERT, in the same transaction). On PostgreSQL the number comes with the id
+    from :func:`order_by_key_or_next_id` and placement's single INSERT writes both
+    (:mod:`oms.orders.placed`). The caller builds the order with its placed defaults
+    (oms.orders.lifecycle owns every later change of its status)."""
     await order.save(force_create=True)
     order.number = order_number(order.id)
     await Order.filter(id=order.id).update(number=order.number)

@@ -22,9 +22,9 @@ from oms.inventory import services as inventory
 from oms.money import Money
 from oms.orders import cancellation, lifecycle, numbers, search
 from oms.orders.addresses import check_address
-from oms.orders.events import record_event
 from oms.orders.inputs import PlaceOrderInput
 from oms.orders.models import Order, OrderLine
+from oms.orders.placed import insert_placed_order
 from oms.orders.pricing import PricedLine, Quote, quote_cart
 from oms.orders.recovery import request_order_link
 from oms.orders.status import LineStatus, OrderStatus, PaymentStatus, check_transition
@@ -261,21 +261,15 @@ async def _write_order(
         customer_name=_customer_name(billing, quote.shipping_address, viewer),
         customer_name_key=search.name_key(_customer_name(billing, quote.shipping_address, viewer)),
     )
-    await numbers.insert_numbered(order, order_id)
-    await record_event(
-        order,
-        "order.placed",
-        f"Order {order.number} placed: {len(quote.lines)} line(s), total {quote.total.amount} {quote.currency}.",
-        actor=viewer.actor if not viewer.is_anonymous else quote.email,
-        data={"total": str(quote.total.amount), "lines": len(quote.lines), **_discount_data(quote)},
-    )
-    # Reserve last, so the stock rows stay locked only for the last insert and the commit.
+    # Reserve first, then write everything in one statement (PostgreSQL): the stock rows
+    # stay locked only for that statement and the commit.
     lines = quote.priced_lines()  # placement refused a quote with errors
     warehouses = await _reserve_stock(lines)
-    await OrderLine.bulk_create(
+    await insert_placed_order(
+        order,
+        order_id,
         [
             OrderLine(
-                order=order,
                 position=line.index,
                 variant=line.variant,
                 sku=line.sku,
@@ -290,7 +284,10 @@ async def _write_order(
                 **line_tax_fields(quote.taxes, line.index),
             )
             for line in lines
-        ]
+        ],
+        message=f"Order {{number}} placed: {len(quote.lines)} line(s), total {quote.total.amount} {quote.currency}.",
+        actor=viewer.actor if not viewer.is_anonymous else quote.email,
+        data={"total": str(quote.total.amount), "lines": len(quote.lines), **_discount_data(quote)},
     )
     await _hold(order, lines, plugins)
     await discounts.redeem(order.id, quote.discounts, email=order.email, customer_id=order.customer_id)
