@@ -63,6 +63,10 @@ async def test_placement_sends_no_reset_one_update_per_stock_line_and_no_number_
     assert payload["userErrors"] == []
     flat = [" ".join(s.split()) for s in statements]
     assert not [s for s in flat if "pg_advisory_unlock_all" in s]
+    # Issue 15's target, 6 + 1 per stock line: the key (and the id), the variants, the
+    # zones with the tax rates, BEGIN, a reservation per line, the order's one INSERT
+    # (lines, event, job, notification), COMMIT.
+    assert len(flat) == 6 + 2, flat
     assert not [s for s in flat if s.startswith('UPDATE "order"')]
     assert len([s for s in flat if s.startswith("UPDATE stock")]) == 2
     assert not [s for s in flat if s.startswith("SELECT s.id FROM stock")]

@@ -18,11 +18,11 @@ from oms.inventory.services import available_quantities, tracks_stock
 from oms.money import Money
 from oms.orders.addresses import check_address
 from oms.orders.inputs import CartInput
-from oms.orders.taxation import quote_taxes
+from oms.orders.taxation import quote_taxes, zones_and_rates
 from oms.plugin_types import Cart, CartLine, ProductType, ShippingMethodOffer
 from oms.plugins import PluginHost
 from oms.shipping import zones
-from oms.taxes.compute import QuoteTaxes
+from oms.taxes.compute import CountryRates, QuoteTaxes, tax_address
 
 
 @dataclasses.dataclass
@@ -120,6 +120,8 @@ async def quote_cart(
             priced=checked.priced,
             subtotal=subtotal,
             for_placement=for_placement,
+            billing_address=billing_address,
+            settings=settings,
         ),
         plugins,
     )
@@ -154,6 +156,7 @@ async def quote_cart(
         billing_address=billing_address,
         plugins=plugins,
         settings=settings,
+        rates=shipping.tax_rates,
     )
     return Quote(
         currency=currency,
@@ -224,6 +227,9 @@ class ShippingRequest:
     priced: list[PricedLine]
     subtotal: Money
     for_placement: bool
+    # For the tax address (its rates are read with the zones: taxation.zones_and_rates).
+    billing_address: dict[str, Any] | None
+    settings: Settings
 
 
 @dataclasses.dataclass(frozen=True)
@@ -233,6 +239,8 @@ class ShippingChoice:
     methods: list[ShippingMethodOffer]
     chosen: ShippingMethodOffer | None
     errors: list[FieldError]
+    # The tax country's rates, when read with the zones (PostgreSQL).
+    tax_rates: CountryRates | None = None
 
 
 def _resolve_lines(cart: CartInput, settings: Settings) -> ResolvedLines:
@@ -312,8 +320,11 @@ async def _choose_shipping(request: ShippingRequest, plugins: PluginHost) -> Shi
         errors.append(FieldError(ErrorCode.REQUIRED, "Physical items need a shipping address.", ["shippingAddress"]))
     methods: list[ShippingMethodOffer] = []
     chosen = None
+    tax_rates = None
     if requires_shipping:
-        methods, zone_errors = await _shipping_offers(request.priced, request.subtotal, address, plugins)
+        country, _ = tax_address(address, request.billing_address, request.settings)
+        zoned, tax_rates = await zones_and_rates(country)
+        methods, zone_errors = await _shipping_offers(request.priced, request.subtotal, address, plugins, zoned=zoned)
         errors.extend(zone_errors)
         if cart.shipping_method and not zone_errors:
             chosen = next((m for m in methods if m.code == cart.shipping_method), None)
@@ -330,7 +341,7 @@ async def _choose_shipping(request: ShippingRequest, plugins: PluginHost) -> Shi
             errors.append(FieldError(ErrorCode.REQUIRED, "Choose a shipping method.", ["shippingMethod"]))
     elif cart.shipping_method and not _has_unpriced_shipped_line(request.lines):
         errors.append(FieldError(ErrorCode.INVALID, "Nothing in this cart is shipped.", ["shippingMethod"]))
-    return ShippingChoice(requires_shipping, address, methods, chosen, errors)
+    return ShippingChoice(requires_shipping, address, methods, chosen, errors, tax_rates)
 
 
 def _has_unpriced_shipped_line(lines: list[QuotedLine]) -> bool:
@@ -405,6 +416,8 @@ async def _shipping_offers(
     subtotal: Money,
     address: dict[str, Any] | None,
     plugins: PluginHost,
+    *,
+    zoned: bool,
 ) -> tuple[list[ShippingMethodOffer], list[FieldError]]:
     """The offers for the cart: its address's zone's methods once staff defined zones
     (a country no zone holds is an error), else every plugin's ``oms_shipping_methods``."""
@@ -426,7 +439,7 @@ async def _shipping_offers(
         requires_shipping=True,
         shipping_address=address,
     )
-    if await zones.zones_configured():
+    if zoned:
         shipped = [line for line, p in zip(cart.lines, priced, strict=True) if p.product_type.requires_shipping]
         found = await zones.zone_offers(address.get("country") if address else None, shipped, subtotal)
         return found.methods, found.errors

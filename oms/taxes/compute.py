@@ -110,15 +110,26 @@ def tax_address(
     return _text(settings.tax_country), _text(settings.tax_region)
 
 
+@dataclasses.dataclass(frozen=True)
+class CountryRates:
+    """The staff's rates of one country, read ahead by pricing (with another read of its)."""
+
+    country: str
+    rates: list[TaxRate]
+
+
 def _text(value: object) -> str | None:
     return value.strip().upper() or None if isinstance(value, str) else None
 
 
-async def calculate_taxes(request: TaxRequest, *, plugins: PluginHost, settings: Settings) -> QuoteTaxes:
-    """The taxes of ``request``: a plugin's ``oms_calculate_taxes`` answer, else the table."""
+async def calculate_taxes(
+    request: TaxRequest, *, plugins: PluginHost, settings: Settings, rates: CountryRates | None = None
+) -> QuoteTaxes:
+    """The taxes of ``request``: a plugin's ``oms_calculate_taxes`` answer, else the table
+    (``rates``: the request country's rates when the caller read them already)."""
     result = await await_me_maybe(plugins.pm.hook.oms_calculate_taxes(request=request, plugins=plugins))
     if result is None:
-        result = await table_taxes(request, shipping_rule=settings.tax_shipping)
+        result = await table_taxes(request, shipping_rule=settings.tax_shipping, rates=rates)
     return QuoteTaxes(
         currency=request.currency,
         prices_include_tax=request.prices_include_tax,
@@ -127,16 +138,21 @@ async def calculate_taxes(request: TaxRequest, *, plugins: PluginHost, settings:
     )
 
 
-async def table_taxes(request: TaxRequest, *, shipping_rule: str) -> TaxResult:
-    """The built-in computation from the staff's rates (see the module's rules)."""
+async def table_taxes(request: TaxRequest, *, shipping_rule: str, rates: CountryRates | None = None) -> TaxResult:
+    """The built-in computation from the staff's rates (see the module's rules); they are
+    read unless ``rates`` holds them for the request's country."""
     if request.country is None or not request.lines:
         return TaxResult(lines={})
-    rates = {(r.region, r.tax_class): r for r in await TaxRate.filter(country=request.country)}
-    if not rates:
+    if rates is not None and rates.country == request.country:
+        country_rates = rates.rates
+    else:
+        country_rates = await TaxRate.filter(country=request.country)
+    found = {(r.region, r.tax_class): r for r in country_rates}
+    if not found:
         return TaxResult(lines={})
     charges: dict[int, TaxCharge] = {}
     for line in request.lines:
-        rate = _find_rate(rates, request.region, line.tax_class)
+        rate = _find_rate(found, request.region, line.tax_class)
         if rate is not None:
             charges[line.index] = charge(line.amount, rate, include=request.prices_include_tax)
     shipping = _shipping_charges(request, charges, shipping_rule)
@@ -210,4 +226,4 @@ def _sum(values, currency: str) -> Money:
     return total
 
 
-__all__ = ["QuoteTaxes", "TaxableLine", "calculate_taxes", "summarize", "table_taxes", "tax_address"]
+__all__ = ["CountryRates", "QuoteTaxes", "TaxableLine", "calculate_taxes", "summarize", "table_taxes", "tax_address"]
