@@ -19,6 +19,7 @@ from oms.money import Money
 from oms.orders.addresses import check_address
 from oms.orders.inputs import CartInput
 from oms.orders.taxation import quote_taxes, zones_and_rates
+from oms.orders.variants import variants_by_sku
 from oms.plugin_types import Cart, CartLine, ProductType, ShippingMethodOffer
 from oms.plugins import PluginHost
 from oms.shipping import zones
@@ -266,8 +267,7 @@ async def _validate_lines(
 ) -> CheckedLines:
     """Each line's quantity and sku, then its options (the schema, then its plugin's
     ``oms_validate_line``); the lines that passed come back priced."""
-    skus = {line.sku for line in lines if line.sku}
-    variants = {v.sku: v for v in await Variant.filter(sku__in=list(skus)).select_related("product")} if skus else {}
+    variants = await variants_by_sku(sorted({line.sku for line in lines if line.sku}))
     errors: list[FieldError] = []
     priced: list[PricedLine] = []
     for line in lines:
