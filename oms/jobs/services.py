@@ -9,8 +9,10 @@ on the job's payload, e.g. an order id).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
+from tortoise.connection import get_connection
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
@@ -59,6 +61,11 @@ async def enqueue(
     )
     if dedupe_key is None:
         return await Job.create(**values)
+    if get_connection("default").capabilities.dialect == "postgres":
+        # One statement: the insert, or nothing when the key exists (no savepoint needed,
+        # the caller's transaction is not aborted by the conflict).
+        job = (await _insert_deduped([values]))[0]
+        return job if job is not None else await Job.get(dedupe_key=dedupe_key)
     existing = await Job.get_or_none(dedupe_key=dedupe_key)
     if existing is not None:
         return existing
@@ -69,6 +76,64 @@ async def enqueue(
             return await Job.create(**values)
     except IntegrityError:
         return await Job.get(dedupe_key=dedupe_key)
+
+
+_INSERT_DEDUPED = """
+INSERT INTO job (kind, payload, status, attempts, max_attempts, run_at, dedupe_key, created_at, updated_at)
+SELECT kind, payload::jsonb, 'QUEUED', 0, max_attempts, run_at, dedupe_key, $6::timestamptz, $6::timestamptz
+FROM unnest($1::text[], $2::text[], $3::int[], $4::timestamptz[], $5::text[])
+     AS j(kind, payload, max_attempts, run_at, dedupe_key)
+ON CONFLICT (dedupe_key) DO NOTHING
+RETURNING id, dedupe_key
+"""
+
+
+async def _insert_deduped(rows: list[dict[str, Any]]) -> list[Job | None]:
+    """PostgreSQL: write jobs in one statement, each unless its dedupe key exists; the new
+    Job of each row, or None for a key that existed."""
+    now = utcnow()
+    params = [
+        [row["kind"] for row in rows],
+        [json.dumps(row["payload"]) for row in rows],
+        [row["max_attempts"] for row in rows],
+        [row["run_at"] for row in rows],
+        [row["dedupe_key"] for row in rows],
+        now,
+    ]
+    inserted = {
+        record["dedupe_key"]: record["id"]
+        for record in await get_connection("default").execute_query_dict(_INSERT_DEDUPED, params)
+    }
+    jobs: list[Job | None] = []
+    for row in rows:
+        job_id = inserted.get(row["dedupe_key"])
+        if job_id is None:
+            jobs.append(None)
+            continue
+        job = Job(id=job_id, status=JobStatus.QUEUED, attempts=0, created_at=now, updated_at=now, **row)
+        job._saved_in_db = True
+        jobs.append(job)
+    return jobs
+
+
+async def enqueue_deduped(jobs: list[tuple[str, dict[str, Any], str, int]]) -> None:
+    """Write several jobs, each ``(kind, payload, dedupe_key, max_attempts)``, due now;
+    each unless a job with its key exists. On PostgreSQL one statement, so no transaction
+    is needed around it; elsewhere one :func:`enqueue` each, in a transaction."""
+    if not jobs:
+        return
+    if get_connection("default").capabilities.dialect == "postgres":
+        now = utcnow()
+        await _insert_deduped(
+            [
+                dict(kind=kind, payload=payload, run_at=now, max_attempts=attempts, dedupe_key=key)
+                for kind, payload, key, attempts in jobs
+            ]
+        )
+        return
+    async with in_transaction():
+        for kind, payload, key, attempts in jobs:
+            await enqueue(kind, payload, dedupe_key=key, max_attempts=attempts)
 
 
 async def enqueue_many(kind: str, payloads: list[dict[str, Any]], *, max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> None:
