@@ -16,6 +16,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -47,8 +48,17 @@ _SET_CLAIMED = """
 UPDATE job SET status = 'RUNNING', locked_by = :worker, locked_until = :lease_until,
        attempts = attempts + 1, updated_at = :now
 """
-# DONE on PostgreSQL: one statement text whatever the number of jobs (see _held).
-_MARK_DONE = """
+# DONE on PostgreSQL: one simple-protocol query, so one round trip in all. Its values are
+# written in the statement (job ids, a time, the worker's id when it is plain: host:pid:hex),
+# so it is planned for them every time, like an unprepared statement: no generic plan to
+# fear; and SET LOCAL applies to the implicit transaction the query runs in (see below).
+_MARK_DONE = (
+    "SET LOCAL enable_bitmapscan = off; "
+    "UPDATE job SET status = 'DONE', locked_until = NULL, finished_at = '{now}', updated_at = '{now}' "
+    "WHERE id = ANY('{{{ids}}}'::bigint[]) AND locked_by = '{worker}'"
+)
+_PLAIN_WORKER_ID = re.compile(r"[A-Za-z0-9._:@-]{1,100}")
+_MARK_DONE_PARAMETERISED = """
 UPDATE job SET status = 'DONE', locked_until = NULL, finished_at = :now, updated_at = :now
 WHERE id = ANY(:ids) AND locked_by = :worker
 """
@@ -82,7 +92,7 @@ class ClaimedJob:
     max_attempts: int
 
 
-# Run the hot statements (claim, DONE) so that PostgreSQL plans them for the table as it is
+# Run the hot statements (the claim; DONE unless written as below) so that PostgreSQL plans them for the table as it is
 # now: each in a short transaction that forbids a cached generic plan and bitmap scans.
 #
 # Why: asyncpg prepares statements, and after five runs PostgreSQL may keep a generic plan
@@ -178,10 +188,20 @@ async def mark_done(ids: Sequence[int], *, worker: str, now: dt.datetime) -> int
     """DONE, in one statement; returns how many this worker still held."""
     if not ids:
         return 0
-    if get_connection("default").capabilities.dialect == "postgres":
-        params = dict(now=now, worker=worker, ids=[int(job_id) for job_id in ids])
-        return await _run_planned_for_now(_MARK_DONE, params, rows=False)
-    return await _held(ids, worker).update(status=JobStatus.DONE, locked_until=None, finished_at=now, updated_at=now)
+    client = get_connection("default")
+    if client.capabilities.dialect != "postgres":
+        return await _held(ids, worker).update(
+            status=JobStatus.DONE, locked_until=None, finished_at=now, updated_at=now
+        )
+    ids = [int(job_id) for job_id in ids]
+    if _PLAIN_WORKER_ID.fullmatch(worker) and not isinstance(client, TransactionalDBClient):
+        statement = _MARK_DONE.format(
+            now=now.astimezone(dt.UTC).isoformat(), ids=",".join(map(str, ids)), worker=worker
+        )
+        async with client.acquire_connection() as connection:
+            return int((await connection.execute(statement)).rsplit(" ", 1)[-1])
+    params = dict(now=now, worker=worker, ids=ids)
+    return await _run_planned_for_now(_MARK_DONE_PARAMETERISED, params, rows=False)
 
 
 async def mark_failed(job_id: int, *, worker: str, now: dt.datetime, error: str, retry_at: dt.datetime | None) -> int:
