@@ -103,7 +103,7 @@ def _dsn(url: str) -> str:
 
 @contextlib.contextmanager
 def workers(url: str, count: int, folder: Path, args: list[str]) -> Iterator[list[subprocess.Popen]]:
-    env = server_env(url, {"PYTHONPATH": str(ROOT), "OMS_JOB_POLL_INTERVAL_MS": "20"})
+    env = server_env(url, {"PYTHONPATH": str(ROOT), "OMS_JOB_POLL_INTERVAL_MS": "20", "OMS_LOG_LEVEL": "info"})
     processes = []
     try:
         for i in range(count):

@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
 from oms import hookimpl
@@ -23,7 +24,7 @@ from oms.jobs import queue
 from oms.jobs.models import Job, JobStatus, PeriodicSchedule
 from oms.jobs.periodic import following_run, periodic_kind
 from oms.jobs.registry import JobRegistry
-from oms.jobs.services import enqueue, retry_job, utcnow
+from oms.jobs.services import enqueue, enqueue_deduped, retry_job, utcnow
 from oms.jobs.worker import Worker, backoff_seconds
 from oms.plugin_types import PeriodicJob
 
@@ -156,6 +157,15 @@ async def test_a_handler_runs_once_and_its_job_is_done(clock):
     assert len(calls.payloads) == 3
 
 
+async def test_a_worker_id_of_any_characters_marks_its_jobs_done(clock):
+    """DONE writes a plain worker id into its statement; any other is passed as a parameter."""
+    job = await enqueue("mail.send", {})
+    w = worker({"mail.send": Calls()}, clock=clock, worker_id="host 'a'\\b:1")
+    assert await w.run_once() == 1
+    done = await fresh(job)
+    assert done.status == JobStatus.DONE and done.locked_by == "host 'a'\\b:1" and done.finished_at == clock.now
+
+
 async def test_sync_handlers_are_called_too(clock):
     seen = []
     await enqueue("sync", {"x": 1})
@@ -269,6 +279,79 @@ async def test_an_expired_lease_is_claimed_again_and_the_old_worker_cannot_clobb
     assert await queue.mark_done([claimed.id], worker="crashed", now=clock.now) == 0
     assert await queue.mark_failed(claimed.id, worker="crashed", now=clock.now, error="x", retry_at=None) == 0
     assert (await fresh(job)).status == JobStatus.DONE
+
+
+def on_postgres() -> bool:
+    return get_connection("default").capabilities.dialect == "postgres"
+
+
+async def test_enqueue_deduped_writes_each_key_once():
+    await enqueue("mail", {"n": 0}, dedupe_key="m:0")
+    await enqueue_deduped([("mail", {"n": 0}, "m:0", 3), ("mail", {"n": 1}, "m:1", 3)])
+    await enqueue_deduped([("mail", {"n": 1}, "m:1", 3)])
+    jobs = await Job.all().order_by("id")
+    assert [(j.dedupe_key, j.payload, j.status) for j in jobs] == [
+        ("m:0", {"n": 0}, JobStatus.QUEUED),
+        ("m:1", {"n": 1}, JobStatus.QUEUED),
+    ]
+    assert jobs[1].max_attempts == 3 and jobs[1].attempts == 0
+
+
+async def test_a_job_a_handler_writes_outside_a_transaction_runs_in_the_same_batch(clock):
+    """On PostgreSQL the mail job an order.event job writes is claimed by the worker as it
+    is written (one claim and one batch fewer); it is a job like any other: DONE with one
+    attempt, and retried with backoff when it fails."""
+    mails = Calls(RuntimeError("SMTP down"))
+
+    async def event(payload):
+        await enqueue_deduped([("mail", {"for": payload["n"]}, f"mail:{payload['n']}", 5)])
+
+    await enqueue("event", {"n": 1})
+    w = worker({"event": event, "mail": mails}, clock=clock)
+    if on_postgres():
+        assert await w.run_once() == 2
+        assert mails.payloads == [{"for": 1}]
+    else:  # SQLite writes it in a transaction: claimed by the next batch
+        assert await w.run_once() == 1
+        assert await w.run_once() == 1
+    mail = await Job.get(kind="mail")
+    assert mail.status == JobStatus.QUEUED and mail.attempts == 1 and "SMTP down" in mail.last_error
+    assert mail.locked_by is None and mail.run_at > clock.now
+    assert (await Job.get(kind="event")).status == JobStatus.DONE
+    assert w._held == {} and w._unfinished == 0
+
+
+async def test_a_job_written_in_a_transaction_is_not_run_before_its_commit(clock):
+    mails = Calls()
+
+    async def event(payload):
+        async with in_transaction():
+            await enqueue_deduped([("mail", {}, "mail:1", 5)])
+            raise RuntimeError("rolled back")
+
+    await enqueue("event", {})
+    w = worker({"event": event, "mail": mails}, clock=clock)
+    assert await w.run_once() == 1
+    assert mails.payloads == [] and not await Job.exists(kind="mail")
+
+
+async def test_a_job_claimed_as_it_was_written_is_claimed_again_when_its_worker_dies(clock):
+    if not on_postgres():
+        pytest.skip("written claimed on PostgreSQL only")
+    mails = Calls()
+    dying = worker({"event": lambda p: enqueue_deduped([("mail", {}, "mail:1", 5)]), "mail": mails}, clock=clock)
+    dying._runs_here = dataclasses.replace(dying._runs_here, adopt=lambda *job: None)  # dies before running it
+    await enqueue("event", {})
+    assert await dying.run_once() == 1
+    mail = await Job.get(kind="mail")
+    assert mail.status == JobStatus.RUNNING and mail.locked_by == dying.worker_id and mail.attempts == 1
+    other = worker({"mail": mails}, clock=clock)
+    assert await other.run_once() == 0  # still under the dead worker's lease
+    clock.advance(31)
+    assert await other.run_once() == 1
+    assert mails.payloads == [{}]
+    mail = await fresh(mail)
+    assert mail.status == JobStatus.DONE and mail.attempts == 2 and mail.locked_by == other.worker_id
 
 
 async def test_a_lease_that_expires_on_the_last_attempt_makes_the_job_dead(clock):

@@ -16,15 +16,17 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import AsyncIterator, Sequence
+import re
+from collections.abc import Sequence
 from typing import Any
 
+from tortoise.backends.base.client import TransactionalDBClient
 from tortoise.connection import get_connection
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from oms.jobs.models import Job, JobStatus
-from oms.sql import fetch
+from oms.sql import fetch, render
 
 # One statement claims a batch: RUNNING jobs whose worker let the lease expire (it
 # crashed or hung) first, then due QUEUED jobs, oldest first. The two are looked up apart
@@ -45,6 +47,20 @@ _DUE = """
 _SET_CLAIMED = """
 UPDATE job SET status = 'RUNNING', locked_by = :worker, locked_until = :lease_until,
        attempts = attempts + 1, updated_at = :now
+"""
+# DONE on PostgreSQL: one simple-protocol query, so one round trip in all. Its values are
+# written in the statement (job ids, a time, the worker's id when it is plain: host:pid:hex),
+# so it is planned for them every time, like an unprepared statement: no generic plan to
+# fear; and SET LOCAL applies to the implicit transaction the query runs in (see below).
+_MARK_DONE = (
+    "SET LOCAL enable_bitmapscan = off; "
+    "UPDATE job SET status = 'DONE', locked_until = NULL, finished_at = '{now}', updated_at = '{now}' "
+    "WHERE id = ANY('{{{ids}}}'::bigint[]) AND locked_by = '{worker}'"
+)
+_PLAIN_WORKER_ID = re.compile(r"[A-Za-z0-9._:@-]{1,100}")
+_MARK_DONE_PARAMETERISED = """
+UPDATE job SET status = 'DONE', locked_until = NULL, finished_at = :now, updated_at = :now
+WHERE id = ANY(:ids) AND locked_by = :worker
 """
 _RETURNING = "RETURNING id, kind, payload, attempts, max_attempts"
 _CLAIM = {
@@ -76,25 +92,48 @@ class ClaimedJob:
     max_attempts: int
 
 
-@contextlib.asynccontextmanager
-async def _planned_for_now() -> AsyncIterator[str]:
-    """Run the hot statements (claim, DONE) so that PostgreSQL plans them for the table as
-    it is now: each in a short transaction that forbids a cached generic plan and bitmap
-    scans. Yields the dialect ("postgres" or "sqlite"; nothing to do on SQLite).
+# Run the hot statements (the claim; DONE unless written as below) so that PostgreSQL plans them for the table as it is
+# now: each in a short transaction that forbids a cached generic plan and bitmap scans.
+#
+# Why: asyncpg prepares statements, and after five runs PostgreSQL may keep a generic plan
+# made while the queue was empty (a worker polls an empty queue most of its life): a
+# sequential scan and a sort, kept after a burst of jobs arrives until the next ANALYZE.
+# Stale statistics likewise make it sort every due job in a bitmap scan. Either way a claim
+# costs O(backlog) instead of O(batch): measured ~2 600 instead of ~16 000 no-op jobs/s
+# with 20 000 queued, in some runs.
+#
+# BEGIN and both SET LOCALs go in one round trip (one simple-protocol query of three
+# statements: the transaction block it opens stays open), then the statement, then COMMIT:
+# three round trips where BEGIN, the SETs, the statement and COMMIT took four.
+_PLANNED_FOR_NOW = "BEGIN; SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL enable_bitmapscan = off"
 
-    Why: asyncpg prepares statements, and after five runs PostgreSQL may keep a generic
-    plan made while the queue was empty (a worker polls an empty queue most of its life):
-    a sequential scan and a sort, kept after a burst of jobs arrives until the next
-    ANALYZE. Stale statistics likewise make it sort every due job in a bitmap scan. Either
-    way a claim costs O(backlog) instead of O(batch): measured ~2 600 instead of ~16 000
-    no-op jobs/s with 20 000 queued, in some runs.
-    """
-    if get_connection("default").capabilities.dialect != "postgres":
-        yield "sqlite"
-        return
-    async with in_transaction() as conn:
-        await conn.execute_script("SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL enable_bitmapscan = off")
-        yield "postgres"
+
+async def _run_planned_for_now(template: str, params: dict[str, Any], *, rows: bool) -> Any:
+    """Run one statement on PostgreSQL as described above; its rows (``rows``) or its row
+    count."""
+    client = get_connection("default")
+    sql_text, values = render(template, "postgres", params)
+    if isinstance(client, TransactionalDBClient):  # not expected: the worker runs these alone
+        async with in_transaction() as conn:
+            await conn.execute_script(_PLANNED_FOR_NOW.removeprefix("BEGIN; "))
+            if rows:
+                return await conn.execute_query_dict(sql_text, values)
+            return (await conn.execute_query(sql_text, values))[0]
+    async with client.acquire_connection() as connection:
+        await connection.execute(_PLANNED_FOR_NOW)
+        try:
+            if rows:
+                result: Any = [dict(row) for row in await connection.fetch(sql_text, *values)]
+            else:
+                result = int((await connection.execute(sql_text, *values)).rsplit(" ", 1)[-1])
+            await connection.execute("COMMIT")
+        except BaseException:
+            # Released with the transaction open, asyncpg's pool would roll it back too.
+            with contextlib.suppress(Exception):
+                if not connection.is_closed():
+                    await connection.execute("ROLLBACK")
+            raise
+    return result
 
 
 def _payload(value: Any) -> dict[str, Any]:
@@ -109,8 +148,10 @@ async def claim_jobs(*, worker: str, limit: int, now: dt.datetime, lease_seconds
     if limit <= 0:
         return []
     params = dict(worker=worker, now=now, lease_until=now + dt.timedelta(seconds=lease_seconds), limit=limit)
-    async with _planned_for_now() as dialect:
-        rows = await fetch(_CLAIM[dialect], **params)
+    if get_connection("default").capabilities.dialect == "postgres":
+        rows = await _run_planned_for_now(_CLAIM["postgres"], params, rows=True)
+    else:  # one statement at a time, no plan cache: nothing to guard against
+        rows = await fetch(_CLAIM["sqlite"], **params)
     jobs = [
         ClaimedJob(
             id=row["id"],
@@ -147,10 +188,20 @@ async def mark_done(ids: Sequence[int], *, worker: str, now: dt.datetime) -> int
     """DONE, in one statement; returns how many this worker still held."""
     if not ids:
         return 0
-    async with _planned_for_now():
+    client = get_connection("default")
+    if client.capabilities.dialect != "postgres":
         return await _held(ids, worker).update(
             status=JobStatus.DONE, locked_until=None, finished_at=now, updated_at=now
         )
+    ids = [int(job_id) for job_id in ids]
+    if _PLAIN_WORKER_ID.fullmatch(worker) and not isinstance(client, TransactionalDBClient):
+        statement = _MARK_DONE.format(
+            now=now.astimezone(dt.UTC).isoformat(), ids=",".join(map(str, ids)), worker=worker
+        )
+        async with client.acquire_connection() as connection:
+            return int((await connection.execute(statement)).rsplit(" ", 1)[-1])
+    params = dict(now=now, worker=worker, ids=ids)
+    return await _run_planned_for_now(_MARK_DONE_PARAMETERISED, params, rows=False)
 
 
 async def mark_failed(job_id: int, *, worker: str, now: dt.datetime, error: str, retry_at: dt.datetime | None) -> int:

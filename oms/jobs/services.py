@@ -8,9 +8,15 @@ on the job's payload, e.g. an order id).
 
 from __future__ import annotations
 
+import contextvars
+import dataclasses
 import datetime as dt
+import json
+from collections.abc import Callable
 from typing import Any
 
+from tortoise.backends.base.client import TransactionalDBClient
+from tortoise.connection import get_connection
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
@@ -59,6 +65,11 @@ async def enqueue(
     )
     if dedupe_key is None:
         return await Job.create(**values)
+    if get_connection("default").capabilities.dialect == "postgres":
+        # One statement: the insert, or nothing when the key exists (no savepoint needed,
+        # the caller's transaction is not aborted by the conflict).
+        job = (await _insert_deduped([values]))[0]
+        return job if job is not None else await Job.get(dedupe_key=dedupe_key)
     existing = await Job.get_or_none(dedupe_key=dedupe_key)
     if existing is not None:
         return existing
@@ -69,6 +80,99 @@ async def enqueue(
             return await Job.create(**values)
     except IntegrityError:
         return await Job.get(dedupe_key=dedupe_key)
+
+
+_INSERT_DEDUPED = """
+INSERT INTO job (kind, payload, status, attempts, max_attempts, run_at, dedupe_key, created_at, updated_at,
+                 locked_by, locked_until)
+SELECT kind, payload::jsonb, CASE WHEN here THEN 'RUNNING' ELSE 'QUEUED' END, CASE WHEN here THEN 1 ELSE 0 END,
+       max_attempts, run_at, dedupe_key, $6::timestamptz, $6::timestamptz,
+       CASE WHEN here THEN $7::text END, CASE WHEN here THEN $8::timestamptz END
+FROM unnest($1::text[], $2::text[], $3::int[], $4::timestamptz[], $5::text[], $9::bool[])
+     AS j(kind, payload, max_attempts, run_at, dedupe_key, here)
+ON CONFLICT (dedupe_key) DO NOTHING
+RETURNING id, dedupe_key
+"""
+
+
+@dataclasses.dataclass(frozen=True)
+class RunsHere:
+    """Set by the worker while one of its handlers runs (:data:`runs_here`): a job that
+    handler enqueues outside a transaction, due now, of a kind this worker handles, can be
+    written already claimed by it and run next, without waiting for a claim."""
+
+    worker_id: str
+    lease_until: Callable[[], dt.datetime]
+    handles: Callable[[str], bool]
+    # Called with each job written claimed: (id, kind, payload, max_attempts).
+    adopt: Callable[[int, str, dict[str, Any], int], None]
+
+
+runs_here: contextvars.ContextVar[RunsHere | None] = contextvars.ContextVar("oms_job_runs_here", default=None)
+
+
+async def _insert_deduped(rows: list[dict[str, Any]]) -> list[Job | None]:
+    """PostgreSQL: write jobs in one statement, each unless its dedupe key exists; the new
+    Job of each row, or None for a key that existed.
+
+    Outside a transaction (the row is committed when the statement returns) and inside a
+    worker's handler (:class:`RunsHere`), a job due now of a kind the worker handles is
+    written RUNNING with this worker's lease, its first attempt counted, and handed to the
+    worker: one claim and one batch fewer. If the worker dies first, the lease expires and
+    any worker claims it again, as for every claimed job."""
+    now = utcnow()
+    connection = get_connection("default")
+    here = runs_here.get()
+    if here is not None and isinstance(connection, TransactionalDBClient):
+        here = None  # adopted before its commit, a rolled-back job could run
+    claimed = [here is not None and row["run_at"] <= now and here.handles(row["kind"]) for row in rows]
+    params = [
+        [row["kind"] for row in rows],
+        [json.dumps(row["payload"]) for row in rows],
+        [row["max_attempts"] for row in rows],
+        [row["run_at"] for row in rows],
+        [row["dedupe_key"] for row in rows],
+        now,
+        here.worker_id if here is not None else None,
+        here.lease_until() if here is not None else None,
+        claimed,
+    ]
+    inserted = {
+        record["dedupe_key"]: record["id"] for record in await connection.execute_query_dict(_INSERT_DEDUPED, params)
+    }
+    jobs: list[Job | None] = []
+    for row, mine in zip(rows, claimed, strict=True):
+        job_id = inserted.pop(row["dedupe_key"], None)
+        if job_id is None:
+            jobs.append(None)
+            continue
+        job = Job(id=job_id, status=JobStatus.QUEUED, attempts=0, created_at=now, updated_at=now, **row)
+        if mine and here is not None:
+            job.status, job.attempts, job.locked_by = JobStatus.RUNNING, 1, here.worker_id
+            here.adopt(job_id, row["kind"], row["payload"], row["max_attempts"])
+        job._saved_in_db = True
+        jobs.append(job)
+    return jobs
+
+
+async def enqueue_deduped(jobs: list[tuple[str, dict[str, Any], str, int]]) -> None:
+    """Write several jobs, each ``(kind, payload, dedupe_key, max_attempts)``, due now;
+    each unless a job with its key exists. On PostgreSQL one statement, so no transaction
+    is needed around it; elsewhere one :func:`enqueue` each, in a transaction."""
+    if not jobs:
+        return
+    if get_connection("default").capabilities.dialect == "postgres":
+        now = utcnow()
+        await _insert_deduped(
+            [
+                dict(kind=kind, payload=payload, run_at=now, max_attempts=attempts, dedupe_key=key)
+                for kind, payload, key, attempts in jobs
+            ]
+        )
+        return
+    async with in_transaction():
+        for kind, payload, key, attempts in jobs:
+            await enqueue(kind, payload, dedupe_key=key, max_attempts=attempts)
 
 
 async def enqueue_many(kind: str, payloads: list[dict[str, Any]], *, max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> None:

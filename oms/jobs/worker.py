@@ -6,6 +6,10 @@ Any number may run against one PostgreSQL database: a claim takes a batch with
 take the same job, and a job whose worker died is claimed again once the lease expires.
 While a handler runs its lease is renewed.
 
+A job a handler enqueues outside a transaction (a mail job of an ``order.event``), due
+now and of a kind this worker handles, is written already claimed by it and runs next in
+the same batch (:class:`oms.jobs.services.RunsHere`): no claim to wait for.
+
 Jobs run **at least once** (a worker can die after the handler's effect committed and
 before the job is marked DONE), so handlers must be idempotent.
 
@@ -39,7 +43,7 @@ from oms.jobs import queue
 from oms.jobs.periodic import PeriodicScheduler, periodic_handlers
 from oms.jobs.queue import ClaimedJob
 from oms.jobs.registry import DeadHandler, Handler, JobRegistry
-from oms.jobs.services import utcnow
+from oms.jobs.services import RunsHere, runs_here, utcnow
 from oms.plugins import await_me_maybe
 
 logger = logging.getLogger("oms.jobs")
@@ -155,6 +159,7 @@ class Worker:
         self._renew_at = 0.0
         self._periodic_at = 0.0
         self._claim_at = 0.0
+        self._runs_here = RunsHere(self.worker_id, self._lease_until, self._handles_here, self._adopt)
 
     @classmethod
     def from_settings(cls, registry: JobRegistry, settings: Settings, **overrides) -> Worker:
@@ -202,6 +207,7 @@ class Worker:
             )
             return
         started = time.perf_counter()
+        here = runs_here.set(self._runs_here)
         try:
             try:
                 async with asyncio.timeout(self.job_timeout):
@@ -228,6 +234,23 @@ class Worker:
         else:
             logger.info("job", extra={"fields": _job_fields(job, "done", started)})
             self._done.append(job.id)
+        finally:
+            runs_here.reset(here)
+
+    def _handles_here(self, kind: str) -> bool:
+        return kind in self.handlers and not self._stopping.is_set()
+
+    def _lease_until(self) -> dt.datetime:
+        return self.clock() + dt.timedelta(seconds=self.lease_seconds)
+
+    def _adopt(self, job_id: int, kind: str, payload: dict[str, Any], max_attempts: int) -> None:
+        """A job a handler wrote already claimed by this worker (oms.jobs.services.RunsHere):
+        held and queued like a claimed one."""
+        job = ClaimedJob(id=job_id, kind=kind, payload=payload, attempts=1, max_attempts=max_attempts)
+        self._held[job.id] = job
+        self._unfinished += 1
+        self._idle.clear()
+        self._queue.put_nowait(job)
 
     async def _flush(self) -> None:
         """Record the outcomes noted so far (DONE ones in one statement)."""
@@ -284,8 +307,9 @@ class Worker:
     # -- one step, for tests and scripts ---------------------------------------------------
 
     async def run_once(self) -> int:
-        """Enqueue due periodic jobs, claim one batch, run it to the end and record the
-        outcomes. Returns how many jobs were claimed."""
+        """Enqueue due periodic jobs, claim one batch, run it to the end (with the jobs its
+        handlers wrote already claimed here, see :class:`oms.jobs.services.RunsHere`) and
+        record the outcomes. Returns how many jobs ran."""
         await self.scheduler.enqueue_due(self.clock())
         jobs = await self._claim(self.batch_size)
         slots = asyncio.Semaphore(self.concurrency)
@@ -294,9 +318,17 @@ class Worker:
             async with slots:
                 await self._execute(job)
 
-        await asyncio.gather(*(run(job) for job in jobs))
+        ran = 0
+        while jobs:
+            await asyncio.gather(*(run(job) for job in jobs))
+            ran += len(jobs)
+            # Then the jobs those handlers wrote already claimed here (see _adopt).
+            jobs = []
+            while not self._queue.empty():
+                jobs.append(self._queue.get_nowait())
+                self._unfinished -= 1
         await self._flush()
-        return len(jobs)
+        return ran
 
     # -- the loop ----------------------------------------------------------------------------
 

@@ -15,11 +15,11 @@ from tortoise.transactions import in_transaction
 
 from oms import hookimpl
 from oms.config import Settings
-from oms.jobs.services import enqueue
+from oms.jobs.services import DEFAULT_MAX_ATTEMPTS, enqueue_deduped
 from oms.notifications.mail import mailer_for
 from oms.notifications.messages import asks_plugins, planned_messages, plugin_messages
 from oms.notifications.rendering import renderer_for
-from oms.notifications.sending import EMAIL_JOB, deliver_email, enqueue_email, record_dead_email
+from oms.notifications.sending import EMAIL_JOB, deliver_email, email_job, enqueue_email, record_dead_email
 from oms.orders.models import Order, OrderEvent
 from oms.plugins import PluginHost
 
@@ -34,11 +34,10 @@ async def queue_event_emails(order: Order, event: OrderEvent, *, plugins: Plugin
     ask = asks_plugins(order, event, plugins)
     if not planned and not ask:
         return 0
-    async with in_transaction():
-        for item in planned:
-            await enqueue_email(event, item.recipient, item.message)
-        if ask:
-            await enqueue(PLUGIN_EMAILS_JOB, {"event_id": event.id}, dedupe_key=f"email-plugins:{event.id}")
+    jobs = [email_job(event, item.recipient, item.message) for item in planned]
+    if ask:
+        jobs.append((PLUGIN_EMAILS_JOB, {"event_id": event.id}, f"email-plugins:{event.id}", DEFAULT_MAX_ATTEMPTS))
+    await enqueue_deduped(jobs)
     return len(planned)
 
 

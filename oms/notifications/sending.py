@@ -35,7 +35,7 @@ from oms.notifications.mail import SMTP_TIMEOUT_SECONDS, Mailer
 from oms.notifications.messages import STAFF, STAFF_EMAIL_FAILED, PreparedContext, prepare_context, store_context
 from oms.notifications.models import SentEmail, SentEmailStatus
 from oms.notifications.rendering import Rendered, Renderer
-from oms.orders.events import record_event
+from oms.orders.events import event_and_order, record_event
 from oms.orders.models import Order, OrderEvent
 from oms.plugin_types import EmailAttachment
 from oms.plugins import PluginHost
@@ -53,13 +53,17 @@ def dedupe_key(event_id: int, recipient: str, message: str, resend: int = 0) -> 
     return f"{key}:resend-{resend}" if resend else key
 
 
+def email_job(
+    event: OrderEvent, recipient: str, message: str, *, resend: int = 0
+) -> tuple[str, dict[str, Any], str, int]:
+    """The mail job's ``(kind, payload, dedupe_key, max_attempts)`` (see enqueue_deduped)."""
+    payload = {"event_id": event.id, "recipient": recipient, "message": message, "resend": resend}
+    return EMAIL_JOB, payload, dedupe_key(event.id, recipient, message, resend), EMAIL_MAX_ATTEMPTS
+
+
 async def enqueue_email(event: OrderEvent, recipient: str, message: str, *, resend: int = 0) -> None:
-    await enqueue(
-        EMAIL_JOB,
-        {"event_id": event.id, "recipient": recipient, "message": message, "resend": resend},
-        dedupe_key=dedupe_key(event.id, recipient, message, resend),
-        max_attempts=EMAIL_MAX_ATTEMPTS,
-    )
+    kind, payload, key, attempts = email_job(event, recipient, message, resend=resend)
+    await enqueue(kind, payload, dedupe_key=key, max_attempts=attempts)
 
 
 def compose(
@@ -122,10 +126,10 @@ async def deliver_email(
     payload: dict[str, Any], *, settings: Settings, plugins: PluginHost, mailer: Mailer, renderer: Renderer
 ) -> None:
     """The ``notification.email`` job (see the module's docstring)."""
-    event = await OrderEvent.get_or_none(id=payload["event_id"])
-    if event is None:
+    found = await event_and_order(payload["event_id"])
+    if found is None:
         return
-    order = await Order.get(id=event.order_id)
+    event, order = found
     recipient, message, resend = payload["recipient"], payload["message"], int(payload.get("resend") or 0)
     if recipient == STAFF:
         if not settings.staff_email:
@@ -141,15 +145,14 @@ async def deliver_email(
         order, event, message, recipient, settings=settings, plugins=plugins, renderer=renderer
     )
     if row is None:
-        try:
-            async with in_transaction():
-                row = await SentEmail.create(
-                    **key,
-                    order_id=order.id,
-                    subject=rendered.subject,
-                    message_id=new_message_id(settings),
-                    status=SentEmailStatus.SENDING,
-                )
+        try:  # one INSERT, committed before the server is spoken to (no BEGIN/COMMIT needed)
+            row = await SentEmail.create(
+                **key,
+                order_id=order.id,
+                subject=rendered.subject,
+                message_id=new_message_id(settings),
+                status=SentEmailStatus.SENDING,
+            )
         except IntegrityError:
             return  # another worker is sending it
     email = compose(

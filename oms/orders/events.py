@@ -136,11 +136,20 @@ def saved_event(
     return event
 
 
+async def event_and_order(event_id: int) -> tuple[OrderEvent, Order] | None:
+    """A committed timeline event and its order, read in one statement (a join); None
+    when the event is gone."""
+    event = await OrderEvent.filter(id=event_id).select_related("order").first()
+    if event is None:
+        return None
+    return event, event.order
+
+
 async def notify_observers(event_id: int, *, plugins) -> None:
     """Tell every plugin's ``oms_order_event`` about a committed timeline event (the
     ``order.event`` job). At least once: observers with outside effects dedupe by event id."""
-    event = await OrderEvent.get_or_none(id=event_id)
-    if event is None:
+    found = await event_and_order(event_id)
+    if found is None:
         return
-    order = await Order.get(id=event.order_id)
+    event, order = found
     await plugins.call_all("oms_order_event", order=order, event=event)

@@ -195,9 +195,13 @@ async def redeliver(delivery_id: int) -> WebhookDelivery:
 async def create_deliveries(order: Order, event: OrderEvent) -> int:
     """One delivery per active endpoint that wants ``event`` (one transaction), each with
     its job; a second call for the same event adds nothing. The number created."""
+    # Read alone, outside the transaction: most events have no endpoint that wants them,
+    # and a lone SELECT needs no BEGIN/COMMIT.
+    endpoints = [e for e in await WebhookEndpoint.filter(active=True) if e.wants(event.type)]
+    if not endpoints:
+        return 0
     created = 0
     async with in_transaction():
-        endpoints = [e for e in await WebhookEndpoint.filter(active=True) if e.wants(event.type)]
         for endpoint in endpoints:
             delivery, new = await WebhookDelivery.get_or_create(
                 endpoint_id=endpoint.id,
