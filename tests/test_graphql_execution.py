@@ -231,6 +231,13 @@ class Shelf:
     lonely: Part | None
     wrong_parts: list[Part | None] = strawberry.field(default_factory=list)
 
+    @strawberry.field
+    def soon(self) -> list[Price | None]:  # an awaitable item in a list
+        async def later() -> Price:
+            return Price(amount=Decimal("4"), currency="EUR")
+
+        return [Price(amount=Decimal("3"), currency="EUR"), later(), None]  # type: ignore[list-item]
+
 
 def _part(label: str, size: int | None = 1, price: Any = None) -> Part:
     price = Price(amount=Decimal("1.25"), currency="EUR") if price is None else price
@@ -280,6 +287,7 @@ fragment P on Part { label size price { amount currency } maybe { amount } doubl
     first { label price @include(if: true) { amount } doubled @skip(if: true) { amount } }
     lonely { label }
     wrongParts { label }
+    soon { amount }
   }
   brokenShelf { first { label } }
   brokenParts { parts { label } first { label } }
@@ -322,6 +330,7 @@ async def test_objects_same_answer_and_errors_as_graphql_core(monkeypatch):
     assert shelf["first"] == {"label": "e", "price": {"amount": "1.25"}}
     assert shelf["lonely"] is None
     assert shelf["wrongParts"] == [{"label": "g"}, None]  # a Price is no Part
+    assert shelf["soon"] == [{"amount": "3"}, {"amount": "4"}, None]
     assert fast_data["brokenShelf"] is None and fast_data["brokenParts"] is None
     assert fast_data["alsoBroken"] is None
     assert sorted(path for _, path in fast_errors) == sorted(

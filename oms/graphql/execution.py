@@ -10,7 +10,8 @@ still makes a Path, calls ``execute_field``, builds a ResolveInfo, then walks
 Here ``execute_fields`` answers such a field with the attribute read and the coercion
 only. The page's ~630 objects (edges, nodes, ``Money``, lines) are completed without a
 ResolveInfo where none is needed and without graphql-core's ``complete_value`` walk:
-straight to the (memoised) sub-selection and ``execute_collected_subfields``.
+straight to the (memoised) sub-selection and ``execute_collected_subfields``; the items
+of a plain list of objects the same way, in a loop of their own.
 
 Whatever is unusual takes graphql-core's own path, unchanged: a field with arguments or
 a resolver that needs more than ``self``, a resolve middleware (a schema extension with a
@@ -29,9 +30,11 @@ wrapper applies to it (no Info, no arguments, no field extension).
 Relied on, beyond graphql-core's documented API (pinned by the tests): the methods
 ``execute_fields``, ``execute_field``, ``complete_value``, ``collect_subfields``,
 ``execute_collected_subfields``, ``handle_field_error``, ``complete_awaitable_value``,
-``settle_in_background`` of its ExecutionContext (3.3), Strawberry's marker
-``_is_default`` on a basic field's resolver and the qualified name of the type check it
-generates for types with interfaces.
+``complete_list_value``, ``complete_list_item_value``, ``complete_awaitable_list_item_value``,
+``get_stream_usage``, ``settle_in_background`` of its ExecutionContext (3.3); of
+Strawberry (0.341), the marker ``_is_default`` on a basic field's resolver, a resolver's
+``wrapped_func`` and the qualified name of the type check it generates for types with
+interfaces.
 """
 
 from __future__ import annotations
@@ -280,6 +283,74 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
             self.handle_field_error(raw_error, return_type, field_details_list, path)
             return None
 
+    def _object_type_of(self, return_type: GraphQLOutputType) -> GraphQLObjectType | None:
+        object_type = self._object_types.get(return_type, Undefined)
+        if object_type is Undefined:
+            object_type = self._object_types[return_type] = _checked_object(return_type)
+        return object_type
+
+    def complete_list_value(
+        self,
+        return_type: Any,
+        field_details_list: Any,
+        info: Any,
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        """graphql-core's completion of a list (``complete_iterable_value``) for a plain
+        Python list of objects not streamed: each item that is an object of the type goes
+        straight to its sub-selection; any other item (null, an exception, an awaitable,
+        another type) is completed by graphql-core's own item completion."""
+        item_type = return_type.of_type
+        object_type = self._object_type_of(item_type) if self._short_paths else None
+        if object_type is None or type(result) is not list or self.get_stream_usage(field_details_list, path):
+            return super().complete_list_value(return_type, field_details_list, info, path, result, position_context)
+        grouped_field_set, new_defer_usages, _ = self.collect_subfields(object_type, field_details_list)
+        check = object_type.is_type_of
+        is_awaitable = self.is_awaitable
+        completed: list[Any] = []
+        awaitable_indices: list[int] = []
+        index = 0
+        try:
+            for index, item in enumerate(result):
+                item_path = path.add_key(index, None)
+                if is_awaitable(item):
+                    completed.append(
+                        self.complete_awaitable_list_item_value(
+                            item, item_type, field_details_list, info, item_path, position_context
+                        )
+                    )
+                    awaitable_indices.append(index)
+                    continue
+                if item is None or isinstance(item, Exception) or (check is not None and check(item, info) is not True):
+                    if self.complete_list_item_value(
+                        item, completed, item_type, field_details_list, info, item_path, position_context
+                    ):
+                        awaitable_indices.append(index)
+                    continue
+                try:
+                    value = self.execute_collected_subfields(
+                        object_type, item, item_path, grouped_field_set, new_defer_usages, position_context
+                    )
+                except Exception as raw_error:
+                    self.handle_field_error(raw_error, item_type, field_details_list, item_path)
+                    value = None
+                if is_awaitable(value):
+                    completed.append(self._await_completed(value, item_type, field_details_list, item_path))
+                    awaitable_indices.append(index)
+                else:
+                    completed.append(value)
+        except Exception:
+            pending = [completed[i] for i in awaitable_indices]
+            pending.extend(item for item in result[index + 1 :] if is_awaitable(item))
+            if pending:
+                self.settle_in_background(pending)
+            raise
+        if not awaitable_indices:
+            return completed
+        return _gather_items(completed, awaitable_indices)
+
     def complete_value(
         self,
         return_type: GraphQLOutputType,
@@ -291,9 +362,7 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
     ) -> Any:
         """An object (a list's item, most often) goes straight to its sub-selection."""
         if self._short_paths and result is not None and result is not Undefined and not isinstance(result, Exception):
-            object_type = self._object_types.get(return_type, Undefined)
-            if object_type is Undefined:
-                object_type = self._object_types[return_type] = _checked_object(return_type)
+            object_type = self._object_type_of(return_type)
             if object_type is not None:
                 check = object_type.is_type_of
                 if check is None or check(result, info) is True:
@@ -302,6 +371,18 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
                         object_type, result, path, grouped_field_set, new_defer_usages, position_context
                     )
         return super().complete_value(return_type, field_details_list, info, path, result, position_context)
+
+
+async def _gather_items(completed: list[Any], awaitable_indices: list[int]) -> list[Any]:
+    """graphql-core's ending of ``complete_iterable_value`` when some items are awaitable."""
+    if len(awaitable_indices) == 1:
+        index = awaitable_indices[0]
+        completed[index] = await completed[index]
+    else:
+        awaited = await gather_with_cancel(*(completed[index] for index in awaitable_indices))
+        for index, value in zip(awaitable_indices, awaited, strict=True):
+            completed[index] = value
+    return completed
 
 
 async def _gather_fields(results: dict[str, Any], awaitable_fields: list[str]) -> dict[str, Any]:
@@ -316,8 +397,11 @@ async def _gather_fields(results: dict[str, Any], awaitable_fields: list[str]) -
 
 
 def _lean(resolver: Any) -> Any:
+    # The function itself: StrawberryResolver.__call__ only checks it is callable.
+    func = resolver.wrapped_func if callable(resolver.wrapped_func) else resolver
+
     def resolve(source: Any, info: Any) -> Any:
-        return resolver(source)
+        return func(source)
 
     resolve._oms_lean = True  # type: ignore[attr-defined]  # for _plain_object
     return resolve
