@@ -61,6 +61,8 @@ _LEAF = "_oms_plain_leaf"
 _OBJECT = "_oms_plain_object"
 # Values that are never awaitable nor an Exception: no need to ask.
 _PLAIN_VALUES = frozenset({str, int, bool, float})
+# What a completed field is when it is not awaitable: no need to ask either.
+_COMPLETED = frozenset({dict, list, type(None), *_PLAIN_VALUES})
 
 
 class _Leaf:
@@ -72,11 +74,10 @@ class _Leaf:
         self.name, self.read, self.coerce, self.nullable = name, read, coerce, nullable
 
 
-def _plain_leaf(field: GraphQLField) -> _Leaf | None:
-    """How to answer ``field`` when Strawberry resolves it as a plain attribute (its
-    basic-field resolver: ``StrawberryField.get_result`` with no resolver, i.e. the
-    field's ``default_resolver(source, python_name)``), takes no arguments, and is of a
-    scalar or enum type."""
+def _basic_read(field: GraphQLField) -> tuple[Any, str] | None:
+    """``(default_resolver, python_name)`` when Strawberry resolves ``field`` as a plain
+    attribute (its basic-field resolver: ``StrawberryField.get_result`` with no resolver,
+    i.e. ``default_resolver(source, python_name)``) and it takes no arguments."""
     if not getattr(field.resolve, "_is_default", False) or field.args:
         return None
     definition = (field.extensions or {}).get("strawberry-definition")
@@ -87,12 +88,22 @@ def _plain_leaf(field: GraphQLField) -> _Leaf | None:
         or not definition.python_name
     ):
         return None
+    return definition.default_resolver, definition.python_name
+
+
+def _plain_leaf(field: GraphQLField) -> _Leaf | None:
+    """How to answer ``field`` when it is a plain attribute (:func:`_basic_read`) of a
+    scalar or enum type."""
+    basic = _basic_read(field)
+    if basic is None:
+        return None
     field_type, nullable = field.type, True
     if isinstance(field_type, GraphQLNonNull):
         field_type, nullable = field_type.of_type, False
     if not isinstance(field_type, GraphQLScalarType | GraphQLEnumType):
         return None
-    return _Leaf(definition.python_name, definition.default_resolver, field_type.coerce_output_value, nullable)
+    read, name = basic
+    return _Leaf(name, read, field_type.coerce_output_value, nullable)
 
 
 def _leaf_value(leaf: _Leaf, source: Any, is_awaitable: Any) -> Any:
@@ -125,12 +136,18 @@ def _checked_object(return_type: GraphQLOutputType) -> GraphQLObjectType | None:
     return return_type
 
 
-def _plain_object(field: GraphQLField) -> GraphQLObjectType | None:
-    """The object type of ``field`` when its resolver needs no info (a basic field or a
-    lean resolver) and it takes no arguments."""
-    if field.args or not (getattr(field.resolve, "_is_default", False) or getattr(field.resolve, "_oms_lean", False)):
+def _plain_object(field: GraphQLField) -> tuple[GraphQLObjectType, Any] | None:
+    """The object type of ``field`` and how to read it from its source, when that needs no
+    info: a plain attribute (:func:`_basic_read`) or a lean resolver, and no arguments."""
+    object_type = _checked_object(field.type)
+    if object_type is None or field.args:
         return None
-    return _checked_object(field.type)
+    basic = _basic_read(field)
+    if basic is not None:
+        read, name = basic
+        return object_type, lambda source: read(source, name)
+    lean = getattr(field.resolve, "_oms_lean", None)
+    return (object_type, lean) if lean is not None else None
 
 
 def _cached(field: GraphQLField, key: str, find: Any) -> Any:
@@ -199,7 +216,7 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 )
                 if result is not Undefined:
                     results[response_name] = result
-                    if is_awaitable(result):
+                    if type(result) not in _COMPLETED and is_awaitable(result):
                         awaitable_fields.append(response_name)
         except Exception:
             if awaitable_fields:
@@ -220,12 +237,13 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         field = parent_type.fields.get(field_details_list[0].node.name.value)
         if field is None or not self._short_paths:
             return super().execute_field(parent_type, source, field_details_list, path, position_context)
-        object_type = _cached(field, _OBJECT, _plain_object)
-        if object_type is None:
+        plain = _cached(field, _OBJECT, _plain_object)
+        if plain is None:
             return super().execute_field(parent_type, source, field_details_list, path, position_context)
+        object_type, read = plain
         return_type = field.type
         try:
-            value = field.resolve(source, None)  # basic or lean: info unused
+            value = read(source)
         except Exception as raw_error:
             self.handle_field_error(raw_error, return_type, field_details_list, path)
             return None
@@ -245,7 +263,7 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         except Exception as raw_error:
             self.handle_field_error(raw_error, return_type, field_details_list, path)
             return None
-        if self.is_awaitable(completed):
+        if type(completed) is not dict and self.is_awaitable(completed):
             return self._await_completed(completed, return_type, field_details_list, path)
         return completed
 
@@ -336,7 +354,7 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 except Exception as raw_error:
                     self.handle_field_error(raw_error, item_type, field_details_list, item_path)
                     value = None
-                if is_awaitable(value):
+                if type(value) is not dict and is_awaitable(value):
                     completed.append(self._await_completed(value, item_type, field_details_list, item_path))
                     awaitable_indices.append(index)
                 else:
@@ -403,7 +421,7 @@ def _lean(resolver: Any) -> Any:
     def resolve(source: Any, info: Any) -> Any:
         return func(source)
 
-    resolve._oms_lean = True  # type: ignore[attr-defined]  # for _plain_object
+    resolve._oms_lean = func  # type: ignore[attr-defined]  # for _plain_object
     return resolve
 
 
