@@ -172,3 +172,179 @@ def test_the_oms_schema_uses_them():
     assert fields["total"].resolve.__qualname__.startswith("_lean")
     # needsReview reads the viewer (info): Strawberry's own resolver, unchanged.
     assert not fields["needsReview"].resolve.__qualname__.startswith("_lean")
+
+
+# Objects: reached by a plain attribute, by a resolver taking only self, in lists; with
+# nulls where null is not allowed, exceptions, async fields inside them, an interface
+# (Strawberry's generated type check) and a type with its own type check.
+
+
+@strawberry.interface
+class Named:
+    label: str
+
+
+@strawberry.type
+class Price:
+    amount: Decimal
+    currency: str
+
+
+@strawberry.type
+class Part(Named):
+    size: int | None
+    price: Price  # a plain attribute of an object type
+    maybe: Price | None
+
+    @strawberry.field
+    def doubled(self) -> Price:  # a resolver taking only self
+        return Price(amount=self.price.amount * 2, currency=self.price.currency)
+
+    @strawberry.field
+    def failing(self) -> Price:
+        raise ValueError(f"no price for {self.label}")
+
+    @strawberry.field
+    def failing_nullable(self) -> Price | None:
+        raise ValueError(f"no price yet for {self.label}")
+
+    @strawberry.field
+    async def later(self) -> Price:
+        return self.price
+
+
+@strawberry.type
+class Checked:
+    value: int
+
+    @classmethod
+    def is_type_of(cls, obj: Any, info: Any) -> bool:
+        return isinstance(obj, cls) and obj.value >= 0
+
+
+@strawberry.type
+class Shelf:
+    parts: list[Part]
+    maybe_parts: list[Part | None] | None
+    checked: list[Checked | None]
+    first: Part
+    lonely: Part | None
+    wrong_parts: list[Part | None] = strawberry.field(default_factory=list)
+
+    @strawberry.field
+    def soon(self) -> list[Price | None]:  # an awaitable item in a list
+        async def later() -> Price:
+            return Price(amount=Decimal("4"), currency="EUR")
+
+        return [Price(amount=Decimal("3"), currency="EUR"), later(), None]  # type: ignore[list-item]
+
+
+def _part(label: str, size: int | None = 1, price: Any = None) -> Part:
+    price = Price(amount=Decimal("1.25"), currency="EUR") if price is None else price
+    return Part(label=label, size=size, price=price, maybe=None)
+
+
+def _shelf_of_parts() -> Shelf:
+    return Shelf(
+        parts=[_part("a"), _part("b", size=None)],
+        maybe_parts=[_part("c"), None, _part("d", price=Price(amount=None, currency="EUR"))],  # type: ignore[arg-type]
+        checked=[Checked(value=1), Checked(value=-1)],
+        first=_part("e"),
+        lonely=None,
+        wrong_parts=[_part("g"), Price(amount=Decimal(1), currency="EUR")],  # type: ignore[list-item]
+    )
+
+
+@strawberry.type
+class ShelfQuery:
+    @strawberry.field
+    def shelf(self) -> Shelf:
+        return _shelf_of_parts()
+
+    @strawberry.field
+    def maybe_shelf(self) -> Shelf | None:
+        return _shelf_of_parts()
+
+    @strawberry.field
+    def broken_shelf(self) -> Shelf | None:
+        # A non-null object field holding None: the shelf is nulled with one error.
+        return Shelf(parts=[], maybe_parts=None, checked=[], first=None, lonely=None)  # type: ignore[arg-type]
+
+    @strawberry.field
+    def broken_parts(self) -> Shelf | None:
+        # A list of non-null parts holding None: the shelf is nulled.
+        return Shelf(parts=[None], maybe_parts=None, checked=[], first=_part("f"), lonely=None)  # type: ignore[list-item]
+
+
+SHELF_QUERY = """
+fragment P on Part { label size price { amount currency } maybe { amount } doubled { amount } }
+{
+  shelf {
+    parts { ...P later { amount } ... on Named { label } __typename }
+    maybeParts { ...P renamed: price { c: currency } }
+    failing: maybeParts { label failingNullable { amount } }
+    checked { value }
+    first { label price @include(if: true) { amount } doubled @skip(if: true) { amount } }
+    lonely { label }
+    wrongParts { label }
+    soon { amount }
+  }
+  brokenShelf { first { label } }
+  brokenParts { parts { label } first { label } }
+  alsoBroken: maybeShelf { first { failing { amount } } }
+}
+"""
+
+
+async def _shelf(**kwargs: Any) -> tuple[Any, list[tuple[str, Any]]]:
+    schema = strawberry.Schema(query=ShelfQuery, **kwargs)
+    if kwargs.get("execution_context_class"):
+        use_lean_resolvers(schema._schema, schema)
+    result = await schema.execute(SHELF_QUERY)
+    return result.data, sorted((error.message, error.path) for error in result.errors or [])
+
+
+async def test_objects_same_answer_and_errors_as_graphql_core(monkeypatch):
+    plain_data, plain_errors = await _shelf()
+    long_way: list[str] = []
+    original = OmsExecutionContext.complete_object_value
+
+    def counting(self: Any, return_type: Any, *args: Any) -> Any:
+        long_way.append(return_type.name)
+        return original(self, return_type, *args)
+
+    monkeypatch.setattr(OmsExecutionContext, "complete_object_value", counting)
+    fast_data, fast_errors = await _shelf(execution_context_class=OmsExecutionContext)
+    assert fast_data == plain_data
+    assert fast_errors == plain_errors
+    # The checks are about something: values, nulls and every kind of error are there.
+    shelf = fast_data["shelf"]
+    assert shelf["parts"][0] == {
+        "label": "a", "size": 1, "price": {"amount": "1.25", "currency": "EUR"}, "maybe": None,
+        "doubled": {"amount": "2.50"}, "later": {"amount": "1.25"}, "__typename": "Part",
+    }  # fmt: skip
+    assert shelf["parts"][1]["size"] is None
+    assert shelf["maybeParts"][1] is None and shelf["maybeParts"][2] is None  # null amount: part nulled
+    assert shelf["failing"][0] == {"label": "c", "failingNullable": None}
+    assert shelf["checked"] == [{"value": 1}, None]  # Checked's own type check refused -1
+    assert shelf["first"] == {"label": "e", "price": {"amount": "1.25"}}
+    assert shelf["lonely"] is None
+    assert shelf["wrongParts"] == [{"label": "g"}, None]  # a Price is no Part
+    assert shelf["soon"] == [{"amount": "3"}, {"amount": "4"}, None]
+    assert fast_data["brokenShelf"] is None and fast_data["brokenParts"] is None
+    assert fast_data["alsoBroken"] is None
+    assert sorted(path for _, path in fast_errors) == sorted(
+        [
+            ["alsoBroken", "first", "failing"],
+            ["brokenParts", "parts", 0],
+            ["brokenShelf", "first"],
+            ["shelf", "checked", 1],
+            ["shelf", "wrongParts", 1],
+            ["shelf", "failing", 0, "failingNullable"],
+            ["shelf", "failing", 2, "failingNullable"],
+            ["shelf", "maybeParts", 2, "price", "amount"],
+        ]
+    )
+    # Every object took a short path but those of a type with its own type check and the
+    # Price where a Part belongs (graphql-core reports it).
+    assert sorted(long_way) == ["Checked", "Checked", "Part"]

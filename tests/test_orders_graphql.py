@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
+from decimal import Decimal
 
 import pytest
 from tortoise import connections
@@ -537,3 +538,24 @@ async def test_an_unknown_discount_code_is_refused_and_nothing_is_placed(oms_gra
     assert [e["code"] for e in data["placeOrder"]["userErrors"]] == ["DISCOUNT_CODE_INVALID"]
     assert data["placeOrder"]["order"] is None
     assert await Order.all().count() == 0
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency"),
+    [
+        (Decimal("12.345"), "EUR"),
+        (Decimal("-0.005"), "usd"),
+        (Decimal("1000.50"), "JPY"),
+        (Decimal("1.0005"), "KWD"),
+        (0, "EUR"),
+        ("7.125", "GBP"),
+        (Decimal("3.333"), ""),
+    ],
+)
+def test_order_amounts_are_money_of(amount, currency):
+    """Order and line amounts skip the domain Money in between: the same Money as Money.of."""
+    from oms.graphql.common import Money
+    from oms.graphql.orders import _money
+
+    assert _money(amount, currency) == Money.of(amount, currency)
+    assert str(_money(amount, currency).amount) == str(Money.of(amount, currency).amount)

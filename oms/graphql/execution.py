@@ -1,26 +1,45 @@
 """Shorter paths through graphql-core and Strawberry for the commonest fields: a plain
-attribute of a scalar or enum type, and a resolver that takes only ``self``.
+attribute of a scalar or enum type, an object reached by a plain attribute or a resolver
+that takes only ``self``, and the objects of a list.
 
 A page of 100 orders with their lines is ~1,500 fields, ~1,200 of them leaves such as
 ``number`` or ``sku`` that Strawberry resolves as ``getattr(source, name)`` (a "basic"
 field: no resolver, no permission class, no field extension). For each, graphql-core
-still builds a ResolveInfo, then walks ``complete_value`` (non-null, list, leaf) to reach
-the scalar's ``coerce_output_value``. Here such a field is answered with the same two
-calls, the resolver and the coercion, and nothing else.
+still makes a Path, calls ``execute_field``, builds a ResolveInfo, then walks
+``complete_value`` (non-null, list, leaf) to reach the scalar's ``coerce_output_value``.
+Here ``execute_fields`` answers such a field with the attribute read and the coercion
+only. The page's ~630 objects (edges, nodes, ``Money``, lines) are completed without a
+ResolveInfo where none is needed and without graphql-core's ``complete_value`` walk:
+straight to the (memoised) sub-selection and ``execute_collected_subfields``; the items
+of a plain list of objects the same way, in a loop of their own.
 
-Whatever is unusual takes graphql-core's own path, unchanged: a field with a resolver or
-arguments, a resolve middleware (a schema extension with a ``resolve`` hook), a value that
-is null where null is not allowed, an exception, an awaitable, or a value the scalar
-refuses. That path calls the resolver again (a getattr: no side effect) and reports the
-error exactly as before.
+Whatever is unusual takes graphql-core's own path, unchanged: a field with arguments or
+a resolver that needs more than ``self``, a resolve middleware (a schema extension with a
+``resolve`` hook), a value that is null where null is not allowed, an exception, an
+awaitable, a value the scalar refuses, an object whose type check is not Strawberry's
+own. For a leaf that path calls the basic resolver again (a getattr: no side effect) and
+reports the error exactly as before; for an object the value already resolved is handed
+to graphql-core's completion (the resolver is not called twice). Errors are reported
+with graphql-core's own ``handle_field_error``. tests/test_graphql_execution.py compares
+the answers and errors of both paths.
 
 A resolver that takes only ``self`` (``Order.total``) is called directly by graphql-core
 (:func:`use_lean_resolvers`), without Strawberry's per-call wrapper: nothing in that
 wrapper applies to it (no Info, no arguments, no field extension).
+
+Relied on, beyond graphql-core's documented API (pinned by the tests): the methods
+``execute_fields``, ``execute_field``, ``complete_value``, ``collect_subfields``,
+``execute_collected_subfields``, ``handle_field_error``, ``complete_awaitable_value``,
+``complete_list_value``, ``complete_list_item_value``, ``complete_awaitable_list_item_value``,
+``get_stream_usage``, ``settle_in_background`` of its ExecutionContext (3.3); of
+Strawberry (0.341), the marker ``_is_default`` on a basic field's resolver, a resolver's
+``wrapped_func`` and the qualified name of the type check it generates for types with
+interfaces.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 from graphql import (
@@ -28,40 +47,184 @@ from graphql import (
     GraphQLField,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLOutputType,
     GraphQLScalarType,
     GraphQLSchema,
 )
-from graphql.pyutils import Path, Undefined
+from graphql.pyutils import Path, Undefined, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.field import StrawberryField
 
-# The attribute of a GraphQLField that keeps what _plain_leaf found for it (fields are
-# unhashable; the answer lives and dies with the field, so with its schema).
+# Attributes of a GraphQLField that keep what was found for it (fields are unhashable; the
+# answer lives and dies with the field, so with its schema).
 _LEAF = "_oms_plain_leaf"
+_OBJECT = "_oms_plain_object"
+# Values that are never awaitable nor an Exception: no need to ask.
+_PLAIN_VALUES = frozenset({str, int, bool, float})
+# What a completed field is when it is not awaitable: no need to ask either.
+_COMPLETED = frozenset({dict, list, type(None), *_PLAIN_VALUES})
 
 
-def _plain_leaf(field: GraphQLField) -> tuple[GraphQLScalarType | GraphQLEnumType, bool] | None:
-    """The leaf type of ``field`` and whether it may be null, when Strawberry resolves it
-    as a plain attribute (its basic-field resolver) and it takes no arguments."""
+class _Leaf:
+    """How to answer a plain leaf field: read the attribute, coerce it."""
+
+    __slots__ = ("name", "read", "coerce", "nullable")
+
+    def __init__(self, name: str, read: Any, coerce: Any, nullable: bool) -> None:
+        self.name, self.read, self.coerce, self.nullable = name, read, coerce, nullable
+
+
+def _basic_read(field: GraphQLField) -> tuple[Any, str] | None:
+    """``(default_resolver, python_name)`` when Strawberry resolves ``field`` as a plain
+    attribute (its basic-field resolver: ``StrawberryField.get_result`` with no resolver,
+    i.e. ``default_resolver(source, python_name)``) and it takes no arguments."""
     if not getattr(field.resolve, "_is_default", False) or field.args:
+        return None
+    definition = (field.extensions or {}).get("strawberry-definition")
+    if (
+        not isinstance(definition, StrawberryField)
+        or type(definition).get_result is not StrawberryField.get_result
+        or definition.base_resolver is not None
+        or not definition.python_name
+    ):
+        return None
+    return definition.default_resolver, definition.python_name
+
+
+def _plain_leaf(field: GraphQLField) -> _Leaf | None:
+    """How to answer ``field`` when it is a plain attribute (:func:`_basic_read`) of a
+    scalar or enum type."""
+    basic = _basic_read(field)
+    if basic is None:
         return None
     field_type, nullable = field.type, True
     if isinstance(field_type, GraphQLNonNull):
         field_type, nullable = field_type.of_type, False
-    if isinstance(field_type, GraphQLScalarType | GraphQLEnumType):
-        return field_type, nullable
-    return None
+    if not isinstance(field_type, GraphQLScalarType | GraphQLEnumType):
+        return None
+    read, name = basic
+    return _Leaf(name, read, field_type.coerce_output_value, nullable)
+
+
+def _leaf_value(leaf: _Leaf, source: Any, is_awaitable: Any) -> Any:
+    """The completed value of a plain leaf field, or Undefined to take the usual path."""
+    try:
+        value = leaf.read(source, leaf.name)
+    except Exception:
+        return Undefined
+    if value is None:
+        return None if leaf.nullable else Undefined
+    if type(value) not in _PLAIN_VALUES and (isinstance(value, Exception) or is_awaitable(value)):
+        return Undefined
+    try:
+        coerced = leaf.coerce(value)
+    except Exception:
+        return Undefined
+    return Undefined if coerced is None else coerced
+
+
+def _checked_object(return_type: GraphQLOutputType) -> GraphQLObjectType | None:
+    """The object type of ``return_type`` (itself or non-null of it) when its type check is
+    none or Strawberry's own (an isinstance that ignores info)."""
+    if isinstance(return_type, GraphQLNonNull):
+        return_type = return_type.of_type
+    if not isinstance(return_type, GraphQLObjectType):
+        return None
+    check = return_type.is_type_of
+    if check is not None and not getattr(check, "__qualname__", "").endswith("_get_is_type_of.<locals>.is_type_of"):
+        return None
+    return return_type
+
+
+def _plain_object(field: GraphQLField) -> tuple[GraphQLObjectType, Any] | None:
+    """The object type of ``field`` and how to read it from its source, when that needs no
+    info: a plain attribute (:func:`_basic_read`) or a lean resolver, and no arguments."""
+    object_type = _checked_object(field.type)
+    if object_type is None or field.args:
+        return None
+    basic = _basic_read(field)
+    if basic is not None:
+        read, name = basic
+        return object_type, lambda source: read(source, name)
+    lean = getattr(field.resolve, "_oms_lean", None)
+    return (object_type, lean) if lean is not None else None
+
+
+def _cached(field: GraphQLField, key: str, find: Any) -> Any:
+    try:
+        return field.__dict__[key]
+    except KeyError:
+        found = field.__dict__[key] = find(field)
+        return found
 
 
 class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
-    """Strawberry's execution context with the plain-leaf path (see the module)."""
+    """Strawberry's execution context with the short paths (see the module)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         manager = self.middleware_manager
         # Strawberry passes a manager always; it wraps resolvers only when an extension
         # has a ``resolve`` hook, and then every field takes the usual path.
-        self._plain_leaves = not (manager is not None and getattr(manager, "_middleware_resolvers", None))
+        self._short_paths = not (manager is not None and getattr(manager, "_middleware_resolvers", None))
+        # (parent type, id of a grouped field set) -> (the set, kept alive so its id is not
+        # reused; each field's response name, details and _Leaf or None).
+        self._plans: dict[tuple[GraphQLObjectType, int], tuple[Any, list[tuple[str, Any, _Leaf | None]]]] = {}
+        # A return type -> its object type for complete_value (None: not one to shorten).
+        self._object_types: dict[GraphQLOutputType, Any] = {}
+
+    def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[tuple[str, Any, _Leaf | None]]:
+        key = (parent_type, id(grouped_field_set))
+        cached = self._plans.get(key)
+        if cached is not None:
+            return cached[1]
+        plan = []
+        for response_name, field_details_list in grouped_field_set.items():
+            field = parent_type.fields.get(field_details_list[0].node.name.value)
+            leaf = _cached(field, _LEAF, _plain_leaf) if field is not None else None
+            plan.append((response_name, field_details_list, leaf))
+        self._plans[key] = (grouped_field_set, plan)
+        return plan
+
+    def execute_fields(
+        self,
+        parent_type: GraphQLObjectType,
+        source_value: Any,
+        path: Path | None,
+        grouped_field_set: Any,
+        position_context: Any,
+    ) -> Any:
+        """graphql-core's ``execute_fields``, with plain leaves answered in the loop."""
+        if not self._short_paths:
+            return super().execute_fields(parent_type, source_value, path, grouped_field_set, position_context)
+        results: dict[str, Any] = {}
+        is_awaitable = self.is_awaitable
+        awaitable_fields: list[str] = []
+        try:
+            for response_name, field_details_list, leaf in self._plan(parent_type, grouped_field_set):
+                if leaf is not None:
+                    value = _leaf_value(leaf, source_value, is_awaitable)
+                    if value is not Undefined:
+                        results[response_name] = value
+                        continue
+                result = self.execute_field(
+                    parent_type,
+                    source_value,
+                    field_details_list,
+                    Path(path, response_name, parent_type.name),
+                    position_context,
+                )
+                if result is not Undefined:
+                    results[response_name] = result
+                    if type(result) not in _COMPLETED and is_awaitable(result):
+                        awaitable_fields.append(response_name)
+        except Exception:
+            if awaitable_fields:
+                self.settle_in_background([results[field] for field in awaitable_fields])
+            raise
+        if not awaitable_fields:
+            return results
+        return _gather_fields(results, awaitable_fields)
 
     def execute_field(
         self,
@@ -72,42 +235,193 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         position_context: Any,
     ) -> Any:
         field = parent_type.fields.get(field_details_list[0].node.name.value)
-        if field is not None and self._plain_leaves:
-            try:
-                leaf = field.__dict__[_LEAF]
-            except KeyError:
-                leaf = field.__dict__[_LEAF] = _plain_leaf(field)
-            if leaf is not None:
-                value = _leaf_value(field, leaf, source, self.is_awaitable)
-                if value is not Undefined:
-                    return value
-        return super().execute_field(parent_type, source, field_details_list, path, position_context)
+        if field is None or not self._short_paths:
+            return super().execute_field(parent_type, source, field_details_list, path, position_context)
+        plain = _cached(field, _OBJECT, _plain_object)
+        if plain is None:
+            return super().execute_field(parent_type, source, field_details_list, path, position_context)
+        object_type, read = plain
+        return_type = field.type
+        try:
+            value = read(source)
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, return_type, field_details_list, path)
+            return None
+        check = object_type.is_type_of
+        if (
+            value is None
+            or isinstance(value, Exception)
+            or self.is_awaitable(value)
+            or (check is not None and check(value, None) is not True)
+        ):
+            return self._complete_resolved(field, parent_type, field_details_list, path, value, position_context)
+        try:
+            grouped_field_set, new_defer_usages, _ = self.collect_subfields(object_type, field_details_list)
+            completed = self.execute_collected_subfields(
+                object_type, value, path, grouped_field_set, new_defer_usages, position_context
+            )
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, return_type, field_details_list, path)
+            return None
+        if type(completed) is not dict and self.is_awaitable(completed):
+            return self._await_completed(completed, return_type, field_details_list, path)
+        return completed
+
+    def _complete_resolved(
+        self,
+        field: GraphQLField,
+        parent_type: GraphQLObjectType,
+        field_details_list: Any,
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        """graphql-core's ``execute_field`` after its resolver call, for a value resolved."""
+        return_type = field.type
+        info = self.build_resolve_info(field, [details.node for details in field_details_list], parent_type, path)
+        try:
+            if self.is_awaitable(result):
+                return self.complete_awaitable_value(
+                    return_type, field_details_list, info, path, result, position_context
+                )
+            completed = self.complete_value(return_type, field_details_list, info, path, result, position_context)
+            if self.is_awaitable(completed):
+                return self._await_completed(completed, return_type, field_details_list, path)
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, return_type, field_details_list, path)
+            return None
+        return completed
+
+    async def _await_completed(
+        self, completed: Awaitable[Any], return_type: GraphQLOutputType, field_details_list: Any, path: Path
+    ) -> Any:
+        try:
+            return await completed
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, return_type, field_details_list, path)
+            return None
+
+    def _object_type_of(self, return_type: GraphQLOutputType) -> GraphQLObjectType | None:
+        object_type = self._object_types.get(return_type, Undefined)
+        if object_type is Undefined:
+            object_type = self._object_types[return_type] = _checked_object(return_type)
+        return object_type
+
+    def complete_list_value(
+        self,
+        return_type: Any,
+        field_details_list: Any,
+        info: Any,
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        """graphql-core's completion of a list (``complete_iterable_value``) for a plain
+        Python list of objects not streamed: each item that is an object of the type goes
+        straight to its sub-selection; any other item (null, an exception, an awaitable,
+        another type) is completed by graphql-core's own item completion."""
+        item_type = return_type.of_type
+        object_type = self._object_type_of(item_type) if self._short_paths else None
+        if object_type is None or type(result) is not list or self.get_stream_usage(field_details_list, path):
+            return super().complete_list_value(return_type, field_details_list, info, path, result, position_context)
+        grouped_field_set, new_defer_usages, _ = self.collect_subfields(object_type, field_details_list)
+        check = object_type.is_type_of
+        is_awaitable = self.is_awaitable
+        completed: list[Any] = []
+        awaitable_indices: list[int] = []
+        index = 0
+        try:
+            for index, item in enumerate(result):
+                item_path = path.add_key(index, None)
+                if is_awaitable(item):
+                    completed.append(
+                        self.complete_awaitable_list_item_value(
+                            item, item_type, field_details_list, info, item_path, position_context
+                        )
+                    )
+                    awaitable_indices.append(index)
+                    continue
+                if item is None or isinstance(item, Exception) or (check is not None and check(item, info) is not True):
+                    if self.complete_list_item_value(
+                        item, completed, item_type, field_details_list, info, item_path, position_context
+                    ):
+                        awaitable_indices.append(index)
+                    continue
+                try:
+                    value = self.execute_collected_subfields(
+                        object_type, item, item_path, grouped_field_set, new_defer_usages, position_context
+                    )
+                except Exception as raw_error:
+                    self.handle_field_error(raw_error, item_type, field_details_list, item_path)
+                    value = None
+                if type(value) is not dict and is_awaitable(value):
+                    completed.append(self._await_completed(value, item_type, field_details_list, item_path))
+                    awaitable_indices.append(index)
+                else:
+                    completed.append(value)
+        except Exception:
+            pending = [completed[i] for i in awaitable_indices]
+            pending.extend(item for item in result[index + 1 :] if is_awaitable(item))
+            if pending:
+                self.settle_in_background(pending)
+            raise
+        if not awaitable_indices:
+            return completed
+        return _gather_items(completed, awaitable_indices)
+
+    def complete_value(
+        self,
+        return_type: GraphQLOutputType,
+        field_details_list: Any,
+        info: Any,
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        """An object (a list's item, most often) goes straight to its sub-selection."""
+        if self._short_paths and result is not None and result is not Undefined and not isinstance(result, Exception):
+            object_type = self._object_type_of(return_type)
+            if object_type is not None:
+                check = object_type.is_type_of
+                if check is None or check(result, info) is True:
+                    grouped_field_set, new_defer_usages, _ = self.collect_subfields(object_type, field_details_list)
+                    return self.execute_collected_subfields(
+                        object_type, result, path, grouped_field_set, new_defer_usages, position_context
+                    )
+        return super().complete_value(return_type, field_details_list, info, path, result, position_context)
 
 
-def _leaf_value(
-    field: GraphQLField, leaf: tuple[GraphQLScalarType | GraphQLEnumType, bool], source: Any, is_awaitable: Any
-) -> Any:
-    """The completed value of a plain leaf field, or Undefined to take the usual path."""
-    leaf_type, nullable = leaf
-    try:
-        value = field.resolve(source, None)  # type: ignore[misc]  # a basic field's resolver ignores info
-    except Exception:
-        return Undefined
-    if value is None:
-        return None if nullable else Undefined
-    if isinstance(value, Exception) or is_awaitable(value):
-        return Undefined
-    try:
-        coerced = leaf_type.coerce_output_value(value)
-    except Exception:
-        return Undefined
-    return Undefined if coerced is None else coerced
+async def _gather_items(completed: list[Any], awaitable_indices: list[int]) -> list[Any]:
+    """graphql-core's ending of ``complete_iterable_value`` when some items are awaitable."""
+    if len(awaitable_indices) == 1:
+        index = awaitable_indices[0]
+        completed[index] = await completed[index]
+    else:
+        awaited = await gather_with_cancel(*(completed[index] for index in awaitable_indices))
+        for index, value in zip(awaitable_indices, awaited, strict=True):
+            completed[index] = value
+    return completed
+
+
+async def _gather_fields(results: dict[str, Any], awaitable_fields: list[str]) -> dict[str, Any]:
+    """graphql-core's ending of ``execute_fields`` when some fields are awaitable."""
+    if len(awaitable_fields) == 1:
+        field = awaitable_fields[0]
+        results[field] = await results[field]
+    else:
+        awaited = await gather_with_cancel(*(results[field] for field in awaitable_fields))
+        results.update(zip(awaitable_fields, awaited, strict=True))
+    return results
 
 
 def _lean(resolver: Any) -> Any:
-    def resolve(source: Any, info: Any) -> Any:
-        return resolver(source)
+    # The function itself: StrawberryResolver.__call__ only checks it is callable.
+    func = resolver.wrapped_func if callable(resolver.wrapped_func) else resolver
 
+    def resolve(source: Any, info: Any) -> Any:
+        return func(source)
+
+    resolve._oms_lean = func  # type: ignore[attr-defined]  # for _plain_object
     return resolve
 
 

@@ -14,6 +14,7 @@ from oms.catalog.models import Product, Variant
 from oms.fulfillment.models import Fulfillment, FulfillmentLine
 from oms.inventory.services import available_quantities
 from oms.orders.models import OrderEvent, OrderLine
+from oms.orders.search import lines_of_orders
 from oms.payments.models import Payment
 
 K = TypeVar("K")
@@ -89,12 +90,7 @@ class Loaders:
             variants_by_product=DataLoader(
                 many_each(lambda ids: Variant.filter(product_id__in=ids).order_by("id"), "product_id")
             ),
-            lines_by_order=DataLoader(
-                many_each(
-                    lambda ids: OrderLine.filter(order_id__in=ids).order_by("order_id", "position"),
-                    "order_id",
-                )
-            ),
+            lines_by_order=DataLoader(many_each(lines_of_orders, "order_id")),
             events_by_order=DataLoader(
                 many_each(lambda ids: OrderEvent.filter(order_id__in=ids).order_by("id"), "order_id")
             ),

@@ -28,6 +28,7 @@ from oms.graphql.order_inputs import OrderFilter, OrderSort, OrderStatus, Paymen
 from oms.graphql.payments import Payment, Refund, order_refunds
 from oms.graphql.selection import selects, selects_path
 from oms.graphql.tax_lines import TaxLine
+from oms.money import quantize
 from oms.orders import access, search
 from oms.orders import models as order_models
 from oms.orders.amounts import line_paid
@@ -43,6 +44,14 @@ if TYPE_CHECKING:
 # mypy reads as a type (a call's result is only a variable to it).
 strawberry.enum(DomainLineStatus, name="LineStatus")
 LineStatus = DomainLineStatus
+
+
+def _money(amount: Decimal | int, currency: str) -> Money:
+    """``Money.of(amount, currency)`` for an amount read from an order or a line, without
+    the domain Money made and dropped in between (the same rounding, ``money.quantize``):
+    a page of 100 orders with lines makes ~270 of them."""
+    currency = currency or ""
+    return Money(amount=quantize(Decimal(amount), currency), currency=currency)
 
 
 @strawberry.type
@@ -88,18 +97,18 @@ class OrderLine(Node):
 
     @strawberry.field
     def unit_price(self) -> Money:
-        return Money.of(self.model.unit_price, self.model.currency)
+        return _money(self.model.unit_price, self.model.currency)
 
     @strawberry.field
     def total(self) -> Money:
-        return Money.of(self.model.unit_price * self.model.quantity, self.model.currency)
+        return _money(self.model.unit_price * self.model.quantity, self.model.currency)
 
     @strawberry.field(description="This line's share of the order's discounts.")
     def discount(self) -> Money:
-        return Money.of(self.model.discount or 0, self.model.currency)
+        return _money(self.model.discount or 0, self.model.currency)
     @strawberry.field(description="Tax included in or added to this line, as charged at placement.")
     def tax(self) -> Money:
-        return Money.of(self.model.tax, self.model.currency)
+        return _money(self.model.tax, self.model.currency)
 
     @strawberry.field(description="Percent; null when the line was not taxed.")
     def tax_rate(self) -> Decimal | None:
@@ -107,11 +116,11 @@ class OrderLine(Node):
 
     @strawberry.field(description="What the customer paid for the line: less discounts, tax included.")
     def gross(self) -> Money:
-        return Money.of(line_paid(self.model), self.model.currency)
+        return _money(line_paid(self.model), self.model.currency)
 
     @strawberry.field(description="gross less tax.")
     def net(self) -> Money:
-        return Money.of(line_paid(self.model) - self.model.tax, self.model.currency)
+        return _money(line_paid(self.model) - self.model.tax, self.model.currency)
 
 
 @strawberry.type(description="One entry of an order's timeline: every change to an order writes one.")
@@ -237,35 +246,35 @@ class Order(Node):
 
     @strawberry.field
     def subtotal(self) -> Money:
-        return Money.of(self.model.subtotal, self.model.currency)
+        return _money(self.model.subtotal, self.model.currency)
 
     @strawberry.field
     def shipping_total(self) -> Money:
-        return Money.of(self.model.shipping_total, self.model.currency)
+        return _money(self.model.shipping_total, self.model.currency)
 
     @strawberry.field
     def total(self) -> Money:
-        return Money.of(self.model.total, self.model.currency)
+        return _money(self.model.total, self.model.currency)
 
     @strawberry.field(description="What discount codes took off: the lines' shares plus shippingDiscount.")
     def discount_total(self) -> Money:
-        return Money.of(self.model.discount_total or 0, self.model.currency)
+        return _money(self.model.discount_total or 0, self.model.currency)
 
     @strawberry.field(description="What discount codes took off shipping (free shipping).")
     def shipping_discount(self) -> Money:
-        return Money.of(self.model.shipping_discount or 0, self.model.currency)
+        return _money(self.model.shipping_discount or 0, self.model.currency)
 
     @strawberry.field
     def refunded_total(self) -> Money:
-        return Money.of(self.model.refunded_total, self.model.currency)
+        return _money(self.model.refunded_total, self.model.currency)
 
     @strawberry.field(description="Tax on the lines and shipping; part of total unless pricesIncludeTax.")
     def tax_total(self) -> Money:
-        return Money.of(self.model.tax_total, self.model.currency)
+        return _money(self.model.tax_total, self.model.currency)
 
     @strawberry.field(description="Tax on shipping (part of taxTotal).")
     def shipping_tax(self) -> Money:
-        return Money.of(self.model.shipping_tax, self.model.currency)
+        return _money(self.model.shipping_tax, self.model.currency)
 
     @strawberry.field(description="The prices of this order include tax (else taxTotal was added to the total).")
     def prices_include_tax(self) -> bool:

@@ -252,11 +252,20 @@ def _sort_value(order: Order, sort: OrderSort) -> Any:
     return getattr(order, _COLUMN[sort.field])
 
 
+# What str() of an int, a Decimal and an ISO datetime is made of: nothing JSON escapes.
+_UNESCAPED = frozenset("0123456789+-.:TE")
+
+
 def encode_cursor(order: Order, sort: OrderSort) -> str:
     value = _sort_value(order, sort)
     if isinstance(value, dt.datetime):
         value = value.astimezone(dt.UTC).isoformat()
-    raw = json.dumps([_CURSOR_PREFIX, sort.field.value, str(value), order.id], separators=(",", ":"))
+    text = str(value)
+    # The text of json.dumps([prefix, field, text, id], separators=(",", ":")), written
+    # directly (a page encodes 100 cursors): the prefix, the field's name and the id need
+    # no escaping, nor does the value when made of _UNESCAPED.
+    quoted = f'"{text}"' if _UNESCAPED.issuperset(text) else json.dumps(text)
+    raw = f'["{_CURSOR_PREFIX}","{sort.field.value}",{quoted},{int(order.id)}]'
     return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
@@ -363,6 +372,25 @@ async def find_orders(
         has_previous=position is not None,
         query=counted,
     )
+
+
+def _lines_of_orders_sql() -> str:
+    """The statement of :func:`lines_of_orders` on PostgreSQL: the model's columns, ids as
+    one array (one statement text, so one prepared plan, whatever the page's size)."""
+    columns = ", ".join(f'"{column}"' for column in sorted(OrderLine._meta.db_fields))
+    return f'SELECT {columns} FROM "order_line" WHERE "order_id" = ANY($1) ORDER BY "order_id", "position"'
+
+
+async def lines_of_orders(order_ids: list[int]) -> list[OrderLine]:
+    """The lines of these orders, by order then position: one statement. On PostgreSQL it
+    is written here and its rows become models through Tortoise's own select executor
+    (as ``Model.raw`` does): building the query through the ORM cost about half as much
+    again as making the models (~0.9 ms of ~2.9 ms for a page's ~170 lines)."""
+    conn = get_connection("default")
+    if conn.capabilities.dialect != "postgres":
+        return await OrderLine.filter(order_id__in=order_ids).order_by("order_id", "position")
+    executor = conn.executor_class(model=OrderLine, db=conn)
+    return list(await executor.execute_select(_lines_of_orders_sql(), [list(order_ids)]))
 
 
 async def list_orders(
