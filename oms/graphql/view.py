@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from cross_web import HTTPException
+from graphql import parse
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -33,7 +34,6 @@ from oms.config import Settings
 from oms.errors import DomainError
 from oms.graphql.context import Context
 from oms.graphql.httpcache import cacheable_request, is_public_catalog_query, with_cache_headers
-from oms.graphql.limits import _cached_parse
 from oms.graphql.persisted import PersistedQueries, PersistedQueryError, resolve
 from oms.graphql.text import TOO_DEEP, json_problem
 from oms.graphql.websocket import LimitedWebSocketAdapter
@@ -216,9 +216,13 @@ class OmsGraphQL(GraphQL[Context, None]):
         data = _request_data.get(None)
         if data is None or isinstance(data, list) or not isinstance(data.query, str):
             return response
+        # The document was parsed to run it: ParseWithinLimits kept it.
+        documents = getattr(self.schema, "documents", None)
+        entry = documents.get(data.query) if documents is not None else None
         try:
-            # The parser's cache (ParseWithinLimits): the document was parsed to run it.
-            document = _cached_parse(512)(data.query, max_tokens=self.settings.max_query_tokens)
+            document = (
+                entry.document if entry is not None else parse(data.query, max_tokens=self.settings.max_query_tokens)
+            )
         except Exception:  # refused by the parser: the answer carries errors anyway
             return response
         if not is_public_catalog_query(document, data.operation_name):
