@@ -354,7 +354,11 @@ class FreshLoaders(SchemaExtension):
     def on_operation(self):
         context = self.execution_context.context
         if isinstance(context, Context):
-            context.loaders = Loaders.create()
+            # A context's first operation keeps the loaders it was made with (an HTTP
+            # request's only one, usually): ~20 DataLoaders less to build per request.
+            if context.operations:
+                context.loaders = Loaders.create()
+            context.operations += 1
         yield
 
 
