@@ -136,7 +136,9 @@ def _compressed(app: ASGIApp, settings: Settings) -> ASGIApp:
     return GZipMiddleware(
         app,
         minimum_size=settings.gzip_min_bytes,
-        compresslevel=6,
+        # Level 1, nginx's default: half the CPU of level 6 on a page of 100 orders (0.20
+        # against 0.39 ms for 29 kB), for an answer ~30 % larger (3.0 against 2.3 kB).
+        compresslevel=1,
         exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, "multipart/mixed"),
     )
 

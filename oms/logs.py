@@ -40,8 +40,18 @@ _JWT = re.compile(r"\beyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]+")
 _URL_PASSWORD = re.compile(r"(?P<scheme>\b[a-z][a-z0-9+.-]*://[^/\s:@]*:)[^@\s/]+@", re.IGNORECASE)
 
 
+# Each pattern above needs one of these in the text, in any case: an ASCII line holding
+# none (a request line, usually) is returned as it is, without four passes of regular
+# expressions (~40 us a line). Other lines take every pass (Unicode case rules differ).
+_TRIGGERS = ("://", "bearer", "eyj", "password", "token", "accesskey", "secret", "authorization")
+
+
 def redact(text: str) -> str:
     """``text`` with secret values replaced by ``***`` (linear in its length)."""
+    if text.isascii():
+        lower = text.lower()
+        if not any(trigger in lower for trigger in _TRIGGERS):
+            return text
     text = _URL_PASSWORD.sub(r"\g<scheme>***@", text)
     text = _BEARER.sub(r"\1 ***", text)
     text = _JWT.sub("***", text)

@@ -93,6 +93,22 @@ def test_secrets_are_redacted_from_formatted_lines():
     assert redact('{"password":"x\\"y"}') == '{"password":"***"}'
 
 
+def test_the_quick_path_of_redact_skips_only_lines_without_a_secret():
+    # redact() returns an ASCII line without a trigger word as it is (no regular
+    # expressions): every secret name and every pattern must have its trigger, in any case.
+    from oms.logs import _SECRET_NAMES, _TRIGGERS
+
+    line = "request request_id=abc method=POST path=/graphql operation=Orders status=200"
+    assert redact(line) is line
+    for name in _SECRET_NAMES.split("|"):
+        assert any(trigger in name.lower() for trigger in _TRIGGERS), name
+        assert redact(f"{name.upper()}=hunter2") == f"{name.upper()}=***"
+    assert redact("Bearer abc") == "Bearer ***" and "abc" not in redact("AUTHORIZATION: BEARER abc")
+    assert redact("x eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl") == "x ***"
+    assert redact("redis://u:pw@cache:6379") == "redis://u:***@cache:6379"
+    assert redact("ſecret=hunter2 ünïcode") == "ſecret=*** ünïcode"  # not ASCII: every pass
+
+
 def test_control_characters_a_client_sent_are_escaped_in_text_lines():
     # uvicorn percent-decodes the path: /x%0D%00%1B[2J arrives as CR, NUL and a terminal escape.
     path = "/downloads/a\r\x00\x1b[2J\u2028"  # no space, quote or '=' to get it quoted

@@ -36,6 +36,8 @@ class Context:
     connection_params: dict | None = None
     # The bearer token the viewer came from: a websocket re-checks it on each operation.
     token: str | None = None
+    # Operations run with this context so far (FreshLoaders gives each its own loaders).
+    operations: int = 0
 
     @property
     def rate_limiter(self) -> RateLimiter:

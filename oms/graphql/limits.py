@@ -20,17 +20,25 @@ fragment dependency graph, and a spread adds the memoised figures of its fragmen
   walked once to count those pairs, and a document with too many is refused.
 
 :class:`QueryCost` runs this check BEFORE graphql-core's rules (a failed check skips
-them, so none of their own non-linear work is reached) and then validates through a
-shared LRU cache, replacing Strawberry's ``ValidationCache``. It is a schema extension,
-so POST, GET and websocket operations all pass through it.
+them, so none of their own non-linear work is reached) and then graphql-core's rules. It
+is a schema extension, so POST, GET and websocket operations all pass through it.
+
+A document seen before skips all of that: :class:`DocumentCache` keeps, by query text,
+the parsed document and the verdict of the checks (an LRU bounded by entries and by the
+total length of the texts, one per schema). A new text is measured against every limit
+before it is stored, and the verdict is deterministic for a text, the schema and the
+rules, so a repeat is answered exactly as the first time, without parsing (a few hundred
+microseconds for a large query), the cost walk or graphql-core's validation (whose cache
+key, the document, was hashed node by node on every request).
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
+import threading
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator, Sequence
-from functools import cache, lru_cache
 from typing import Any
 
 from graphql import (
@@ -252,29 +260,66 @@ def cost_errors(document: DocumentNode, limits: Limits) -> list[GraphQLError]:
     return errors
 
 
-@cache
-def _cached_validate(maxsize: int):
-    # Imported here: strawberry.schema.schema imports the extensions package.
-    from strawberry.schema.schema import validate_document
+@dataclasses.dataclass(eq=False)
+class _Document:
+    document: DocumentNode
+    # The rules the verdict was reached with, and the verdict (None: not validated yet).
+    rules: tuple = ()
+    errors: list[GraphQLError] | None = None
 
-    return lru_cache(maxsize=maxsize)(validate_document)
 
+class DocumentCache:
+    """Parsed documents and their verdicts by query text: an LRU bounded by ``max_entries``
+    and by the total length of the texts, ``max_bytes`` (a text longer than an eighth of
+    that is not kept). The AST of a text is a few dozen times its length."""
 
-@cache
-def _cached_parse(maxsize: int):
-    return lru_cache(maxsize=maxsize)(parse)
+    def __init__(self, *, max_entries: int = 256, max_bytes: int = 1_000_000):
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self._entries: OrderedDict[str, _Document] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @property
+    def size_bytes(self) -> int:
+        return self._bytes
+
+    def get(self, query: str) -> _Document | None:
+        with self._lock:
+            entry = self._entries.get(query)
+            if entry is not None:
+                self._entries.move_to_end(query)
+            return entry
+
+    def put(self, query: str, document: DocumentNode) -> _Document:
+        entry = _Document(document)
+        if len(query) > self.max_bytes // 8 or self.max_entries <= 0:
+            return entry
+        with self._lock:
+            old = self._entries.pop(query, None)
+            if old is not None:
+                self._bytes -= len(query)
+            self._entries[query] = entry
+            self._bytes += len(query)
+            while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
+                evicted, _ = self._entries.popitem(last=False)
+                self._bytes -= len(evicted)
+        return entry
 
 
 class ParseWithinLimits(SchemaExtension):
-    """Parse with a length and a token limit, through an LRU cache shared by every
-    request; a long document is parsed in a worker thread. Replaces Strawberry's
+    """Parse with a length and a token limit; a document already in ``documents`` is not
+    parsed again, a long one is parsed in a worker thread. Replaces Strawberry's
     ``ParserCache`` and ``MaxTokensLimiter``."""
 
-    def __init__(self, *, max_bytes: int, max_tokens: int, maxsize: int = 512):
+    def __init__(self, *, max_bytes: int, max_tokens: int, documents: DocumentCache | None = None):
         super().__init__()
         self.max_bytes = max_bytes
         self.max_tokens = max_tokens
-        self.parse = _cached_parse(maxsize)
+        self.documents = documents if documents is not None else DocumentCache()
 
     async def on_parse(self) -> AsyncIterator[None]:
         context = self.execution_context
@@ -285,29 +330,37 @@ class ParseWithinLimits(SchemaExtension):
             # matters for the few documents near the limit.
             if len(query) > self.max_bytes and len(query.encode("utf-8", "surrogatepass")) > self.max_bytes:
                 raise _error(f"The GraphQL document is larger than {self.max_bytes} bytes.")
-            if len(query) > THREAD_ABOVE:
-                context.graphql_document = await asyncio.to_thread(self.parse, query, max_tokens=self.max_tokens)
-            else:
-                context.graphql_document = self.parse(query, max_tokens=self.max_tokens)
+            entry = self.documents.get(query)
+            if entry is None:
+                if len(query) > THREAD_ABOVE:
+                    document = await asyncio.to_thread(parse, query, max_tokens=self.max_tokens)
+                else:
+                    document = parse(query, max_tokens=self.max_tokens)
+                entry = self.documents.put(query, document)
+            context.graphql_document = entry.document
         yield
 
 
 class QueryCost(SchemaExtension):
     """Refuse a document over the cost limits before any other validation rule runs, then
-    validate it (through an LRU cache shared by every request) with ``rules`` added to
-    graphql-core's. Replaces Strawberry's ``AddValidationRules`` + ``ValidationCache``.
-    A long document is checked in a worker thread."""
+    validate it with ``rules`` added to graphql-core's; the verdict is kept with the
+    document in ``documents`` (see :class:`ParseWithinLimits`). Replaces Strawberry's
+    ``AddValidationRules`` + ``ValidationCache``. A long document is checked in a worker
+    thread."""
 
-    def __init__(self, limits: Limits, rules: Sequence[type] = (), maxsize: int = 512):
+    def __init__(self, limits: Limits, rules: Sequence[type] = (), documents: DocumentCache | None = None):
         super().__init__()
         self.limits = limits
         self.rules = tuple(rules)
-        self.validate = _cached_validate(maxsize)
+        self.documents = documents if documents is not None else DocumentCache()
 
     def _errors(self, document: DocumentNode, rules: tuple) -> list[GraphQLError]:
         errors = cost_errors(document, self.limits)
         if not errors:
-            errors = self.validate(self.execution_context.schema._schema, document, rules)
+            # Imported here: strawberry.schema.schema imports the extensions package.
+            from strawberry.schema.schema import validate_document
+
+            errors = validate_document(self.execution_context.schema._schema, document, rules)
         return errors
 
     async def on_validate(self) -> AsyncIterator[None]:
@@ -315,8 +368,18 @@ class QueryCost(SchemaExtension):
         document = context.graphql_document
         assert document is not None  # parsed before validation
         rules = context.validation_rules + self.rules
-        if len(context.query or "") > THREAD_ABOVE:
-            context.pre_execution_errors = await asyncio.to_thread(self._errors, document, rules)
+        query = context.query
+        entry = self.documents.get(query) if isinstance(query, str) else None
+        if entry is None or entry.document is not document:
+            entry = None  # a document given by the caller, or one no longer kept
+        if entry is not None and entry.errors is not None and entry.rules == rules:
+            context.pre_execution_errors = entry.errors
         else:
-            context.pre_execution_errors = self._errors(document, rules)
+            if len(query or "") > THREAD_ABOVE:
+                errors = await asyncio.to_thread(self._errors, document, rules)
+            else:
+                errors = self._errors(document, rules)
+            if entry is not None:
+                entry.rules, entry.errors = rules, errors
+            context.pre_execution_errors = errors
         yield

@@ -45,7 +45,7 @@ from oms.graphql.execution import OmsExecutionContext, use_lean_resolvers
 from oms.graphql.fulfillment import Fulfillment, details_field
 from oms.graphql.inventory import InventoryMutation, InventoryQuery, warehouse_node
 from oms.graphql.jobs import JobsMutation, JobsQuery, job_node
-from oms.graphql.limits import Limits, ParseWithinLimits, QueryCost
+from oms.graphql.limits import DocumentCache, Limits, ParseWithinLimits, QueryCost
 from oms.graphql.loaders import Loaders
 from oms.graphql.order_mutations import OrdersMutation
 from oms.graphql.orders import Customer, Order, OrderLine, OrdersQuery
@@ -297,6 +297,9 @@ class OmsSchema(strawberry.Schema):
         self._replaced_fields = dict(replaced_fields)
         super().__init__(*args, **kwargs)
         self.node_resolvers = {**node_resolvers, **_plugin_node_resolvers(self, node_resolvers)}
+        # The documents its requests parsed (oms/graphql/limits.py); build_schema shares
+        # this one with the schema's parse and validation extensions.
+        self.documents = DocumentCache()
         use_lean_resolvers(self._schema, self)  # oms/graphql/execution.py
 
     def get_fields(self, type_definition: StrawberryObjectDefinition) -> list[StrawberryField]:
@@ -351,7 +354,11 @@ class FreshLoaders(SchemaExtension):
     def on_operation(self):
         context = self.execution_context.context
         if isinstance(context, Context):
-            context.loaders = Loaders.create()
+            # A context's first operation keeps the loaders it was made with (an HTTP
+            # request's only one, usually): ~20 DataLoaders less to build per request.
+            if context.operations:
+                context.loaders = Loaders.create()
+            context.operations += 1
         yield
 
 
@@ -371,12 +378,16 @@ def build_schema(settings: Settings | None = None, plugins: PluginHost | None = 
     rules: list[Any] = [StorableStringLiterals, MaxIntrospectionDepthRule]
     if not settings.introspection_enabled:  # production default (OMS_INTROSPECTION)
         rules.append(NoSchemaIntrospectionCustomRule)
+    # Parsed documents and their verdicts by query text, for this schema alone.
+    documents = DocumentCache()
     extensions: list[Any] = [
-        lambda: ParseWithinLimits(max_bytes=settings.max_query_bytes, max_tokens=settings.max_query_tokens),
+        lambda: ParseWithinLimits(
+            max_bytes=settings.max_query_bytes, max_tokens=settings.max_query_tokens, documents=documents
+        ),
         # Introspection is not counted in the depth (GraphiQL's query is deep), so its
         # list nesting is bounded by graphql-core's rule instead: `types { fields { type {
         # fields ...` grows the answer tenfold per level.
-        lambda: QueryCost(limits, rules=rules, maxsize=512),
+        lambda: QueryCost(limits, rules=rules, documents=documents),
         FreshLoaders,
         graphql_accounts.SessionRecheck,
     ]
@@ -398,7 +409,7 @@ def build_schema(settings: Settings | None = None, plugins: PluginHost | None = 
     added = {EXTENSIBLE_TYPES[name]: _added_fields(name, parts[name]) for name in EXTENSIBLE_TYPES}
     # No plugin describes fulfillments: an empty union is not valid GraphQL, so no field.
     appended: dict[type, list[StrawberryField]] = {Fulfillment: [details_field(detail_types)]} if detail_types else {}
-    return OmsSchema(
+    built = OmsSchema(
         query=_root_type("Query", parts["Query"]),
         mutation=_root_type("Mutation", parts["Mutation"]),
         subscription=_root_type("Subscription", parts["Subscription"]),
@@ -411,6 +422,8 @@ def build_schema(settings: Settings | None = None, plugins: PluginHost | None = 
         # Plain scalar fields skip graphql-core's per-field bookkeeping (oms/graphql/execution.py).
         execution_context_class=OmsExecutionContext,
     )
+    built.documents = documents
+    return built
 
 
 # For `strawberry export-schema oms.graphql.schema:schema` and the schema-drift test.
