@@ -48,7 +48,7 @@ sys.path.insert(0, str(ROOT))  # for bench.* and tests.live_server when run as a
 
 from bench import floor  # noqa: E402
 from bench.peer_oms import OmsSide  # noqa: E402
-from bench.peer_runs import Run, closed_loop, cpu_between, cpu_snapshot, load1, median  # noqa: E402
+from bench.peer_runs import CpuWatch, Run, closed_loop, cpu_snapshot, load1, median  # noqa: E402
 from bench.peer_vendure import VendureSide  # noqa: E402
 from bench.place_orders import PRICES, catalog_skus  # noqa: E402
 from bench.sqltap import StatementTap  # noqa: E402
@@ -80,10 +80,9 @@ class FloorSide:
             def snap() -> dict[str, dict[str, float]]:
                 return cpu_snapshot({"floor program": [os.getpid()]}, self.database)
 
-            before = snap()
-            latencies, errors, elapsed = await closed_loop(clients, seconds, one)
-            cpu = cpu_between(before, snap())
-        return Run(self.name, "placeOrder", clients, len(latencies), elapsed, latencies, errors, cpu, load1())
+            async with CpuWatch(snap) as watch:
+                latencies, errors, elapsed = await closed_loop(clients, seconds, one)
+        return Run(self.name, "placeOrder", clients, len(latencies), elapsed, latencies, errors, watch.used, load1())
 
     async def round_trips(self) -> int:
         async with floor.create_pool(self.dsn, 1) as pool:
@@ -134,7 +133,7 @@ class Table:
             ok = [r == r and (r >= target if higher else r <= target) for r in checked]
             verdict = ("met" if all(ok) else "MISSED") if checked else "n/a"
             goal = f"{'≥' if higher else '≤'} {target:g}x at N = {', '.join(map(str, wanted_at))}"
-        ratio_text = " / ".join("n/a" if r != r else f"{r:.2f}" if r < 10 else f"{r:.0f}" for r in ratios)
+        ratio_text = " / ".join("n/a" if r != r else f"{r:.2f}" if r < 1 else f"{r:.1f}" for r in ratios)
         self.row(measure, fmt(ours, digits), f"{b[0]} {fmt(theirs, digits)}", ratio_text + "x", goal, verdict,
                  self.load(a, b))
 

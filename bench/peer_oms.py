@@ -8,6 +8,7 @@ import asyncio
 import itertools
 import os
 import random
+import signal
 import sys
 import time
 import uuid
@@ -18,9 +19,9 @@ import httpx
 
 from bench.common import LOGIN, MARK_PAID, gql, ok
 from bench.peer_runs import (
+    CpuWatch,
     Run,
     closed_loop,
-    cpu_between,
     cpu_snapshot,
     load1,
     start_process,
@@ -106,7 +107,9 @@ class OmsSide:
 
     async def orders(self, clients: int, seconds: float, pay: bool) -> Run:
         """Closed loop of placeOrder (guest, 2 lines), then markOrderPaid as staff if ``pay``.
-        CPU runs until the worker has drained the jobs the run enqueued."""
+        CPU runs until the worker has drained the jobs the run enqueued. Without ``pay``
+        (placement against the floor, which has no jobs) the worker is paused (SIGSTOP)
+        during the run, as bench/place_orders.py runs without one, and resumed after."""
         async def one(http: httpx.AsyncClient) -> None:
             payload = ok((await gql(http, PLACE_ORDER, self._place_variables()))["placeOrder"], "placeOrder")
             if not payload["order"]:
@@ -116,13 +119,20 @@ class OmsSide:
                    "markOrderPaid")
 
         limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-        async with httpx.AsyncClient(base_url=self.base, limits=limits, timeout=120) as http:
-            before = self._snap()
-            latencies, errors, elapsed = await closed_loop(clients, seconds, lambda: one(http))
-        load = load1()
-        backlog, waited = await wait_drained(self._pending, 120)
-        cpu = cpu_between(before, self._snap())
+        worker = self.processes["worker"].pid  # type: ignore[attr-defined]
+        async with CpuWatch(self._snap) as watch:
+            async with httpx.AsyncClient(base_url=self.base, limits=limits, timeout=120) as http:
+                if not pay:
+                    os.kill(worker, signal.SIGSTOP)
+                try:
+                    latencies, errors, elapsed = await closed_loop(clients, seconds, lambda: one(http))
+                finally:
+                    os.kill(worker, signal.SIGCONT)
+            load = load1()
+            backlog, waited = await wait_drained(self._pending, 120)
+        cpu = watch.used
         note = f"worker backlog {backlog} jobs, drained in {waited:.1f} s" if backlog else ""
+        note += "" if pay else " (worker paused during the run)"
         return Run(self.name, "paid order" if pay else "placeOrder", clients, len(latencies), elapsed,
                    latencies, errors, cpu, load, note)
 
@@ -131,13 +141,13 @@ class OmsSide:
         async with httpx.AsyncClient(base_url=self.base, timeout=60) as http:
             for _ in range(5):
                 await gql(http, STAFF_LIST, token=self.staff)
-            before = self._snap()
             latencies, count = [], 0
-            for _ in range(requests):
-                began = time.perf_counter()
-                data = await gql(http, STAFF_LIST, token=self.staff)
-                latencies.append(time.perf_counter() - began)
-                count = len(data["orders"]["edges"])
-            cpu = cpu_between(before, self._snap())
+            async with CpuWatch(self._snap) as watch:
+                for _ in range(requests):
+                    began = time.perf_counter()
+                    data = await gql(http, STAFF_LIST, token=self.staff)
+                    latencies.append(time.perf_counter() - began)
+                    count = len(data["orders"]["edges"])
+            cpu = watch.used
         note = "" if count == 100 else f"only {count} orders listed"
         return Run(self.name, "staff list", 1, requests, sum(latencies), latencies, [], cpu, load1(), note)

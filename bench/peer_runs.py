@@ -167,3 +167,35 @@ def tail(path: str, lines: int = 30) -> str:
             return "".join(f.readlines()[-lines:])
     except OSError as exc:
         return f"(no log: {exc})"
+
+
+class CpuWatch:
+    """CPU per kind between entering and leaving, sampled every ``every`` seconds so that a
+    PostgreSQL backend that a pool closes meanwhile (node-postgres closes connections idle
+    for 10 s) keeps the CPU it had when last seen; ``used`` once left."""
+
+    def __init__(self, snap: Callable[[], Snapshot], every: float = 2.0):
+        self.snap, self.every = snap, every
+        self.used: dict[str, float] = {}
+
+    def _merge(self, snap: Snapshot) -> None:
+        for kind, pids in snap.items():
+            self.latest.setdefault(kind, {}).update(pids)
+
+    async def _sample(self) -> None:
+        while True:
+            await asyncio.sleep(self.every)
+            self._merge(self.snap())
+
+    async def __aenter__(self) -> CpuWatch:
+        self.before = self.snap()
+        self.latest: Snapshot = {kind: dict(pids) for kind, pids in self.before.items()}
+        self.task = asyncio.create_task(self._sample())
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self.task
+        self._merge(self.snap())
+        self.used = cpu_between(self.before, self.latest)

@@ -25,8 +25,8 @@ import time
 import asyncpg
 
 from bench.peer_runs import (
+    CpuWatch,
     Run,
-    cpu_between,
     cpu_snapshot,
     load1,
     start_process,
@@ -117,16 +117,18 @@ class VendureSide:
         self.calls += 1
         out = os.path.join(self.work, "logs", f"bench-{self.calls}.json")
         command = ["node", "bench.js", "--url", self.url, "--out", out, *args]
-        before = self._snap()
-        await asyncio.to_thread(self._run, command, "bench.js " + " ".join(args), 900)
-        backlog, _ = await wait_drained(self._pending, 120)
-        cpu = cpu_between(before, self._snap())
+        async with CpuWatch(self._snap) as watch:
+            await asyncio.to_thread(self._run, command, "bench.js " + " ".join(args), 900)
+            backlog, _ = await wait_drained(self._pending, 120)
+        cpu = watch.used
         with open(out) as f:
             return json.load(f), cpu, backlog
 
     async def measure_overhead(self) -> None:
         """A bench.js invocation without measured work (login, catalog, 10 list warm-ups)."""
         _, self.overhead, _ = await self._bench("--skip-orders", "--admin-iters", "0", "--admin-concurrency", "")
+        print("  Vendure: a bench.js invocation's own cost (login, catalog, 10 list warm-ups), subtracted from each"
+              " run's CPU: " + ", ".join(f"{kind} {s * 1000:.0f} ms" for kind, s in self.overhead.items()), flush=True)
 
     def _less_overhead(self, cpu: dict[str, float]) -> dict[str, float]:
         return {kind: max(0.0, seconds - self.overhead.get(kind, 0.0)) for kind, seconds in cpu.items()}
