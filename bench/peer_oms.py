@@ -1,0 +1,153 @@
+"""oms's side of bench/peer.py: a real ``oms serve`` process and an ``oms worker`` process
+(the layout of the Vendure peer: server and worker apart) on a scratch PostgreSQL
+database, driven over HTTP with httpx (bench/common.py, bench/place_orders.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import random
+import signal
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import asyncpg
+import httpx
+
+from bench.common import LOGIN, MARK_PAID, gql, ok
+from bench.peer_runs import (
+    CpuWatch,
+    Run,
+    closed_loop,
+    cpu_snapshot,
+    load1,
+    start_process,
+    stop_process,
+    wait_drained,
+    wait_http,
+)
+from bench.place_orders import ADDRESS, PLACE_ORDER, setup_catalog
+from tests.live_server import STAFF_EMAIL, STAFF_PASSWORD, create_staff, free_port, migrate, server_env
+
+# The staff list, as close as oms's schema allows to the peer's admin query (bench.js:
+# orders(take: 100) with state, total, customer email, lines with sku, name, prices).
+STAFF_LIST = """query StaffOrders { orders(first: 100) { edges { node {
+  id number status createdAt currency email total { amount currency }
+  lines { id sku name quantity unitPrice { amount } total { amount } } } } } }"""
+PENDING_JOBS = "SELECT count(*) FROM job WHERE status IN ('QUEUED', 'RUNNING') AND run_at <= now()"
+
+
+class OmsSide:
+    name = "oms"
+
+    def __init__(self, database_url: str, work: str, skus: list[str]):
+        self.url, self.work, self.skus = database_url, work, skus
+        self.database = database_url.rsplit("/", 1)[1]
+        self.dsn = database_url.replace("postgres://", "postgresql://", 1)
+        self.processes: dict[str, object] = {}
+        self.base = ""
+        self.staff = ""
+        self.seq = itertools.count()
+        self.run_id = uuid.uuid4().hex[:8]
+
+    def _command(self, *args: str) -> list[str]:
+        script = Path(sys.executable).parent / "oms"
+        return [str(script), *args] if script.exists() else [sys.executable, "-m", "oms.cli", *args]
+
+    async def start(self) -> None:
+        await migrate(self.url)
+        await asyncio.to_thread(create_staff, self.url)
+        port = free_port()
+        self.base = f"http://127.0.0.1:{port}"
+        env = server_env(self.url, {
+            "OMS_RUN_WORKER": "false", "OMS_PUBLIC_URL": self.base,
+            "OMS_MAIL_DIR": os.path.join(self.work, "maildir"), "OMS_MEDIA_ROOT": os.path.join(self.work, "media"),
+        })
+        for kind, args in (("server", ("serve", "--host", "127.0.0.1", "--port", str(port))), ("worker", ("worker",))):
+            log = os.path.join(self.work, f"oms-{kind}.log")
+            self.processes[kind] = start_process(self._command(*args), env, self.work, log)
+            if kind == "server":
+                await wait_http(self.base + "/healthz", self.processes[kind], log, 90)  # type: ignore[arg-type]
+        async with httpx.AsyncClient(base_url=self.base, timeout=60) as http:
+            await setup_catalog(http, self.skus)
+            self.staff = (await gql(http, LOGIN, {"e": STAFF_EMAIL, "p": STAFF_PASSWORD}))["login"]["token"]
+        await asyncio.sleep(1)
+        worker = self.processes["worker"]
+        if worker.poll() is not None:  # type: ignore[attr-defined]
+            raise RuntimeError(f"oms worker exited: see {self.work}/oms-worker.log")
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            stop_process(process)  # type: ignore[arg-type]
+        self.processes.clear()
+
+    def _snap(self) -> dict[str, dict[str, float]]:
+        pids = {kind: [p.pid] for kind, p in self.processes.items()}  # type: ignore[attr-defined]
+        pids["client"] = [os.getpid()]
+        return cpu_snapshot(pids, self.database)
+
+    async def _pending(self) -> int:
+        conn = await asyncpg.connect(self.dsn)
+        try:
+            return await conn.fetchval(PENDING_JOBS)
+        finally:
+            await conn.close()
+
+    def _place_variables(self) -> dict:
+        n = next(self.seq)
+        first, second = random.sample(self.skus, 2)
+        return {"input": {
+            "lines": [{"sku": first, "quantity": 1}, {"sku": second, "quantity": 2}],
+            "email": f"c-{self.run_id}-{n}@bench.test", "shippingAddress": ADDRESS,
+            "shippingMethod": "standard", "idempotencyKey": f"peer-{self.run_id}-{n}",
+        }}
+
+    async def orders(self, clients: int, seconds: float, pay: bool) -> Run:
+        """Closed loop of placeOrder (guest, 2 lines), then markOrderPaid as staff if ``pay``.
+        CPU runs until the worker has drained the jobs the run enqueued. Without ``pay``
+        (placement against the floor, which has no jobs) the worker is paused (SIGSTOP)
+        during the run, as bench/place_orders.py runs without one, and resumed after."""
+        async def one(http: httpx.AsyncClient) -> None:
+            payload = ok((await gql(http, PLACE_ORDER, self._place_variables()))["placeOrder"], "placeOrder")
+            if not payload["order"]:
+                raise RuntimeError(f"placeOrder gave no order: {payload}")
+            if pay:
+                ok((await gql(http, MARK_PAID, {"id": payload["order"]["id"]}, self.staff))["markOrderPaid"],
+                   "markOrderPaid")
+
+        limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+        worker = self.processes["worker"].pid  # type: ignore[attr-defined]
+        async with CpuWatch(self._snap) as watch:
+            async with httpx.AsyncClient(base_url=self.base, limits=limits, timeout=120) as http:
+                if not pay:
+                    os.kill(worker, signal.SIGSTOP)
+                try:
+                    latencies, errors, elapsed = await closed_loop(clients, seconds, lambda: one(http))
+                finally:
+                    os.kill(worker, signal.SIGCONT)
+            load = load1()
+            backlog, waited = await wait_drained(self._pending, 120)
+        cpu = watch.used
+        note = f"worker backlog {backlog} jobs, drained in {waited:.1f} s" if backlog else ""
+        note += "" if pay else " (worker paused during the run)"
+        return Run(self.name, "paid order" if pay else "placeOrder", clients, len(latencies), elapsed,
+                   latencies, errors, cpu, load, note)
+
+    async def staff_list(self, requests: int) -> Run:
+        """The staff list of 100 orders, one request at a time, after 5 unmeasured."""
+        async with httpx.AsyncClient(base_url=self.base, timeout=60) as http:
+            for _ in range(5):
+                await gql(http, STAFF_LIST, token=self.staff)
+            latencies, count = [], 0
+            async with CpuWatch(self._snap) as watch:
+                for _ in range(requests):
+                    began = time.perf_counter()
+                    data = await gql(http, STAFF_LIST, token=self.staff)
+                    latencies.append(time.perf_counter() - began)
+                    count = len(data["orders"]["edges"])
+            cpu = watch.used
+        note = "" if count == 100 else f"only {count} orders listed"
+        return Run(self.name, "staff list", 1, requests, sum(latencies), latencies, [], cpu, load1(), note)
