@@ -31,11 +31,17 @@ def page_size(first: int | None) -> int:
 
 
 async def paginate(
-    queryset: QuerySet[Any], *, first: int | None, after_id: int | None, newest_first: bool = True
+    queryset: QuerySet[Any],
+    *,
+    first: int | None,
+    after_id: int | None,
+    newest_first: bool = True,
+    count: bool = True,
 ) -> Page[Any]:
-    """One page after the row ``after_id`` plus the total count: two statements."""
+    """One page after the row ``after_id`` plus the total count: two statements (one with
+    ``count=False``, which leaves ``total`` at 0 for a caller that shows no count)."""
     size = page_size(first)
-    total = await queryset.count()
+    total = await queryset.count() if count else 0
     page_qs = queryset
     if after_id is not None:
         page_qs = page_qs.filter(id__lt=after_id) if newest_first else page_qs.filter(id__gt=after_id)

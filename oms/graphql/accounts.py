@@ -16,6 +16,7 @@ from oms.graphql.common import PageInfo, UserError, decode_cursor, to_global_id
 from oms.graphql.context import Info
 from oms.graphql.mutations import mutation
 from oms.graphql.orders import OrderConnection
+from oms.graphql.selection import selects
 from oms.orders import search
 
 
@@ -68,14 +69,18 @@ class CoreMe:
         return CustomerAddress.from_model(row) if row else None
 
     @strawberry.field
-    async def orders(self, first: int | None = None, after: str | None = None) -> OrderConnection:
+    async def orders(self, info: Info, first: int | None = None, after: str | None = None) -> OrderConnection:
         customer = self.viewer.customer
         if customer is None:  # staff accounts place no orders; `orders` lists all for them
             return OrderConnection(edges=[], page_info=PageInfo.for_ids([], False, False), total_count=0)
         page = await search.list_orders(
-            filters=None, first=first, after_id=decode_cursor(after), customer_id=customer.id
+            filters=None,
+            first=first,
+            after_id=decode_cursor(after),
+            customer_id=customer.id,
+            count=selects(info, "totalCount"),  # the COUNT only for a client that shows it
         )
-        return OrderConnection.from_page(page)
+        return await OrderConnection.from_page(info, page)
 
 
 # The one Me class; each schema gives it its plugins' fields (oms.graphql.schema).

@@ -315,8 +315,21 @@ class OrderConnection:
     total_count: int
 
     @classmethod
-    def from_page(cls, page: Page[order_models.Order]) -> OrderConnection:
-        return connection(cls, OrderEdge, page, Order.from_model)
+    async def from_page(cls, info: Info, page: Page[order_models.Order]) -> OrderConnection:
+        """The connection of a keyset page (``me.orders``), the page's lines loaded ahead
+        in one batch when the query selects them (as ``orders`` does)."""
+        lines = dict(zip([order.id for order in page.items], await page_lines(info, page.items), strict=True))
+        return connection(cls, OrderEdge, page, lambda order: Order.from_model(order, lines=lines[order.id]))
+
+
+async def page_lines(info: Info, orders: list[order_models.Order]) -> list[list[order_models.OrderLine] | None]:
+    """The lines of each order of a page when the query selects ``edges.node.lines``: one
+    query for the whole page, through the request's loader (the same rows ``lines`` would
+    load order by order), so that ``Order.lines`` answers without an await. None each
+    when not selected."""
+    if orders and selects_path(info, "edges", "node", "lines"):
+        return list(await info.context.loaders.lines_by_order.load_many([order.id for order in orders]))
+    return [None] * len(orders)
 
 
 @strawberry.type
@@ -358,11 +371,7 @@ class OrdersQuery:
             after=after,
         )
         total = await page.total() if selects(info, "totalCount") else 0
-        # One query for the whole page's lines, through the request's loader (the same
-        # rows `lines` would load order by order).
-        lines: list[list[order_models.OrderLine] | None] = [None] * len(page.items)
-        if page.items and selects_path(info, "edges", "node", "lines"):
-            lines = list(await info.context.loaders.lines_by_order.load_many([order.id for order in page.items]))
+        lines = await page_lines(info, page.items)
         return OrderConnection(
             edges=[
                 OrderEdge(node=Order.from_model(order, lines=order_lines), cursor=cursor)

@@ -394,10 +394,16 @@ async def lines_of_orders(order_ids: list[int]) -> list[OrderLine]:
 
 
 async def list_orders(
-    *, filters: OrderFilter | None, first: int | None, after_id: int | None, customer_id: int | None = None
+    *,
+    filters: OrderFilter | None,
+    first: int | None,
+    after_id: int | None,
+    customer_id: int | None = None,
+    count: bool = True,
 ) -> Page[Order]:
-    """Orders newest first; ``customer_id`` limits them to one customer's (``me.orders``)."""
+    """Orders newest first; ``customer_id`` limits them to one customer's (``me.orders``);
+    ``count=False`` skips the COUNT (``total`` is then 0)."""
     qs = filter_orders(filters)
     if customer_id is not None:
         qs = qs.filter(customer_id=customer_id)
-    return await paginate(qs, first=first, after_id=after_id)
+    return await paginate(qs, first=first, after_id=after_id, count=count)
