@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
 from oms import sql
 from oms.clock import utcnow
 from oms.errors import DomainError, ErrorCode, FieldError
 from oms.fulfillment.models import Delivery, DeliveryStatus, Fulfillment, FulfillmentLine, FulfillmentStatus
-from oms.orders.events import record_event
+from oms.orders.events import record_event, record_event_along
 from oms.orders.lifecycle import settle_progress
 from oms.orders.models import Order, OrderLine
 from oms.orders.status import LineStatus, OrderStatus
@@ -62,17 +63,33 @@ async def deliver(order_id: int, product_type: str, *, plugins: PluginHost) -> b
             # Not delivered is not "done": the job fails, retries, and ends DEAD on the
             # timeline; once the plugin can deliver, staff retry it (retryJob).
             raise RuntimeError(f"The {plugins.owner_name(product_type)} plugin cannot deliver yet (no oms_deliver).")
-        await record_event(
-            order,
-            "delivery.started",
-            f"{product_type} lines handed to the {plugins.owner_name(product_type)} plugin.",
-            actor="system",
-            data={"product_type": product_type},
-        )
+        started = f"{product_type} lines handed to the {plugins.owner_name(product_type)} plugin."
+        if get_connection("default").capabilities.dialect == "postgres":
+            # The Delivery marked DONE in the event's statement, before the plugin runs: the
+            # same transaction, so a plugin error rolls it back with the rest (one round trip
+            # fewer; the row is locked above, and plugins do not read it).
+            await record_event_along(
+                order,
+                "delivery.started",
+                started,
+                actor="system",
+                data={"product_type": product_type},
+                along=_MARK_DELIVERED,
+                done=DeliveryStatus.DONE.value,
+                delivery_id=delivery.id,
+            )
+            await plugins.call_owner("oms_deliver", product_type, order=order, lines=lines)
+            return True
+        await record_event(order, "delivery.started", started, actor="system", data={"product_type": product_type})
         await plugins.call_owner("oms_deliver", product_type, order=order, lines=lines)
         now = utcnow()
         await Delivery.filter(id=delivery.id).update(status=DeliveryStatus.DONE, completed_at=now, last_error=None)
     return True
+
+
+_MARK_DELIVERED = (
+    "delivered AS (UPDATE delivery SET status = :done, completed_at = :now, last_error = NULL WHERE id = :delivery_id)"
+)
 
 
 async def record_delivery_failure(order_id: int, product_type: str, error: str) -> None:

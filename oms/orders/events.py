@@ -112,14 +112,47 @@ def notifies_in_sql() -> bool:
     return broker is None or not broker.publishes_after_commit
 
 
+async def record_event_along(
+    order: Order,
+    type: str,
+    message: str,
+    *,
+    actor: str | None,
+    data: dict[str, Any] | None = None,
+    staff_only: bool = False,
+    along: str,
+    **along_params: Any,
+) -> OrderEvent:
+    """:func:`record_event` on PostgreSQL with one more change in the same statement:
+    ``along`` is a data-modifying CTE (``name AS (UPDATE …)``, its values ``:name``
+    parameters given as ``along_params``; ``:now`` is the event's time), so the change and the event are written
+    together or not at all, in one round trip and without a transaction of their own.
+    SQLite: run the change inside a transaction, then :func:`record_event`."""
+    if staff_only:
+        data = {**(data or {}), "staff_only": True}
+    return await _record_in_one_statement(order.id, type, message, actor=actor, data=data, along=along, **along_params)
+
+
 async def _record_in_one_statement(
-    order_id: int, type: str, message: str, *, actor: str | None, data: dict[str, Any] | None
+    order_id: int,
+    type: str,
+    message: str,
+    *,
+    actor: str | None,
+    data: dict[str, Any] | None,
+    along: str | None = None,
+    **along_params: Any,
 ) -> OrderEvent:
     params = event_params(order_id, type, message, actor, data)
     in_sql = notifies_in_sql()
     if in_sql:
         params["channel"] = CHANNEL
-    rows = await sql.fetch(_RECORD_AND_NOTIFY if in_sql else _RECORD, **params)
+    statement = _RECORD_AND_NOTIFY if in_sql else _RECORD
+    if along:
+        # A data-modifying CTE runs whether or not the query reads it.
+        statement = f"WITH {along.strip()},{statement.removeprefix('WITH')}"
+        params.update(along_params)
+    rows = await sql.fetch(statement, **params)
     if not in_sql:
         await live.order_changed(order_id)
     return saved_event(rows[0]["id"], order_id, type, message, actor, data, params["now"])
