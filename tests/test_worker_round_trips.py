@@ -11,7 +11,8 @@ import pytest
 from oms.fulfillment.models import Delivery, DeliveryStatus
 from oms.notifications.lookup import event_order_and_sent
 from oms.notifications.models import SentEmail, SentEmailStatus
-from oms.orders.models import Order, OrderEvent
+from oms.fulfillment.services import _lock_delivery_with_lines
+from oms.orders.models import Order, OrderEvent, OrderLine
 from oms.payments.services import mark_order_paid
 from oms.testing import make_product, run_jobs, test_database_url
 from tests.conftest import ADDRESS
@@ -82,14 +83,22 @@ async def test_delivery_marked_in_the_events_statement(oms_app, oms_graphql):
     """order.deliver: the Delivery row marked DONE by the delivery.started event's statement
     (tests/test_delivery.py::test_a_plugin_error_is_retried: rolled back with a plugin error)."""
     await make_product(oms_app, product_type="physical", sku="MUG", attributes={"weight_grams": 300}, stock=5)
+    await make_product(oms_app, product_type="physical", sku="CUP", attributes={"weight_grams": 200}, stock=5)
     variables = {"input": {
-        "lines": [{"sku": "MUG", "quantity": 1}], "email": "ada@example.com",
+        "lines": [{"sku": "MUG", "quantity": 1}, {"sku": "CUP", "quantity": 2}], "email": "ada@example.com",
         "shippingAddress": ADDRESS, "shippingMethod": "standard", "idempotencyKey": uuid.uuid4().hex,
     }}
     placed = (await oms_graphql.query(PLACE, variables))["placeOrder"]
     await run_jobs(oms_app)
     order = await Order.get(number=placed["order"]["number"])
     await mark_order_paid(order, reference="cash", actor="staff@example.com")
+    # The Delivery and its lines in one statement: what the ORM's two queries read.
+    (delivery,) = await Delivery.filter(order_id=order.id)
+    delivery_id, status, lines = await _lock_delivery_with_lines(order.id, "physical")
+    assert (delivery_id, status) == (delivery.id, DeliveryStatus.PENDING)
+    orm_lines = await OrderLine.filter(order_id=order.id, product_type="physical").order_by("position")
+    assert [_fields(line) for line in lines] == [_fields(line) for line in orm_lines] and len(lines) == 2
+    assert await _lock_delivery_with_lines(order.id, "digital") is None
     with sent() as statements:
         await run_jobs(oms_app)
     flat = [" ".join(s.split()) for s in statements if "periodic_schedule" not in s]
@@ -99,4 +108,4 @@ async def test_delivery_marked_in_the_events_statement(oms_app, oms_graphql):
     assert [e.type for e in await OrderEvent.filter(order_id=order.id, type="delivery.started")] == ["delivery.started"]
     # A paid order's jobs (order.paid's event, the delivery, the mail, then the events of
     # delivery.started and email.sent), the last empty claim included.
-    assert len(flat) <= 26 + 3, flat
+    assert len(flat) <= 25 + 3, flat
