@@ -38,7 +38,7 @@ from oms.notifications.messages import STAFF, STAFF_EMAIL_FAILED, PreparedContex
 from oms.notifications.models import SentEmail, SentEmailStatus
 from oms.notifications.rendering import Rendered, Renderer
 from oms.orders.events import event_and_order, record_event, record_event_along
-from oms.orders.models import Order, OrderEvent
+from oms.orders.models import Order, OrderEvent, OrderLine
 from oms.plugin_types import EmailAttachment
 from oms.plugins import PluginHost
 
@@ -118,8 +118,11 @@ async def render_message(
     settings: Settings,
     plugins: PluginHost,
     renderer: Renderer,
+    lines: list[OrderLine] | None = None,
 ) -> tuple[Rendered, PreparedContext]:
-    prepared = await prepare_context(order, event, message, recipient=recipient, settings=settings, plugins=plugins)
+    prepared = await prepare_context(
+        order, event, message, recipient=recipient, settings=settings, plugins=plugins, lines=lines
+    )
     # Templates are CPU work, but small: a few ms, in the worker.
     return renderer.render(message, prepared.context, product_type=prepared.product_type), prepared
 
@@ -140,13 +143,13 @@ async def deliver_email(
     read = await event_order_and_sent(payload["event_id"], recipient, message)
     if read is None:
         return
-    event, order, row = read
+    event, order, row, lines = read
     key = {"event_id": event.id, "recipient": recipient, "template": message}
 
     if row is not None and not await _claim_existing(row, order, resend):
         return
     rendered, prepared = await render_message(
-        order, event, message, recipient, settings=settings, plugins=plugins, renderer=renderer
+        order, event, message, recipient, settings=settings, plugins=plugins, renderer=renderer, lines=lines
     )
     if row is None:
         try:  # one INSERT, committed before the server is spoken to (no BEGIN/COMMIT needed)
