@@ -8,9 +8,8 @@ sets up; they run right after its COMMIT, and are dropped on a rollback. Outside
 transaction (autocommit: the change is already committed) a callback runs at once.
 
 A savepoint (a nested ``in_transaction``) hands its callbacks to the outer transaction
-whether or not it rolled back: a callback may run for a change that was undone, so
-callbacks must be harmless then (live updates re-read the order, so at worst one
-subscriber gets the unchanged order once more).
+when it is released, and drops them when it rolls back (:class:`_Savepoint`): a job
+written claimed by a worker inside it (oms.orders.events) is run only if it was committed.
 
 Callbacks are synchronous and must not block: schedule work, don't do it.
 """
@@ -41,6 +40,12 @@ def on_commit(callback: Callable[[], None]) -> None:
         pending.append(callback)
 
 
+def collecting() -> bool:
+    """Whether an oms transaction is open and collecting callbacks (they run at its
+    commit); False in autocommit, or in a transaction opened some other way."""
+    return _pending.get() is not None
+
+
 def _run(callbacks: list[Callable[[], None]]) -> None:
     for callback in callbacks:
         try:
@@ -61,10 +66,16 @@ class AfterCommit(TransactionContext):
     async def __aenter__(self) -> Any:
         self._token = _pending.set([])
         try:
-            return await self._inner.__aenter__()
+            client = await self._inner.__aenter__()
         except BaseException:
             _pending.reset(self._token)
             raise
+        # A nested in_transaction asks the client of the outermost transaction (Tortoise
+        # keeps it as the current connection inside savepoints too) for its context: each
+        # savepoint then collects its own callbacks.
+        opened = client._in_transaction
+        client._in_transaction = lambda: _Savepoint(opened())  # type: ignore[method-assign]
+        return client
 
     async def __aexit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> None:
         callbacks = _pending.get() or []
@@ -74,3 +85,29 @@ class AfterCommit(TransactionContext):
             _pending.reset(self._token)
         if exc_type is None and callbacks:
             _run(callbacks)
+
+
+class _Savepoint(TransactionContext):
+    """A savepoint's context: its callbacks go to the enclosing transaction's when it is
+    released, and are dropped when it rolls back."""
+
+    __slots__ = ("_inner", "_token")
+
+    def __init__(self, inner: TransactionContext):
+        self._inner = inner
+
+    async def __aenter__(self) -> Any:
+        self._token = _pending.set([])
+        try:
+            return await self._inner.__aenter__()
+        except BaseException:
+            _pending.reset(self._token)
+            raise
+
+    async def __aexit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> None:
+        callbacks = _pending.get() or []
+        _pending.reset(self._token)
+        await self._inner.__aexit__(exc_type, exc_val, exc_tb)
+        enclosing = _pending.get()
+        if exc_type is None and callbacks and enclosing is not None:
+            enclosing.extend(callbacks)

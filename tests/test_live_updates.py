@@ -95,6 +95,19 @@ async def test_on_commit_runs_after_commit_and_never_after_a_rollback(oms_app):
     on_commit(lambda: calls.append("no transaction"))  # autocommit: at once
     assert calls == ["committed", "nested", "no transaction"]
 
+    # A savepoint rolled back drops its callbacks (a deeper one's with it); the rest run.
+    async with in_transaction():
+        on_commit(lambda: calls.append("outer"))
+        with pytest.raises(RuntimeError):
+            async with in_transaction():
+                on_commit(lambda: calls.append("undone savepoint"))
+                async with in_transaction():
+                    on_commit(lambda: calls.append("inside the undone savepoint"))
+                raise RuntimeError("undo the savepoint")
+        async with in_transaction():
+            on_commit(lambda: calls.append("kept savepoint"))
+    assert calls[3:] == ["outer", "kept savepoint"]
+
 
 # -- in-process, through a real websocket -------------------------------------------------------
 

@@ -1,14 +1,28 @@
 """What the worker sends to PostgreSQL for an order's jobs (issue 15): a claim in three
 round trips, DONE in one, no lone statement wrapped in BEGIN/COMMIT, no savepoint to enqueue
-a mail, and the mail an ``order.event`` job queues run in the same batch."""
+a mail, and the mail an ``order.event`` job queues and the events handlers write (once
+committed) run in the same batch."""
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 
 import pytest
 
+from tortoise.transactions import in_transaction
+
+from oms.fulfillment.models import Delivery, DeliveryStatus
+from oms.notifications.lookup import event_order_and_sent
 from oms.notifications.models import SentEmail, SentEmailStatus
+from oms.fulfillment.services import _lock_delivery_with_lines
+from oms.orders.models import Order, OrderEvent, OrderLine
+from oms.jobs.models import Job, JobStatus
+from oms.jobs.registry import JobRegistry
+from oms.jobs.services import enqueue
+from oms.jobs.worker import Worker
+from oms.orders.events import ORDER_EVENT_JOB, record_event
+from oms.payments.services import mark_order_paid
 from oms.testing import make_product, run_jobs, test_database_url
 from tests.conftest import ADDRESS
 from tests.test_round_trips import PLACE, sent
@@ -18,7 +32,7 @@ pytestmark = pytest.mark.skipif(test_database_url() is None, reason="round trips
 CLAIM = "UPDATE job SET status = 'RUNNING'"
 
 
-async def test_a_placed_orders_jobs_take_two_batches_without_needless_transactions(oms_app, oms_graphql):
+async def test_a_placed_orders_jobs_take_one_batch_without_needless_transactions(oms_app, oms_graphql):
     await make_product(oms_app, product_type="physical", sku="MUG", attributes={"weight_grams": 300}, stock=5)
     await run_jobs(oms_app)
     variables = {"input": {
@@ -27,18 +41,134 @@ async def test_a_placed_orders_jobs_take_two_batches_without_needless_transactio
     }}
     assert (await oms_graphql.query(PLACE, variables))["placeOrder"]["userErrors"] == []
     with sent() as statements:
-        # order.placed's event job and its mail (run as written), then email.sent's event job.
+        # order.placed's event job, its mail and email.sent's event job, each run as written.
         assert await run_jobs(oms_app) == 3
     flat = [" ".join(s.split()) for s in statements if "periodic_schedule" not in s]  # not the order's
     claims = [s for s in flat if s.startswith(CLAIM)]
-    assert len(claims) == 3  # two batches and the empty claim that ends run_jobs
+    assert len(claims) == 2  # one batch and the empty claim that ends run_jobs
     assert not [s for s in flat if "SAVEPOINT" in s]
-    assert flat.count("BEGIN;") == 1  # the mail's SENT row and its timeline event, together
-    assert [s for s in flat if s.startswith("BEGIN; SET LOCAL")] == [_GUARD] * 3  # the claims
+    assert flat.count("BEGIN;") == 0  # no transaction block but the claims'
+    # The mail's SENT row and its email.sent event, together in one statement.
+    marked = [s for s in flat if "UPDATE sent_email SET status" in s]
+    assert len(marked) == 1 and "INSERT INTO order_event" in marked[0]
+    assert [s for s in flat if s.startswith("BEGIN; SET LOCAL")] == [_GUARD] * 2  # the claims
     done = [s for s in flat if "SET status = 'DONE'" in s]
-    assert len(done) == 2 and all(s.startswith("SET LOCAL enable_bitmapscan = off; UPDATE job") for s in done)
-    assert len(flat) <= 23 + 3, flat
+    assert len(done) == 1 and all(s.startswith("SET LOCAL enable_bitmapscan = off; UPDATE job") for s in done)
+    assert len(flat) <= 12 + 3, flat
     assert [row.status for row in await SentEmail.all()] == [SentEmailStatus.SENT]
 
 
 _GUARD = "BEGIN; SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL enable_bitmapscan = off"
+
+
+def _fields(model) -> dict:
+    return {name: getattr(model, name) for name in model._meta.fields_db_projection}
+
+
+async def test_the_mails_one_read_gives_what_the_orm_gives(oms_app, oms_graphql):
+    await make_product(oms_app, product_type="physical", sku="MUG", attributes={"weight_grams": 300}, stock=5)
+    await make_product(oms_app, product_type="physical", sku="CUP", attributes={"weight_grams": 200}, stock=5)
+    variables = {"input": {
+        "lines": [{"sku": "MUG", "quantity": 1}, {"sku": "CUP", "quantity": 2}], "email": "ada@example.com",
+        "shippingAddress": ADDRESS, "shippingMethod": "standard", "idempotencyKey": uuid.uuid4().hex,
+    }}
+    assert (await oms_graphql.query(PLACE, variables))["placeOrder"]["userErrors"] == []
+    await run_jobs(oms_app)
+    (row,) = await SentEmail.all()
+    event = await OrderEvent.get(id=row.event_id)
+    order = await Order.get(id=event.order_id)
+
+    read = await event_order_and_sent(row.event_id, row.recipient, row.template)
+    assert read is not None
+    got_event, got_order, got_row, got_lines = read
+    assert _fields(got_event) == _fields(event) and _fields(got_order) == _fields(order)
+    assert got_event.order is got_order and got_row is not None and _fields(got_row) == _fields(row)
+    orm_lines = await OrderLine.filter(order_id=order.id).order_by("position", "id")  # as prepare_context reads
+    assert got_lines is not None and [_fields(x) for x in got_lines] == [_fields(x) for x in orm_lines]
+    assert len(got_lines) == 2
+    # Another recipient or template: no mail yet; an unknown event: None.
+    other = await event_order_and_sent(row.event_id, "bob@example.com", row.template)
+    assert other is not None and other[2] is None and len(other[3] or []) == 2
+    assert (await event_order_and_sent(row.event_id, row.recipient, "shipped") or [None] * 3)[2] is None
+    assert await event_order_and_sent(row.event_id + 1000, row.recipient, row.template) is None
+
+
+async def test_delivery_marked_in_the_events_statement(oms_app, oms_graphql):
+    """order.deliver: the Delivery row marked DONE by the delivery.started event's statement
+    (tests/test_delivery.py::test_a_plugin_error_is_retried: rolled back with a plugin error)."""
+    await make_product(oms_app, product_type="physical", sku="MUG", attributes={"weight_grams": 300}, stock=5)
+    await make_product(oms_app, product_type="physical", sku="CUP", attributes={"weight_grams": 200}, stock=5)
+    variables = {"input": {
+        "lines": [{"sku": "MUG", "quantity": 1}, {"sku": "CUP", "quantity": 2}], "email": "ada@example.com",
+        "shippingAddress": ADDRESS, "shippingMethod": "standard", "idempotencyKey": uuid.uuid4().hex,
+    }}
+    placed = (await oms_graphql.query(PLACE, variables))["placeOrder"]
+    await run_jobs(oms_app)
+    order = await Order.get(number=placed["order"]["number"])
+    await mark_order_paid(order, reference="cash", actor="staff@example.com")
+    # The Delivery and its lines in one statement: what the ORM's two queries read.
+    (delivery,) = await Delivery.filter(order_id=order.id)
+    delivery_id, status, lines = await _lock_delivery_with_lines(order.id, "physical")
+    assert (delivery_id, status) == (delivery.id, DeliveryStatus.PENDING)
+    orm_lines = await OrderLine.filter(order_id=order.id, product_type="physical").order_by("position")
+    assert [_fields(line) for line in lines] == [_fields(line) for line in orm_lines] and len(lines) == 2
+    assert await _lock_delivery_with_lines(order.id, "digital") is None
+    with sent() as statements:
+        await run_jobs(oms_app)
+    flat = [" ".join(s.split()) for s in statements if "periodic_schedule" not in s]
+    marked = [s for s in flat if "UPDATE delivery SET status" in s]
+    assert len(marked) == 1 and "INSERT INTO order_event" in marked[0]
+    assert {d.status for d in await Delivery.filter(order_id=order.id)} == {DeliveryStatus.DONE}
+    assert [e.type for e in await OrderEvent.filter(order_id=order.id, type="delivery.started")] == ["delivery.started"]
+    # A paid order's jobs (order.paid's event, the delivery, the mail, then the events of
+    # delivery.started and email.sent), the last empty claim included.
+    assert len(flat) <= 20 + 3, flat
+
+
+async def test_an_event_a_handler_writes_runs_in_the_same_batch_once_committed(oms_app, oms_graphql):
+    """record_event in a handler's transaction: its order.event job written claimed by the
+    worker and run in the same batch after the commit; a rolled-back one never runs (its job
+    and event are gone with the transaction)."""
+    await make_product(oms_app, product_type="physical", sku="MUG", attributes={"weight_grams": 300}, stock=5)
+    variables = {"input": {
+        "lines": [{"sku": "MUG", "quantity": 1}], "email": "ada@example.com",
+        "shippingAddress": ADDRESS, "shippingMethod": "standard", "idempotencyKey": uuid.uuid4().hex,
+    }}
+    placed = (await oms_graphql.query(PLACE, variables))["placeOrder"]
+    await run_jobs(oms_app)
+    order = await Order.get(number=placed["order"]["number"])
+    seen: list[str] = []
+
+    async def note(payload):
+        async with in_transaction():
+            await record_event(order, "note.kept", "kept", actor="system")
+        with contextlib.suppress(RuntimeError):
+            async with in_transaction():
+                await record_event(order, "note.undone", "undone", actor="system")
+                raise RuntimeError("rolled back")
+        async with in_transaction():  # a savepoint rolled back in a committed transaction
+            with contextlib.suppress(RuntimeError):
+                async with in_transaction():
+                    await record_event(order, "note.undone", "undone in a savepoint", actor="system")
+                    raise RuntimeError("rolled back to the savepoint")
+        if payload.get("fail"):
+            raise RuntimeError("the handler fails after its commit")
+
+    async def observe(payload):
+        seen.append(payload["type"])
+
+    worker = Worker(JobRegistry(handlers={"note": note, ORDER_EVENT_JOB: observe}, periodic=[]), concurrency=1)
+    await enqueue("note", {})
+    ran = await worker.run_once()
+    assert (ran, seen) == (2, ["note.kept"])  # the note and the kept event's job, in one batch
+    assert seen == ["note.kept"]
+    assert not await OrderEvent.filter(type="note.undone").exists()
+    (job,) = [j for j in await Job.filter(kind=ORDER_EVENT_JOB) if j.payload["type"] == "note.kept"]
+    assert job.status == JobStatus.DONE and job.attempts == 1 and job.locked_by == worker.worker_id
+
+    # A handler that fails after its transaction committed: the event it wrote still runs.
+    seen.clear()
+    await enqueue("note", {"fail": True})
+    assert await worker.run_once() == 2
+    assert seen == ["note.kept"] and await Job.filter(kind="note", status=JobStatus.QUEUED).count() == 1
+    assert worker._held == {} and worker._unfinished == 0

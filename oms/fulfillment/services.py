@@ -10,15 +10,17 @@ transaction.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
+from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
 from oms import sql
 from oms.clock import utcnow
 from oms.errors import DomainError, ErrorCode, FieldError
 from oms.fulfillment.models import Delivery, DeliveryStatus, Fulfillment, FulfillmentLine, FulfillmentStatus
-from oms.orders.events import record_event
+from oms.orders.events import record_event, record_event_along
 from oms.orders.lifecycle import settle_progress
 from oms.orders.models import Order, OrderLine
 from oms.orders.status import LineStatus, OrderStatus
@@ -52,27 +54,79 @@ async def deliver(order_id: int, product_type: str, *, plugins: PluginHost) -> b
         # event written before that would hold a share lock on it, so two deliveries of one
         # order (its other product types, run in parallel) would deadlock.
         order = await Order.select_for_update().get_or_none(id=order_id)
-        delivery = await Delivery.select_for_update().get_or_none(order_id=order_id, product_type=product_type)
-        if order is None or delivery is None or delivery.status == DeliveryStatus.DONE:
+        if order is None:
             return False
-        lines = await OrderLine.filter(order_id=order_id, product_type=product_type).order_by("position")
+        locked = await _lock_delivery_with_lines(order_id, product_type)
+        if locked is None or locked[1] == DeliveryStatus.DONE:
+            return False
+        delivery_id, _, lines = locked
         if plugins.get_type(product_type) is None:
             raise RuntimeError(f"No installed plugin owns the product type {product_type!r}.")
         if not plugins.owner_implements("oms_deliver", product_type):
             # Not delivered is not "done": the job fails, retries, and ends DEAD on the
             # timeline; once the plugin can deliver, staff retry it (retryJob).
             raise RuntimeError(f"The {plugins.owner_name(product_type)} plugin cannot deliver yet (no oms_deliver).")
-        await record_event(
-            order,
-            "delivery.started",
-            f"{product_type} lines handed to the {plugins.owner_name(product_type)} plugin.",
-            actor="system",
-            data={"product_type": product_type},
-        )
+        started = f"{product_type} lines handed to the {plugins.owner_name(product_type)} plugin."
+        if get_connection("default").capabilities.dialect == "postgres":
+            # The Delivery marked DONE in the event's statement, before the plugin runs: the
+            # same transaction, so a plugin error rolls it back with the rest (one round trip
+            # fewer; the row is locked above, and plugins do not read it).
+            await record_event_along(
+                order,
+                "delivery.started",
+                started,
+                actor="system",
+                data={"product_type": product_type},
+                along=_MARK_DELIVERED,
+                done=DeliveryStatus.DONE.value,
+                delivery_id=delivery_id,
+            )
+            await plugins.call_owner("oms_deliver", product_type, order=order, lines=lines)
+            return True
+        await record_event(order, "delivery.started", started, actor="system", data={"product_type": product_type})
         await plugins.call_owner("oms_deliver", product_type, order=order, lines=lines)
         now = utcnow()
-        await Delivery.filter(id=delivery.id).update(status=DeliveryStatus.DONE, completed_at=now, last_error=None)
+        await Delivery.filter(id=delivery_id).update(status=DeliveryStatus.DONE, completed_at=now, last_error=None)
     return True
+
+
+@functools.cache
+def _delivery_and_lines() -> str:
+    """Made once Tortoise knows the models' columns."""
+    line = ", ".join(f'l."{c}" AS "{c}"' for c in OrderLine._meta.fields_db_projection.values())
+    return (
+        f'SELECT d.id AS "delivery.id", d.status AS "delivery.status", {line} FROM delivery d '
+        "LEFT JOIN order_line l ON l.order_id = d.order_id AND l.product_type = d.product_type "
+        "WHERE d.order_id = :order_id AND d.product_type = :product_type ORDER BY l.position FOR UPDATE OF d"
+    )
+
+
+async def _lock_delivery_with_lines(
+    order_id: int, product_type: str
+) -> tuple[int, DeliveryStatus, list[OrderLine]] | None:
+    """The Delivery row of (order, type), locked, with the order's lines of that type by
+    position; None without one. PostgreSQL: one statement (the lines left-joined, only the
+    Delivery locked, as the ORM's two queries did); SQLite: those two queries."""
+    if get_connection("default").capabilities.dialect != "postgres":
+        delivery = await Delivery.select_for_update().get_or_none(order_id=order_id, product_type=product_type)
+        if delivery is None:
+            return None
+        lines = await OrderLine.filter(order_id=order_id, product_type=product_type).order_by("position")
+        return delivery.id, delivery.status, lines
+    rows = await sql.fetch(_delivery_and_lines(), order_id=order_id, product_type=product_type)
+    if not rows:
+        return None
+    found = [
+        OrderLine._init_from_db(**{key: value for key, value in row.items() if not key.startswith("delivery.")})
+        for row in rows
+        if row["id"] is not None
+    ]
+    return rows[0]["delivery.id"], DeliveryStatus(rows[0]["delivery.status"]), found
+
+
+_MARK_DELIVERED = (
+    "delivered AS (UPDATE delivery SET status = :done, completed_at = :now, last_error = NULL WHERE id = :delivery_id)"
+)
 
 
 async def record_delivery_failure(order_id: int, product_type: str, error: str) -> None:

@@ -203,10 +203,19 @@ def store_context(settings: Settings) -> dict[str, Any]:
 
 
 async def prepare_context(
-    order: Order, event: OrderEvent, message: str, *, recipient: str, settings: Settings, plugins: PluginHost
+    order: Order,
+    event: OrderEvent,
+    message: str,
+    *,
+    recipient: str,
+    settings: Settings,
+    plugins: PluginHost,
+    lines: Sequence[OrderLine] | None = None,
 ) -> PreparedContext:
-    """What the message's templates see, and the plugins' attachments."""
-    lines = await OrderLine.filter(order_id=order.id).order_by("position", "id")
+    """What the message's templates see, and the plugins' attachments. ``lines``: the
+    order's lines by position and id, when the caller read them already."""
+    if lines is None:
+        lines = await OrderLine.filter(order_id=order.id).order_by("position", "id")
     data = dict(event.data or {})
     data.pop("staff_only", None)
     # Events of issue 11 carry amounts as strings with a currency.

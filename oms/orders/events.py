@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from tortoise.backends.base.client import TransactionalDBClient
 from tortoise.connection import get_connection
 
 from oms import sql
 from oms.clock import utcnow
-from oms.jobs.services import DEFAULT_MAX_ATTEMPTS, enqueue
+from oms.jobs.services import DEFAULT_MAX_ATTEMPTS, RunsHere, enqueue, runs_here
 from oms.live import publish as live
 from oms.live.brokers import CHANNEL
+from oms.oncommit import collecting, on_commit
 from oms.orders.models import Order, OrderEvent
 
 ORDER_EVENT_JOB = "order.event"
@@ -29,16 +31,20 @@ new_event AS (
     RETURNING id
 ),
 new_event_job AS (
-    INSERT INTO job (kind, payload, status, attempts, max_attempts, run_at, created_at, updated_at)
+    INSERT INTO job (kind, payload, status, attempts, max_attempts, run_at, created_at, updated_at,
+                     locked_by, locked_until)
     SELECT :job_kind, jsonb_build_object('order_id', CAST(:order_id AS integer), 'event_id', new_event.id,
                                          'type', CAST(:event_type AS text)),
-           'QUEUED', 0, :max_attempts, :now, :now, :now
+           CAST(:job_status AS text), CAST(:job_attempts AS integer), :max_attempts, :now, :now, :now,
+           CAST(:locked_by AS text), CAST(:locked_until AS timestamptz)
     FROM new_event
+    RETURNING id
 )"""
 # Delivered at COMMIT to every listening process, never for a rollback.
 NOTIFY_ORDER = "pg_notify(:channel, CAST(CAST(:order_id AS integer) AS text))"
-_RECORD = f"WITH {EVENT_CTES.strip()}\nSELECT new_event.id FROM new_event"
-_RECORD_AND_NOTIFY = f"WITH {EVENT_CTES.strip()}\nSELECT new_event.id, {NOTIFY_ORDER} FROM new_event"
+_JOB_ID = "(SELECT id FROM new_event_job) AS job_id"
+_RECORD = f"WITH {EVENT_CTES.strip()}\nSELECT new_event.id, {_JOB_ID} FROM new_event"
+_RECORD_AND_NOTIFY = f"WITH {EVENT_CTES.strip()}\nSELECT new_event.id, {_JOB_ID}, {NOTIFY_ORDER} FROM new_event"
 
 # Timeline entries for staff only: they speak of reviews, failures and internals.
 STAFF_ONLY_EVENT_TYPES = frozenset(
@@ -101,7 +107,29 @@ def event_params(order_id: int, type: str, message: str, actor: str | None, data
         "now": utcnow(),
         "job_kind": ORDER_EVENT_JOB,
         "max_attempts": DEFAULT_MAX_ATTEMPTS,
+        # The job QUEUED; see _claimed_here for a job written claimed by a worker.
+        "job_status": "QUEUED",
+        "job_attempts": 0,
+        "locked_by": None,
+        "locked_until": None,
     }
+
+
+def _claimed_here(params: dict[str, Any]) -> RunsHere | None:
+    """Inside a worker's handler (:data:`oms.jobs.services.runs_here`) the ``order.event``
+    job is written RUNNING with that worker's lease and first attempt, and handed to it
+    once it is committed (:func:`oms.oncommit.on_commit`: never when the transaction rolls
+    back), so it runs in the same batch instead of waiting for the next claim. If the
+    worker dies first, the lease expires and any worker claims it, as for every claimed
+    job; one written in a savepoint that rolls back is never adopted (oms.oncommit). Not in
+    a transaction opened other than through oms (no commit to wait for)."""
+    here = runs_here.get()
+    if here is None or not here.handles(ORDER_EVENT_JOB):
+        return None
+    if isinstance(get_connection("default"), TransactionalDBClient) and not collecting():
+        return None
+    params.update(job_status="RUNNING", job_attempts=1, locked_by=here.worker_id, locked_until=here.lease_until())
+    return here
 
 
 def notifies_in_sql() -> bool:
@@ -112,14 +140,52 @@ def notifies_in_sql() -> bool:
     return broker is None or not broker.publishes_after_commit
 
 
+async def record_event_along(
+    order: Order,
+    type: str,
+    message: str,
+    *,
+    actor: str | None,
+    data: dict[str, Any] | None = None,
+    staff_only: bool = False,
+    along: str,
+    **along_params: Any,
+) -> OrderEvent:
+    """:func:`record_event` on PostgreSQL with one more change in the same statement:
+    ``along`` is a data-modifying CTE (``name AS (UPDATE …)``, its values ``:name``
+    parameters given as ``along_params``; ``:now`` is the event's time), so the change and the event are written
+    together or not at all, in one round trip and without a transaction of their own.
+    SQLite: run the change inside a transaction, then :func:`record_event`."""
+    if staff_only:
+        data = {**(data or {}), "staff_only": True}
+    return await _record_in_one_statement(order.id, type, message, actor=actor, data=data, along=along, **along_params)
+
+
 async def _record_in_one_statement(
-    order_id: int, type: str, message: str, *, actor: str | None, data: dict[str, Any] | None
+    order_id: int,
+    type: str,
+    message: str,
+    *,
+    actor: str | None,
+    data: dict[str, Any] | None,
+    along: str | None = None,
+    **along_params: Any,
 ) -> OrderEvent:
     params = event_params(order_id, type, message, actor, data)
     in_sql = notifies_in_sql()
     if in_sql:
         params["channel"] = CHANNEL
-    rows = await sql.fetch(_RECORD_AND_NOTIFY if in_sql else _RECORD, **params)
+    here = _claimed_here(params)
+    statement = _RECORD_AND_NOTIFY if in_sql else _RECORD
+    if along:
+        # A data-modifying CTE runs whether or not the query reads it.
+        statement = f"WITH {along.strip()},{statement.removeprefix('WITH')}"
+        params.update(along_params)
+    rows = await sql.fetch(statement, **params)
+    if here is not None:
+        job_id, payload = rows[0]["job_id"], {"order_id": order_id, "event_id": rows[0]["id"], "type": type}
+        adopt = here.adopt
+        on_commit(lambda: adopt(job_id, ORDER_EVENT_JOB, payload, DEFAULT_MAX_ATTEMPTS))
     if not in_sql:
         await live.order_changed(order_id)
     return saved_event(rows[0]["id"], order_id, type, message, actor, data, params["now"])
