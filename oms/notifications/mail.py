@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import email.policy
 import logging
 import mailbox
+from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
@@ -23,6 +25,31 @@ from oms.settings_check import SMTP_SCHEMES
 logger = logging.getLogger("oms.mail")
 
 SMTP_TIMEOUT_SECONDS = 20.0
+
+
+class _HeaderClasses(HeaderRegistry):
+    """The standard library's header registry, each header's class made once: its
+    ``__getitem__`` makes a new class (``type(...)``) on every call, ~30 times a mail
+    (issue 15). The same classes, so the same headers and bytes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._made: dict[str, type] = {}
+
+    def __getitem__(self, name: str) -> type:
+        key = name.lower()
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = super().__getitem__(name)
+        return made
+
+    def map_to_type(self, name: str, cls: type) -> None:
+        super().map_to_type(name, cls)
+        self._made.pop(name.lower(), None)
+
+
+# email.policy.default with the header classes made once: what every mail is built with.
+POLICY = email.policy.default.clone(header_factory=_HeaderClasses())
 
 
 class Mailer(Protocol):
@@ -98,7 +125,7 @@ def mailer_for(settings: Settings) -> Mailer:
 
 
 def new_message(settings: Settings, *, to: str, subject: str, text: str) -> EmailMessage:
-    message = EmailMessage()
+    message = EmailMessage(policy=POLICY)
     message["From"] = settings.mail_from
     message["To"] = to
     message["Subject"] = subject

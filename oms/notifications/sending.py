@@ -33,7 +33,7 @@ from oms.config import Settings
 from oms.errors import DomainError, ErrorCode
 from oms.jobs.services import enqueue
 from oms.notifications.lookup import event_order_and_sent
-from oms.notifications.mail import SMTP_TIMEOUT_SECONDS, Mailer
+from oms.notifications.mail import POLICY, SMTP_TIMEOUT_SECONDS, Mailer
 from oms.notifications.messages import STAFF, STAFF_EMAIL_FAILED, PreparedContext, prepare_context, store_context
 from oms.notifications.models import SentEmail, SentEmailStatus
 from oms.notifications.rendering import Rendered, Renderer
@@ -71,7 +71,7 @@ async def enqueue_email(event: OrderEvent, recipient: str, message: str, *, rese
 def compose(
     settings: Settings, *, to: str, rendered: Rendered, message_id: str, attachments: list[EmailAttachment]
 ) -> EmailMessage:
-    email = EmailMessage()
+    email = EmailMessage(policy=POLICY)
     email["From"] = settings.mail_from
     email["To"] = to
     email["Subject"] = rendered.subject
