@@ -16,7 +16,7 @@ import mailbox
 from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 from oms.config import Settings
@@ -27,14 +27,34 @@ logger = logging.getLogger("oms.mail")
 SMTP_TIMEOUT_SECONDS = 20.0
 
 
+# Headers whose few values recur in every mail (the store's addresses, the parts' MIME
+# headers): parsed once. Header objects are immutable (a str and its parse tree, which
+# folding copies), so one object may sit in many messages.
+_RECURRING = frozenset({"from", "reply-to", "content-type", "content-transfer-encoding", "mime-version"})
+
+
 class _HeaderClasses(HeaderRegistry):
     """The standard library's header registry, each header's class made once: its
     ``__getitem__`` makes a new class (``type(...)``) on every call, ~30 times a mail
-    (issue 15). The same classes, so the same headers and bytes."""
+    (issue 15); and the recurring headers parsed once. The same classes and parses, so
+    the same headers and bytes."""
 
     def __init__(self) -> None:
         super().__init__()
         self._made: dict[str, type] = {}
+        self._parsed: dict[tuple[str, str], Any] = {}
+
+    def __call__(self, name: str, value: str) -> Any:
+        # A multipart's boundary is new in every mail (set as it is written): not kept.
+        if name.lower() not in _RECURRING or not isinstance(value, str) or "boundary" in value:
+            return super().__call__(name, value)
+        key = (name, value)
+        header = self._parsed.get(key)
+        if header is None:
+            if len(self._parsed) >= 512:
+                self._parsed.clear()
+            header = self._parsed[key] = super().__call__(name, value)
+        return header
 
     def __getitem__(self, name: str) -> type:
         key = name.lower()
@@ -45,7 +65,8 @@ class _HeaderClasses(HeaderRegistry):
 
     def map_to_type(self, name: str, cls: type) -> None:
         super().map_to_type(name, cls)
-        self._made.pop(name.lower(), None)
+        self._made.clear()
+        self._parsed.clear()
 
 
 # email.policy.default with the header classes made once: what every mail is built with.
