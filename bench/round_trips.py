@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import contextlib
 import os
 import statistics
 import shutil
@@ -110,7 +111,7 @@ def report(name: str, samples: list[Sample], target: int | None, show: bool) -> 
             print("      " + (flat if len(flat) <= 160 else flat[:157] + "..."))
 
 
-async def run(database_url: str, repeat: int, show: bool) -> None:
+async def run(database_url: str, repeat: int, show: bool, *, pooled_claims: bool = False) -> None:
     from oms.app import create_app
     from oms.config import Settings
     from oms.jobs.periodic import PeriodicScheduler
@@ -123,8 +124,9 @@ async def run(database_url: str, repeat: int, show: bool) -> None:
     app = create_app(Settings.from_env(env))
     tap = StatementTap(prepares=True)
     skus = catalog_skus(3)
+    claims = contextlib.AsyncExitStack()
     with tap.installed():
-        async with app.router.lifespan_context(app), httpx.AsyncClient(
+        async with claims, app.router.lifespan_context(app), httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url="http://oms.bench"
         ) as http:
             await setup_catalog(http, skus)
@@ -133,6 +135,8 @@ async def run(database_url: str, repeat: int, show: bool) -> None:
             # One job at a time, so that each job's round trips can be told apart.
             worker = Worker(registry, concurrency=1)
             worker.scheduler = PeriodicScheduler([])  # periodic jobs are not an order's cost
+            if not pooled_claims:  # claims on the worker's own connection, as Worker.run's
+                await claims.enter_async_context(worker.claiming())
             by_kind: collections.Counter[str] = collections.Counter()
             for kind, handler in list(worker.handlers.items()):
                 worker.handlers[kind] = counted_handler(tap, by_kind, kind, handler)
@@ -191,12 +195,14 @@ async def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", default=os.environ.get("OMS_TEST_DATABASE_URL") or DEFAULT_PG)
     parser.add_argument("--repeat", type=int, default=20, help="measured operations of each kind")
     parser.add_argument("--show", action="store_true", help="print the round trips of the last of each")
+    parser.add_argument("--pooled-claims", action="store_true",
+                        help="the worker claims on the pool (as run_once alone), not on its own connection")
     args = parser.parse_args(argv)
     url = await create_postgres_database(args.database_url)
     try:
         await migrate(url)
         await asyncio.to_thread(create_staff, url)
-        await run(url, args.repeat, args.show)
+        await run(url, args.repeat, args.show, pooled_claims=args.pooled_claims)
     finally:
         await drop_postgres_database(args.database_url, url)
     return 0

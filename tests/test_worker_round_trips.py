@@ -17,13 +17,16 @@ from oms.notifications.lookup import event_order_and_sent
 from oms.notifications.models import SentEmail, SentEmailStatus
 from oms.fulfillment.services import _lock_delivery_with_lines
 from oms.orders.models import Order, OrderEvent, OrderLine
+from oms.jobs import queue
 from oms.jobs.models import Job, JobStatus
 from oms.jobs.registry import JobRegistry
 from oms.jobs.services import enqueue
 from oms.jobs.worker import Worker
-from oms.orders.events import ORDER_EVENT_JOB, record_event
+from oms.orders.events import ORDER_EVENT_JOB, event_and_order, record_event
 from oms.payments.services import mark_order_paid
 from oms.testing import make_product, run_jobs, test_database_url
+from oms.webhooks.models import WebhookEndpoint
+from oms.webhooks.services import WANTING_ENDPOINTS
 from tests.conftest import ADDRESS
 from tests.test_round_trips import PLACE, sent
 
@@ -54,7 +57,9 @@ async def test_a_placed_orders_jobs_take_one_batch_without_needless_transactions
     assert [s for s in flat if s.startswith("BEGIN; SET LOCAL")] == [_GUARD] * 2  # the claims
     done = [s for s in flat if "SET status = 'DONE'" in s]
     assert len(done) == 1 and all(s.startswith("SET LOCAL enable_bitmapscan = off; UPDATE job") for s in done)
-    assert len(flat) <= 12 + 3, flat
+    # The webhook endpoints that want each event, read along the event (no read of their own).
+    assert not [s for s in flat if s.startswith("SELECT") and 'FROM "webhook_endpoint"' in s], flat
+    assert len(flat) <= 10 + 3, flat
     assert [row.status for row in await SentEmail.all()] == [SentEmailStatus.SENT]
 
 
@@ -122,7 +127,36 @@ async def test_delivery_marked_in_the_events_statement(oms_app, oms_graphql):
     assert [e.type for e in await OrderEvent.filter(order_id=order.id, type="delivery.started")] == ["delivery.started"]
     # A paid order's jobs (order.paid's event, the delivery, the mail, then the events of
     # delivery.started and email.sent), the last empty claim included.
-    assert len(flat) <= 20 + 3, flat
+    assert len(flat) <= 17 + 3, flat
+
+
+async def test_the_endpoints_read_along_the_event_are_those_the_orm_reads(oms_app, oms_graphql):
+    """notify_observers' one read: the active endpoints that want the event, by id, as
+    create_deliveries' own read finds them."""
+    await make_product(oms_app, product_type="physical", sku="MUG", attributes={"weight_grams": 300}, stock=5)
+    variables = {"input": {
+        "lines": [{"sku": "MUG", "quantity": 1}], "email": "ada@example.com",
+        "shippingAddress": ADDRESS, "shippingMethod": "standard", "idempotencyKey": uuid.uuid4().hex,
+    }}
+    assert (await oms_graphql.query(PLACE, variables))["placeOrder"]["userErrors"] == []
+    (placed,) = await OrderEvent.filter(type="order.placed")
+    assert getattr((await event_and_order(placed.id, reads_along=True))[0], WANTING_ENDPOINTS) == []
+    url = "https://hooks.example.com/x"
+    every = await WebhookEndpoint.create(url=url, events=["*"], secret="s")
+    paid = await WebhookEndpoint.create(url=url, events=["order.paid", "order.canceled"], secret="s")
+    placing = await WebhookEndpoint.create(url=url, events=["order.placed"], secret="s")
+    await WebhookEndpoint.create(url=url, events=["*"], secret="s", active=False)
+    await WebhookEndpoint.create(url=url, events=[], secret="s")
+    for event_type in ("order.placed", "order.paid", "email.sent"):
+        event = await record_event(await Order.get(id=placed.order_id), event_type, "x", actor="system")
+        got, _ = await event_and_order(event.id, reads_along=True)
+        orm = [e.id for e in await WebhookEndpoint.filter(active=True).order_by("id") if e.wants(event_type)]
+        assert getattr(got, WANTING_ENDPOINTS) == orm
+        assert orm == {"order.placed": [every.id, placing.id], "order.paid": [every.id, paid.id]}.get(
+            event_type, [every.id]
+        )
+    # Without reads along (any other caller), no attribute: create_deliveries reads itself.
+    assert not hasattr((await event_and_order(placed.id))[0], WANTING_ENDPOINTS)
 
 
 async def test_an_event_a_handler_writes_runs_in_the_same_batch_once_committed(oms_app, oms_graphql):
@@ -172,3 +206,66 @@ async def test_an_event_a_handler_writes_runs_in_the_same_batch_once_committed(o
     assert await worker.run_once() == 2
     assert seen == ["note.kept"] and await Job.filter(kind="note", status=JobStatus.QUEUED).count() == 1
     assert worker._held == {} and worker._unfinished == 0
+
+
+async def test_claims_on_the_workers_own_connection_take_one_statement(oms_app, oms_graphql):
+    """Worker.claiming (Worker.run claims inside it): each claim one statement on a
+    connection of the worker's own whose session settings are the claim's, closed on leaving;
+    pooled connections keep theirs."""
+    await make_product(oms_app, product_type="physical", sku="MUG", attributes={"weight_grams": 300}, stock=5)
+    await run_jobs(oms_app)
+    variables = {"input": {
+        "lines": [{"sku": "MUG", "quantity": 1}], "email": "ada@example.com",
+        "shippingAddress": ADDRESS, "shippingMethod": "standard", "idempotencyKey": uuid.uuid4().hex,
+    }}
+    assert (await oms_graphql.query(PLACE, variables))["placeOrder"]["userErrors"] == []
+    worker = Worker(JobRegistry.build(oms_app.state.plugins, oms_app.state.settings))
+    async with worker.claiming():
+        with sent() as statements:
+            assert await worker.run_once() == 3
+            assert await worker.run_once() == 0
+        own = worker._own._connection
+        assert own is not None
+        assert [await own.fetchval(f"SHOW {name}") for name in ("plan_cache_mode", "enable_bitmapscan")] == [
+            "force_custom_plan", "off"]
+        async with in_transaction() as conn:
+            pooled = await conn.execute_query_dict("SHOW plan_cache_mode")
+        assert pooled == [{"plan_cache_mode": "auto"}]
+    assert own.is_closed() and worker._own is None
+    flat = [" ".join(s.split()) for s in statements if "periodic_schedule" not in s]
+    assert len([s for s in flat if s.startswith(CLAIM)]) == 2
+    assert not [s for s in flat if "BEGIN" in s], flat  # no transaction block at all
+    assert len(flat) <= 8 + 1, flat
+
+
+async def test_a_claim_connection_that_failed_is_opened_again(oms_app, monkeypatch):
+    worker = Worker(JobRegistry.build(oms_app.state.plugins, oms_app.state.settings))
+    worker.handlers["note"] = lambda payload: None
+    async with worker.claiming():
+        while await worker.run_once():  # periodic jobs due at a new worker's start
+            pass
+        first = worker._own._connection
+        # Killed by the server: the next claim fails or sees it closed; a claim after runs.
+        async with in_transaction() as conn:
+            await conn.execute_query("SELECT pg_terminate_backend($1)", [first.get_server_pid()])
+        with contextlib.suppress(Exception):
+            await worker.run_once()
+        job = await enqueue("note", {"n": 1})
+        assert await worker.run_once() >= 1
+        second = worker._own._connection
+        assert first.is_closed() and second is not None and not second.is_closed()
+        assert (await Job.get(id=job.id)).status == JobStatus.DONE
+        # A claim failing on its connection (a timeout, a cancellation): dropped, not reused.
+        claim_jobs = queue.claim_jobs
+
+        async def failing(**arguments):
+            await claim_jobs(**arguments)
+            raise TimeoutError
+
+        monkeypatch.setattr(queue, "claim_jobs", failing)
+        with pytest.raises(TimeoutError):
+            await worker.run_once()
+        assert second.is_closed() and worker._own._connection is None
+        monkeypatch.setattr(queue, "claim_jobs", claim_jobs)
+        assert await worker.run_once() == 0
+        assert worker._own._connection not in (None, second)

@@ -7,6 +7,7 @@ from typing import Any
 
 from tortoise.backends.base.client import TransactionalDBClient
 from tortoise.connection import get_connection
+from tortoise.expressions import RawSQL
 
 from oms import sql
 from oms.clock import utcnow
@@ -14,7 +15,7 @@ from oms.jobs.services import DEFAULT_MAX_ATTEMPTS, RunsHere, enqueue, runs_here
 from oms.live import publish as live
 from oms.live.brokers import CHANNEL
 from oms.oncommit import collecting, on_commit
-from oms.orders.models import Order, OrderEvent
+from oms.orders.models import EVENT_READS_ALONG, Order, OrderEvent
 
 ORDER_EVENT_JOB = "order.event"
 
@@ -202,10 +203,14 @@ def saved_event(
     return event
 
 
-async def event_and_order(event_id: int) -> tuple[OrderEvent, Order] | None:
+async def event_and_order(event_id: int, *, reads_along: bool = False) -> tuple[OrderEvent, Order] | None:
     """A committed timeline event and its order, read in one statement (a join); None
-    when the event is gone."""
-    event = await OrderEvent.filter(id=event_id).select_related("order").first()
+    when the event is gone. ``reads_along``: with the observers' EVENT_READS_ALONG on
+    PostgreSQL, in the same statement."""
+    query = OrderEvent.filter(id=event_id).select_related("order")
+    if reads_along and EVENT_READS_ALONG and get_connection("default").capabilities.dialect == "postgres":
+        query = query.annotate(**{name: RawSQL(expression) for name, expression in EVENT_READS_ALONG.items()})
+    event = await query.first()
     if event is None:
         return None
     return event, event.order
@@ -214,7 +219,7 @@ async def event_and_order(event_id: int) -> tuple[OrderEvent, Order] | None:
 async def notify_observers(event_id: int, *, plugins) -> None:
     """Tell every plugin's ``oms_order_event`` about a committed timeline event (the
     ``order.event`` job). At least once: observers with outside effects dedupe by event id."""
-    found = await event_and_order(event_id)
+    found = await event_and_order(event_id, reads_along=True)
     if found is None:
         return
     event, order = found

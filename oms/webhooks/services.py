@@ -17,7 +17,7 @@ from oms import sql
 from oms.clock import utcnow
 from oms.errors import DomainError, ErrorCode, not_found
 from oms.jobs.services import enqueue
-from oms.orders.models import Order, OrderEvent
+from oms.orders.models import EVENT_READS_ALONG, Order, OrderEvent
 from oms.webhooks.events import ALL_EVENTS, unknown_event_types
 from oms.webhooks.guard import check_url
 from oms.webhooks.models import FINAL_STATUSES, DeliveryStatus, WebhookDelivery, WebhookEndpoint
@@ -32,6 +32,17 @@ MAX_EVENT_TYPES = 100
 MAX_DESCRIPTION = 500
 DEFAULT_DELIVERIES_PAGE = 50
 MAX_DELIVERIES_PAGE = 200
+
+# The ids of the active endpoints that want an event (WebhookEndpoint.wants), read along
+# the order.event job's read of the event on PostgreSQL: create_deliveries reads them
+# itself otherwise. Fresh for every event, like its own read (an endpoint a webhook.deliver
+# job disabled earlier in the same batch is not among them).
+WANTING_ENDPOINTS = "wanting_webhook_endpoint_ids"
+EVENT_READS_ALONG[WANTING_ENDPOINTS] = (
+    "ARRAY(SELECT w.id FROM webhook_endpoint w WHERE w.active"
+    " AND (w.events @> '[\"*\"]'::jsonb OR w.events @> jsonb_build_array(\"order_event\".\"type\"))"
+    " ORDER BY w.id)"
+)
 
 
 async def enqueue_attempt(delivery_id: int, *, at: dt.datetime | None = None, dedupe_key: str | None = None) -> None:
@@ -195,22 +206,24 @@ async def redeliver(delivery_id: int) -> WebhookDelivery:
 async def create_deliveries(order: Order, event: OrderEvent) -> int:
     """One delivery per active endpoint that wants ``event`` (one transaction), each with
     its job; a second call for the same event adds nothing. The number created."""
-    # Read alone, outside the transaction: most events have no endpoint that wants them,
-    # and a lone SELECT needs no BEGIN/COMMIT.
-    endpoints = [e for e in await WebhookEndpoint.filter(active=True) if e.wants(event.type)]
-    if not endpoints:
+    # Read alone, outside the transaction (or along the event, above): most events have no
+    # endpoint that wants them, and a lone SELECT needs no BEGIN/COMMIT.
+    endpoint_ids: list[int] | None = getattr(event, WANTING_ENDPOINTS, None)
+    if endpoint_ids is None:
+        endpoint_ids = [e.id for e in await WebhookEndpoint.filter(active=True) if e.wants(event.type)]
+    if not endpoint_ids:
         return 0
     created = 0
     async with in_transaction():
-        for endpoint in endpoints:
+        for endpoint_id in endpoint_ids:
             delivery, new = await WebhookDelivery.get_or_create(
-                endpoint_id=endpoint.id,
+                endpoint_id=endpoint_id,
                 event_id=event.id,
                 defaults={"order_id": order.id, "event_type": event.type, "next_attempt_at": utcnow()},
             )
             if new:
                 created += 1
-                await enqueue_attempt(delivery.id, dedupe_key=f"webhook:{endpoint.id}:{event.id}")
+                await enqueue_attempt(delivery.id, dedupe_key=f"webhook:{endpoint_id}:{event.id}")
     return created
 
 
