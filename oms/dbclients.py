@@ -11,7 +11,8 @@ and asyncpg's default reset on release is a round trip of its own (``SELECT
 pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL``): a request of 4 statements
 paid 4 more. oms keeps no session state on pooled connections (``SET LOCAL`` only, no
 session advisory locks, cursors only inside transactions, LISTEN on a dedicated connection:
-oms.live.brokers, the migration lock on its own connection), so :func:`_keep_session`
+oms.live.brokers, the migration lock and the job worker's claims (oms.jobs.queue.ClaimConnection)
+on connections of their own), so :func:`_keep_session`
 replaces that reset. asyncpg still rolls back a transaction left open (``Connection._reset``
 runs before it). Plugins must follow the same rule (docs/writing_plugins.md).
 """
