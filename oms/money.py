@@ -33,8 +33,16 @@ def minor_units(currency: str) -> int:
     return _MINOR_UNITS.get(currency.upper(), 2)
 
 
+# The quantize exponent by currency code as given (a placement quantizes ~80 amounts).
+_EXPONENTS: dict[str, Decimal] = {}
+
+
 def quantize(amount: Decimal, currency: str) -> Decimal:
-    exponent = Decimal(1).scaleb(-minor_units(currency))
+    exponent = _EXPONENTS.get(currency)
+    if exponent is None:
+        exponent = Decimal(1).scaleb(-minor_units(currency))
+        if len(_EXPONENTS) < 256:
+            _EXPONENTS[currency] = exponent
     return amount.quantize(exponent, rounding=ROUND_HALF_UP)
 
 
@@ -57,9 +65,12 @@ class Money:
     currency: str
 
     def __post_init__(self) -> None:
-        if isinstance(self.amount, float):
-            raise TypeError("Money.amount must be a Decimal, not a float")
-        object.__setattr__(self, "amount", quantize(Decimal(self.amount), self.currency))
+        amount = self.amount
+        if type(amount) is not Decimal:
+            if isinstance(amount, float):
+                raise TypeError("Money.amount must be a Decimal, not a float")
+            amount = Decimal(amount)
+        object.__setattr__(self, "amount", quantize(amount, self.currency))
 
     @classmethod
     def zero(cls, currency: str) -> Money:
