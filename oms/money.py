@@ -33,9 +33,22 @@ def minor_units(currency: str) -> int:
     return _MINOR_UNITS.get(currency.upper(), 2)
 
 
+# The quantize exponent by currency code as given (a placement quantizes ~80 amounts).
+_EXPONENTS: dict[str, Decimal] = {}
+
+
 def quantize(amount: Decimal, currency: str) -> Decimal:
-    exponent = Decimal(1).scaleb(-minor_units(currency))
+    exponent = _EXPONENTS.get(currency)
+    if exponent is None:
+        exponent = _exponent(currency)
     return amount.quantize(exponent, rounding=ROUND_HALF_UP)
+
+
+def _exponent(currency: str) -> Decimal:
+    exponent = Decimal(1).scaleb(-minor_units(currency))
+    if len(_EXPONENTS) < 256:
+        _EXPONENTS[currency] = exponent
+    return exponent
 
 
 def parse_amount(value: object) -> Decimal:
@@ -57,12 +70,22 @@ class Money:
     currency: str
 
     def __post_init__(self) -> None:
-        if isinstance(self.amount, float):
-            raise TypeError("Money.amount must be a Decimal, not a float")
-        object.__setattr__(self, "amount", quantize(Decimal(self.amount), self.currency))
+        amount = self.amount
+        if type(amount) is not Decimal:
+            if isinstance(amount, float):
+                raise TypeError("Money.amount must be a Decimal, not a float")
+            amount = Decimal(amount)
+        object.__setattr__(self, "amount", quantize(amount, self.currency))
 
     @classmethod
     def zero(cls, currency: str) -> Money:
+        if cls is Money:  # immutable: one zero per currency (a placement asks ~30 times)
+            zero = _ZEROS.get(currency)
+            if zero is None:
+                zero = Money(Decimal(0), currency)
+                if len(_ZEROS) < 256:
+                    _ZEROS[currency] = zero
+            return zero
         return cls(Decimal(0), currency)
 
     def _check(self, other: Money) -> None:
@@ -71,11 +94,11 @@ class Money:
 
     def __add__(self, other: Money) -> Money:
         self._check(other)
-        return Money(self.amount + other.amount, self.currency)
+        return _money(self.amount + other.amount, self.currency)
 
     def __sub__(self, other: Money) -> Money:
         self._check(other)
-        return Money(self.amount - other.amount, self.currency)
+        return _money(self.amount - other.amount, self.currency)
 
     def __mul__(self, factor: int) -> Money:
         if not isinstance(factor, int):
@@ -84,3 +107,15 @@ class Money:
 
     def to_minor_units(self) -> int:
         return int(self.amount.scaleb(minor_units(self.currency)))
+
+
+_ZEROS: dict[str, Money] = {}
+
+
+def _money(amount: Decimal, currency: str) -> Money:
+    """``Money(amount, currency)`` for a Decimal ``amount``, without the dataclass's
+    ``__init__`` and type checks (the sums and differences of a placement)."""
+    money = object.__new__(Money)
+    object.__setattr__(money, "amount", quantize(amount, currency))
+    object.__setattr__(money, "currency", currency)
+    return money

@@ -86,16 +86,32 @@ async def insert_placed_order(
 
 def _row(instance: Model, *, skip: str | None = None) -> dict[str, Any]:
     """The instance's columns as its INSERT would write them; JSON fields as JSON values."""
-    meta = instance._meta
     row: dict[str, Any] = {}
-    for name, column in meta.fields_db_projection.items():
-        if name == skip:
-            continue
-        field = meta.fields_map[name]
+    for name, column, field, is_json in _columns(type(instance), skip):
         value = getattr(instance, name)
         # to_db_value fills auto_now(_add) times on the instance, as an ORM save does.
-        row[column] = value if isinstance(field, fields.JSONField) else field.to_db_value(value, instance)
+        row[column] = value if is_json else field.to_db_value(value, instance)
     return row
+
+
+_Columns = tuple[tuple[str, str, fields.Field, bool], ...]
+_COLUMNS: dict[tuple[type[Model], str | None], tuple[object, _Columns]] = {}
+
+
+def _columns(model: type[Model], skip: str | None) -> _Columns:
+    """(field name, column, field, is a JSON field) of the model's columns, made again
+    only when Tortoise's initialisation gave the model new metadata."""
+    meta = model._meta
+    cached = _COLUMNS.get((model, skip))
+    if cached is not None and cached[0] is meta.fields_map:
+        return cached[1]
+    columns = tuple(
+        (name, column, meta.fields_map[name], isinstance(meta.fields_map[name], fields.JSONField))
+        for name, column in meta.fields_db_projection.items()
+        if name != skip
+    )
+    _COLUMNS[(model, skip)] = (meta.fields_map, columns)
+    return columns
 
 
 def _json_default(value: object) -> str:

@@ -235,6 +235,10 @@ async def _write_order(
     plugins: PluginHost,
 ) -> Order:
     method = quote.shipping_method
+    # Each of these properties sums again when read: read once.
+    total = quote.total
+    taxes = quote.taxes.total
+    customer_name = _customer_name(billing, quote.shipping_address, viewer)
     order = Order(
         token=secrets.token_urlsafe(32),
         email=quote.email,
@@ -242,8 +246,8 @@ async def _write_order(
         currency=quote.currency,
         subtotal=quote.subtotal.amount,
         shipping_total=quote.shipping_total.amount,
-        total=quote.total.amount,
-        tax_total=quote.taxes.total.amount,
+        total=total.amount,
+        tax_total=taxes.amount,
         shipping_tax=quote.taxes.shipping_tax.amount,
         prices_include_tax=quote.taxes.prices_include_tax,
         tax_lines=stored_tax_lines(quote.taxes),
@@ -258,8 +262,8 @@ async def _write_order(
         payment_due_at=payment_due_at,
         discount_total=quote.discount_total.amount,
         shipping_discount=(quote.discounts.shipping_discount or Money.zero(quote.currency)).amount,
-        customer_name=_customer_name(billing, quote.shipping_address, viewer),
-        customer_name_key=search.name_key(_customer_name(billing, quote.shipping_address, viewer)),
+        customer_name=customer_name,
+        customer_name_key=search.name_key(customer_name),
     )
     # Reserve first, then write everything in one statement (PostgreSQL): the stock rows
     # stay locked only for that statement and the commit.
@@ -285,13 +289,13 @@ async def _write_order(
             )
             for line in lines
         ],
-        message=f"Order {{number}} placed: {len(quote.lines)} line(s), total {quote.total.amount} {quote.currency}.",
+        message=f"Order {{number}} placed: {len(quote.lines)} line(s), total {total.amount} {quote.currency}.",
         actor=viewer.actor if not viewer.is_anonymous else quote.email,
-        data={"total": str(quote.total.amount), "lines": len(quote.lines), **_discount_data(quote)},
+        data={"total": str(total.amount), "lines": len(quote.lines), **_discount_data(quote)},
     )
     await _hold(order, lines, plugins)
     await discounts.redeem(order.id, quote.discounts, email=order.email, customer_id=order.customer_id)
-    if quote.total.amount == 0:
+    if total.amount == 0:
         await pay_zero_total(order)
     return order
 
