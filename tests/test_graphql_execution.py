@@ -125,6 +125,14 @@ class Box:
         return f"{info.path.key}:{self.label}"
 
     @strawberry.field
+    def where(self, at: strawberry.Info) -> str:  # the Info under another name
+        return f"{at.field_name}/{at.python_name}/{at.path.prev.key}:{self.label}"
+
+    @strawberry.field
+    def broken(self, info: strawberry.Info) -> str:
+        raise ValueError(f"broken {self.label} at {info.path.key}")
+
+    @strawberry.field
     def greet(self, name: str) -> str:
         return f"{name} {self.label}"
 
@@ -144,34 +152,53 @@ class BoxQuery:
         return [Box(label="x"), Box(label="y")]
 
 
-BOX_QUERY = '{ boxes { upper path greet(name: "hi") secret later } }'
+BOX_QUERY = '{ boxes { upper path where greet(name: "hi") secret later } }'
 
 
 async def test_lean_resolvers_only_where_nothing_else_runs():
     plain = strawberry.Schema(query=BoxQuery)
     lean = strawberry.Schema(query=BoxQuery)
-    # Box.upper and BoxQuery.boxes take only self; path, greet, secret and later need more.
-    assert use_lean_resolvers(lean._schema, lean) == 2
-    fields = lean._schema.type_map["Box"].fields
-    assert fields["upper"].resolve is not plain._schema.type_map["Box"].fields["upper"].resolve
-    for name in ("path", "greet", "secret", "later"):
-        assert fields[name].resolve.__qualname__ == plain._schema.type_map["Box"].fields[name].resolve.__qualname__
+    # Box.upper and BoxQuery.boxes take only self, path, where and broken self and the
+    # Info; greet, secret and later need more (an argument, a permission class, an await).
+    assert use_lean_resolvers(lean._schema, lean) == 5
+    fields, plain_fields = lean._schema.type_map["Box"].fields, plain._schema.type_map["Box"].fields
+    for name in ("upper", "path", "where", "broken"):
+        assert fields[name].resolve.__qualname__.startswith("_lean")
+        assert fields[name].resolve is not plain_fields[name].resolve
+    for name in ("greet", "secret", "later"):
+        assert fields[name].resolve.__qualname__ == plain_fields[name].resolve.__qualname__
     plain_result, lean_result = await plain.execute(BOX_QUERY), await lean.execute(BOX_QUERY)
     assert lean_result.data == plain_result.data
-    first = {"upper": "X", "path": "path:x", "greet": "hi x", "secret": None, "later": "x"}
+    first = {"upper": "X", "path": "path:x", "where": "where/where/0:x", "greet": "hi x", "secret": None, "later": "x"}
     assert lean_result.data["boxes"][0] == first
     # The permission class still runs: the secret is refused, on both schemas alike.
     assert [e.message for e in lean_result.errors or []] == ["Not for you."] * 2
     assert [e.message for e in plain_result.errors or []] == ["Not for you."] * 2
 
 
+async def test_a_lean_resolver_with_info_fails_as_strawberry_s_does():
+    plain = strawberry.Schema(query=BoxQuery)
+    lean = strawberry.Schema(query=BoxQuery, execution_context_class=OmsExecutionContext)
+    use_lean_resolvers(lean._schema, lean)
+    query = "{ boxes { upper broken } }"
+    plain_result, lean_result = await plain.execute(query), await lean.execute(query)
+    # broken is non-null in a non-null list of a non-null field: the error nulls the answer.
+    assert lean_result.data is None and plain_result.data is None
+    errors = [(e.message, e.path, e.locations) for e in lean_result.errors or []]
+    assert errors == [(e.message, e.path, e.locations) for e in plain_result.errors or []]
+    assert [error[:2] for error in errors] == [("broken x at broken", ["boxes", 0, "broken"])]
+
+
 def test_the_oms_schema_uses_them():
     from oms.graphql.schema import schema
 
     fields = schema._schema.type_map["Order"].fields
-    assert fields["total"].resolve.__qualname__.startswith("_lean")
-    # needsReview reads the viewer (info): Strawberry's own resolver, unchanged.
-    assert not fields["needsReview"].resolve.__qualname__.startswith("_lean")
+    assert fields["total"].resolve.__qualname__.startswith("_lean.")
+    # lines and needsReview take the Info (the loaders, the viewer): called with it, as
+    # Strawberry calls them; customer is async: Strawberry's own resolver, unchanged.
+    assert fields["lines"].resolve.__qualname__.startswith("_lean_with_info.")
+    assert fields["needsReview"].resolve.__qualname__.startswith("_lean_with_info.")
+    assert not fields["customer"].resolve.__qualname__.startswith("_lean")
 
 
 # Objects: reached by a plain attribute, by a resolver taking only self, in lists; with

@@ -23,9 +23,10 @@ to graphql-core's completion (the resolver is not called twice). Errors are repo
 with graphql-core's own ``handle_field_error``. tests/test_graphql_execution.py compares
 the answers and errors of both paths.
 
-A resolver that takes only ``self`` (``Order.total``) is called directly by graphql-core
-(:func:`use_lean_resolvers`), without Strawberry's per-call wrapper: nothing in that
-wrapper applies to it (no Info, no arguments, no field extension).
+A resolver that takes only ``self`` (``Order.total``), or ``self`` and the Info, is
+called directly by graphql-core, without Strawberry's per-call wrapper: oms/graphql/lean.py
+(:func:`use_lean_resolvers`, re-exported here) gives the fields those resolvers when the
+schema is built; this module reads what the ``self``-only ones return without a ResolveInfo.
 
 Relied on, beyond graphql-core's documented API (pinned by the tests): the methods
 ``execute_fields``, ``execute_field``, ``complete_value``, ``collect_subfields``,
@@ -49,11 +50,14 @@ from graphql import (
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLScalarType,
-    GraphQLSchema,
 )
 from graphql.pyutils import Path, Undefined, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.field import StrawberryField
+
+from oms.graphql.lean import use_lean_resolvers
+
+__all__ = ["OmsExecutionContext", "use_lean_resolvers"]
 
 # Attributes of a GraphQLField that keep what was found for it (fields are unhashable; the
 # answer lives and dies with the field, so with its schema).
@@ -412,48 +416,3 @@ async def _gather_fields(results: dict[str, Any], awaitable_fields: list[str]) -
         awaited = await gather_with_cancel(*(results[field] for field in awaitable_fields))
         results.update(zip(awaitable_fields, awaited, strict=True))
     return results
-
-
-def _lean(resolver: Any) -> Any:
-    # The function itself: StrawberryResolver.__call__ only checks it is callable.
-    func = resolver.wrapped_func if callable(resolver.wrapped_func) else resolver
-
-    def resolve(source: Any, info: Any) -> Any:
-        return func(source)
-
-    resolve._oms_lean = func  # type: ignore[attr-defined]  # for _plain_object
-    return resolve
-
-
-def use_lean_resolvers(schema: GraphQLSchema, strawberry_schema: Any) -> int:
-    """Give each field whose resolver takes only ``self`` (no info, no root, no arguments,
-    no field extension such as a permission class, synchronous) a resolver that calls it
-    directly: Strawberry's wrapper would build an Info, convert no arguments and chain no
-    extensions for it on every call (``Order.total``, ``OrderLine.unitPrice``...).
-    Nothing changes when the schema has exception handlers (they wrap every resolver).
-    Returns how many fields it changed."""
-    if getattr(strawberry_schema, "exception_handlers", ()):
-        return 0
-    changed = 0
-    for name, graphql_type in schema.type_map.items():
-        if name.startswith("__") or not isinstance(graphql_type, GraphQLObjectType):
-            continue
-        for graphql_field in graphql_type.fields.values():
-            field = (graphql_field.extensions or {}).get("strawberry-definition")
-            resolver = getattr(field, "base_resolver", None)
-            if (
-                not isinstance(field, StrawberryField)
-                or resolver is None
-                or field.extensions
-                or field.arguments
-                or graphql_field.args
-                or resolver.is_async
-                or resolver.self_parameter is None
-                or resolver.info_parameter is not None
-                or resolver.root_parameter is not None
-                or resolver.parent_parameter is not None
-            ):
-                continue
-            graphql_field.resolve = _lean(resolver)
-            changed += 1
-    return changed

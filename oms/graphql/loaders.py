@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable
@@ -29,6 +30,21 @@ def _grouped(rows: Iterable[Any], attr: str) -> dict[Any, list[Any]]:
     for row in rows:
         groups[getattr(row, attr)].append(row)
     return groups
+
+
+async def load_each(loader: DataLoader[Any, Any], keys: Iterable[Any]) -> list[Any]:
+    """``loader.load_many(keys)`` without ``asyncio.gather``: the same loads (the same batch
+    and cache), then each awaited in turn. The batch answers them all at once, so only the
+    first await waits; gather would add a callback and an event loop turn per key (~100
+    for a page of orders). The first failure is raised, the others marked retrieved."""
+    futures = [loader.load(key) for key in keys]
+    try:
+        return [await future for future in futures]
+    except BaseException:
+        for future in futures:
+            if isinstance(future, asyncio.Future) and future.done() and not future.cancelled():
+                future.exception()
+        raise
 
 
 def one_each(fetch: Callable[[list[Any]], Awaitable[Iterable[Any]]], attr: str = "id"):

@@ -24,6 +24,7 @@ from oms.graphql.common import (
     to_global_id,
 )
 from oms.graphql.context import Info
+from oms.graphql.loaders import load_each
 from oms.graphql.order_inputs import OrderFilter, OrderSort, OrderStatus, PaymentStatus
 from oms.graphql.payments import Payment, Refund, order_refunds
 from oms.graphql.selection import selects, selects_path
@@ -328,7 +329,7 @@ async def page_lines(info: Info, orders: list[order_models.Order]) -> list[list[
     load order by order), so that ``Order.lines`` answers without an await. None each
     when not selected."""
     if orders and selects_path(info, "edges", "node", "lines"):
-        return list(await info.context.loaders.lines_by_order.load_many([order.id for order in orders]))
+        return await load_each(info.context.loaders.lines_by_order, [order.id for order in orders])
     return [None] * len(orders)
 
 
