@@ -54,22 +54,34 @@ def _run(callbacks: list[Callable[[], None]]) -> None:
             logger.exception("an on-commit callback failed")
 
 
-class AfterCommit(TransactionContext):
-    """Wraps a client's outermost transaction context: collects :func:`on_commit`
-    callbacks while it is open and runs them after its commit."""
+class _Collecting(TransactionContext):
+    """Wraps a transaction context that collects its own :func:`on_commit` callbacks while
+    it is open; subclasses say what becomes of them when it closes."""
 
     __slots__ = ("_inner", "_token")
 
     def __init__(self, inner: TransactionContext):
         self._inner = inner
 
-    async def __aenter__(self) -> Any:
+    async def _enter(self) -> Any:
+        """Enter the wrapped context with a list of callbacks of its own (the enclosing list
+        is current again if entering fails)."""
         self._token = _pending.set([])
         try:
-            client = await self._inner.__aenter__()
+            return await self._inner.__aenter__()
         except BaseException:
             _pending.reset(self._token)
             raise
+
+
+class AfterCommit(_Collecting):
+    """Wraps a client's outermost transaction context: collects :func:`on_commit`
+    callbacks while it is open and runs them after its commit."""
+
+    __slots__ = ()
+
+    async def __aenter__(self) -> Any:
+        client = await self._enter()
         # A nested in_transaction asks the client of the outermost transaction (Tortoise
         # keeps it as the current connection inside savepoints too) for its context: each
         # savepoint then collects its own callbacks.
@@ -87,22 +99,14 @@ class AfterCommit(TransactionContext):
             _run(callbacks)
 
 
-class _Savepoint(TransactionContext):
+class _Savepoint(_Collecting):
     """A savepoint's context: its callbacks go to the enclosing transaction's when it is
     released, and are dropped when it rolls back."""
 
-    __slots__ = ("_inner", "_token")
-
-    def __init__(self, inner: TransactionContext):
-        self._inner = inner
+    __slots__ = ()
 
     async def __aenter__(self) -> Any:
-        self._token = _pending.set([])
-        try:
-            return await self._inner.__aenter__()
-        except BaseException:
-            _pending.reset(self._token)
-            raise
+        return await self._enter()
 
     async def __aexit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> None:
         callbacks = _pending.get() or []
