@@ -84,7 +84,9 @@ class WebhookDelivery(Model):
         unique_together = (("endpoint", "event"),)
         # The order-per-order check: earlier unfinished deliveries of one endpoint and order.
         # ("event",): deleting an order or its events cascades here through an index, not a scan.
-        indexes = (("endpoint", "order_id", "status"), ("event",))
+        # ("endpoint", "id"): an endpoint's delivery log, newest first (oms.webhooks.services),
+        # read from its own rows however old they are.
+        indexes = (("endpoint", "order_id", "status"), ("event",), ("endpoint", "id"))
 
     endpoint_id: int
     event_id: int
