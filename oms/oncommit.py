@@ -21,7 +21,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from tortoise.backends.base.client import TransactionContext
+from tortoise.backends.base.client import TransactionalDBClient, TransactionContext
 
 logger = logging.getLogger("oms.db")
 
@@ -63,7 +63,7 @@ class _Collecting(TransactionContext):
     def __init__(self, inner: TransactionContext):
         self._inner = inner
 
-    async def _enter(self) -> Any:
+    async def _enter(self) -> TransactionalDBClient:
         """Enter the wrapped context with a list of callbacks of its own (the enclosing list
         is current again if entering fails)."""
         self._token = _pending.set([])
