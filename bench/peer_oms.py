@@ -9,12 +9,12 @@ import itertools
 import os
 import random
 import signal
+import subprocess
 import sys
 import time
 import uuid
 from pathlib import Path
 
-import asyncpg
 import httpx
 
 from bench.common import LOGIN, MARK_PAID, gql, ok
@@ -24,10 +24,10 @@ from bench.peer_runs import (
     closed_loop,
     cpu_snapshot,
     load1,
-    start_process,
-    stop_process,
+    pending_jobs,
+    start_server_and_worker,
+    stop_processes,
     wait_drained,
-    wait_http,
 )
 from bench.place_orders import ADDRESS, PLACE_ORDER, setup_catalog
 from tests.live_server import STAFF_EMAIL, STAFF_PASSWORD, create_staff, free_port, migrate, server_env
@@ -47,7 +47,7 @@ class OmsSide:
         self.url, self.work, self.skus = database_url, work, skus
         self.database = database_url.rsplit("/", 1)[1]
         self.dsn = database_url.replace("postgres://", "postgresql://", 1)
-        self.processes: dict[str, object] = {}
+        self.processes: dict[str, subprocess.Popen] = {}
         self.base = ""
         self.staff = ""
         self.seq = itertools.count()
@@ -66,35 +66,28 @@ class OmsSide:
             "OMS_RUN_WORKER": "false", "OMS_PUBLIC_URL": self.base,
             "OMS_MAIL_DIR": os.path.join(self.work, "maildir"), "OMS_MEDIA_ROOT": os.path.join(self.work, "media"),
         })
-        for kind, args in (("server", ("serve", "--host", "127.0.0.1", "--port", str(port))), ("worker", ("worker",))):
-            log = os.path.join(self.work, f"oms-{kind}.log")
-            self.processes[kind] = start_process(self._command(*args), env, self.work, log)
-            if kind == "server":
-                await wait_http(self.base + "/healthz", self.processes[kind], log, 90)  # type: ignore[arg-type]
+        commands = {"server": self._command("serve", "--host", "127.0.0.1", "--port", str(port)),
+                    "worker": self._command("worker")}
+        logs = {kind: os.path.join(self.work, f"oms-{kind}.log") for kind in commands}
+        self.processes = await start_server_and_worker(commands, env, self.work, logs, self.base + "/healthz", 90)
         async with httpx.AsyncClient(base_url=self.base, timeout=60) as http:
             await setup_catalog(http, self.skus)
             self.staff = (await gql(http, LOGIN, {"e": STAFF_EMAIL, "p": STAFF_PASSWORD}))["login"]["token"]
         await asyncio.sleep(1)
         worker = self.processes["worker"]
-        if worker.poll() is not None:  # type: ignore[attr-defined]
+        if worker.poll() is not None:
             raise RuntimeError(f"oms worker exited: see {self.work}/oms-worker.log")
 
     def stop(self) -> None:
-        for process in self.processes.values():
-            stop_process(process)  # type: ignore[arg-type]
-        self.processes.clear()
+        stop_processes(self.processes)
 
     def _snap(self) -> dict[str, dict[str, float]]:
-        pids = {kind: [p.pid] for kind, p in self.processes.items()}  # type: ignore[attr-defined]
+        pids = {kind: [p.pid] for kind, p in self.processes.items()}
         pids["client"] = [os.getpid()]
         return cpu_snapshot(pids, self.database)
 
     async def _pending(self) -> int:
-        conn = await asyncpg.connect(self.dsn)
-        try:
-            return await conn.fetchval(PENDING_JOBS)
-        finally:
-            await conn.close()
+        return await pending_jobs(self.dsn, PENDING_JOBS)
 
     def _place_variables(self) -> dict:
         n = next(self.seq)
@@ -119,7 +112,7 @@ class OmsSide:
                    "markOrderPaid")
 
         limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-        worker = self.processes["worker"].pid  # type: ignore[attr-defined]
+        worker = self.processes["worker"].pid
         async with CpuWatch(self._snap) as watch:
             async with httpx.AsyncClient(base_url=self.base, limits=limits, timeout=120) as http:
                 if not pay:

@@ -13,6 +13,7 @@ import subprocess
 import time
 from collections.abc import Awaitable, Callable
 
+import asyncpg
 import httpx
 
 from bench.common import percentile
@@ -145,6 +146,41 @@ def stop_process(process: subprocess.Popen) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=15)
+
+
+def stop_processes(processes: dict[str, subprocess.Popen]) -> None:
+    for process in processes.values():
+        stop_process(process)
+    processes.clear()
+
+
+async def start_server_and_worker(commands: dict[str, list[str]], env: dict[str, str], cwd: str,
+                                  logs: dict[str, str], health_url: str, timeout: float,
+                                  ) -> dict[str, subprocess.Popen]:
+    """A side's processes (``server`` and ``worker``: kind -> command, each logging to
+    ``logs[kind]``), started until ``health_url`` answers 200 and the others still run;
+    all stopped again if that fails."""
+    processes: dict[str, subprocess.Popen] = {}
+    try:
+        for kind, command in commands.items():
+            processes[kind] = start_process(command, env, cwd, logs[kind])
+        await wait_http(health_url, processes["server"], logs["server"], timeout)
+        for kind, process in processes.items():
+            if process.poll() is not None:
+                raise RuntimeError(f"the {kind} {process.args!r} exited with {process.returncode}:\n{tail(logs[kind])}")
+    except BaseException:
+        stop_processes(processes)
+        raise
+    return processes
+
+
+async def pending_jobs(dsn: str, query: str) -> int:
+    """``query`` (a count of the jobs still to run) on a connection of its own."""
+    conn = await asyncpg.connect(dsn, timeout=30)
+    try:
+        return await conn.fetchval(query, timeout=30)
+    finally:
+        await conn.close(timeout=10)
 
 
 async def wait_http(url: str, process: subprocess.Popen, log_path: str, timeout: float) -> None:
