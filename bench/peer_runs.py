@@ -62,6 +62,7 @@ class Run:
     load: float  # 1-minute load average at the end of the run
     note: str = ""
     fixed: dict[float, float] = dataclasses.field(default_factory=dict)  # percentile -> ms, if given
+    generator: str = ""  # the load generator ("client" CPU): "Node", "httpx", "bench.js", ...
 
     @property
     def rate(self) -> float:
@@ -78,7 +79,8 @@ class Run:
 
     def line(self) -> str:
         cpu = " + ".join(f"{k} {self.cpu_ms(k):.1f}" for k in self.cpu if k != "client")
-        client = f"; load generator {self.cpu_ms('client'):.1f}" if "client" in self.cpu else ""
+        named = f" ({self.generator})" if self.generator else ""
+        client = f"; load generator{named} {self.cpu_ms('client'):.1f}" if "client" in self.cpu else ""
         errors = f"  ERRORS {len(self.errors)}: {self.errors[0][:160]}" if self.errors else ""
         note = f"; {self.note}" if self.note else ""
         return (f"  {self.side:7} {self.what:11} N={self.clients:<3} {self.rate:8.1f}/s  p50 {self.p(50):7.1f} ms"

@@ -143,7 +143,7 @@ class VendureSide:
         return Run(self.name, "paid order", clients, row["orders_completed"], row["elapsed_s"], [],
                    [f"{row['error_samples'][:1]}"] * row["errors"], self._less_overhead(cpu), load1(),
                    f"worker backlog {backlog} jobs at the end" if backlog else "",
-                   fixed={50: flow["p50"], 99: flow["p99"]})
+                   fixed={50: flow["p50"], 99: flow["p99"]}, generator="bench.js")
 
     async def staff_list(self, requests: int) -> Run:
         """Admin ``orders(take: 100)`` with lines, variant sku and customer, one at a time."""
