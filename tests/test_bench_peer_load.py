@@ -20,8 +20,8 @@ from tests.live_server import create_staff, fresh_database, live_server, migrate
 
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="needs Node (bench/peer_load.js)")
 
-PLACED = {"placeOrder": {"order": {"id": "T3JkZXI6MQ==", "number": 1}, "orderToken": "tok", "userErrors": []}}
-PAID = {"markOrderPaid": {"userErrors": []}}
+PLACED: dict = {"placeOrder": {"order": {"id": "T3JkZXI6MQ==", "number": 1}, "orderToken": "tok", "userErrors": []}}
+PAID: dict = {"markOrderPaid": {"userErrors": []}}
 USER_ERROR = [{"field": "lines", "code": "OUT_OF_STOCK", "message": "no"}]
 
 
@@ -85,28 +85,52 @@ async def test_the_node_generator_sends_the_requests_the_httpx_one_sends(tmp_pat
         assert [line["quantity"] for line in lines] == [1, 2]
         assert lines[0]["sku"] != lines[1]["sku"] and {lines[0]["sku"], lines[1]["sku"]} <= set(skus)
         assert list(sent["variables"]["input"]) == list(python_variables["input"])
-        assert {k: v for k, v in sent["variables"]["input"].items() if k not in ("lines", "email", "idempotencyKey")} \
-            == {k: v for k, v in python_variables["input"].items() if k not in ("lines", "email", "idempotencyKey")}
+        assert {
+            k: v for k, v in sent["variables"]["input"].items() if k not in ("lines", "email", "idempotencyKey")
+        } == {k: v for k, v in python_variables["input"].items() if k not in ("lines", "email", "idempotencyKey")}
         assert "authorization" not in {k.lower() for k in headers}
     keys = [json.loads(body)["variables"]["input"]["idempotencyKey"] for _, body in placed]
     assert len(set(keys)) == len(keys) and all(key.startswith("peer-r1-") for key in keys)
     for headers, body in paid:
-        assert body == httpx.Request("POST", fake.url, json={"query": MARK_PAID, "variables": {
-            "id": PLACED["placeOrder"]["order"]["id"]}}).content
+        assert (
+            body
+            == httpx.Request(
+                "POST", fake.url, json={"query": MARK_PAID, "variables": {"id": PLACED["placeOrder"]["order"]["id"]}}
+            ).content
+        )
         assert {k.lower(): v for k, v in headers.items()}["authorization"] == "Bearer staff-token"
 
 
-@pytest.mark.parametrize(("answers", "pay"), [
-    pytest.param({"placeOrder": (200, {"data": {"placeOrder": {"order": None, "orderToken": None,
-                                                               "userErrors": USER_ERROR}}})}, False, id="userErrors"),
-    pytest.param({"placeOrder": (200, {"data": None, "errors": [{"message": "boom"}]})}, False, id="errors"),
-    pytest.param({"placeOrder": (200, {"data": {"placeOrder": {"order": None, "orderToken": None,
-                                                               "userErrors": []}}})}, False, id="no order"),
-    pytest.param({"placeOrder": (500, {"data": PLACED})}, False, id="HTTP 500"),
-    pytest.param({"placeOrder": (200, {"data": PLACED}),
-                  "markOrderPaid": (200, {"data": {"markOrderPaid": {"userErrors": USER_ERROR}}})}, True,
-                 id="markOrderPaid userErrors"),
-])
+@pytest.mark.parametrize(
+    ("answers", "pay"),
+    [
+        pytest.param(
+            {
+                "placeOrder": (
+                    200,
+                    {"data": {"placeOrder": {"order": None, "orderToken": None, "userErrors": USER_ERROR}}},
+                )
+            },
+            False,
+            id="userErrors",
+        ),
+        pytest.param({"placeOrder": (200, {"data": None, "errors": [{"message": "boom"}]})}, False, id="errors"),
+        pytest.param(
+            {"placeOrder": (200, {"data": {"placeOrder": {"order": None, "orderToken": None, "userErrors": []}}})},
+            False,
+            id="no order",
+        ),
+        pytest.param({"placeOrder": (500, {"data": PLACED})}, False, id="HTTP 500"),
+        pytest.param(
+            {
+                "placeOrder": (200, {"data": PLACED}),
+                "markOrderPaid": (200, {"data": {"markOrderPaid": {"userErrors": USER_ERROR}}}),
+            },
+            True,
+            id="markOrderPaid userErrors",
+        ),
+    ],
+)
 async def test_a_refused_or_failed_order_is_an_error_not_a_completion(tmp_path, answers, pay):
     with FakeOms(answers) as fake:
         config = load_config(fake.url, "staff-token", catalog_skus(20), 2, 0.3, pay, "r2")
