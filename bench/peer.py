@@ -10,7 +10,9 @@ last is done, for a fixed time; then the running ones finish, as bench.js ``--du
 
 - oms: a real ``oms serve`` process and an ``oms worker`` process (bench/peer_oms.py), over
   HTTP. A paid order = placeOrder (guest, 2 lines of qty 1 and 2 from 20 products, email,
-  address, shipping method) + markOrderPaid (staff, the manual gateway's settlement).
+  address, shipping method) + markOrderPaid (staff, the manual gateway's settlement). The
+  load generator is bench/peer_load.js (Node, plain ``http``, as the peer's bench.js);
+  ``--python-load`` uses the former httpx one in this process instead, for comparison.
 - Vendure: its harness (``--peer``, default ../shared/peers/vendure) copied to a temp folder,
   npm-installed, seeded, server + worker started, and its own bench.js as load generator
   (bench/peer_vendure.py): a paid order = its 7 Shop API mutations ending PaymentSettled.
@@ -20,7 +22,8 @@ Rounds interleave the sides (per N: oms paid, Vendure paid, oms placeOrder only,
 then the staff list of 100 orders (oms, Vendure) at concurrency 1. Every run prints its
 figures with the 1-minute load average at its end; the table gives the medians over rounds.
 CPU is read from /proc (schedstat) for the server, the worker and the PostgreSQL backends
-of the side's database, until the job queue has drained after the run. Then the round trip
+of the side's database, until the job queue has drained after the run; the load generator's
+CPU ("client") apart. Then the round trip
 counts of bench/round_trips.py (run as a subprocess) and of the floor.
 """
 
@@ -172,6 +175,8 @@ def summarise(table: Table, trips: dict[str, list[int]], floor_trips: int | None
     for kind in ("server", "worker", "postgres"):
         table.ratio_row(f"  of which {kind}", ("oms", "paid order"), ("Vendure", "paid order"),
                         lambda r, kind=kind: r.cpu_ms(kind), None, (), False)
+    table.ratio_row("load generator CPU ms per paid order (oms: peer_load.js or httpx; Vendure: bench.js)",
+                    ("oms", "paid order"), ("Vendure", "paid order"), lambda r: r.cpu_ms("client"), None, (), False)
     place = [table.med("oms", "placeOrder", c, lambda r: r.cpu_ms("server")) for c in n]
     floor_cpu = [table.med("floor", "placeOrder", c, lambda r: r.cpu_ms()) for c in n]
     verdict = "met" if all(v <= 3 for v in place if v == v) else "MISSED"
@@ -218,7 +223,8 @@ async def bench(args: argparse.Namespace) -> None:
     print(f"bench/peer.py at {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M:%S} UTC, {os.cpu_count()} CPUs, "
           f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}; rounds {args.rounds}, N = {args.clients}; "
           f"runs of {args.oms_seconds:g} s (oms), {args.vendure_seconds:g} s (Vendure),"
-          f" {args.floor_seconds:g} s (floor)", flush=True)
+          f" {args.floor_seconds:g} s (floor); oms load generator"
+          f" {'httpx (--python-load)' if args.python_load else 'bench/peer_load.js (Node)'}", flush=True)
     work = tempfile.mkdtemp(prefix="oms-peer-")
     base = args.database_url
     databases: list[str] = []
@@ -230,7 +236,7 @@ async def bench(args: argparse.Namespace) -> None:
         databases.append(oms_url)
         floor_url = await create_postgres_database(base)
         databases.append(floor_url)
-        oms = OmsSide(oms_url, work, catalog_skus(PRODUCTS))
+        oms = OmsSide(oms_url, work, catalog_skus(PRODUCTS), python_load=args.python_load)
         print("starting oms (oms serve + oms worker)...", flush=True)
         await oms.start()
         floor_side = FloorSide(floor_url, args.floor_pool)
@@ -309,6 +315,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--peer-installed", metavar="DIR",
                         help="use DIR, an npm-installed copy of the harness, as is (skips copy and npm install)")
     parser.add_argument("--skip-vendure", action="store_true")
+    parser.add_argument("--python-load", action="store_true",
+                        help="drive oms's order runs with httpx in this process (the former generator), not Node")
     parser.add_argument("--clients", type=lambda s: [int(x) for x in s.split(",")], default=[1, 10, 50])
     parser.add_argument("--long", action="store_true",
                         help="4 rounds, runs twice as long, 100 list requests, 20 of each round trip")

@@ -13,6 +13,7 @@ import subprocess
 import time
 from collections.abc import Awaitable, Callable
 
+import asyncpg
 import httpx
 
 from bench.common import percentile
@@ -61,6 +62,7 @@ class Run:
     load: float  # 1-minute load average at the end of the run
     note: str = ""
     fixed: dict[float, float] = dataclasses.field(default_factory=dict)  # percentile -> ms, if given
+    generator: str = ""  # the load generator ("client" CPU): "Node", "httpx", "bench.js", ...
 
     @property
     def rate(self) -> float:
@@ -77,7 +79,8 @@ class Run:
 
     def line(self) -> str:
         cpu = " + ".join(f"{k} {self.cpu_ms(k):.1f}" for k in self.cpu if k != "client")
-        client = f"; load generator {self.cpu_ms('client'):.1f}" if "client" in self.cpu else ""
+        named = f" ({self.generator})" if self.generator else ""
+        client = f"; load generator{named} {self.cpu_ms('client'):.1f}" if "client" in self.cpu else ""
         errors = f"  ERRORS {len(self.errors)}: {self.errors[0][:160]}" if self.errors else ""
         note = f"; {self.note}" if self.note else ""
         return (f"  {self.side:7} {self.what:11} N={self.clients:<3} {self.rate:8.1f}/s  p50 {self.p(50):7.1f} ms"
@@ -145,6 +148,41 @@ def stop_process(process: subprocess.Popen) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=15)
+
+
+def stop_processes(processes: dict[str, subprocess.Popen]) -> None:
+    for process in processes.values():
+        stop_process(process)
+    processes.clear()
+
+
+async def start_server_and_worker(commands: dict[str, list[str]], env: dict[str, str], cwd: str,
+                                  logs: dict[str, str], health_url: str, timeout: float,
+                                  ) -> dict[str, subprocess.Popen]:
+    """A side's processes (``server`` and ``worker``: kind -> command, each logging to
+    ``logs[kind]``), started until ``health_url`` answers 200 and the others still run;
+    all stopped again if that fails."""
+    processes: dict[str, subprocess.Popen] = {}
+    try:
+        for kind, command in commands.items():
+            processes[kind] = start_process(command, env, cwd, logs[kind])
+        await wait_http(health_url, processes["server"], logs["server"], timeout)
+        for kind, process in processes.items():
+            if process.poll() is not None:
+                raise RuntimeError(f"the {kind} {process.args!r} exited with {process.returncode}:\n{tail(logs[kind])}")
+    except BaseException:
+        stop_processes(processes)
+        raise
+    return processes
+
+
+async def pending_jobs(dsn: str, query: str) -> int:
+    """``query`` (a count of the jobs still to run) on a connection of its own."""
+    conn = await asyncpg.connect(dsn, timeout=30)
+    try:
+        return await conn.fetchval(query, timeout=30)
+    finally:
+        await conn.close(timeout=10)
 
 
 async def wait_http(url: str, process: subprocess.Popen, log_path: str, timeout: float) -> None:

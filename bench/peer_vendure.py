@@ -29,10 +29,10 @@ from bench.peer_runs import (
     Run,
     cpu_snapshot,
     load1,
-    start_process,
-    stop_process,
+    pending_jobs,
+    start_server_and_worker,
+    stop_processes,
     wait_drained,
-    wait_http,
 )
 from tests.live_server import free_port
 
@@ -82,22 +82,18 @@ class VendureSide:
             print(f"  Vendure harness installed in {self.work} ({time.monotonic() - began:.0f} s)", flush=True)
         os.makedirs(os.path.join(self.work, "logs"), exist_ok=True)
         await asyncio.to_thread(self._run, ["node", "populate.js"], "populate.js", 300, {**self.env, "RESET": "true"})
-        for kind, script in (("server", "index.js"), ("worker", "index-worker.js")):
-            log = os.path.join(self.work, "logs", f"{kind}.log")
-            self.processes[kind] = start_process(["node", script], self.env, self.work, log)
-        server_log = os.path.join(self.work, "logs", "server.log")
-        await wait_http(self.url + "/health", self.processes["server"], server_log, 120)
+        commands = {"server": ["node", "index.js"], "worker": ["node", "index-worker.js"]}
+        logs = {kind: os.path.join(self.work, "logs", f"{kind}.log") for kind in commands}
+        self.processes = await start_server_and_worker(commands, self.env, self.work, logs, self.url + "/health", 120)
         await wait_drained(self._pending, 60)  # the search-index jobs populate queued
 
     async def stop(self) -> None:
-        for process in self.processes.values():
-            stop_process(process)
-        self.processes.clear()
-        conn = await asyncpg.connect(self.base_dsn)
+        stop_processes(self.processes)
+        conn = await asyncpg.connect(self.base_dsn, timeout=30)
         try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+            await conn.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)', timeout=60)
         finally:
-            await conn.close()
+            await conn.close(timeout=10)
 
     def _snap(self) -> dict[str, dict[str, float]]:
         snap = cpu_snapshot({kind: [p.pid] for kind, p in self.processes.items()}, self.database)
@@ -105,11 +101,7 @@ class VendureSide:
         return snap
 
     async def _pending(self) -> int:
-        conn = await asyncpg.connect(self.dsn)
-        try:
-            return await conn.fetchval(PENDING_JOBS)
-        finally:
-            await conn.close()
+        return await pending_jobs(self.dsn, PENDING_JOBS)
 
     async def _bench(self, *args: str) -> tuple[dict, dict[str, float], int]:
         """Run bench.js once; its JSON, the CPU seconds per kind until the queue drained,
@@ -151,7 +143,7 @@ class VendureSide:
         return Run(self.name, "paid order", clients, row["orders_completed"], row["elapsed_s"], [],
                    [f"{row['error_samples'][:1]}"] * row["errors"], self._less_overhead(cpu), load1(),
                    f"worker backlog {backlog} jobs at the end" if backlog else "",
-                   fixed={50: flow["p50"], 99: flow["p99"]})
+                   fixed={50: flow["p50"], 99: flow["p99"]}, generator="bench.js")
 
     async def staff_list(self, requests: int) -> Run:
         """Admin ``orders(take: 100)`` with lines, variant sku and customer, one at a time."""
