@@ -11,7 +11,7 @@ import pytest
 from oms import hookimpl
 from oms.accounts.permissions import ANONYMOUS
 from oms.fulfillment.models import Delivery, DeliveryStatus
-from oms.fulfillment.services import deliver
+from oms.fulfillment.services import deliver, lock_fulfillable_order, start_lines
 from oms.orders import inputs, services
 from oms.orders.models import OrderEvent
 from oms.payments.services import mark_order_paid
@@ -27,10 +27,13 @@ class Recorder:
 
     @hookimpl
     def oms_product_types(self):
-        return [ProductType(name="gadget")]
+        return [ProductType(name="gadget"), ProductType(name="widget")]
 
     @hookimpl
     async def oms_deliver(self, order, lines):
+        # As the shipped plugins do: the order locked again, the lines started.
+        await lock_fulfillable_order(order.id)
+        await start_lines(lines)
         self.calls.append([(line.sku, line.name) for line in lines])
 
 
@@ -109,3 +112,28 @@ async def test_no_order_or_no_delivery_writes_nothing(oms_app, recorder, paid):
     assert await deliver(paid.id, "physical", plugins=plugins) is False
     assert recorder.calls == []
     assert not await OrderEvent.filter(type="delivery.started").exists()
+
+
+async def test_two_types_of_one_order_delivered_at_once_do_not_deadlock(oms_app, recorder):
+    for sku, product_type in (("GADGET-A", "gadget"), ("WIDGET-A", "widget")):
+        await make_product(oms_app, product_type=product_type, sku=sku)
+    plugins = oms_app.state.plugins
+    for n in range(5):
+        placed = await services.place_order(
+            inputs.PlaceOrderInput(
+                cart=inputs.CartInput(
+                    lines=[inputs.LineInput("GADGET-A", 1), inputs.LineInput("WIDGET-A", 1)], email="b@example.com"
+                ),
+                idempotency_key=f"both-{n}",
+            ),
+            viewer=ANONYMOUS,
+            plugins=plugins,
+            settings=oms_app.state.settings,
+        )
+        order = await mark_order_paid(placed.order, reference=f"cash-{n}", actor="staff@example.com")
+        results = await asyncio.wait_for(
+            asyncio.gather(*(deliver(order.id, kind, plugins=plugins) for kind in ("gadget", "widget", "gadget"))), 20
+        )
+        assert sorted(results) == [False, True, True]
+        assert {d.status for d in await Delivery.filter(order_id=order.id)} == {DeliveryStatus.DONE}
+        assert await OrderEvent.filter(order_id=order.id, type="delivery.started").count() == 2
