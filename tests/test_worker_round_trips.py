@@ -1,7 +1,8 @@
-"""What the worker sends to PostgreSQL for an order's jobs (issue 15): a claim in three
-round trips, DONE in one, no lone statement wrapped in BEGIN/COMMIT, no savepoint to enqueue
-a mail, and the mail an ``order.event`` job queues and the events handlers write (once
-committed) run in the same batch."""
+"""What the worker sends to PostgreSQL for an order's jobs (issue 15): a claim in one
+round trip on the worker's own connection (three on the pool), DONE in one, no lone
+statement wrapped in BEGIN/COMMIT, no savepoint to enqueue a mail, the mail an
+``order.event`` job queues and the events handlers write (once committed) run in the same
+batch, and order.deliver's transaction in four round trips and the plugin's."""
 
 from __future__ import annotations
 
@@ -9,20 +10,19 @@ import contextlib
 import uuid
 
 import pytest
-
 from tortoise.transactions import in_transaction
 
 from oms.fulfillment.models import Delivery, DeliveryStatus
-from oms.notifications.lookup import event_order_and_sent
-from oms.notifications.models import SentEmail, SentEmailStatus
 from oms.fulfillment.services import _lock_delivery_with_lines
-from oms.orders.models import Order, OrderEvent, OrderLine
 from oms.jobs import queue
 from oms.jobs.models import Job, JobStatus
 from oms.jobs.registry import JobRegistry
 from oms.jobs.services import enqueue
 from oms.jobs.worker import Worker
+from oms.notifications.lookup import event_order_and_sent
+from oms.notifications.models import SentEmail, SentEmailStatus
 from oms.orders.events import ORDER_EVENT_JOB, event_and_order, record_event
+from oms.orders.models import Order, OrderEvent, OrderLine
 from oms.payments.services import mark_order_paid
 from oms.testing import make_product, run_jobs, test_database_url
 from oms.webhooks.models import WebhookEndpoint
@@ -35,14 +35,30 @@ pytestmark = pytest.mark.skipif(test_database_url() is None, reason="round trips
 CLAIM = "UPDATE job SET status = 'RUNNING'"
 
 
-async def test_a_placed_orders_jobs_take_one_batch_without_needless_transactions(oms_app, oms_graphql):
-    await make_product(oms_app, product_type="physical", sku="MUG", attributes={"weight_grams": 300}, stock=5)
-    await run_jobs(oms_app)
-    variables = {"input": {
-        "lines": [{"sku": "MUG", "quantity": 1}], "email": "ada@example.com",
-        "shippingAddress": ADDRESS, "shippingMethod": "standard", "idempotencyKey": uuid.uuid4().hex,
-    }}
-    assert (await oms_graphql.query(PLACE, variables))["placeOrder"]["userErrors"] == []
+@pytest.fixture
+def place(oms_app, oms_graphql):
+    """Places an order of physical products made for it (1 unit of the first sku, 2 of the
+    second...), after the jobs of making them ran; returns placeOrder's payload."""
+
+    async def place(*skus: str) -> dict:
+        for index, sku in enumerate(skus):
+            weight = {"weight_grams": 300 - 100 * index}
+            await make_product(oms_app, product_type="physical", sku=sku, attributes=weight, stock=5)
+        await run_jobs(oms_app)
+        variables = {"input": {
+            "lines": [{"sku": sku, "quantity": index + 1} for index, sku in enumerate(skus)],
+            "email": "ada@example.com", "shippingAddress": ADDRESS, "shippingMethod": "standard",
+            "idempotencyKey": uuid.uuid4().hex,
+        }}
+        placed = (await oms_graphql.query(PLACE, variables))["placeOrder"]
+        assert placed["userErrors"] == []
+        return placed
+
+    return place
+
+
+async def test_a_placed_orders_jobs_take_one_batch_without_needless_transactions(oms_app, place):
+    await place("MUG")
     with sent() as statements:
         # order.placed's event job, its mail and email.sent's event job, each run as written.
         assert await run_jobs(oms_app) == 3
@@ -70,14 +86,8 @@ def _fields(model) -> dict:
     return {name: getattr(model, name) for name in model._meta.fields_db_projection}
 
 
-async def test_the_mails_one_read_gives_what_the_orm_gives(oms_app, oms_graphql):
-    await make_product(oms_app, product_type="physical", sku="MUG", attributes={"weight_grams": 300}, stock=5)
-    await make_product(oms_app, product_type="physical", sku="CUP", attributes={"weight_grams": 200}, stock=5)
-    variables = {"input": {
-        "lines": [{"sku": "MUG", "quantity": 1}, {"sku": "CUP", "quantity": 2}], "email": "ada@example.com",
-        "shippingAddress": ADDRESS, "shippingMethod": "standard", "idempotencyKey": uuid.uuid4().hex,
-    }}
-    assert (await oms_graphql.query(PLACE, variables))["placeOrder"]["userErrors"] == []
+async def test_the_mails_one_read_gives_what_the_orm_gives(oms_app, place):
+    await place("MUG", "CUP")
     await run_jobs(oms_app)
     (row,) = await SentEmail.all()
     event = await OrderEvent.get(id=row.event_id)
@@ -98,16 +108,11 @@ async def test_the_mails_one_read_gives_what_the_orm_gives(oms_app, oms_graphql)
     assert await event_order_and_sent(row.event_id + 1000, row.recipient, row.template) is None
 
 
-async def test_delivery_marked_in_the_events_statement(oms_app, oms_graphql):
-    """order.deliver: the Delivery row marked DONE by the delivery.started event's statement
-    (tests/test_delivery.py::test_a_plugin_error_is_retried: rolled back with a plugin error)."""
-    await make_product(oms_app, product_type="physical", sku="MUG", attributes={"weight_grams": 300}, stock=5)
-    await make_product(oms_app, product_type="physical", sku="CUP", attributes={"weight_grams": 200}, stock=5)
-    variables = {"input": {
-        "lines": [{"sku": "MUG", "quantity": 1}, {"sku": "CUP", "quantity": 2}], "email": "ada@example.com",
-        "shippingAddress": ADDRESS, "shippingMethod": "standard", "idempotencyKey": uuid.uuid4().hex,
-    }}
-    placed = (await oms_graphql.query(PLACE, variables))["placeOrder"]
+async def test_delivery_marked_in_the_events_statement(oms_app, place):
+    """order.deliver: the order locked, the Delivery row marked DONE and the delivery.started
+    event written by one statement (tests/test_delivery.py::test_a_plugin_error_is_retried:
+    rolled back with a plugin error; tests/test_deliver_locks.py: the order locked first)."""
+    placed = await place("MUG", "CUP")
     await run_jobs(oms_app)
     order = await Order.get(number=placed["order"]["number"])
     await mark_order_paid(order, reference="cash", actor="staff@example.com")
@@ -123,22 +128,25 @@ async def test_delivery_marked_in_the_events_statement(oms_app, oms_graphql):
     flat = [" ".join(s.split()) for s in statements if "periodic_schedule" not in s]
     marked = [s for s in flat if "UPDATE delivery SET status" in s]
     assert len(marked) == 1 and "INSERT INTO order_event" in marked[0]
+    assert 'FROM "order" WHERE id = $1 FOR UPDATE' in marked[0]  # the order locked by it too
+    # The delivery's transaction: BEGIN, that statement, the lines, the plugin's UPDATE,
+    # COMMIT (the other jobs' statements run in between: run_jobs runs them concurrently).
+    assert flat.count("BEGIN;") == 1 and flat.count("COMMIT;") == 1
+    (lines,) = [i for i, s in enumerate(flat) if s.startswith("SELECT") and 'FROM "order_line"' in s]
+    (started,) = [i for i, s in enumerate(flat) if s.startswith('UPDATE "order_line" SET "status"')]
+    assert flat.index("BEGIN;") < flat.index(marked[0]) < lines < started < flat.index("COMMIT;")
     assert {d.status for d in await Delivery.filter(order_id=order.id)} == {DeliveryStatus.DONE}
     assert [e.type for e in await OrderEvent.filter(order_id=order.id, type="delivery.started")] == ["delivery.started"]
     # A paid order's jobs (order.paid's event, the delivery, the mail, then the events of
-    # delivery.started and email.sent), the last empty claim included.
-    assert len(flat) <= 17 + 3, flat
+    # delivery.started and email.sent: 14 round trips with Worker.run's claim, 16 with the
+    # pool's), the last empty claim (3) included.
+    assert len(flat) == 16 + 3, flat
 
 
-async def test_the_endpoints_read_along_the_event_are_those_the_orm_reads(oms_app, oms_graphql):
+async def test_the_endpoints_read_along_the_event_are_those_the_orm_reads(oms_app, place):
     """notify_observers' one read: the active endpoints that want the event, by id, as
     create_deliveries' own read finds them."""
-    await make_product(oms_app, product_type="physical", sku="MUG", attributes={"weight_grams": 300}, stock=5)
-    variables = {"input": {
-        "lines": [{"sku": "MUG", "quantity": 1}], "email": "ada@example.com",
-        "shippingAddress": ADDRESS, "shippingMethod": "standard", "idempotencyKey": uuid.uuid4().hex,
-    }}
-    assert (await oms_graphql.query(PLACE, variables))["placeOrder"]["userErrors"] == []
+    await place("MUG")
     (placed,) = await OrderEvent.filter(type="order.placed")
     assert getattr((await event_and_order(placed.id, reads_along=True))[0], WANTING_ENDPOINTS) == []
     url = "https://hooks.example.com/x"
@@ -159,16 +167,11 @@ async def test_the_endpoints_read_along_the_event_are_those_the_orm_reads(oms_ap
     assert not hasattr((await event_and_order(placed.id))[0], WANTING_ENDPOINTS)
 
 
-async def test_an_event_a_handler_writes_runs_in_the_same_batch_once_committed(oms_app, oms_graphql):
+async def test_an_event_a_handler_writes_runs_in_the_same_batch_once_committed(oms_app, place):
     """record_event in a handler's transaction: its order.event job written claimed by the
     worker and run in the same batch after the commit; a rolled-back one never runs (its job
     and event are gone with the transaction)."""
-    await make_product(oms_app, product_type="physical", sku="MUG", attributes={"weight_grams": 300}, stock=5)
-    variables = {"input": {
-        "lines": [{"sku": "MUG", "quantity": 1}], "email": "ada@example.com",
-        "shippingAddress": ADDRESS, "shippingMethod": "standard", "idempotencyKey": uuid.uuid4().hex,
-    }}
-    placed = (await oms_graphql.query(PLACE, variables))["placeOrder"]
+    placed = await place("MUG")
     await run_jobs(oms_app)
     order = await Order.get(number=placed["order"]["number"])
     seen: list[str] = []
@@ -208,17 +211,11 @@ async def test_an_event_a_handler_writes_runs_in_the_same_batch_once_committed(o
     assert worker._held == {} and worker._unfinished == 0
 
 
-async def test_claims_on_the_workers_own_connection_take_one_statement(oms_app, oms_graphql):
+async def test_claims_on_the_workers_own_connection_take_one_statement(oms_app, place):
     """Worker.claiming (Worker.run claims inside it): each claim one statement on a
     connection of the worker's own whose session settings are the claim's, closed on leaving;
     pooled connections keep theirs."""
-    await make_product(oms_app, product_type="physical", sku="MUG", attributes={"weight_grams": 300}, stock=5)
-    await run_jobs(oms_app)
-    variables = {"input": {
-        "lines": [{"sku": "MUG", "quantity": 1}], "email": "ada@example.com",
-        "shippingAddress": ADDRESS, "shippingMethod": "standard", "idempotencyKey": uuid.uuid4().hex,
-    }}
-    assert (await oms_graphql.query(PLACE, variables))["placeOrder"]["userErrors"] == []
+    await place("MUG")
     worker = Worker(JobRegistry.build(oms_app.state.plugins, oms_app.state.settings))
     async with worker.claiming():
         with sent() as statements:

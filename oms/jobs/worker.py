@@ -27,20 +27,19 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
-import dataclasses
 import datetime as dt
 import logging
 import os
-import random
 import secrets
 import socket
 import time
-import traceback
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from typing import Any
 
 from oms.config import Settings
 from oms.jobs import queue
+from oms.jobs.held import HeldJobs
+from oms.jobs.outcomes import Failure, backoff_seconds, describe_error, job_fields  # noqa: F401 (backoff_seconds: imported from here)
 from oms.jobs.periodic import PeriodicScheduler, periodic_handlers
 from oms.jobs.queue import ClaimedJob
 from oms.jobs.registry import DeadHandler, Handler, JobRegistry
@@ -49,37 +48,10 @@ from oms.plugins import await_me_maybe
 
 logger = logging.getLogger("oms.jobs")
 
-MAX_BACKOFF_SECONDS = 3600
-MAX_ERROR_CHARS = 4000
 # How often the loop records outcomes while jobs are running, and how often it looks for
 # due periodic jobs.
 FLUSH_INTERVAL = 0.1
 PERIODIC_CHECK_INTERVAL = 1.0
-
-
-def backoff_seconds(attempts: int) -> float:
-    """Delay before the next attempt after ``attempts`` failed runs: 2, 4, 8... seconds up
-    to an hour, each within +-25% so that jobs failing together spread out."""
-    return min(2.0**attempts, MAX_BACKOFF_SECONDS) * random.uniform(0.75, 1.25)
-
-
-def describe_error(exc: BaseException) -> str:
-    """The traceback, cut from the front (the innermost frames and message are kept)."""
-    text = "".join(traceback.format_exception(exc)).strip()
-    if len(text) > MAX_ERROR_CHARS:
-        text = "..." + text[-(MAX_ERROR_CHARS - 3) :]
-    return text
-
-
-def _job_fields(job: ClaimedJob, outcome: str, started: float) -> dict[str, object]:
-    """The fields of a job's log line (oms.logs formats them)."""
-    return {
-        "kind": job.kind,
-        "job_id": job.id,
-        "attempt": job.attempts,
-        "outcome": outcome,
-        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-    }
 
 
 def default_worker_id() -> str:
@@ -87,15 +59,7 @@ def default_worker_id() -> str:
     return f"{socket.gethostname()[:60]}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
-@dataclasses.dataclass(frozen=True)
-class Failure:
-    job: ClaimedJob
-    error: str
-    # No retry: DEAD.
-    final: bool
-
-
-class Worker:
+class Worker(HeldJobs):
     """Runs jobs; see the module docstring.
 
     :param registry: handlers by kind and periodic jobs (:meth:`JobRegistry.build`).
@@ -231,11 +195,11 @@ class Worker:
                 job.max_attempts,
                 "; it is DEAD" if final else "",
                 exc,
-                extra={"fields": _job_fields(job, "dead" if final else "retry", started)},
+                extra={"fields": job_fields(job, "dead" if final else "retry", started)},
             )
             self._failed.append(Failure(job, describe_error(exc), final))
         else:
-            logger.info("job", extra={"fields": _job_fields(job, "done", started)})
+            logger.info("job", extra={"fields": job_fields(job, "done", started)})
             self._done.append(job.id)
         finally:
             runs_here.reset(here)
@@ -245,56 +209,6 @@ class Worker:
 
     def _lease_until(self) -> dt.datetime:
         return self.clock() + dt.timedelta(seconds=self.lease_seconds)
-
-    def _adopt(self, job_id: int, kind: str, payload: dict[str, Any], max_attempts: int) -> None:
-        """A job a handler wrote already claimed by this worker (oms.jobs.services.RunsHere):
-        held and queued like a claimed one."""
-        job = ClaimedJob(id=job_id, kind=kind, payload=payload, attempts=1, max_attempts=max_attempts)
-        self._held[job.id] = job
-        self._unfinished += 1
-        self._idle.clear()
-        self._queue.put_nowait(job)
-
-    async def _flush(self) -> None:
-        """Record the outcomes noted so far (DONE ones in one statement)."""
-        now = self.clock()
-        if self._done:
-            ids = self._done[:]
-            kept = await queue.mark_done(ids, worker=self.worker_id, now=now)
-            del self._done[: len(ids)]
-            for job_id in ids:
-                self._held.pop(job_id, None)
-            if kept < len(ids):
-                logger.warning(
-                    "%s job(s) finished after their lease expired and were claimed again by "
-                    "another worker (they run twice: handlers must be idempotent).",
-                    len(ids) - kept,
-                )
-        while self._failed:
-            failure = self._failed[0]
-            retry_at = None
-            if not failure.final:
-                retry_at = now + dt.timedelta(seconds=backoff_seconds(failure.job.attempts))
-            recorded = await queue.mark_failed(
-                failure.job.id,
-                worker=self.worker_id,
-                now=now,
-                error=failure.error,
-                retry_at=retry_at,
-            )
-            self._failed.popleft()
-            self._held.pop(failure.job.id, None)
-            if failure.final and recorded:
-                await self._report_dead(failure)
-
-    async def _report_dead(self, failure: Failure) -> None:
-        handler = self.dead_handlers.get(failure.job.kind)
-        if handler is None:
-            return
-        try:
-            await await_me_maybe(handler(failure.job.payload, failure.error))
-        except Exception:
-            logger.exception("The dead-job handler of %r failed (job %s)", failure.job.kind, failure.job.id)
 
     @contextlib.asynccontextmanager
     async def claiming(self) -> AsyncIterator[None]:
@@ -467,17 +381,3 @@ class Worker:
             logger.exception("Job worker %s: could not record outcomes on stopping", self.worker_id)
         cut_short = [job_id for job_id in self._held if job_id not in self._done]
         await self._give_back(cut_short)
-
-    async def _give_back(self, ids: list[int]) -> None:
-        if not ids:
-            return
-        try:
-            await queue.release(ids, worker=self.worker_id, now=self.clock())
-        except Exception:
-            logger.exception(
-                "Job worker %s: could not give back %s job(s); they are claimed again when their lease expires",
-                self.worker_id,
-                len(ids),
-            )
-        for job_id in ids:
-            self._held.pop(job_id, None)

@@ -25,10 +25,10 @@ ORDER_EVENT_JOB = "order.event"
 # also spliced into placement's single INSERT (oms/orders/placement.py); it expects
 # :order_id, :event_type, :message, :actor, :data (JSON text or NULL), :now, :job_kind
 # and :max_attempts.
-EVENT_CTES = """
+_EVENT_CTES = """
 new_event AS (
     INSERT INTO order_event (order_id, type, message, actor, data, created_at)
-    VALUES (CAST(:order_id AS integer), CAST(:event_type AS text), :message, :actor, CAST(:data AS jsonb), :now)
+    {source}
     RETURNING id
 ),
 new_event_job AS (
@@ -41,6 +41,22 @@ new_event_job AS (
     FROM new_event
     RETURNING id
 )"""
+EVENT_CTES = _EVENT_CTES.format(
+    source="VALUES (CAST(:order_id AS integer), CAST(:event_type AS text), :message, :actor, CAST(:data AS jsonb),"
+    " :now)"
+)
+
+
+def gated_event_ctes(gate: str) -> str:
+    """:data:`EVENT_CTES` writing the event (and its job) only when the CTE named ``gate``,
+    earlier in the same ``WITH``, returned a row (see :func:`record_event_if`)."""
+    return _EVENT_CTES.format(
+        source="SELECT CAST(:order_id AS integer), CAST(:event_type AS text), CAST(:message AS text),\n"
+        f"           CAST(:actor AS text), CAST(:data AS jsonb), CAST(:now AS timestamptz)\n"
+        f"    WHERE EXISTS (SELECT 1 FROM {gate})"
+    )
+
+
 # Delivered at COMMIT to every listening process, never for a rollback.
 NOTIFY_ORDER = "pg_notify(:channel, CAST(CAST(:order_id AS integer) AS text))"
 _JOB_ID = "(SELECT id FROM new_event_job) AS job_id"
@@ -160,6 +176,52 @@ async def record_event_along(
     if staff_only:
         data = {**(data or {}), "staff_only": True}
     return await _record_in_one_statement(order.id, type, message, actor=actor, data=data, along=along, **along_params)
+
+
+async def record_event_if(
+    order_id: int,
+    type: str,
+    message: str,
+    *,
+    actor: str | None,
+    data: dict[str, Any] | None = None,
+    before: str,
+    gate: str,
+    columns: str,
+    source: str,
+    **params: Any,
+) -> tuple[dict[str, Any] | None, OrderEvent | None]:
+    """PostgreSQL, one statement: the CTEs ``before`` (one of them named ``gate``), then the
+    event and its job (written as :func:`record_event` writes them, live notification and
+    adoption included) only when ``gate`` returned a row, then ``SELECT columns FROM
+    source``. ``params`` are the values of ``before``'s and ``columns``' parameters (``:now``
+    is the event's time). Returns the first row of the SELECT (None without one) and the
+    event, or None when none was written. For a change that may find nothing to do and
+    whose event must then not be written (oms.fulfillment.services.deliver)."""
+    values = event_params(order_id, type, message, actor, data)
+    in_sql = notifies_in_sql()
+    notify = ""
+    if in_sql:
+        values["channel"] = CHANNEL
+        notify = f", (SELECT {NOTIFY_ORDER} FROM new_event) AS notified"
+    here = _claimed_here(values)
+    values.update(params)
+    statement = (
+        f"WITH {before.strip()},\n{gated_event_ctes(gate).strip()}\n"
+        f"SELECT {columns}, (SELECT id FROM new_event) AS new_event_id, (SELECT id FROM new_event_job) AS new_job_id"
+        f"{notify}\nFROM {source}"
+    )
+    rows = await sql.fetch(statement, **values)
+    row = rows[0] if rows else None
+    if row is None or row["new_event_id"] is None:
+        return row, None
+    if here is not None:
+        job_id, payload = row["new_job_id"], {"order_id": order_id, "event_id": row["new_event_id"], "type": type}
+        adopt = here.adopt
+        on_commit(lambda: adopt(job_id, ORDER_EVENT_JOB, payload, DEFAULT_MAX_ATTEMPTS))
+    if not in_sql:
+        await live.order_changed(order_id)
+    return row, saved_event(row["new_event_id"], order_id, type, message, actor, data, values["now"])
 
 
 async def _record_in_one_statement(
