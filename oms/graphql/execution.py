@@ -43,74 +43,22 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from typing import Any
 
-from graphql import (
-    GraphQLEnumType,
-    GraphQLField,
-    GraphQLNonNull,
-    GraphQLObjectType,
-    GraphQLOutputType,
-    GraphQLScalarType,
-)
+from graphql import GraphQLField, GraphQLObjectType, GraphQLOutputType
 from graphql.pyutils import Path, Undefined, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
-from strawberry.types.field import StrawberryField
 
 from oms.graphql.lean import use_lean_resolvers
+from oms.graphql.plain_fields import LEAF, OBJECT, Leaf, cached, checked_object, plain_leaf, plain_object
 
 __all__ = ["OmsExecutionContext", "use_lean_resolvers"]
 
-# Attributes of a GraphQLField that keep what was found for it (fields are unhashable; the
-# answer lives and dies with the field, so with its schema).
-_LEAF = "_oms_plain_leaf"
-_OBJECT = "_oms_plain_object"
 # Values that are never awaitable nor an Exception: no need to ask.
 _PLAIN_VALUES = frozenset({str, int, bool, float})
 # What a completed field is when it is not awaitable: no need to ask either.
 _COMPLETED = frozenset({dict, list, type(None), *_PLAIN_VALUES})
 
 
-class _Leaf:
-    """How to answer a plain leaf field: read the attribute, coerce it."""
-
-    __slots__ = ("name", "read", "coerce", "nullable")
-
-    def __init__(self, name: str, read: Any, coerce: Any, nullable: bool) -> None:
-        self.name, self.read, self.coerce, self.nullable = name, read, coerce, nullable
-
-
-def _basic_read(field: GraphQLField) -> tuple[Any, str] | None:
-    """``(default_resolver, python_name)`` when Strawberry resolves ``field`` as a plain
-    attribute (its basic-field resolver: ``StrawberryField.get_result`` with no resolver,
-    i.e. ``default_resolver(source, python_name)``) and it takes no arguments."""
-    if not getattr(field.resolve, "_is_default", False) or field.args:
-        return None
-    definition = (field.extensions or {}).get("strawberry-definition")
-    if (
-        not isinstance(definition, StrawberryField)
-        or type(definition).get_result is not StrawberryField.get_result
-        or definition.base_resolver is not None
-        or not definition.python_name
-    ):
-        return None
-    return definition.default_resolver, definition.python_name
-
-
-def _plain_leaf(field: GraphQLField) -> _Leaf | None:
-    """How to answer ``field`` when it is a plain attribute (:func:`_basic_read`) of a
-    scalar or enum type."""
-    basic = _basic_read(field)
-    if basic is None:
-        return None
-    field_type, nullable = field.type, True
-    if isinstance(field_type, GraphQLNonNull):
-        field_type, nullable = field_type.of_type, False
-    if not isinstance(field_type, GraphQLScalarType | GraphQLEnumType):
-        return None
-    read, name = basic
-    return _Leaf(name, read, field_type.coerce_output_value, nullable)
-
-
-def _leaf_value(leaf: _Leaf, source: Any, is_awaitable: Any) -> Any:
+def _leaf_value(leaf: Leaf, source: Any, is_awaitable: Any) -> Any:
     """The completed value of a plain leaf field, or Undefined to take the usual path."""
     try:
         value = leaf.read(source, leaf.name)
@@ -118,6 +66,8 @@ def _leaf_value(leaf: _Leaf, source: Any, is_awaitable: Any) -> Any:
         return Undefined
     if value is None:
         return None if leaf.nullable else Undefined
+    if leaf.text and type(value) is str:
+        return value
     if type(value) not in _PLAIN_VALUES and (isinstance(value, Exception) or is_awaitable(value)):
         return Undefined
     try:
@@ -127,39 +77,18 @@ def _leaf_value(leaf: _Leaf, source: Any, is_awaitable: Any) -> Any:
     return Undefined if coerced is None else coerced
 
 
-def _checked_object(return_type: GraphQLOutputType) -> GraphQLObjectType | None:
-    """The object type of ``return_type`` (itself or non-null of it) when its type check is
-    none or Strawberry's own (an isinstance that ignores info)."""
-    if isinstance(return_type, GraphQLNonNull):
-        return_type = return_type.of_type
-    if not isinstance(return_type, GraphQLObjectType):
-        return None
-    check = return_type.is_type_of
-    if check is not None and not getattr(check, "__qualname__", "").endswith("_get_is_type_of.<locals>.is_type_of"):
-        return None
-    return return_type
+class _Child:
+    """A plain object field (:func:`oms.graphql.plain_fields.plain_object`) of one grouped
+    field set, for one request: its sub-selection is collected once (``subfields``: None
+    until then, False when it has deferred parts, which then go through
+    ``execute_collected_subfields``)."""
 
+    __slots__ = ("field", "parent_type", "object_type", "read", "check", "subfields")
 
-def _plain_object(field: GraphQLField) -> tuple[GraphQLObjectType, Any] | None:
-    """The object type of ``field`` and how to read it from its source, when that needs no
-    info: a plain attribute (:func:`_basic_read`) or a lean resolver, and no arguments."""
-    object_type = _checked_object(field.type)
-    if object_type is None or field.args:
-        return None
-    basic = _basic_read(field)
-    if basic is not None:
-        read, name = basic
-        return object_type, lambda source: read(source, name)
-    lean = getattr(field.resolve, "_oms_lean", None)
-    return (object_type, lean) if lean is not None else None
-
-
-def _cached(field: GraphQLField, key: str, find: Any) -> Any:
-    try:
-        return field.__dict__[key]
-    except KeyError:
-        found = field.__dict__[key] = find(field)
-        return found
+    def __init__(self, field: GraphQLField, parent_type: GraphQLObjectType, object_type: GraphQLObjectType, read: Any):
+        self.field, self.parent_type, self.object_type, self.read = field, parent_type, object_type, read
+        self.check: Any = object_type.is_type_of  # Strawberry's ignores the info: None is given
+        self.subfields: Any = None
 
 
 class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -172,21 +101,26 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         # has a ``resolve`` hook, and then every field takes the usual path.
         self._short_paths = not (manager is not None and getattr(manager, "_middleware_resolvers", None))
         # (parent type, id of a grouped field set) -> (the set, kept alive so its id is not
-        # reused; each field's response name, details and _Leaf or None).
-        self._plans: dict[tuple[GraphQLObjectType, int], tuple[Any, list[tuple[str, Any, _Leaf | None]]]] = {}
+        # reused; each field's response name, details, Leaf or None, _Child or None).
+        self._plans: dict[tuple[GraphQLObjectType, int], tuple[Any, list[tuple[str, Any, Any, Any]]]] = {}
         # A return type -> its object type for complete_value (None: not one to shorten).
         self._object_types: dict[GraphQLOutputType, Any] = {}
 
-    def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[tuple[str, Any, _Leaf | None]]:
+    def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[tuple[str, Any, Any, Any]]:
         key = (parent_type, id(grouped_field_set))
-        cached = self._plans.get(key)
-        if cached is not None:
-            return cached[1]
+        known = self._plans.get(key)
+        if known is not None:
+            return known[1]
         plan = []
         for response_name, field_details_list in grouped_field_set.items():
             field = parent_type.fields.get(field_details_list[0].node.name.value)
-            leaf = _cached(field, _LEAF, _plain_leaf) if field is not None else None
-            plan.append((response_name, field_details_list, leaf))
+            leaf = cached(field, LEAF, plain_leaf) if field is not None else None
+            child = None
+            if field is not None and leaf is None:
+                plain = cached(field, OBJECT, plain_object)
+                if plain is not None:
+                    child = _Child(field, parent_type, *plain)
+            plan.append((response_name, field_details_list, leaf, child))
         self._plans[key] = (grouped_field_set, plan)
         return plan
 
@@ -205,12 +139,19 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         is_awaitable = self.is_awaitable
         awaitable_fields: list[str] = []
         try:
-            for response_name, field_details_list, leaf in self._plan(parent_type, grouped_field_set):
+            for response_name, field_details_list, leaf, child in self._plan(parent_type, grouped_field_set):
                 if leaf is not None:
                     value = _leaf_value(leaf, source_value, is_awaitable)
                     if value is not Undefined:
                         results[response_name] = value
                         continue
+                elif child is not None and position_context is None:
+                    result = results[response_name] = self._complete_child(
+                        child, source_value, field_details_list, Path(path, response_name, parent_type.name)
+                    )
+                    if type(result) not in _COMPLETED and is_awaitable(result):
+                        awaitable_fields.append(response_name)
+                    continue
                 result = self.execute_field(
                     parent_type,
                     source_value,
@@ -241,7 +182,7 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         field = parent_type.fields.get(field_details_list[0].node.name.value)
         if field is None or not self._short_paths:
             return super().execute_field(parent_type, source, field_details_list, path, position_context)
-        plain = _cached(field, _OBJECT, _plain_object)
+        plain = cached(field, OBJECT, plain_object)
         if plain is None:
             return super().execute_field(parent_type, source, field_details_list, path, position_context)
         object_type, read = plain
@@ -269,6 +210,42 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return None
         if type(completed) is not dict and self.is_awaitable(completed):
             return self._await_completed(completed, return_type, field_details_list, path)
+        return completed
+
+    def _complete_child(self, child: _Child, source: Any, field_details_list: Any, path: Path) -> Any:
+        """What ``execute_field`` does for a plain object field (below), with the field, its
+        reading and its sub-selection found once per grouped field set, not per source."""
+        field = child.field
+        try:
+            value = child.read(source)
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, field.type, field_details_list, path)
+            return None
+        check = child.check
+        if (
+            value is None
+            or isinstance(value, Exception)
+            or self.is_awaitable(value)
+            or (check is not None and check(value, None) is not True)
+        ):
+            return self._complete_resolved(field, child.parent_type, field_details_list, path, value, None)
+        try:
+            subfields = child.subfields
+            if subfields is None:
+                grouped_field_set, new_defer_usages, _ = self.collect_subfields(child.object_type, field_details_list)
+                subfields = child.subfields = False if new_defer_usages else grouped_field_set
+            if subfields is False:
+                grouped_field_set, new_defer_usages, _ = self.collect_subfields(child.object_type, field_details_list)
+                completed = self.execute_collected_subfields(
+                    child.object_type, value, path, grouped_field_set, new_defer_usages, None
+                )
+            else:
+                completed = self.execute_fields(child.object_type, value, path, subfields, None)
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, field.type, field_details_list, path)
+            return None
+        if type(completed) is not dict and self.is_awaitable(completed):
+            return self._await_completed(completed, field.type, field_details_list, path)
         return completed
 
     def _complete_resolved(
@@ -308,7 +285,7 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def _object_type_of(self, return_type: GraphQLOutputType) -> GraphQLObjectType | None:
         object_type = self._object_types.get(return_type, Undefined)
         if object_type is Undefined:
-            object_type = self._object_types[return_type] = _checked_object(return_type)
+            object_type = self._object_types[return_type] = checked_object(return_type)
         return object_type
 
     def complete_list_value(
