@@ -41,6 +41,7 @@ interfaces.
 from __future__ import annotations
 
 from collections.abc import Awaitable
+from types import GeneratorType
 from typing import Any
 
 from graphql import GraphQLField, GraphQLObjectType, GraphQLOutputType
@@ -58,7 +59,20 @@ _PLAIN_VALUES = frozenset({str, int, bool, float})
 _COMPLETED = frozenset({dict, list, type(None), *_PLAIN_VALUES})
 
 
-def _leaf_value(leaf: Leaf, source: Any, is_awaitable: Any) -> Any:
+def _is_inert(value: Any, is_awaitable: Any, inert: set[type]) -> bool:
+    """Whether ``value`` is neither awaitable nor an exception; its type is remembered in
+    ``inert`` when so (a generator's answer depends on its code: never remembered)."""
+    kind = type(value)
+    if kind in inert:
+        return True
+    if isinstance(value, Exception) or is_awaitable(value):
+        return False
+    if kind is not GeneratorType:
+        inert.add(kind)
+    return True
+
+
+def _leaf_value(leaf: Leaf, source: Any, is_awaitable: Any, inert: set[type]) -> Any:
     """The completed value of a plain leaf field, or Undefined to take the usual path."""
     try:
         value = leaf.read(source, leaf.name)
@@ -68,7 +82,7 @@ def _leaf_value(leaf: Leaf, source: Any, is_awaitable: Any) -> Any:
         return None if leaf.nullable else Undefined
     if leaf.text and type(value) is str:
         return value
-    if type(value) not in _PLAIN_VALUES and (isinstance(value, Exception) or is_awaitable(value)):
+    if type(value) not in inert and not _is_inert(value, is_awaitable, inert):
         return Undefined
     try:
         coerced = leaf.coerce(value)
@@ -79,16 +93,16 @@ def _leaf_value(leaf: Leaf, source: Any, is_awaitable: Any) -> Any:
 
 class _Child:
     """A plain object field (:func:`oms.graphql.plain_fields.plain_object`) of one grouped
-    field set, for one request: its sub-selection is collected once (``subfields``: None
+    field set, for one request: the plan of its sub-selection is made once (``plan``: None
     until then, False when it has deferred parts, which then go through
     ``execute_collected_subfields``)."""
 
-    __slots__ = ("field", "parent_type", "object_type", "read", "check", "subfields")
+    __slots__ = ("field", "parent_type", "object_type", "read", "check", "plan")
 
     def __init__(self, field: GraphQLField, parent_type: GraphQLObjectType, object_type: GraphQLObjectType, read: Any):
         self.field, self.parent_type, self.object_type, self.read = field, parent_type, object_type, read
         self.check: Any = object_type.is_type_of  # Strawberry's ignores the info: None is given
-        self.subfields: Any = None
+        self.plan: Any = None
 
 
 class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -105,6 +119,9 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         self._plans: dict[tuple[GraphQLObjectType, int], tuple[Any, list[tuple[str, Any, Any, Any]]]] = {}
         # A return type -> its object type for complete_value (None: not one to shorten).
         self._object_types: dict[GraphQLOutputType, Any] = {}
+        # Types whose values are neither awaitable nor exceptions (found once per request;
+        # both are properties of the type, but for generators, which are never added).
+        self._inert: set[type] = set(_PLAIN_VALUES)
 
     def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[tuple[str, Any, Any, Any]]:
         key = (parent_type, id(grouped_field_set))
@@ -132,16 +149,31 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         grouped_field_set: Any,
         position_context: Any,
     ) -> Any:
-        """graphql-core's ``execute_fields``, with plain leaves answered in the loop."""
+        """graphql-core's ``execute_fields``, with plain leaves answered in the loop and
+        plain objects completed from it (:meth:`_execute_plan`)."""
         if not self._short_paths:
             return super().execute_fields(parent_type, source_value, path, grouped_field_set, position_context)
+        return self._execute_plan(
+            parent_type, self._plan(parent_type, grouped_field_set), source_value, path, position_context
+        )
+
+    def _execute_plan(
+        self,
+        parent_type: GraphQLObjectType,
+        plan: list[Any],
+        source_value: Any,
+        path: Path | None,
+        position_context: Any,
+    ) -> Any:
+        """The loop of ``execute_fields`` over the plan of a grouped field set."""
         results: dict[str, Any] = {}
         is_awaitable = self.is_awaitable
+        inert = self._inert
         awaitable_fields: list[str] = []
         try:
-            for response_name, field_details_list, leaf, child in self._plan(parent_type, grouped_field_set):
+            for response_name, field_details_list, leaf, child in plan:
                 if leaf is not None:
-                    value = _leaf_value(leaf, source_value, is_awaitable)
+                    value = _leaf_value(leaf, source_value, is_awaitable, inert)
                     if value is not Undefined:
                         results[response_name] = value
                         continue
@@ -224,23 +256,22 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         check = child.check
         if (
             value is None
-            or isinstance(value, Exception)
-            or self.is_awaitable(value)
+            or not _is_inert(value, self.is_awaitable, self._inert)
             or (check is not None and check(value, None) is not True)
         ):
             return self._complete_resolved(field, child.parent_type, field_details_list, path, value, None)
         try:
-            subfields = child.subfields
-            if subfields is None:
+            plan = child.plan
+            if plan is None:
                 grouped_field_set, new_defer_usages, _ = self.collect_subfields(child.object_type, field_details_list)
-                subfields = child.subfields = False if new_defer_usages else grouped_field_set
-            if subfields is False:
+                plan = child.plan = False if new_defer_usages else self._plan(child.object_type, grouped_field_set)
+            if plan is False:
                 grouped_field_set, new_defer_usages, _ = self.collect_subfields(child.object_type, field_details_list)
                 completed = self.execute_collected_subfields(
                     child.object_type, value, path, grouped_field_set, new_defer_usages, None
                 )
             else:
-                completed = self.execute_fields(child.object_type, value, path, subfields, None)
+                completed = self._execute_plan(child.object_type, plan, value, path, None)
         except Exception as raw_error:
             self.handle_field_error(raw_error, field.type, field_details_list, path)
             return None
@@ -306,15 +337,17 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if object_type is None or type(result) is not list or self.get_stream_usage(field_details_list, path):
             return super().complete_list_value(return_type, field_details_list, info, path, result, position_context)
         grouped_field_set, new_defer_usages, _ = self.collect_subfields(object_type, field_details_list)
+        plan = self._plan(object_type, grouped_field_set) if not new_defer_usages and position_context is None else None
         check = object_type.is_type_of
         is_awaitable = self.is_awaitable
+        inert = self._inert
         completed: list[Any] = []
         awaitable_indices: list[int] = []
         index = 0
         try:
             for index, item in enumerate(result):
                 item_path = path.add_key(index, None)
-                if is_awaitable(item):
+                if type(item) not in inert and is_awaitable(item):
                     completed.append(
                         self.complete_awaitable_list_item_value(
                             item, item_type, field_details_list, info, item_path, position_context
@@ -329,9 +362,12 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
                         awaitable_indices.append(index)
                     continue
                 try:
-                    value = self.execute_collected_subfields(
-                        object_type, item, item_path, grouped_field_set, new_defer_usages, position_context
-                    )
+                    if plan is not None:
+                        value = self._execute_plan(object_type, plan, item, item_path, None)
+                    else:
+                        value = self.execute_collected_subfields(
+                            object_type, item, item_path, grouped_field_set, new_defer_usages, position_context
+                        )
                 except Exception as raw_error:
                     self.handle_field_error(raw_error, item_type, field_details_list, item_path)
                     value = None
