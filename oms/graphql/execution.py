@@ -10,8 +10,11 @@ still makes a Path, calls ``execute_field``, builds a ResolveInfo, then walks
 Here ``execute_fields`` answers such a field with the attribute read and the coercion
 only. The page's ~630 objects (edges, nodes, ``Money``, lines) are completed without a
 ResolveInfo where none is needed and without graphql-core's ``complete_value`` walk:
-straight to the (memoised) sub-selection and ``execute_collected_subfields``; the items
-of a plain list of objects the same way, in a loop of their own.
+each grouped field set gets a plan once per request (for each field: a plain leaf, a
+plain object with its own sub-plan, or neither), and an object inside an object, or an
+item of a plain list of objects, runs its sub-plan from the loop over its parent's
+fields, without an ``execute_field`` call, a plan lookup or a sub-selection lookup per
+object. Which fields are plain is found once per field: oms/graphql/plain_fields.py.
 
 Whatever is unusual takes graphql-core's own path, unchanged: a field with arguments or
 a resolver that needs more than ``self``, a resolve middleware (a schema extension with a
