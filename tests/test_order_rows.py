@@ -102,3 +102,36 @@ async def test_other_layouts_and_odd_values_go_to_init_from_db():
     )
     with pytest.raises(FieldError):
         models_from_rows(Order, bad_json)
+
+
+ADDRESS_FIELDS = "name line1 line2 city postalCode region country phone"
+EVERY_FIELD = f"""
+  id number status paymentStatus email currency note createdAt updatedAt paidAt completedAt
+  canceledAt needsReview pricesIncludeTax
+  subtotal {{ amount currency }} shippingTotal {{ amount }} total {{ amount currency }}
+  discountTotal {{ amount }} shippingDiscount {{ amount }} refundedTotal {{ amount }}
+  taxTotal {{ amount }} shippingTax {{ amount }}
+  taxLines {{ name rate taxClass taxable {{ amount }} tax {{ amount }} }}
+  shippingAddress {{ {ADDRESS_FIELDS} }} billingAddress {{ {ADDRESS_FIELDS} }}
+  shippingMethod {{ code name price {{ amount }} }}
+  lines {{ id sku name productType options quantity quantityFulfilled quantityCanceled
+    quantityReturned quantityToFulfill status unitPrice {{ amount currency }} total {{ amount }}
+    discount {{ amount }} tax {{ amount }} taxRate gross {{ amount }} net {{ amount }} }}
+"""
+
+
+async def test_the_page_answers_every_field_as_the_orm_s_order_does(orders, oms_graphql):  # noqa: F811
+    """The page's orders (models from records on PostgreSQL) answer every field of Order,
+    lines included, as ``order(id:)`` does with the ORM's own model of the order (its lines
+    come through the same loader in both: they are compared with the ORM's above)."""
+    staff = oms_graphql.as_(orders["staff"])
+    page = await staff.query(f"{{ orders(first: 10) {{ edges {{ node {{ {EVERY_FIELD} }} }} }} }}")
+    nodes = [edge["node"] for edge in page["orders"]["edges"]]
+    assert len(nodes) == 5
+    for node in nodes:
+        one = await staff.query(f'{{ order(id: "{node["id"]}") {{ {EVERY_FIELD} }} }}')
+        assert one["order"] == node
+    # The comparison is about something: addresses, a shipping method, lines, amounts.
+    assert any(node["shippingAddress"] and node["shippingMethod"] for node in nodes)
+    assert any(node["billingAddress"] for node in nodes) and any(not node["billingAddress"] for node in nodes)
+    assert sum(len(node["lines"]) for node in nodes) == 6
