@@ -12,6 +12,12 @@ one request at a time, ``--requests`` times after ``--warmup`` requests::
     orders(first: 100) { edges { node { id number status email total { amount currency }
       lines { sku quantity unitPrice { amount } } } } }
 
+or, with ``--query peer``, the query bench/peer.py sends (bench/peer_oms.py's STAFF_LIST;
+``--first`` must then be 100, the size written in it)::
+
+    orders(first: 100) { edges { node { id number status createdAt currency email
+      total { amount currency } lines { id sku name quantity unitPrice { amount } total { amount } } } } }
+
 It prints p50 and p99 of the wall time per request and the CPU time of this process per
 request (``time.process_time()`` around each request: the server's work, the in-process
 HTTP client's small share, and asyncpg's decoding; PostgreSQL's own CPU is not in it).
@@ -41,10 +47,14 @@ import asyncpg  # noqa: E402
 import httpx  # noqa: E402
 
 from bench.common import gql, percentile  # noqa: E402
+from bench.peer_oms import STAFF_LIST  # noqa: E402
 
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/postgres"
 ORDERS_PAGE = """query StaffOrders($first: Int!) { orders(first: $first) { edges { node {
   id number status email total { amount currency } lines { sku quantity unitPrice { amount } } } } } }"""
+# bench/peer_oms.py's STAFF_LIST, the very text bench/peer.py measures against Vendure (page
+# size 100 written in it): ids, createdAt, currency, and the lines' ids, names and totals too.
+QUERIES = {"bench": ORDERS_PAGE, "peer": STAFF_LIST}
 
 
 def with_db(url: str, name: str) -> str:
@@ -70,13 +80,15 @@ async def drop_database(base: str, name: str) -> None:
         await conn.close()
 
 
-async def measure(http: httpx.AsyncClient, token: str, requests: int, first: int) -> tuple[list[float], list[float]]:
+async def measure(
+    http: httpx.AsyncClient, token: str, requests: int, first: int, query: str
+) -> tuple[list[float], list[float]]:
     """Wall and CPU seconds of each of ``requests`` page requests, one at a time."""
     walls: list[float] = []
     cpus: list[float] = []
     for _ in range(requests):
         cpu0, wall0 = time.process_time(), time.perf_counter()
-        data = await gql(http, ORDERS_PAGE, {"first": first}, token)
+        data = await gql(http, query, {"first": first} if "$first" in query else None, token)
         walls.append(time.perf_counter() - wall0)
         cpus.append(time.process_time() - cpu0)
         if len(data["orders"]["edges"]) != first:
@@ -84,11 +96,13 @@ async def measure(http: httpx.AsyncClient, token: str, requests: int, first: int
     return walls, cpus
 
 
-async def profile(http: httpx.AsyncClient, token: str, count: int, first: int, dump: str | None) -> None:
+async def profile(
+    http: httpx.AsyncClient, token: str, count: int, first: int, query: str, dump: str | None
+) -> None:
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(count):
-        await gql(http, ORDERS_PAGE, {"first": first}, token)
+        await gql(http, query, {"first": first} if "$first" in query else None, token)
     profiler.disable()
     if dump:
         profiler.dump_stats(dump)
@@ -135,11 +149,12 @@ async def bench(args: argparse.Namespace) -> None:
                 token = await accounts.issue_token(Viewer(staff=staff), secret=settings.secret_key, ttl_seconds=3600)
                 transport = httpx.ASGITransport(app=app)
                 async with httpx.AsyncClient(transport=transport, base_url="http://bench.test", timeout=60) as http:
-                    await measure(http, token, args.warmup, args.first)
-                    walls, cpus = await measure(http, token, args.requests, args.first)
+                    query = QUERIES[args.query]
+                    await measure(http, token, args.warmup, args.first, query)
+                    walls, cpus = await measure(http, token, args.requests, args.first, query)
                     load = os.getloadavg()
                     print(
-                        f"orders list: {args.orders} orders seeded, first: {args.first}, "
+                        f"orders list ({args.query} query): {args.orders} orders seeded, first: {args.first}, "
                         f"{args.requests} requests at concurrency 1 (after {args.warmup} warm-up)"
                     )
                     print(f"  wall p50 {percentile(walls, 50):.1f} ms  p99 {percentile(walls, 99):.1f} ms")
@@ -149,7 +164,7 @@ async def bench(args: argparse.Namespace) -> None:
                     )
                     print(f"  load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
                     if args.profile:
-                        await profile(http, token, args.profile, args.first, args.profile_dump)
+                        await profile(http, token, args.profile, args.first, query, args.profile_dump)
     finally:
         if not args.keep:
             await drop_database(args.database_url, args.db_name)
@@ -161,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db-name", default="oms_bench_orders_list")
     parser.add_argument("--orders", type=int, default=2000, help="orders to seed")
     parser.add_argument("--first", type=int, default=100, help="page size")
+    parser.add_argument("--query", choices=sorted(QUERIES), default="bench",
+                        help="bench: the query above; peer: bench/peer_oms.py's (ids, names, line totals too)")
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--profile", type=int, default=0, help="requests to run under cProfile afterwards")

@@ -375,3 +375,23 @@ async def test_objects_same_answer_and_errors_as_graphql_core(monkeypatch):
     # Every object took a short path but those of a type with its own type check and the
     # Price where a Part belongs (graphql-core reports it).
     assert sorted(long_way) == ["Checked", "Checked", "Part"]
+
+
+async def test_plain_object_fields_are_completed_in_the_loop_over_fields(monkeypatch):
+    """Objects reached by a plain attribute or a self-only resolver inside an object are
+    completed from the per-request plan of its fields (``_complete_child``), not through
+    ``execute_field``; the answers above are compared with graphql-core's."""
+    children: list[str] = []
+    original = OmsExecutionContext._complete_child
+
+    def counting(self: Any, child: Any, source: Any, field_details_list: Any, path: Any) -> Any:
+        children.append(field_details_list[0].node.name.value)
+        return original(self, child, source, field_details_list, path)
+
+    monkeypatch.setattr(OmsExecutionContext, "_complete_child", counting)
+    data, _ = await _shelf(execution_context_class=OmsExecutionContext)
+    assert data["shelf"]["parts"][0]["doubled"] == {"amount": "2.50"}
+    # price, maybe and doubled of the two parts, of the three maybeParts (price twice: once
+    # renamed), first's price, failingNullable of the three, alsoBroken's first and failing.
+    assert len(children) >= 2 * 3 + 3 * 4
+    assert {"price", "doubled", "maybe", "failing"} <= set(children)

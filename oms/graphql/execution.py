@@ -10,8 +10,11 @@ still makes a Path, calls ``execute_field``, builds a ResolveInfo, then walks
 Here ``execute_fields`` answers such a field with the attribute read and the coercion
 only. The page's ~630 objects (edges, nodes, ``Money``, lines) are completed without a
 ResolveInfo where none is needed and without graphql-core's ``complete_value`` walk:
-straight to the (memoised) sub-selection and ``execute_collected_subfields``; the items
-of a plain list of objects the same way, in a loop of their own.
+each grouped field set gets a plan once per request (for each field: a plain leaf, a
+plain object with its own sub-plan, or neither), and an object inside an object, or an
+item of a plain list of objects, runs its sub-plan from the loop over its parent's
+fields, without an ``execute_field`` call, a plan lookup or a sub-selection lookup per
+object. Which fields are plain is found once per field: oms/graphql/plain_fields.py.
 
 Whatever is unusual takes graphql-core's own path, unchanged: a field with arguments or
 a resolver that needs more than ``self``, a resolve middleware (a schema extension with a
@@ -41,76 +44,38 @@ interfaces.
 from __future__ import annotations
 
 from collections.abc import Awaitable
+from types import GeneratorType
 from typing import Any
 
-from graphql import (
-    GraphQLEnumType,
-    GraphQLField,
-    GraphQLNonNull,
-    GraphQLObjectType,
-    GraphQLOutputType,
-    GraphQLScalarType,
-)
+from graphql import GraphQLField, GraphQLObjectType, GraphQLOutputType
 from graphql.pyutils import Path, Undefined, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
-from strawberry.types.field import StrawberryField
 
 from oms.graphql.lean import use_lean_resolvers
+from oms.graphql.plain_fields import LEAF, OBJECT, Leaf, cached, checked_object, plain_leaf, plain_object
 
 __all__ = ["OmsExecutionContext", "use_lean_resolvers"]
 
-# Attributes of a GraphQLField that keep what was found for it (fields are unhashable; the
-# answer lives and dies with the field, so with its schema).
-_LEAF = "_oms_plain_leaf"
-_OBJECT = "_oms_plain_object"
 # Values that are never awaitable nor an Exception: no need to ask.
 _PLAIN_VALUES = frozenset({str, int, bool, float})
 # What a completed field is when it is not awaitable: no need to ask either.
 _COMPLETED = frozenset({dict, list, type(None), *_PLAIN_VALUES})
 
 
-class _Leaf:
-    """How to answer a plain leaf field: read the attribute, coerce it."""
-
-    __slots__ = ("name", "read", "coerce", "nullable")
-
-    def __init__(self, name: str, read: Any, coerce: Any, nullable: bool) -> None:
-        self.name, self.read, self.coerce, self.nullable = name, read, coerce, nullable
-
-
-def _basic_read(field: GraphQLField) -> tuple[Any, str] | None:
-    """``(default_resolver, python_name)`` when Strawberry resolves ``field`` as a plain
-    attribute (its basic-field resolver: ``StrawberryField.get_result`` with no resolver,
-    i.e. ``default_resolver(source, python_name)``) and it takes no arguments."""
-    if not getattr(field.resolve, "_is_default", False) or field.args:
-        return None
-    definition = (field.extensions or {}).get("strawberry-definition")
-    if (
-        not isinstance(definition, StrawberryField)
-        or type(definition).get_result is not StrawberryField.get_result
-        or definition.base_resolver is not None
-        or not definition.python_name
-    ):
-        return None
-    return definition.default_resolver, definition.python_name
+def _is_inert(value: Any, is_awaitable: Any, inert: set[type]) -> bool:
+    """Whether ``value`` is neither awaitable nor an exception; its type is remembered in
+    ``inert`` when so (a generator's answer depends on its code: never remembered)."""
+    kind = type(value)
+    if kind in inert:
+        return True
+    if isinstance(value, Exception) or is_awaitable(value):
+        return False
+    if kind is not GeneratorType:
+        inert.add(kind)
+    return True
 
 
-def _plain_leaf(field: GraphQLField) -> _Leaf | None:
-    """How to answer ``field`` when it is a plain attribute (:func:`_basic_read`) of a
-    scalar or enum type."""
-    basic = _basic_read(field)
-    if basic is None:
-        return None
-    field_type, nullable = field.type, True
-    if isinstance(field_type, GraphQLNonNull):
-        field_type, nullable = field_type.of_type, False
-    if not isinstance(field_type, GraphQLScalarType | GraphQLEnumType):
-        return None
-    read, name = basic
-    return _Leaf(name, read, field_type.coerce_output_value, nullable)
-
-
-def _leaf_value(leaf: _Leaf, source: Any, is_awaitable: Any) -> Any:
+def _leaf_value(leaf: Leaf, source: Any, is_awaitable: Any, inert: set[type]) -> Any:
     """The completed value of a plain leaf field, or Undefined to take the usual path."""
     try:
         value = leaf.read(source, leaf.name)
@@ -118,7 +83,9 @@ def _leaf_value(leaf: _Leaf, source: Any, is_awaitable: Any) -> Any:
         return Undefined
     if value is None:
         return None if leaf.nullable else Undefined
-    if type(value) not in _PLAIN_VALUES and (isinstance(value, Exception) or is_awaitable(value)):
+    if leaf.text and type(value) is str:
+        return value
+    if type(value) not in inert and not _is_inert(value, is_awaitable, inert):
         return Undefined
     try:
         coerced = leaf.coerce(value)
@@ -127,39 +94,18 @@ def _leaf_value(leaf: _Leaf, source: Any, is_awaitable: Any) -> Any:
     return Undefined if coerced is None else coerced
 
 
-def _checked_object(return_type: GraphQLOutputType) -> GraphQLObjectType | None:
-    """The object type of ``return_type`` (itself or non-null of it) when its type check is
-    none or Strawberry's own (an isinstance that ignores info)."""
-    if isinstance(return_type, GraphQLNonNull):
-        return_type = return_type.of_type
-    if not isinstance(return_type, GraphQLObjectType):
-        return None
-    check = return_type.is_type_of
-    if check is not None and not getattr(check, "__qualname__", "").endswith("_get_is_type_of.<locals>.is_type_of"):
-        return None
-    return return_type
+class _Child:
+    """A plain object field (:func:`oms.graphql.plain_fields.plain_object`) of one grouped
+    field set, for one request: the plan of its sub-selection is made once (``plan``: None
+    until then, False when it has deferred parts, which then go through
+    ``execute_collected_subfields``)."""
 
+    __slots__ = ("field", "parent_type", "object_type", "read", "check", "plan")
 
-def _plain_object(field: GraphQLField) -> tuple[GraphQLObjectType, Any] | None:
-    """The object type of ``field`` and how to read it from its source, when that needs no
-    info: a plain attribute (:func:`_basic_read`) or a lean resolver, and no arguments."""
-    object_type = _checked_object(field.type)
-    if object_type is None or field.args:
-        return None
-    basic = _basic_read(field)
-    if basic is not None:
-        read, name = basic
-        return object_type, lambda source: read(source, name)
-    lean = getattr(field.resolve, "_oms_lean", None)
-    return (object_type, lean) if lean is not None else None
-
-
-def _cached(field: GraphQLField, key: str, find: Any) -> Any:
-    try:
-        return field.__dict__[key]
-    except KeyError:
-        found = field.__dict__[key] = find(field)
-        return found
+    def __init__(self, field: GraphQLField, parent_type: GraphQLObjectType, object_type: GraphQLObjectType, read: Any):
+        self.field, self.parent_type, self.object_type, self.read = field, parent_type, object_type, read
+        self.check: Any = object_type.is_type_of  # Strawberry's ignores the info: None is given
+        self.plan: Any = None
 
 
 class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -172,21 +118,29 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         # has a ``resolve`` hook, and then every field takes the usual path.
         self._short_paths = not (manager is not None and getattr(manager, "_middleware_resolvers", None))
         # (parent type, id of a grouped field set) -> (the set, kept alive so its id is not
-        # reused; each field's response name, details and _Leaf or None).
-        self._plans: dict[tuple[GraphQLObjectType, int], tuple[Any, list[tuple[str, Any, _Leaf | None]]]] = {}
+        # reused; each field's response name, details, Leaf or None, _Child or None).
+        self._plans: dict[tuple[GraphQLObjectType, int], tuple[Any, list[tuple[str, Any, Any, Any]]]] = {}
         # A return type -> its object type for complete_value (None: not one to shorten).
         self._object_types: dict[GraphQLOutputType, Any] = {}
+        # Types whose values are neither awaitable nor exceptions (found once per request;
+        # both are properties of the type, but for generators, which are never added).
+        self._inert: set[type] = set(_PLAIN_VALUES)
 
-    def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[tuple[str, Any, _Leaf | None]]:
+    def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[tuple[str, Any, Any, Any]]:
         key = (parent_type, id(grouped_field_set))
-        cached = self._plans.get(key)
-        if cached is not None:
-            return cached[1]
+        known = self._plans.get(key)
+        if known is not None:
+            return known[1]
         plan = []
         for response_name, field_details_list in grouped_field_set.items():
             field = parent_type.fields.get(field_details_list[0].node.name.value)
-            leaf = _cached(field, _LEAF, _plain_leaf) if field is not None else None
-            plan.append((response_name, field_details_list, leaf))
+            leaf = cached(field, LEAF, plain_leaf) if field is not None else None
+            child = None
+            if field is not None and leaf is None:
+                plain = cached(field, OBJECT, plain_object)
+                if plain is not None:
+                    child = _Child(field, parent_type, *plain)
+            plan.append((response_name, field_details_list, leaf, child))
         self._plans[key] = (grouped_field_set, plan)
         return plan
 
@@ -198,19 +152,41 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         grouped_field_set: Any,
         position_context: Any,
     ) -> Any:
-        """graphql-core's ``execute_fields``, with plain leaves answered in the loop."""
+        """graphql-core's ``execute_fields``, with plain leaves answered in the loop and
+        plain objects completed from it (:meth:`_execute_plan`)."""
         if not self._short_paths:
             return super().execute_fields(parent_type, source_value, path, grouped_field_set, position_context)
+        return self._execute_plan(
+            parent_type, self._plan(parent_type, grouped_field_set), source_value, path, position_context
+        )
+
+    def _execute_plan(
+        self,
+        parent_type: GraphQLObjectType,
+        plan: list[Any],
+        source_value: Any,
+        path: Path | None,
+        position_context: Any,
+    ) -> Any:
+        """The loop of ``execute_fields`` over the plan of a grouped field set."""
         results: dict[str, Any] = {}
         is_awaitable = self.is_awaitable
+        inert = self._inert
         awaitable_fields: list[str] = []
         try:
-            for response_name, field_details_list, leaf in self._plan(parent_type, grouped_field_set):
+            for response_name, field_details_list, leaf, child in plan:
                 if leaf is not None:
-                    value = _leaf_value(leaf, source_value, is_awaitable)
+                    value = _leaf_value(leaf, source_value, is_awaitable, inert)
                     if value is not Undefined:
                         results[response_name] = value
                         continue
+                elif child is not None and position_context is None:
+                    result = results[response_name] = self._complete_child(
+                        child, source_value, field_details_list, Path(path, response_name, parent_type.name)
+                    )
+                    if type(result) not in _COMPLETED and is_awaitable(result):
+                        awaitable_fields.append(response_name)
+                    continue
                 result = self.execute_field(
                     parent_type,
                     source_value,
@@ -241,7 +217,7 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         field = parent_type.fields.get(field_details_list[0].node.name.value)
         if field is None or not self._short_paths:
             return super().execute_field(parent_type, source, field_details_list, path, position_context)
-        plain = _cached(field, _OBJECT, _plain_object)
+        plain = cached(field, OBJECT, plain_object)
         if plain is None:
             return super().execute_field(parent_type, source, field_details_list, path, position_context)
         object_type, read = plain
@@ -269,6 +245,41 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return None
         if type(completed) is not dict and self.is_awaitable(completed):
             return self._await_completed(completed, return_type, field_details_list, path)
+        return completed
+
+    def _complete_child(self, child: _Child, source: Any, field_details_list: Any, path: Path) -> Any:
+        """What ``execute_field`` does for a plain object field (below), with the field, its
+        reading and its sub-selection found once per grouped field set, not per source."""
+        field = child.field
+        try:
+            value = child.read(source)
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, field.type, field_details_list, path)
+            return None
+        check = child.check
+        if (
+            value is None
+            or not _is_inert(value, self.is_awaitable, self._inert)
+            or (check is not None and check(value, None) is not True)
+        ):
+            return self._complete_resolved(field, child.parent_type, field_details_list, path, value, None)
+        try:
+            plan = child.plan
+            if plan is None:
+                grouped_field_set, new_defer_usages, _ = self.collect_subfields(child.object_type, field_details_list)
+                plan = child.plan = False if new_defer_usages else self._plan(child.object_type, grouped_field_set)
+            if plan is False:
+                grouped_field_set, new_defer_usages, _ = self.collect_subfields(child.object_type, field_details_list)
+                completed = self.execute_collected_subfields(
+                    child.object_type, value, path, grouped_field_set, new_defer_usages, None
+                )
+            else:
+                completed = self._execute_plan(child.object_type, plan, value, path, None)
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, field.type, field_details_list, path)
+            return None
+        if type(completed) is not dict and self.is_awaitable(completed):
+            return self._await_completed(completed, field.type, field_details_list, path)
         return completed
 
     def _complete_resolved(
@@ -308,7 +319,7 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def _object_type_of(self, return_type: GraphQLOutputType) -> GraphQLObjectType | None:
         object_type = self._object_types.get(return_type, Undefined)
         if object_type is Undefined:
-            object_type = self._object_types[return_type] = _checked_object(return_type)
+            object_type = self._object_types[return_type] = checked_object(return_type)
         return object_type
 
     def complete_list_value(
@@ -329,15 +340,17 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if object_type is None or type(result) is not list or self.get_stream_usage(field_details_list, path):
             return super().complete_list_value(return_type, field_details_list, info, path, result, position_context)
         grouped_field_set, new_defer_usages, _ = self.collect_subfields(object_type, field_details_list)
+        plan = self._plan(object_type, grouped_field_set) if not new_defer_usages and position_context is None else None
         check = object_type.is_type_of
         is_awaitable = self.is_awaitable
+        inert = self._inert
         completed: list[Any] = []
         awaitable_indices: list[int] = []
         index = 0
         try:
             for index, item in enumerate(result):
                 item_path = path.add_key(index, None)
-                if is_awaitable(item):
+                if type(item) not in inert and is_awaitable(item):
                     completed.append(
                         self.complete_awaitable_list_item_value(
                             item, item_type, field_details_list, info, item_path, position_context
@@ -352,9 +365,12 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
                         awaitable_indices.append(index)
                     continue
                 try:
-                    value = self.execute_collected_subfields(
-                        object_type, item, item_path, grouped_field_set, new_defer_usages, position_context
-                    )
+                    if plan is not None:
+                        value = self._execute_plan(object_type, plan, item, item_path, None)
+                    else:
+                        value = self.execute_collected_subfields(
+                            object_type, item, item_path, grouped_field_set, new_defer_usages, position_context
+                        )
                 except Exception as raw_error:
                     self.handle_field_error(raw_error, item_type, field_details_list, item_path)
                     value = None
