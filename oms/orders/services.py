@@ -255,7 +255,7 @@ async def _write_order(
     total = quote.total
     taxes = quote.taxes.total
     customer_name = _customer_name(billing, quote.shipping_address, viewer)
-    order = Order(
+    order_values = dict(
         token=secrets.token_urlsafe(32),
         email=quote.email,
         customer=viewer.customer,
@@ -285,11 +285,11 @@ async def _write_order(
     # stay locked only for that statement and the commit.
     lines = quote.priced_lines()  # placement refused a quote with errors
     warehouses = await _reserve_stock(lines)
-    await insert_placed_order(
-        order,
+    order = await insert_placed_order(
+        order_values,
         order_id,
         [
-            OrderLine(
+            dict(
                 position=line.index,
                 variant=line.variant,
                 sku=line.sku,
