@@ -5,6 +5,7 @@ Tortoise speaks ``?`` to SQLite and ``$1`` to asyncpg; templates here use ``:nam
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -15,7 +16,15 @@ _PARAM = re.compile(r":([a-z_]+)")
 
 def render(template: str, dialect: str, params: dict[str, Any]) -> tuple[str, list[Any]]:
     """Turn ``:name`` placeholders into the dialect's, with the values in order."""
-    values: list[Any] = []
+    statement, names = _placeholders(template, dialect)
+    return statement, [params[name] for name in names]
+
+
+@functools.lru_cache(maxsize=1024)
+def _placeholders(template: str, dialect: str) -> tuple[str, tuple[str, ...]]:
+    """The dialect's statement and the parameters' names in its order, once per template
+    (PostgreSQL numbers each name once: ``$1`` is the same value wherever it appears)."""
+    names: list[str] = []
     if dialect == "postgres":
         order: dict[str, int] = {}
 
@@ -23,16 +32,16 @@ def render(template: str, dialect: str, params: dict[str, Any]) -> tuple[str, li
             name = match.group(1)
             if name not in order:
                 order[name] = len(order) + 1
-                values.append(params[name])
+                names.append(name)
             return f"${order[name]}"
 
-        return _PARAM.sub(number, template), values
+        return _PARAM.sub(number, template), tuple(names)
 
     def question(match: re.Match[str]) -> str:
-        values.append(params[match.group(1)])
+        names.append(match.group(1))
         return "?"
 
-    return _PARAM.sub(question, template), values
+    return _PARAM.sub(question, template), tuple(names)
 
 
 async def fetch(template: str, **params: Any) -> list[dict[str, Any]]:

@@ -1,5 +1,6 @@
 """Orders: place, cancel, find. Each operation is one transaction that also writes its
-timeline event and outbox job."""
+timeline event and outbox job. Cancelling lives in :mod:`oms.orders.ending`; its functions
+are importable from here too, as they always were."""
 
 from __future__ import annotations
 
@@ -20,21 +21,36 @@ from oms.discounts import apply as discounts
 from oms.errors import DomainError, ErrorCode, FieldError
 from oms.inventory import services as inventory
 from oms.money import Money
-from oms.orders import cancellation, lifecycle, numbers, search
+from oms.orders import numbers, search
 from oms.orders.addresses import check_address
+from oms.orders.ending import cancel_order, end_unpaid_order, release_reservations, reverse_lines
 from oms.orders.inputs import PlaceOrderInput
 from oms.orders.models import Order, OrderLine
 from oms.orders.placed import insert_placed_order
 from oms.orders.pricing import PricedLine, Quote, quote_cart
 from oms.orders.recovery import request_order_link
-from oms.orders.status import LineStatus, OrderStatus, PaymentStatus, check_transition
+from oms.orders.status import OrderStatus
 from oms.orders.taxation import line_tax_fields, stored_tax_lines
 from oms.payments.gateway import Gateway, PaymentSession
-from oms.payments.services import cancel_payment_sessions, open_payment_session, pay_zero_total
+from oms.payments.services import open_payment_session, pay_zero_total
 from oms.plugins import PluginHost
 
 ORDER_NUMBER_OFFSET = numbers.ORDER_NUMBER_OFFSET
 MAX_IDEMPOTENCY_KEY = 200
+
+__all__ = [  # the four of oms.orders.ending: callers import them from here, as before the split
+    "MAX_IDEMPOTENCY_KEY",
+    "ORDER_NUMBER_OFFSET",
+    "PlacedOrder",
+    "cancel_order",
+    "cart_fingerprint",
+    "end_unpaid_order",
+    "open_order_payment",
+    "place_order",
+    "release_reservations",
+    "reverse_lines",
+    "scoped_idempotency_key",
+]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -239,7 +255,7 @@ async def _write_order(
     total = quote.total
     taxes = quote.taxes.total
     customer_name = _customer_name(billing, quote.shipping_address, viewer)
-    order = Order(
+    order_values = dict(
         token=secrets.token_urlsafe(32),
         email=quote.email,
         customer=viewer.customer,
@@ -269,11 +285,11 @@ async def _write_order(
     # stay locked only for that statement and the commit.
     lines = quote.priced_lines()  # placement refused a quote with errors
     warehouses = await _reserve_stock(lines)
-    await insert_placed_order(
-        order,
+    order = await insert_placed_order(
+        order_values,
         order_id,
         [
-            OrderLine(
+            dict(
                 position=line.index,
                 variant=line.variant,
                 sku=line.sku,
@@ -346,106 +362,3 @@ async def _reserve_stock(lines: list[PricedLine]) -> dict[int, int]:
 def _line_name(variant) -> str:
     product_name = variant.product.name
     return product_name if variant.name == product_name else f"{product_name} ({variant.name})"
-
-
-async def cancel_order(
-    order: Order,
-    *,
-    actor: str,
-    reason: str | None,
-    plugins: PluginHost,
-    lines: dict[int, int] | None = None,
-    staff: bool = False,
-) -> Order:
-    """Cancel an order. Unpaid: release its reservations, let each line's plugin undo what
-    it holds (e.g. a booked slot), cancel the payment session, write the timeline. Paid:
-    cancel every unit not yet shipped or delivered, or (``staff``) ``lines``' units by
-    order line id, and refund them (:mod:`oms.orders.cancellation`)."""
-    reason = (reason or "").strip() or None
-    if reason and len(reason) > 2000:
-        raise DomainError.of(ErrorCode.INVALID, "At most 2000 characters.", ["reason"])
-    async with in_transaction():
-        current = await Order.select_for_update().get(id=order.id)
-        if cancellation.is_paid(current):
-            await cancellation.cancel_paid(
-                current, quantities=lines, staff=staff, actor=actor, reason=reason, plugins=plugins
-            )
-            return await Order.get(id=order.id)
-        check_transition(current.status, OrderStatus.CANCELED)
-        if current.payment_status not in (PaymentStatus.PENDING, PaymentStatus.FAILED):
-            raise DomainError.of(
-                ErrorCode.INVALID_TRANSITION,
-                f"An order whose payment is {current.payment_status.value} cannot be canceled.",
-            )
-        if lines is not None:
-            raise DomainError.of(
-                ErrorCode.INVALID, "An unpaid order is canceled whole; leave out the lines.", ["lines"]
-            )
-        await end_unpaid_order(
-            current,
-            status=OrderStatus.CANCELED,
-            plugins=plugins,
-            event_type="order.canceled",
-            message=f"Order {current.number} canceled" + (f": {reason}" if reason else "."),
-            actor=actor,
-            data={"reason": reason} if reason else None,
-        )
-    return await Order.get(id=order.id)
-
-
-async def end_unpaid_order(
-    order: Order,
-    *,
-    status: OrderStatus,
-    plugins: PluginHost,
-    event_type: str,
-    message: str,
-    actor: str,
-    data: dict | None = None,
-) -> None:
-    """Move a locked, unpaid order to CANCELED or EXPIRED in the caller's transaction:
-    reservations released, lines canceled, plugins' reversal hooks called, the gateway's
-    payment session canceled through the outbox, the timeline written."""
-    check_transition(order.status, status)  # before any effect; the move itself comes last
-    lines = await OrderLine.filter(order_id=order.id)
-    await release_reservations(lines)
-    for line in lines:
-        line.quantity_canceled = line.quantity - line.quantity_allocated
-        line.status = LineStatus.CANCELED
-    if lines:
-        await OrderLine.bulk_update(lines, fields=["quantity_canceled", "status"])
-    reason = "expired" if status == OrderStatus.EXPIRED else "canceled"
-    await reverse_lines(order, lines, reason, plugins)
-    await cancel_payment_sessions(order)
-    await discounts.release(order.id)
-    # Last, as before: the timeline shows the plugins' reversals, then the cancellation.
-    # A row changed under us (SQLite has no row lock) is INVALID_TRANSITION, rolling back.
-    await lifecycle.void_unpaid_order(order, status, event_type=event_type, message=message, actor=actor, data=data)
-
-
-async def release_reservations(lines: list[OrderLine]) -> None:
-    for line in lines:
-        # Units in a fulfillment (a shipment) already left the reservation when shipped.
-        outstanding = line.quantity - line.quantity_allocated - line.quantity_canceled
-        if line.warehouse_id is not None and line.variant_id is not None and outstanding > 0:
-            await inventory.release(line.variant_id, line.warehouse_id, outstanding)
-
-
-async def reverse_lines(
-    order: Order,
-    lines: list[OrderLine],
-    reason: str,
-    plugins: PluginHost,
-    quantities: dict[int, int] | None = None,
-) -> None:
-    """Call each line's plugin's ``oms_reverse``; ``quantities`` (units by line id)
-    defaults to every unit of each line."""
-    by_type: dict[str, list[OrderLine]] = {}
-    for line in lines:
-        by_type.setdefault(line.product_type, []).append(line)
-    for type_name, type_lines in by_type.items():
-        if plugins.get_type(type_name) is not None:
-            units = {line.id: (quantities or {}).get(line.id, line.quantity) for line in type_lines}
-            await plugins.call_owner(
-                "oms_reverse", type_name, order=order, lines=type_lines, reason=reason, quantities=units
-            )

@@ -17,11 +17,17 @@ from oms.catalog.models import Product, Variant
 
 
 @functools.cache
-def _statement() -> str:
-    """Made once Tortoise knows the models' columns (the product foreign key's included)."""
-    variant = ", ".join(f'v."{c}" AS "{c}"' for c in Variant._meta.fields_db_projection.values())
-    product = ", ".join(f'p."{c}" AS "product.{c}"' for c in Product._meta.fields_db_projection.values())
-    return f"SELECT {variant}, {product} FROM variant v JOIN product p ON p.id = v.product_id WHERE v.sku = ANY(:skus)"
+def _statement() -> tuple[str, tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """The statement, the variant's columns and (alias, column) of the product's; made once
+    Tortoise knows the models' columns (the product foreign key's included)."""
+    variant_columns = tuple(Variant._meta.fields_db_projection.values())
+    product_columns = tuple((f"product.{c}", c) for c in Product._meta.fields_db_projection.values())
+    variant = ", ".join(f'v."{c}" AS "{c}"' for c in variant_columns)
+    product = ", ".join(f'p."{c}" AS "{alias}"' for alias, c in product_columns)
+    statement = (
+        f"SELECT {variant}, {product} FROM variant v JOIN product p ON p.id = v.product_id WHERE v.sku = ANY(:skus)"
+    )
+    return statement, variant_columns, product_columns
 
 
 async def variants_by_sku(skus: list[str]) -> dict[str, Variant]:
@@ -30,15 +36,11 @@ async def variants_by_sku(skus: list[str]) -> dict[str, Variant]:
         return {}
     if get_connection("default").capabilities.dialect != "postgres":
         return {v.sku: v for v in await Variant.filter(sku__in=skus).select_related("product")}
+    statement, variant_columns, product_columns = _statement()
     found = {}
-    for row in await sql.fetch(_statement(), skus=skus):
-        variant_row, product_row = {}, {}
-        for key, value in row.items():
-            if key.startswith("product."):
-                product_row[key[8:]] = value
-            else:
-                variant_row[key] = value
-        variant = Variant._init_from_db(**variant_row)
-        object.__setattr__(variant, "_product", Product._init_from_db(**product_row))
+    for row in await sql.fetch(statement, skus=skus):
+        variant = Variant._init_from_db(**{c: row[c] for c in variant_columns})
+        product = Product._init_from_db(**{c: row[alias] for alias, c in product_columns})
+        object.__setattr__(variant, "_product", product)
         found[variant.sku] = variant
     return found
