@@ -122,6 +122,7 @@ async def bench(args: argparse.Namespace) -> None:
     from oms.bulkseed import seed_orders
     from oms.config import Settings
     from oms.migrate import apply_all_migrations
+    from oms.serving import tune_gc
 
     url = await scratch_database(args.database_url, args.db_name)
     try:
@@ -147,6 +148,8 @@ async def bench(args: argparse.Namespace) -> None:
                     superuser=True,
                 )
                 token = await accounts.issue_token(Viewer(staff=staff), secret=settings.secret_key, ttl_seconds=3600)
+                if not args.default_gc:
+                    tune_gc()  # as `oms serve` does once the app is built
                 transport = httpx.ASGITransport(app=app)
                 async with httpx.AsyncClient(transport=transport, base_url="http://bench.test", timeout=60) as http:
                     query = QUERIES[args.query]
@@ -155,7 +158,8 @@ async def bench(args: argparse.Namespace) -> None:
                     load = os.getloadavg()
                     print(
                         f"orders list ({args.query} query): {args.orders} orders seeded, first: {args.first}, "
-                        f"{args.requests} requests at concurrency 1 (after {args.warmup} warm-up)"
+                        f"{args.requests} requests at concurrency 1 (after {args.warmup} warm-up); "
+                        f"collector {'default' if args.default_gc else 'tuned (oms.serving.tune_gc)'}"
                     )
                     print(f"  wall p50 {percentile(walls, 50):.1f} ms  p99 {percentile(walls, 99):.1f} ms")
                     print(
@@ -183,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", type=int, default=0, help="requests to run under cProfile afterwards")
     parser.add_argument("--profile-dump", help="write the cProfile stats to this file (pstats format)")
     parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument("--default-gc", action="store_true",
+                        help="keep Python's collector as it is (default: tuned as oms serve does, oms.serving.tune_gc)")
     asyncio.run(bench(parser.parse_args(argv)))
     return 0
 

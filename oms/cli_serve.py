@@ -80,7 +80,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from oms.db import check_database
     from oms.logs import configure_logging
     from oms.plugins import PluginHost
-    from oms.serving import HeaderTimeoutProtocol, set_header_timeout
+    from oms.serving import HeaderTimeoutProtocol, set_header_timeout, tune_gc
     from oms.settings_check import mask_url
 
     log = logging.getLogger("oms")
@@ -115,6 +115,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
             ws_max_size=settings.max_ws_message_bytes,
         )
         configure_logging(args.log_level, settings.log_format)  # uvicorn.Config set levels
+        tune_gc()
         uvicorn.Server(config).run(sockets=[sock])
     finally:
         sock.close()
@@ -131,6 +132,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     from oms.jobs.registry import JobRegistry
     from oms.jobs.worker import Worker
     from oms.plugins import PluginHost, plugin_model_modules
+    from oms.serving import tune_gc
 
     try:
         extra = [importlib.import_module(name) for name in args.plugin]
@@ -163,6 +165,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
             # Announces order changes to the API processes' live subscribers (Redis needs a
             # publisher here; PostgreSQL's pg_notify needs nothing).
             async with running_live(settings, listen=False):
+                tune_gc()
                 await worker.run()
         finally:
             await Tortoise.close_connections()

@@ -105,3 +105,35 @@ async def test_serve_seeds_an_empty_database_and_serves_graphiql(oms_database_ur
             assert pdf.headers["content-type"] == "application/pdf"
     finally:
         await asyncio.to_thread(_stop, process)
+
+
+def test_serve_tunes_the_collector_just_before_uvicorn_runs(tmp_path, monkeypatch):
+    """``oms serve`` freezes what start-up made and raises the collector's thresholds
+    (oms.serving.tune_gc), after the app is built and before uvicorn serves."""
+    import gc
+
+    import uvicorn
+
+    from oms import cli
+    from oms.serving import GC_THRESHOLDS
+
+    seen: dict[str, object] = {}
+
+    def run(server, sockets=None):
+        seen["thresholds"] = gc.get_threshold()
+        seen["frozen"] = gc.get_freeze_count()
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    monkeypatch.setattr("oms.logs.configure_logging", lambda *args: None)  # the session's logging stays
+    monkeypatch.setenv("OMS_DATABASE_URL", f"sqlite://{tmp_path}/oms.sqlite3")
+    monkeypatch.setenv("OMS_SEED_DEMO", "false")
+    monkeypatch.setenv("OMS_SECRET_KEY", "test-secret-" + "x" * 32)
+    monkeypatch.setenv("OMS_MEDIA_ROOT", str(tmp_path / "media"))
+    before = gc.get_threshold()
+    try:
+        assert cli.main(["serve", "--host", "127.0.0.1", "--port", str(free_port())]) == 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
+    assert seen["thresholds"] == GC_THRESHOLDS != before
+    assert seen["frozen"] > 10_000  # the modules, the schema, the plugins
