@@ -4,6 +4,7 @@ transaction (placement's reads and write), the others' statements on their own."
 from __future__ import annotations
 
 import asyncio
+import uuid
 from typing import Any
 
 import pytest
@@ -12,6 +13,8 @@ from tortoise.transactions import in_transaction
 
 from oms import sql
 from oms.dbclients import HeldConnection, PostgresClient
+from oms.testing import make_product
+from tests.conftest import ADDRESS
 
 
 class CountingPool:
@@ -99,3 +102,28 @@ async def test_sqlite_holds_nothing(oms_app):
         assert (await sql.fetch("SELECT 1 AS one"))[0]["one"] == 1
         async with in_transaction():
             assert (await sql.fetch("SELECT 2 AS two"))[0]["two"] == 2
+
+
+PLACE = """
+mutation Place($input: PlaceOrderInput!) {
+  placeOrder(input: $input) { order { number } userErrors { field code message } }
+}
+"""
+
+
+async def test_a_placement_takes_one_pooled_connection(oms_app, oms_graphql, pool):
+    for sku in ("MUG", "CUP"):
+        await make_product(oms_app, product_type="physical", sku=sku, attributes={"weight_grams": 300}, stock=5)
+    variables = {"input": {
+        "lines": [{"sku": "MUG", "quantity": 2}, {"sku": "CUP", "quantity": 1}], "email": "ada@example.com",
+        "shippingAddress": ADDRESS, "shippingMethod": "standard", "idempotencyKey": uuid.uuid4().hex,
+    }}  # fmt: skip
+    before = pool.acquired
+    payload = (await oms_graphql.query(PLACE, variables))["placeOrder"]
+    assert payload["userErrors"] == [] and payload["order"]["number"]
+    # The key and the id, the variants, the zones and rates, and the transaction: one
+    # connection (they took four); the same key again answers on one connection too.
+    assert pool.acquired - before == 1 and pool.released == pool.acquired
+    again = (await oms_graphql.query(PLACE, variables))["placeOrder"]
+    assert again["userErrors"][0]["code"] == "ORDER_ALREADY_PLACED"
+    assert pool.acquired - before == 2 and pool.released == pool.acquired
