@@ -17,6 +17,7 @@ from tortoise.transactions import in_transaction
 
 from oms.accounts.permissions import Viewer
 from oms.config import Settings
+from oms.dbclients import HeldConnection
 from oms.discounts import apply as discounts
 from oms.errors import DomainError, ErrorCode, FieldError
 from oms.inventory import services as inventory
@@ -111,7 +112,9 @@ async def place_order(
     ORDER_ALREADY_PLACED and the order's link by email (nothing of the order in the
     answer). With another cart the key is IDEMPOTENCY_CONFLICT.
     """
-    placed = await _place(data, viewer=viewer, plugins=plugins, settings=settings)
+    # One pooled connection for the reads and the transaction (not the gateway's call).
+    async with HeldConnection():
+        placed = await _place(data, viewer=viewer, plugins=plugins, settings=settings)
     if gateway is None:
         return placed
     try:
