@@ -385,16 +385,19 @@ class OrdersQuery:
         )
         total = await page.total() if selects(info, "totalCount") else 0
         lines = await page_lines(info, page.items)
+        # An edge's cursor is read only when selected: none made for a query without them.
+        cursors = page.cursors if selects_path(info, "edges", "cursor") else [""] * len(page.items)
+        start_cursor, end_cursor = page.first_and_last_cursors()
         return OrderConnection(
             edges=[
                 OrderEdge(node=Order.from_model(order, lines=order_lines), cursor=cursor)
-                for order, order_lines, cursor in zip(page.items, lines, page.cursors, strict=True)
+                for order, order_lines, cursor in zip(page.items, lines, cursors, strict=True)
             ],
             page_info=PageInfo(
                 has_next_page=page.has_next,
                 has_previous_page=page.has_previous,
-                start_cursor=page.cursors[0] if page.cursors else None,
-                end_cursor=page.cursors[-1] if page.cursors else None,
+                start_cursor=start_cursor,
+                end_cursor=end_cursor,
             ),
             total_count=total,
         )
