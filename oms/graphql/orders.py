@@ -22,6 +22,7 @@ from oms.graphql.common import (
     UserError,
     connection,
     parse_id,
+    plain_money,
     to_global_id,
 )
 from oms.graphql.context import Info
@@ -54,7 +55,7 @@ def _money(amount: Decimal | int, currency: str) -> Money:
     the domain Money made and dropped in between (the same rounding, ``money.quantize``):
     a page of 100 orders with lines makes ~270 of them."""
     currency = currency or ""
-    return Money(amount=quantize(Decimal(amount), currency), currency=currency)
+    return plain_money(quantize(Decimal(amount), currency), currency)
 
 
 @strawberry.type
