@@ -109,18 +109,6 @@ class Money:
         return cls(amount=money.amount, currency=money.currency)
 
 
-_new_object = object.__new__
-
-
-def plain_money(amount: Decimal, currency: str) -> Money:
-    """``Money(amount=amount, currency=currency)`` without the dataclass ``__init__`` call
-    and its keywords (a page of 100 orders with lines makes ~430): the same two attributes,
-    nothing else (Strawberry's dataclass sets nothing more; tests/test_graphql_money.py)."""
-    money = _new_object(Money)
-    money.__dict__ = {"amount": amount, "currency": currency}
-    return money
-
-
 @strawberry.type
 class UserError:
     field: list[str] | None = strawberry.field(

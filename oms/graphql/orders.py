@@ -22,7 +22,6 @@ from oms.graphql.common import (
     UserError,
     connection,
     parse_id,
-    plain_money,
     to_global_id,
 )
 from oms.graphql.context import Info
@@ -55,7 +54,7 @@ def _money(amount: Decimal | int, currency: str) -> Money:
     the domain Money made and dropped in between (the same rounding, ``money.quantize``):
     a page of 100 orders with lines makes ~270 of them."""
     currency = currency or ""
-    return plain_money(quantize(Decimal(amount), currency), currency)
+    return Money(amount=quantize(Decimal(amount), currency), currency=currency)
 
 
 @strawberry.type
