@@ -8,11 +8,14 @@ from decimal import Decimal
 from typing import Any
 
 import strawberry
+from graphql.pyutils import Undefined
 from strawberry.extensions import SchemaExtension
 from strawberry.permission import BasePermission
 
 from oms.graphql import execution
 from oms.graphql.execution import OmsExecutionContext, use_lean_resolvers
+from oms.graphql.lean import answers_without_info
+from oms.graphql.plain_fields import plain_list
 
 
 @strawberry.enum
@@ -197,6 +200,8 @@ def test_the_oms_schema_uses_them():
     # lines and needsReview take the Info (the loaders, the viewer): called with it, as
     # Strawberry calls them; customer is async: Strawberry's own resolver, unchanged.
     assert fields["lines"].resolve.__qualname__.startswith("_lean_with_info.")
+    # ... but a page's prefetched lines are read without it (plain_list, below).
+    assert plain_list(fields["lines"]) is not None
     assert fields["needsReview"].resolve.__qualname__.startswith("_lean_with_info.")
     assert not fields["customer"].resolve.__qualname__.startswith("_lean")
 
@@ -395,3 +400,89 @@ async def test_plain_object_fields_are_completed_in_the_loop_over_fields(monkeyp
     # renamed), first's price, failingNullable of the three, alsoBroken's first and failing.
     assert len(children) >= 2 * 3 + 3 * 4
     assert {"price", "doubled", "maybe", "failing"} <= set(children)
+
+
+# A list field whose resolver takes the Info but can answer some sources without it
+# (Order.lines of a page that loaded the lines): read without an Info when it can.
+
+CALLED_WITH_INFO: list[str] = []
+
+
+def _held(drawer: Drawer) -> Any:
+    return drawer.held if drawer.held is not None else Undefined
+
+
+@strawberry.type
+class Drawer:
+    name: str
+    held: strawberry.Private[list[Part] | None] = None
+
+    @strawberry.field
+    @answers_without_info(_held)
+    def parts(self, info: strawberry.Info) -> list[Part]:
+        CALLED_WITH_INFO.append(self.name)
+        held = _held(self)
+        return held if held is not Undefined else [_part(f"{self.name} {info.field_name}")]
+
+
+@strawberry.type
+class Cabinet:
+    drawers: list[Drawer]
+    broken: Drawer | None  # a None among non-null parts: nulled
+    wrong: Drawer | None  # a Price among parts: graphql-core reports it
+
+
+@strawberry.type
+class DrawerQuery:
+    @strawberry.field
+    def cabinet(self) -> Cabinet:
+        return Cabinet(
+            drawers=[Drawer(name="full", held=[_part("a"), _part("b", size=None)]), Drawer(name="empty")],
+            broken=Drawer(name="broken", held=[_part("c"), None]),  # type: ignore[list-item]
+            wrong=Drawer(name="wrong", held=[Price(amount=Decimal(1), currency="EUR")]),  # type: ignore[list-item]
+        )
+
+
+async def test_a_list_answered_without_the_info(monkeypatch):
+    query = """{ cabinet { drawers { name parts { label size price { amount } later { amount } } }
+      broken { parts { label } } wrong { parts { label } } } }"""
+    plain = strawberry.Schema(query=DrawerQuery)
+    CALLED_WITH_INFO.clear()
+    plain_result = await plain.execute(query)
+    assert sorted(CALLED_WITH_INFO) == ["broken", "empty", "full", "wrong"]
+    lists: list[Any] = []
+    original = OmsExecutionContext._complete_list_child
+
+    def counting(self: Any, child: Any, source: Any, *args: Any) -> Any:
+        name = getattr(source, "name", "cabinet")
+        lists.append(name)  # before: a non-null list's error is raised out of it
+        result = original(self, child, source, *args)
+        if result is Undefined:
+            lists.append(f"{name}: with the Info")
+        return result
+
+    monkeypatch.setattr(OmsExecutionContext, "_complete_list_child", counting)
+    lean = strawberry.Schema(query=DrawerQuery, execution_context_class=OmsExecutionContext)
+    use_lean_resolvers(lean._schema, lean)
+    CALLED_WITH_INFO.clear()
+    lean_result = await lean.execute(query)
+    assert lean_result.data == plain_result.data
+    errors = [(e.message, e.path, e.locations) for e in lean_result.errors or []]
+    assert errors == [(e.message, e.path, e.locations) for e in plain_result.errors or []]
+    # The checks are about something: both drawers, an async field in a part, both errors.
+    cabinet = lean_result.data["cabinet"]
+    assert cabinet["drawers"] == [
+        {"name": "full", "parts": [
+            {"label": "a", "size": 1, "price": {"amount": "1.25"}, "later": {"amount": "1.25"}},
+            {"label": "b", "size": None, "price": {"amount": "1.25"}, "later": {"amount": "1.25"}},
+        ]},
+        {"name": "empty", "parts": [
+            {"label": "empty parts", "size": 1, "price": {"amount": "1.25"}, "later": {"amount": "1.25"}},
+        ]},
+    ]  # fmt: skip
+    assert cabinet["broken"] is None and cabinet["wrong"] is None
+    assert sorted(error[1] for error in errors) == [["cabinet", "broken", "parts", 1], ["cabinet", "wrong", "parts", 0]]
+    # Only the drawer without held parts called the resolver, with its Info.
+    assert CALLED_WITH_INFO == ["empty"]
+    # Cabinet.drawers (a plain attribute) and each drawer's parts took the list path.
+    assert sorted(lists) == ["broken", "cabinet", "empty", "empty: with the Info", "full", "wrong"]

@@ -44,68 +44,24 @@ interfaces.
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from types import GeneratorType
 from typing import Any
 
 from graphql import GraphQLField, GraphQLObjectType, GraphQLOutputType
-from graphql.pyutils import Path, Undefined, gather_with_cancel
+from graphql.pyutils import Path, Undefined
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from oms.graphql.lean import use_lean_resolvers
-from oms.graphql.plain_fields import LEAF, OBJECT, Leaf, cached, checked_object, plain_leaf, plain_object
+from oms.graphql.plain_fields import LEAF, LIST, OBJECT, cached, checked_object, plain_leaf, plain_list, plain_object
+from oms.graphql.plain_values import COMPLETED as _COMPLETED
+from oms.graphql.plain_values import PLAIN_VALUES as _PLAIN_VALUES
+from oms.graphql.plain_values import Child as _Child
+from oms.graphql.plain_values import ListChild as _ListChild
+from oms.graphql.plain_values import gather_fields as _gather_fields
+from oms.graphql.plain_values import gather_items as _gather_items
+from oms.graphql.plain_values import is_inert as _is_inert
+from oms.graphql.plain_values import leaf_value as _leaf_value
 
 __all__ = ["OmsExecutionContext", "use_lean_resolvers"]
-
-# Values that are never awaitable nor an Exception: no need to ask.
-_PLAIN_VALUES = frozenset({str, int, bool, float})
-# What a completed field is when it is not awaitable: no need to ask either.
-_COMPLETED = frozenset({dict, list, type(None), *_PLAIN_VALUES})
-
-
-def _is_inert(value: Any, is_awaitable: Any, inert: set[type]) -> bool:
-    """Whether ``value`` is neither awaitable nor an exception; its type is remembered in
-    ``inert`` when so (a generator's answer depends on its code: never remembered)."""
-    kind = type(value)
-    if kind in inert:
-        return True
-    if isinstance(value, Exception) or is_awaitable(value):
-        return False
-    if kind is not GeneratorType:
-        inert.add(kind)
-    return True
-
-
-def _leaf_value(leaf: Leaf, source: Any, is_awaitable: Any, inert: set[type]) -> Any:
-    """The completed value of a plain leaf field, or Undefined to take the usual path."""
-    try:
-        value = leaf.read(source, leaf.name)
-    except Exception:
-        return Undefined
-    if value is None:
-        return None if leaf.nullable else Undefined
-    if leaf.text and type(value) is str:
-        return value
-    if type(value) not in inert and not _is_inert(value, is_awaitable, inert):
-        return Undefined
-    try:
-        coerced = leaf.coerce(value)
-    except Exception:
-        return Undefined
-    return Undefined if coerced is None else coerced
-
-
-class _Child:
-    """A plain object field (:func:`oms.graphql.plain_fields.plain_object`) of one grouped
-    field set, for one request: the plan of its sub-selection is made once (``plan``: None
-    until then, False when it has deferred parts, which then go through
-    ``execute_collected_subfields``)."""
-
-    __slots__ = ("field", "parent_type", "object_type", "read", "check", "plan")
-
-    def __init__(self, field: GraphQLField, parent_type: GraphQLObjectType, object_type: GraphQLObjectType, read: Any):
-        self.field, self.parent_type, self.object_type, self.read = field, parent_type, object_type, read
-        self.check: Any = object_type.is_type_of  # Strawberry's ignores the info: None is given
-        self.plan: Any = None
 
 
 class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -140,6 +96,10 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 plain = cached(field, OBJECT, plain_object)
                 if plain is not None:
                     child = _Child(field, parent_type, *plain)
+                else:
+                    items = cached(field, LIST, plain_list)
+                    if items is not None:
+                        child = _ListChild(field, parent_type, *items)
             plan.append((response_name, field_details_list, leaf, child))
         self._plans[key] = (grouped_field_set, plan)
         return plan
@@ -181,9 +141,14 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
                         results[response_name] = value
                         continue
                 elif child is not None and position_context is None:
-                    result = results[response_name] = self._complete_child(
-                        child, source_value, field_details_list, Path(path, response_name, parent_type.name)
-                    )
+                    field_path = Path(path, response_name, parent_type.name)
+                    if type(child) is _ListChild:
+                        result = self._complete_list_child(child, source_value, field_details_list, field_path)
+                        if result is Undefined:  # the list needs the resolver, with its Info
+                            result = self.execute_field(parent_type, source_value, field_details_list, field_path, None)
+                    else:
+                        result = self._complete_child(child, source_value, field_details_list, field_path)
+                    results[response_name] = result
                     if type(result) not in _COMPLETED and is_awaitable(result):
                         awaitable_fields.append(response_name)
                     continue
@@ -281,6 +246,67 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if type(completed) is not dict and self.is_awaitable(completed):
             return self._await_completed(completed, field.type, field_details_list, path)
         return completed
+
+    def _complete_list_child(self, child: _ListChild, source: Any, field_details_list: Any, path: Path) -> Any:
+        """What ``execute_field`` and ``complete_list_value`` do for a plain list field, when
+        its reading answers a Python list of objects of the type, not streamed: each item's
+        sub-plan is run from here. Undefined when the reading needs the Info (the caller
+        then takes ``execute_field``); any other value goes to graphql-core's completion."""
+        field = child.field
+        try:
+            value = child.read(source)
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, field.type, field_details_list, path)
+            return None
+        if value is Undefined:
+            return Undefined
+        check, is_awaitable, inert = child.check, self.is_awaitable, self._inert
+        completed: list[Any] = []
+        awaitable_indices: list[int] = []
+        try:
+            if (
+                type(value) is not list
+                or self.get_stream_usage(field_details_list, path) is not None
+                or not all(
+                    item is not None
+                    and (type(item) in inert or _is_inert(item, is_awaitable, inert))
+                    and (check is None or check(item, None) is True)
+                    for item in value
+                )
+            ):
+                return self._complete_resolved(field, child.parent_type, field_details_list, path, value, None)
+            plan = child.plan
+            if plan is None:
+                grouped_field_set, new_defer_usages, _ = self.collect_subfields(child.object_type, field_details_list)
+                plan = child.plan = False if new_defer_usages else self._plan(child.object_type, grouped_field_set)
+            for index, item in enumerate(value):
+                item_path = path.add_key(index, None)
+                try:
+                    if plan is False:
+                        grouped_field_set, new_defer_usages, _ = self.collect_subfields(
+                            child.object_type, field_details_list
+                        )
+                        item_value = self.execute_collected_subfields(
+                            child.object_type, item, item_path, grouped_field_set, new_defer_usages, None
+                        )
+                    else:
+                        item_value = self._execute_plan(child.object_type, plan, item, item_path, None)
+                except Exception as raw_error:
+                    self.handle_field_error(raw_error, child.item_type, field_details_list, item_path)
+                    item_value = None
+                if type(item_value) is not dict and is_awaitable(item_value):
+                    completed.append(self._await_completed(item_value, child.item_type, field_details_list, item_path))
+                    awaitable_indices.append(index)
+                else:
+                    completed.append(item_value)
+        except Exception as raw_error:
+            if awaitable_indices:
+                self.settle_in_background([completed[index] for index in awaitable_indices])
+            self.handle_field_error(raw_error, field.type, field_details_list, path)
+            return None
+        if not awaitable_indices:
+            return completed
+        return self._await_completed(_gather_items(completed, awaitable_indices), field.type, field_details_list, path)
 
     def _complete_resolved(
         self,
@@ -409,26 +435,3 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
                         object_type, result, path, grouped_field_set, new_defer_usages, position_context
                     )
         return super().complete_value(return_type, field_details_list, info, path, result, position_context)
-
-
-async def _gather_items(completed: list[Any], awaitable_indices: list[int]) -> list[Any]:
-    """graphql-core's ending of ``complete_iterable_value`` when some items are awaitable."""
-    if len(awaitable_indices) == 1:
-        index = awaitable_indices[0]
-        completed[index] = await completed[index]
-    else:
-        awaited = await gather_with_cancel(*(completed[index] for index in awaitable_indices))
-        for index, value in zip(awaitable_indices, awaited, strict=True):
-            completed[index] = value
-    return completed
-
-
-async def _gather_fields(results: dict[str, Any], awaitable_fields: list[str]) -> dict[str, Any]:
-    """graphql-core's ending of ``execute_fields`` when some fields are awaitable."""
-    if len(awaitable_fields) == 1:
-        field = awaitable_fields[0]
-        results[field] = await results[field]
-    else:
-        awaited = await gather_with_cancel(*(results[field] for field in awaitable_fields))
-        results.update(zip(awaitable_fields, awaited, strict=True))
-    return results

@@ -12,7 +12,10 @@ gives such fields a resolver that does just that, once, when the schema is built
   without a ResolveInfo (``_oms_lean``);
 - taking ``self`` and the Info (``Order.lines``, once per order of a page): ``func(source,
   info=Info(...))``, the Info made as Strawberry makes it (the schema's ``info_class``
-  around graphql-core's ResolveInfo and the field).
+  around graphql-core's ResolveInfo and the field). When the resolver is marked with
+  :func:`answers_without_info` (``Order.lines`` for a page that loaded the lines), the
+  execution context first asks its ``read(source)`` (``_oms_without_info``) and calls the
+  resolver with an Info only when that answers Undefined.
 
 This is the seam with oms/graphql/execution.py: here which resolver a field gets (at
 schema build), there how graphql-core walks the answer (per request).
@@ -25,6 +28,19 @@ from typing import Any
 
 from graphql import GraphQLObjectType, GraphQLSchema
 from strawberry.types.field import StrawberryField
+
+
+def answers_without_info(read: Any) -> Any:
+    """Mark a resolver taking ``self`` and the Info whose answer for some sources needs no
+    Info: ``read(source)`` gives that answer, or Undefined when the Info is needed (having
+    done nothing: the resolver is then called as usual). ``read`` must answer as the
+    resolver would. Put it under ``@strawberry.field``."""
+
+    def mark(func: Any) -> Any:
+        func._oms_without_info = read
+        return func
+
+    return mark
 
 
 def _function(resolver: Any) -> Any:
@@ -49,6 +65,9 @@ def _lean_with_info(resolver: Any, field: StrawberryField, info_class: Any) -> A
     def resolve(source: Any, info: Any) -> Any:
         return func(source, **{name: info_class(_raw_info=info, _field=field)})
 
+    without_info = getattr(func, "_oms_without_info", None)
+    if without_info is not None:
+        resolve._oms_without_info = without_info  # type: ignore[attr-defined]  # for execution
     return resolve
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Awaitable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
+from graphql.pyutils import Undefined
 from strawberry.scalars import JSON
 
 from oms.accounts.permissions import Permission
@@ -24,6 +25,7 @@ from oms.graphql.common import (
     to_global_id,
 )
 from oms.graphql.context import Info
+from oms.graphql.lean import answers_without_info
 from oms.graphql.loaders import load_each
 from oms.graphql.order_inputs import OrderFilter, OrderSort, OrderStatus, PaymentStatus
 from oms.graphql.payments import Payment, Refund, order_refunds
@@ -107,6 +109,7 @@ class OrderLine(Node):
     @strawberry.field(description="This line's share of the order's discounts.")
     def discount(self) -> Money:
         return _money(self.model.discount or 0, self.model.currency)
+
     @strawberry.field(description="Tax included in or added to this line, as charged at placement.")
     def tax(self) -> Money:
         return _money(self.model.tax, self.model.currency)
@@ -145,6 +148,13 @@ class OrderEvent:
             data=JSON(event.data),
             created_at=event.created_at,
         )
+
+
+def _prefetched_lines(order: Order) -> list[OrderLine] | Any:
+    """``Order.lines`` when the page loaded them (no Info needed), else Undefined."""
+    if order.prefetched_lines is None:
+        return Undefined
+    return [OrderLine.from_model(line) for line in order.prefetched_lines]
 
 
 @strawberry.type
@@ -196,11 +206,13 @@ class Order(Node):
         return Customer(id=to_global_id("Customer", customer.id), email=customer.email, name=customer.name)
 
     @strawberry.field(graphql_type=list[OrderLine])
+    @answers_without_info(_prefetched_lines)
     def lines(self, info: Info) -> list[OrderLine] | Awaitable[list[OrderLine]]:
         # Synchronous when the page loaded the lines: an awaited field makes graphql-core
         # complete its order, edge and list asynchronously too (a task per order).
-        if self.prefetched_lines is not None:
-            return [OrderLine.from_model(line) for line in self.prefetched_lines]
+        lines = _prefetched_lines(self)
+        if lines is not Undefined:
+            return lines
         return self._load_lines(info)
 
     async def _load_lines(self, info: Info) -> list[OrderLine]:
@@ -373,16 +385,19 @@ class OrdersQuery:
         )
         total = await page.total() if selects(info, "totalCount") else 0
         lines = await page_lines(info, page.items)
+        # An edge's cursor is read only when selected: none made for a query without them.
+        cursors = page.cursors if selects_path(info, "edges", "cursor") else [""] * len(page.items)
+        start_cursor, end_cursor = page.first_and_last_cursors()
         return OrderConnection(
             edges=[
                 OrderEdge(node=Order.from_model(order, lines=order_lines), cursor=cursor)
-                for order, order_lines, cursor in zip(page.items, lines, page.cursors, strict=True)
+                for order, order_lines, cursor in zip(page.items, lines, cursors, strict=True)
             ],
             page_info=PageInfo(
                 has_next_page=page.has_next,
                 has_previous_page=page.has_previous,
-                start_cursor=page.cursors[0] if page.cursors else None,
-                end_cursor=page.cursors[-1] if page.cursors else None,
+                start_cursor=start_cursor,
+                end_cursor=end_cursor,
             ),
             total_count=total,
         )

@@ -1,7 +1,8 @@
 """Which fields of a schema are plain, for oms/graphql/execution.py's short paths: a plain
-attribute (Strawberry's basic field) of a scalar or enum type (a leaf), or an object reached
+attribute (Strawberry's basic field) of a scalar or enum type (a leaf), an object reached
 by a plain attribute or a lean resolver (oms/graphql/lean.py) whose type check is none or
-Strawberry's own. Facts about a field, found once and kept on the field (per schema)."""
+Strawberry's own, or a list of such objects read without an info. Facts about a field,
+found once and kept on the field (per schema)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from graphql import (
     GraphQLEnumType,
     GraphQLField,
+    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
@@ -22,6 +24,7 @@ from strawberry.types.field import StrawberryField
 # answer lives and dies with the field, so with its schema).
 LEAF = "_oms_plain_leaf"
 OBJECT = "_oms_plain_object"
+LIST = "_oms_plain_list"
 
 # graphql-core's String and ID coercions, which give a str back as it is.
 _TEXT_COERCIONS = (serialize_string, serialize_id)
@@ -95,6 +98,28 @@ def plain_object(field: GraphQLField) -> tuple[GraphQLObjectType, Any] | None:
         return object_type, lambda source: read(source, name)
     lean = getattr(field.resolve, "_oms_lean", None)
     return (object_type, lean) if lean is not None else None
+
+
+def plain_list(field: GraphQLField) -> tuple[GraphQLObjectType, GraphQLOutputType, Any] | None:
+    """For a field, without arguments, whose type is a list of objects (itself or non-null,
+    of :func:`checked_object` items, non-null or not): the item's object type, the item
+    type (for errors), and how to read the list without an info: a plain attribute or a
+    resolver's ``_oms_without_info`` (oms/graphql/lean.py), which may answer Undefined."""
+    if field.args:
+        return None
+    list_type = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
+    if not isinstance(list_type, GraphQLList):
+        return None
+    item_type = list_type.of_type
+    object_type = checked_object(item_type)
+    if object_type is None:
+        return None
+    basic = _basic_read(field)
+    if basic is not None:
+        read, name = basic
+        return object_type, item_type, lambda source: read(source, name)
+    without_info = getattr(field.resolve, "_oms_without_info", None)
+    return (object_type, item_type, without_info) if without_info is not None else None
 
 
 def cached(field: GraphQLField, key: str, find: Any) -> Any:
