@@ -241,3 +241,13 @@ async def test_a_failed_attempt_never_moves_a_paid_order_back():
     async with in_transaction():
         await lifecycle.payment_failed(pending, gateway="stripe", reference="pi_2", message="declined")
     assert (await Order.get(id=pending.id)).payment_status == PaymentStatus.FAILED
+
+
+async def test_placement_refuses_an_order_state_among_its_values():
+    """Placement writes the order from a dict of values (oms.orders.placed), which the
+    static check above cannot read: it refuses a state among them at run time."""
+    from oms.orders.placed import insert_placed_order
+
+    for field in ("status", "payment_status"):
+        with pytest.raises(ValueError, match=field):
+            await insert_placed_order({field: "PAID"}, None, [], message="placed", actor=None, data={})

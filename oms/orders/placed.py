@@ -57,6 +57,10 @@ SELECT new_event.id{notification} FROM new_event
 """
 
 
+# The order's state fields: never among placement's values (see insert_placed_order).
+STATE_FIELDS = frozenset({"status", "payment_status"})
+
+
 async def insert_placed_order(
     order_values: dict[str, Any],
     order_id: int | None,
@@ -70,8 +74,12 @@ async def insert_placed_order(
     numbered with ``order_id`` (None on SQLite), its lines (``line_values``: each line's
     fields but its order) and its ``order.placed`` event (``message`` may name the order's
     number as ``{number}``), in the caller's transaction. Returns the order's model, saved."""
+    if order_values.keys() & STATE_FIELDS:
+        # A placed order starts in the states the model gives it; oms.orders.lifecycle owns
+        # every change of them (tests/test_state_owner.py), so placement takes none.
+        raise ValueError(f"placement sets no order state ({sorted(order_values.keys() & STATE_FIELDS)})")
     if order_id is None:  # SQLite: the ORM, statement by statement
-        order = Order(**order_values)
+        order, _ = _new(Order, order_values)
         await numbers.insert_numbered(order)
         await record_event(order, "order.placed", message.format(number=order.number), actor=actor, data=data)
         await OrderLine.bulk_create([OrderLine(order_id=order.id, **values) for values in line_values])
