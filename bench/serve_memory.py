@@ -15,8 +15,9 @@ staff orders page of 100 orders with lines, a product page) is sent in blocks of
 ``--block`` requests, alternating between the two pairs; after each block each process's
 VmRSS and VmHWM (/proc/<pid>/status) are read, then its collector state. It prints the
 curve, the growth per 1,000 requests after ``--warmup`` requests (least squares, and for
-each half of what follows, to see whether it levels off), the page's p50/p99, and the types
-whose object counts grew most in each server.
+each half of what follows, to see whether it levels off), the page's p50/p99, the types
+whose object counts grew most in each process, and at the end what a full collection frees
+in each and how much RSS it gives back.
 
     .venv/bin/python bench/serve_memory.py                     # 8,000 requests each, ~15 min
     .venv/bin/python bench/serve_memory.py --requests 2000 --block 200 --warmup 400
@@ -140,11 +141,24 @@ class MemorySide(OmsSide):
         self.samples.append(row)
         return row
 
-    async def _gc_state(self, kind: str, pid: int) -> dict:
+    async def full_collection(self) -> None:
+        """Each process runs a full collection (SIGUSR2): what it freed, RSS before and after."""
+        for kind, process in self.processes.items():
+            before = proc_memory(process.pid)[0]
+            state = await self._gc_state(kind, process.pid, signal.SIGUSR2)
+            await asyncio.sleep(0.5)
+            after = proc_memory(process.pid)[0]
+            old = ", ".join(f"{name} {count}" for name, count in list(state["old types"].items())[:10])
+            took = state["collect seconds"] * 1000
+            print(f"  {self.mode:7} {kind}: generations {state['generations']} before; a full collection "
+                  f"({took:.0f} ms) freed {state['freed']} objects, {state['objects']} left; "
+                  f"RSS {before:.1f} -> {after:.1f} MiB\n    oldest generation before it: {old}")
+
+    async def _gc_state(self, kind: str, pid: int, signum: int = signal.SIGUSR1) -> dict:
         path = self.report_path(kind)
         with contextlib.suppress(FileNotFoundError):
             os.unlink(path)
-        os.kill(pid, signal.SIGUSR1)
+        os.kill(pid, signum)
         for _ in range(300):
             await asyncio.sleep(0.05)
             if os.path.exists(path):
@@ -168,7 +182,10 @@ def print_row(side: MemorySide, row: dict) -> None:
     for kind in ("server", "worker"):
         rss, hwm = row[kind]
         gc_state = row.get(kind + " gc")
-        objects = f" objs {gc_state['objects']:7} gen2 {gc_state['collections'][2]:4}" if gc_state else ""
+        objects = ""
+        if gc_state:
+            full = gc_state["collections"][2]
+            objects = f" objs {gc_state['objects']:7} old {gc_state['generations'][2]:6} full {full:3}"
         parts.append(f"{kind} RSS {rss:6.1f} HWM {hwm:6.1f}{objects}")
     parts.append(f"backlog {row['backlog']:4}  load {row['load']:.2f}")
     print(" | ".join(parts), flush=True)
@@ -224,6 +241,9 @@ async def bench(args: argparse.Namespace) -> None:
                 print_row(side, await side.sample(not args.no_objects))
         print(f"{time.strftime('%H:%M:%S', time.gmtime())} UTC, load {os.getloadavg()}", flush=True)
         summary(sides, args.warmup)
+        print("\nAt the end, a full collection in each process (gc.collect() on SIGUSR2)")
+        for side in sides:
+            await side.full_collection()
     finally:
         for side in sides:
             side.stop()
