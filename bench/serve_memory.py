@@ -235,7 +235,8 @@ async def bench(args: argparse.Namespace) -> None:
         print(f"{time.strftime('%H:%M:%S', time.gmtime())} UTC, load {os.getloadavg()}", flush=True)
         for side in sides:
             print_row(side, await side.sample(not args.no_objects))
-        while sides[-1].done < args.requests:
+        stop_at = time.monotonic() + args.minutes * 60
+        while sides[-1].done < args.requests and time.monotonic() < stop_at:
             for side in sides:
                 await side.block(args.block, args.clients, measured=side.done >= args.warmup)
                 print_row(side, await side.sample(not args.no_objects))
@@ -259,22 +260,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=8000, help="per side (default 8000)")
     parser.add_argument("--block", type=int, default=400, help="requests per block, a sample after each")
     parser.add_argument("--warmup", type=int, default=1600, help="requests before growth and latency count")
+    parser.add_argument("--minutes", type=float, default=60.0, help="no block starts after this (default 60)")
     parser.add_argument("--clients", type=int, default=4, help="closed-loop clients per block")
     parser.add_argument("--products", type=int, default=20)
     parser.add_argument("--no-objects", action="store_true", help="RSS only: no collector report per sample")
     args = parser.parse_args(argv)
-
-    def stop(signum, frame):  # SIGTERM cleans up like Ctrl-C
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
+    for signum in (signal.SIGTERM, signal.SIGINT):  # SIGTERM cleans up like Ctrl-C
+        signal.signal(signum, signal.default_int_handler)
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(bench(args))
-    except KeyboardInterrupt:
-        print("\ninterrupted; processes stopped and scratch databases dropped", file=sys.stderr)
-        return 130
-    return 0
+        return 0
+    print("\ninterrupted; processes stopped and scratch databases dropped", file=sys.stderr)
+    return 130
 
 
 if __name__ == "__main__":
