@@ -174,6 +174,9 @@ async def run(database_url: str, repeat: int, show: bool, *, pooled_claims: bool
                                             sample.wall, sample.cpu)
                         if round_ >= 3:
                             samples.setdefault((name, lines), []).append(sample)
+            if not pooled_claims:
+                back_to_back = {carry: await queued_paid_orders(http, staff, worker, tap, skus[:1], repeat, carry)
+                                for carry in (False, True, False, True)}
     shutil.rmtree(mail_root, ignore_errors=True)
     print(f"\n{repeat} of each, p50; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
           f"an empty worker claim costs {idle.round_trips} round trips (not counted below)")
@@ -188,6 +191,36 @@ async def run(database_url: str, repeat: int, show: bool, *, pooled_claims: bool
         print(f"  ** {failed} job run(s) failed during the measured rounds: figures not valid **")
     for kind, count in by_kind.most_common():
         print(f"  {count / orders:6.1f}  {kind}")
+    if not pooled_claims:
+        print(f"{repeat} paid orders' jobs queued, run in batches of 2 (one order's) until the queue is empty, "
+              "every statement counted (the last, empty claim included), per order:")
+        for carry, trips in back_to_back.items():
+            how = "DONE with the next claim (as Worker.run)" if carry else "DONE on its own"
+            print(f"  {trips:6.2f}  {how}")
+
+
+async def queued_paid_orders(http, staff: str, worker, tap, cart: list[str], count: int, carry: bool) -> float:
+    """A busy worker: ``count`` paid orders' jobs queued, claimed two at a time (a paid
+    order's two queued jobs; the rest run in the same batch); round trips per order, all
+    counted, DONE with the next claim (``carry``, as Worker.run) or on its own."""
+    ids = []
+    for _ in range(count):
+        ids.append(ok((await gql(http, PLACE_ORDER, place_variables(cart)))["placeOrder"], "place")["order"]["id"])
+    while await worker.run_once():
+        pass
+    for order_id in ids:
+        ok((await gql(http, MARK_PAID, {"id": order_id}, staff))["markOrderPaid"], "pay")
+    worker.batch_size, batch_size = 2, worker.batch_size
+
+    async def run_all() -> None:
+        while await worker.run_once(done_with_next_claim=carry):
+            pass
+
+    try:
+        sample = await measured(tap, run_all)
+    finally:
+        worker.batch_size = batch_size
+    return sample.round_trips / count
 
 
 async def main(argv: list[str] | None = None) -> int:
