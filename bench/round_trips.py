@@ -12,7 +12,10 @@ Counted at the asyncpg connection (bench/sqltap.py): every statement, BEGIN/COMM
 savepoint, every pool reset on release, and every prepare that missed the connection's
 statement cache (a round trip of its own before the statement runs). The worker's jobs are
 run as ``oms serve``'s worker runs them (claim, run, mark DONE), without the periodic
-scheduler, until the queue is empty; the last, empty claim is not counted. Each operation
+scheduler, until the queue is empty; the last, empty claim is not counted. Then a busy
+worker's figure: paid orders' jobs queued and claimed one order's at a time, every
+statement counted, with DONE apart (as run_once) and with the next claim (as Worker.run on
+its own connection; ``--pooled-claims`` skips it). Each operation
 is timed (p50, wall) and its CPU time taken (p50, ``time.process_time``: client and server
 share this process, so the client's share of a GraphQL call is included).
 """
@@ -174,6 +177,7 @@ async def run(database_url: str, repeat: int, show: bool, *, pooled_claims: bool
                                             sample.wall, sample.cpu)
                         if round_ >= 3:
                             samples.setdefault((name, lines), []).append(sample)
+            kinds = by_kind.copy()  # the per-order figures below: not the queued orders'
             if not pooled_claims:
                 back_to_back = {carry: await queued_paid_orders(http, staff, worker, tap, skus[:1], repeat, carry)
                                 for carry in (False, True, False, True)}
@@ -186,10 +190,10 @@ async def run(database_url: str, repeat: int, show: bool, *, pooled_claims: bool
         report(f"{name}, {lines} line(s)", group, target, show)
     orders = 3 * repeat
     print("round trips per order inside the job handlers, by job kind (claim and DONE not included):")
-    failed = sum(count for kind, count in by_kind.items() if kind.startswith("FAILED"))
+    failed = sum(count for kind, count in by_kind.items() if kind.startswith("FAILED"))  # queued ones too
     if failed:
         print(f"  ** {failed} job run(s) failed during the measured rounds: figures not valid **")
-    for kind, count in by_kind.most_common():
+    for kind, count in kinds.most_common():
         print(f"  {count / orders:6.1f}  {kind}")
     if not pooled_claims:
         print(f"{repeat} paid orders' jobs queued, run in batches of 2 (one order's) until the queue is empty, "
