@@ -12,7 +12,10 @@ Counted at the asyncpg connection (bench/sqltap.py): every statement, BEGIN/COMM
 savepoint, every pool reset on release, and every prepare that missed the connection's
 statement cache (a round trip of its own before the statement runs). The worker's jobs are
 run as ``oms serve``'s worker runs them (claim, run, mark DONE), without the periodic
-scheduler, until the queue is empty; the last, empty claim is not counted. Each operation
+scheduler, until the queue is empty; the last, empty claim is not counted. Then a busy
+worker's figure: paid orders' jobs queued and claimed one order's at a time, every
+statement counted, with DONE apart (as run_once) and with the next claim (as Worker.run on
+its own connection; ``--pooled-claims`` skips it). Each operation
 is timed (p50, wall) and its CPU time taken (p50, ``time.process_time``: client and server
 share this process, so the client's share of a GraphQL call is included).
 """
@@ -174,6 +177,10 @@ async def run(database_url: str, repeat: int, show: bool, *, pooled_claims: bool
                                             sample.wall, sample.cpu)
                         if round_ >= 3:
                             samples.setdefault((name, lines), []).append(sample)
+            kinds = by_kind.copy()  # the per-order figures below: not the queued orders'
+            if not pooled_claims:
+                back_to_back = {carry: await queued_paid_orders(http, staff, worker, tap, skus[:1], repeat, carry)
+                                for carry in (False, True, False, True)}
     shutil.rmtree(mail_root, ignore_errors=True)
     print(f"\n{repeat} of each, p50; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
           f"an empty worker claim costs {idle.round_trips} round trips (not counted below)")
@@ -183,11 +190,41 @@ async def run(database_url: str, repeat: int, show: bool, *, pooled_claims: bool
         report(f"{name}, {lines} line(s)", group, target, show)
     orders = 3 * repeat
     print("round trips per order inside the job handlers, by job kind (claim and DONE not included):")
-    failed = sum(count for kind, count in by_kind.items() if kind.startswith("FAILED"))
+    failed = sum(count for kind, count in by_kind.items() if kind.startswith("FAILED"))  # queued ones too
     if failed:
         print(f"  ** {failed} job run(s) failed during the measured rounds: figures not valid **")
-    for kind, count in by_kind.most_common():
+    for kind, count in kinds.most_common():
         print(f"  {count / orders:6.1f}  {kind}")
+    if not pooled_claims:
+        print(f"{repeat} paid orders' jobs queued, run in batches of 2 (one order's) until the queue is empty, "
+              "every statement counted (the last, empty claim included), per order:")
+        for carry, trips in back_to_back.items():
+            how = "DONE with the next claim (as Worker.run)" if carry else "DONE on its own"
+            print(f"  {trips:6.2f}  {how}")
+
+
+async def queued_paid_orders(http, staff: str, worker, tap, cart: list[str], count: int, carry: bool) -> float:
+    """A busy worker: ``count`` paid orders' jobs queued, claimed two at a time (a paid
+    order's two queued jobs; the rest run in the same batch); round trips per order, all
+    counted, DONE with the next claim (``carry``, as Worker.run) or on its own."""
+    ids = []
+    for _ in range(count):
+        ids.append(ok((await gql(http, PLACE_ORDER, place_variables(cart)))["placeOrder"], "place")["order"]["id"])
+    while await worker.run_once():
+        pass
+    for order_id in ids:
+        ok((await gql(http, MARK_PAID, {"id": order_id}, staff))["markOrderPaid"], "pay")
+    worker.batch_size, batch_size = 2, worker.batch_size
+
+    async def run_all() -> None:
+        while await worker.run_once(done_with_next_claim=carry):
+            pass
+
+    try:
+        sample = await measured(tap, run_all)
+    finally:
+        worker.batch_size = batch_size
+    return sample.round_trips / count
 
 
 async def main(argv: list[str] | None = None) -> int:

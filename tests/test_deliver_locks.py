@@ -9,14 +9,12 @@ import asyncpg
 import pytest
 
 from oms import hookimpl
-from oms.accounts.permissions import ANONYMOUS
 from oms.fulfillment.models import Delivery, DeliveryStatus
 from oms.fulfillment.services import deliver, lock_fulfillable_order, start_lines
-from oms.orders import inputs, services
 from oms.orders.models import OrderEvent
-from oms.payments.services import mark_order_paid
 from oms.plugin_types import ProductType
 from oms.testing import make_product, test_database_url
+from tests.paid_orders import place_paid
 
 pytestmark = pytest.mark.skipif(test_database_url() is None, reason="PostgreSQL's row locks")
 
@@ -51,18 +49,7 @@ def oms_extra_plugins(recorder):
 async def paid(oms_app):
     await make_product(oms_app, product_type="gadget", sku="GADGET-A")
     await make_product(oms_app, product_type="gadget", sku="GADGET-B")
-    placed = await services.place_order(
-        inputs.PlaceOrderInput(
-            cart=inputs.CartInput(
-                lines=[inputs.LineInput("GADGET-A", 1), inputs.LineInput("GADGET-B", 2)], email="buyer@example.com"
-            ),
-            idempotency_key="locks-1",
-        ),
-        viewer=ANONYMOUS,
-        plugins=oms_app.state.plugins,
-        settings=oms_app.state.settings,
-    )
-    return await mark_order_paid(placed.order, reference="cash", actor="staff@example.com")
+    return await place_paid(oms_app, {"GADGET-A": 1, "GADGET-B": 2}, key="locks-1")
 
 
 async def _other_connection(oms_app) -> asyncpg.Connection:
@@ -119,18 +106,9 @@ async def test_two_types_of_one_order_delivered_at_once_do_not_deadlock(oms_app,
         await make_product(oms_app, product_type=product_type, sku=sku)
     plugins = oms_app.state.plugins
     for n in range(5):
-        placed = await services.place_order(
-            inputs.PlaceOrderInput(
-                cart=inputs.CartInput(
-                    lines=[inputs.LineInput("GADGET-A", 1), inputs.LineInput("WIDGET-A", 1)], email="b@example.com"
-                ),
-                idempotency_key=f"both-{n}",
-            ),
-            viewer=ANONYMOUS,
-            plugins=plugins,
-            settings=oms_app.state.settings,
+        order = await place_paid(
+            oms_app, {"GADGET-A": 1, "WIDGET-A": 1}, key=f"both-{n}", email="b@example.com", reference=f"cash-{n}"
         )
-        order = await mark_order_paid(placed.order, reference=f"cash-{n}", actor="staff@example.com")
         results = await asyncio.wait_for(
             asyncio.gather(*(deliver(order.id, kind, plugins=plugins) for kind in ("gadget", "widget", "gadget"))), 20
         )

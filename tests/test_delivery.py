@@ -4,15 +4,13 @@
 import pytest
 
 from oms import hookimpl
-from oms.accounts.permissions import ANONYMOUS
 from oms.fulfillment.models import Delivery, DeliveryStatus
 from oms.fulfillment.services import deliver
 from oms.jobs.models import Job, JobStatus
 from oms.orders.models import Order, OrderEvent
-from oms.orders import inputs, services
-from oms.payments.services import mark_order_paid
 from oms.plugin_types import ProductType
 from oms.testing import make_product, run_jobs
+from tests.paid_orders import place_paid
 
 
 class Recorder:
@@ -50,19 +48,7 @@ async def paid_order(oms_app):
     await make_product(oms_app, product_type="gadget", sku="GADGET-A")
     await make_product(oms_app, product_type="gadget", sku="GADGET-B")
     await make_product(oms_app, product_type="digital", sku="EBOOK")
-    placed = await services.place_order(
-        inputs.PlaceOrderInput(
-            cart=inputs.CartInput(
-                lines=[inputs.LineInput("GADGET-A", 1), inputs.LineInput("EBOOK", 1), inputs.LineInput("GADGET-B", 2)],
-                email="buyer@example.com",
-            ),
-            idempotency_key="paid-1",
-        ),
-        viewer=ANONYMOUS,
-        plugins=oms_app.state.plugins,
-        settings=oms_app.state.settings,
-    )
-    return await mark_order_paid(placed.order, reference="cash", actor="staff@example.com")
+    return await place_paid(oms_app, {"GADGET-A": 1, "EBOOK": 1, "GADGET-B": 2}, key="paid-1")
 
 
 async def test_each_plugin_gets_only_its_lines(oms_app, recorder, paid_order):
@@ -133,14 +119,7 @@ class Undeliverable:
 @pytest.mark.parametrize("oms_extra_plugins", [[Undeliverable()]], ids=["undeliverable"])
 async def test_a_type_whose_plugin_cannot_deliver_is_not_marked_delivered(oms_app):
     await make_product(oms_app, product_type="widget", sku="WIDGET")
-    placed = await services.place_order(
-        inputs.PlaceOrderInput(
-            cart=inputs.CartInput(lines=[inputs.LineInput("WIDGET", 1)], email="buyer@example.com"),
-            idempotency_key="widget-1",
-        ),
-        viewer=ANONYMOUS, plugins=oms_app.state.plugins, settings=oms_app.state.settings,
-    )
-    order = await mark_order_paid(placed.order, reference="cash", actor="staff@example.com")
+    order = await place_paid(oms_app, {"WIDGET": 1}, key="widget-1")
     await run_jobs(oms_app)
     assert (await Delivery.get(order_id=order.id)).status == DeliveryStatus.PENDING
     (job,) = await Job.filter(kind="order.deliver")

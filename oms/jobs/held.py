@@ -44,21 +44,25 @@ class HeldJobs:
         self._idle.clear()
         self._queue.put_nowait(job)
 
-    async def _flush(self) -> None:
-        """Record the outcomes noted so far (DONE ones in one statement)."""
+    def _recorded_done(self, ids: list[int], kept: int) -> None:
+        """``ids`` (the first of ``_done``) are DONE in the database, ``kept`` of them here."""
+        del self._done[: len(ids)]
+        for job_id in ids:
+            self._held.pop(job_id, None)
+        if kept < len(ids):
+            logger.warning(
+                "%s job(s) finished after their lease expired and were claimed again by "
+                "another worker (they run twice: handlers must be idempotent).",
+                len(ids) - kept,
+            )
+
+    async def _flush(self, *, done: bool = True) -> None:
+        """Record the outcomes noted so far (DONE ones in one statement; not with
+        ``done=False``: the next claim records them)."""
         now = self.clock()
-        if self._done:
+        if self._done and done:
             ids = self._done[:]
-            kept = await queue.mark_done(ids, worker=self.worker_id, now=now)
-            del self._done[: len(ids)]
-            for job_id in ids:
-                self._held.pop(job_id, None)
-            if kept < len(ids):
-                logger.warning(
-                    "%s job(s) finished after their lease expired and were claimed again by "
-                    "another worker (they run twice: handlers must be idempotent).",
-                    len(ids) - kept,
-                )
+            self._recorded_done(ids, await queue.mark_done(ids, worker=self.worker_id, now=now))
         while self._failed:
             failure = self._failed[0]
             retry_at = None

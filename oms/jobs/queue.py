@@ -82,6 +82,29 @@ WHERE id IN (
 }
 
 
+# The claim that also records DONE (Worker.run's loop on its own connection, PostgreSQL):
+# one statement where DONE and the next claim took two. DONE of this worker's finished jobs
+# in one data-modifying CTE, the claim as above, both in the statement's one transaction.
+# The expired-lease lookup skips the ids being marked DONE (a statement cannot update one
+# row twice, and they are finished). One row at least: DONE's count, with the claimed jobs'
+# columns (NULL when the claim found nothing).
+_EXPIRED_NOT_DONE = """
+    SELECT id FROM job WHERE status = 'RUNNING' AND locked_until < :now AND id <> ALL(:done)
+    ORDER BY locked_until LIMIT :limit
+"""
+_CLAIM_CARRYING_DONE = f"""
+WITH done AS (
+    UPDATE job SET status = 'DONE', locked_until = NULL, finished_at = :now, updated_at = :now
+    WHERE id = ANY(:done) AND locked_by = :worker RETURNING id
+), claimed AS ({_SET_CLAIMED}
+WHERE id = ANY((ARRAY({_EXPIRED_NOT_DONE} FOR UPDATE SKIP LOCKED)
+                || ARRAY({_DUE} FOR UPDATE SKIP LOCKED))[1:(:limit)])
+{_RETURNING}
+)
+SELECT (SELECT count(*) FROM done) AS done, claimed.* FROM (SELECT 1) AS one LEFT JOIN claimed ON true
+"""
+
+
 @dataclasses.dataclass(frozen=True)
 class ClaimedJob:
     """A job this worker holds: ``attempts`` counts this run."""
@@ -190,6 +213,35 @@ class ClaimConnection:
                 connection.terminate()
             raise
 
+    @property
+    def carries_done(self) -> bool:
+        """Whether :meth:`claim` can record DONE in the claim's statement."""
+        return self._dialect == "postgres"
+
+    async def claim_and_mark_done(
+        self, done: Sequence[int], *, worker: str, limit: int, now: dt.datetime, lease_seconds: float
+    ) -> tuple[list[ClaimedJob], int]:
+        """DONE for ``done`` (held by ``worker``) and a claim of up to ``limit`` jobs, in one
+        statement (PostgreSQL); the claimed jobs and how many of ``done`` were still held."""
+        params = dict(
+            worker=worker,
+            now=now,
+            lease_until=now + dt.timedelta(seconds=lease_seconds),
+            limit=limit,
+            done=[int(job_id) for job_id in done],
+        )
+        sql_text, values = render(_CLAIM_CARRYING_DONE, "postgres", params)
+        if self._connection is None or self._connection.is_closed():
+            self._connection = await open_claim_connection()
+        connection: Any = self._connection
+        try:
+            rows = [dict(row) for row in await connection.fetch(sql_text, *values)]
+        except BaseException:
+            self._connection = None
+            connection.terminate()
+            raise
+        return _claimed([row for row in rows if row["id"] is not None]), int(rows[0]["done"])
+
     async def close(self) -> None:
         connection, self._connection = self._connection, None
         if connection is None:
@@ -222,6 +274,10 @@ async def claim_jobs(
         rows = await _run_planned_for_now(_CLAIM["postgres"], params, rows=True)
     else:  # one statement at a time, no plan cache: nothing to guard against
         rows = await fetch(_CLAIM["sqlite"], **params)
+    return _claimed(rows)
+
+
+def _claimed(rows: list[dict[str, Any]]) -> list[ClaimedJob]:
     jobs = [
         ClaimedJob(
             id=row["id"],

@@ -15,7 +15,8 @@ before the job is marked DONE), so handlers must be idempotent.
 
 Outcomes:
 
-- success: DONE, recorded for many jobs in one statement;
+- success: DONE, recorded for many jobs in one statement (in :meth:`Worker.run` on
+  PostgreSQL, the next claim's statement: see ``queue._CLAIM_CARRYING_DONE``);
 - an exception: QUEUED again after an exponential backoff with jitter, with the error in
   ``last_error``; after ``max_attempts`` runs, DEAD (staff can retry it);
 - no handler for the kind: DEAD at once, with an error saying so;
@@ -222,9 +223,22 @@ class Worker(HeldJobs):
             self._own = None
             await own.close()
 
+    def _carries_done(self) -> bool:
+        """Whether a claim here records DONE in its statement (on the worker's own
+        connection, PostgreSQL): :meth:`_step` then leaves DONE to its claim."""
+        return self._own is not None and self._own.carries_done
+
     async def _claim(self, limit: int) -> list[ClaimedJob]:
-        claim = self._own.claim if self._own is not None else queue.claim_jobs
-        jobs = await claim(worker=self.worker_id, limit=limit, now=self.clock(), lease_seconds=self.lease_seconds)
+        arguments: dict[str, Any] = dict(
+            worker=self.worker_id, limit=limit, now=self.clock(), lease_seconds=self.lease_seconds
+        )
+        if self._done and self._own is not None and self._carries_done():
+            done = self._done[:]
+            jobs, kept = await self._own.claim_and_mark_done(done, **arguments)
+            self._recorded_done(done, kept)
+        else:
+            claim = self._own.claim if self._own is not None else queue.claim_jobs
+            jobs = await claim(**arguments)
         # A job already held here can come back only if renewing its lease failed (the
         # database was unreachable); it is still running here, so it must not run twice.
         jobs = [job for job in jobs if job.id not in self._held]
@@ -234,10 +248,12 @@ class Worker(HeldJobs):
 
     # -- one step, for tests and scripts ---------------------------------------------------
 
-    async def run_once(self) -> int:
+    async def run_once(self, *, done_with_next_claim: bool = False) -> int:
         """Enqueue due periodic jobs, claim one batch, run it to the end (with the jobs its
         handlers wrote already claimed here, see :class:`oms.jobs.services.RunsHere`) and
-        record the outcomes. Returns how many jobs ran."""
+        record the outcomes. Returns how many jobs ran. ``done_with_next_claim`` (inside
+        :meth:`claiming`, PostgreSQL): DONE is left to the next claim, as :meth:`run` does
+        (bench/round_trips.py)."""
         await self.scheduler.enqueue_due(self.clock())
         jobs = await self._claim(self.batch_size)
         slots = asyncio.Semaphore(self.concurrency)
@@ -255,7 +271,7 @@ class Worker(HeldJobs):
             while not self._queue.empty():
                 jobs.append(self._queue.get_nowait())
                 self._unfinished -= 1
-        await self._flush()
+        await self._flush(done=not (done_with_next_claim and self._carries_done()))
         return ran
 
     # -- the loop ----------------------------------------------------------------------------
@@ -306,12 +322,15 @@ class Worker(HeldJobs):
 
     async def _step(self) -> bool:
         """Record outcomes, renew leases, enqueue due periodic jobs, claim when few jobs
-        are left. Returns whether jobs are in hand."""
-        await self._flush()
+        are left. Returns whether jobs are in hand. On the worker's own connection DONE
+        goes with the claim (one statement), or alone when this step does not claim."""
+        carry = self._carries_done()
+        await self._flush(done=not carry)
         clock = time.monotonic()
-        if self._held and clock >= self._renew_at:
+        running = [job_id for job_id in self._held if job_id not in self._done] if carry else list(self._held)
+        if running and clock >= self._renew_at:
             await queue.renew_leases(
-                list(self._held),
+                running,
                 worker=self.worker_id,
                 now=self.clock(),
                 lease_seconds=self.lease_seconds,
@@ -323,17 +342,24 @@ class Worker(HeldJobs):
         # Claim again once no claimed job waits for a free handler slot; while jobs run,
         # not sooner than the poll interval after a claim that found nothing (when idle,
         # the loop's pause is that interval).
-        room = self.batch_size - len(self._held)
-        may_poll = not self._held or clock >= self._claim_at
+        room = self.batch_size - len(running)
+        may_poll = not running or clock >= self._claim_at
         if self._unfinished <= self.concurrency and room > 0 and may_poll:
-            if not self._held:
+            if not running:
                 self._renew_at = clock + self.lease_seconds / 3
-            jobs = await self._claim(room)
+            try:
+                jobs = await self._claim(room)
+            except Exception:
+                if self._done:  # the claim's connection failed: DONE on the pool all the same
+                    await self._flush()
+                raise
             for job in jobs:
                 self._unfinished += 1
                 self._idle.clear()
                 self._queue.put_nowait(job)
             self._claim_at = 0.0 if jobs else clock + self.poll_interval
+        if self._done:  # not carried by a claim in this step
+            await self._flush()
         return bool(self._held)
 
     async def _consume(self) -> None:
