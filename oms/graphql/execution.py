@@ -229,15 +229,9 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         ):
             return self._complete_resolved(field, child.parent_type, field_details_list, path, value, None)
         try:
-            plan = child.plan
-            if plan is None:
-                grouped_field_set, new_defer_usages, _ = self.collect_subfields(child.object_type, field_details_list)
-                plan = child.plan = False if new_defer_usages else self._plan(child.object_type, grouped_field_set)
+            plan = self._child_plan(child, field_details_list)
             if plan is False:
-                grouped_field_set, new_defer_usages, _ = self.collect_subfields(child.object_type, field_details_list)
-                completed = self.execute_collected_subfields(
-                    child.object_type, value, path, grouped_field_set, new_defer_usages, None
-                )
+                completed = self._complete_deferred(child, value, field_details_list, path)
             else:
                 completed = self._execute_plan(child.object_type, plan, value, path, None)
         except Exception as raw_error:
@@ -275,20 +269,12 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 )
             ):
                 return self._complete_resolved(field, child.parent_type, field_details_list, path, value, None)
-            plan = child.plan
-            if plan is None:
-                grouped_field_set, new_defer_usages, _ = self.collect_subfields(child.object_type, field_details_list)
-                plan = child.plan = False if new_defer_usages else self._plan(child.object_type, grouped_field_set)
+            plan = self._child_plan(child, field_details_list)
             for index, item in enumerate(value):
                 item_path = path.add_key(index, None)
                 try:
                     if plan is False:
-                        grouped_field_set, new_defer_usages, _ = self.collect_subfields(
-                            child.object_type, field_details_list
-                        )
-                        item_value = self.execute_collected_subfields(
-                            child.object_type, item, item_path, grouped_field_set, new_defer_usages, None
-                        )
+                        item_value = self._complete_deferred(child, item, field_details_list, item_path)
                     else:
                         item_value = self._execute_plan(child.object_type, plan, item, item_path, None)
                 except Exception as raw_error:
@@ -307,6 +293,22 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if not awaitable_indices:
             return completed
         return self._await_completed(_gather_items(completed, awaitable_indices), field.type, field_details_list, path)
+
+    def _child_plan(self, child: _Child, field_details_list: Any) -> Any:
+        """The plan of a child's sub-selection, made on first use and kept on the child for
+        the request; False when the sub-selection has deferred parts."""
+        plan = child.plan
+        if plan is None:
+            grouped_field_set, new_defer_usages, _ = self.collect_subfields(child.object_type, field_details_list)
+            plan = child.plan = False if new_defer_usages else self._plan(child.object_type, grouped_field_set)
+        return plan
+
+    def _complete_deferred(self, child: _Child, value: Any, field_details_list: Any, path: Path) -> Any:
+        """A child's object whose sub-selection has deferred parts: graphql-core's own way."""
+        grouped_field_set, new_defer_usages, _ = self.collect_subfields(child.object_type, field_details_list)
+        return self.execute_collected_subfields(
+            child.object_type, value, path, grouped_field_set, new_defer_usages, None
+        )
 
     def _complete_resolved(
         self,
