@@ -136,7 +136,15 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         try:
             for response_name, field_details_list, leaf, child in plan:
                 if leaf is not None:
-                    value = _leaf_value(leaf, source_value, is_awaitable, inert)
+                    # The read is inlined, and a str of a String or ID field is its own
+                    # answer: ~1,100 of a page's ~1,800 leaves, a call each saved.
+                    try:
+                        value = leaf.read(source_value, leaf.name)
+                    except Exception:
+                        value = Undefined  # graphql-core's path reports it
+                    else:
+                        if type(value) is not str or not leaf.text:
+                            value = _leaf_value(leaf, value, is_awaitable, inert)
                     if value is not Undefined:
                         results[response_name] = value
                         continue
@@ -224,12 +232,14 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         check = child.check
         if (
             value is None
-            or not _is_inert(value, self.is_awaitable, self._inert)
+            or (type(value) not in self._inert and not _is_inert(value, self.is_awaitable, self._inert))
             or (check is not None and check(value, None) is not True)
         ):
             return self._complete_resolved(field, child.parent_type, field_details_list, path, value, None)
         try:
-            plan = self._child_plan(child, field_details_list)
+            plan = child.plan
+            if plan is None:
+                plan = self._child_plan(child, field_details_list)
             if plan is False:
                 completed = self._complete_deferred(child, value, field_details_list, path)
             else:
@@ -269,7 +279,9 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 )
             ):
                 return self._complete_resolved(field, child.parent_type, field_details_list, path, value, None)
-            plan = self._child_plan(child, field_details_list)
+            plan = child.plan
+            if plan is None:
+                plan = self._child_plan(child, field_details_list)
             for index, item in enumerate(value):
                 item_path = path.add_key(index, None)
                 try:
@@ -295,12 +307,10 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return self._await_completed(_gather_items(completed, awaitable_indices), field.type, field_details_list, path)
 
     def _child_plan(self, child: _Child, field_details_list: Any) -> Any:
-        """The plan of a child's sub-selection, made on first use and kept on the child for
-        the request; False when the sub-selection has deferred parts."""
-        plan = child.plan
-        if plan is None:
-            grouped_field_set, new_defer_usages, _ = self.collect_subfields(child.object_type, field_details_list)
-            plan = child.plan = False if new_defer_usages else self._plan(child.object_type, grouped_field_set)
+        """The plan of a child's sub-selection, made on its first use (``child.plan`` None) and
+        kept on the child for the request; False when the sub-selection has deferred parts."""
+        grouped_field_set, new_defer_usages, _ = self.collect_subfields(child.object_type, field_details_list)
+        plan = child.plan = False if new_defer_usages else self._plan(child.object_type, grouped_field_set)
         return plan
 
     def _complete_deferred(self, child: _Child, value: Any, field_details_list: Any, path: Path) -> Any:

@@ -18,6 +18,7 @@ from graphql import (
     GraphQLScalarType,
 )
 from graphql.type.scalars import serialize_id, serialize_string
+from strawberry.schema.schema_converter import CustomGraphQLEnumType
 from strawberry.types.field import StrawberryField
 
 # Attributes of a GraphQLField that keep what was found for it (fields are unhashable; the
@@ -70,7 +71,32 @@ def plain_leaf(field: GraphQLField) -> Leaf | None:
     if not isinstance(field_type, GraphQLScalarType | GraphQLEnumType):
         return None
     read, name = basic
-    return Leaf(name, read, field_type.coerce_output_value, nullable)
+    return Leaf(name, read, _coercion(field_type), nullable)
+
+
+def _coercion(field_type: GraphQLScalarType | GraphQLEnumType) -> Any:
+    """The type's ``coerce_output_value``; for Strawberry's enum type, the same answers with
+    each member's name found once (Strawberry's looks through the values for each member:
+    ~4 property reads a field)."""
+    general = field_type.coerce_output_value
+    if type(field_type) is not CustomGraphQLEnumType:
+        return general
+    wrapped = field_type.wrapped_cls
+    names: dict[Any, str] = {}
+    for member in wrapped:
+        for name, value in field_type.values.items():
+            if member.value == value.value:
+                names[member] = name
+                break
+
+    def coerce(value: Any) -> Any:
+        if type(value) is wrapped:
+            name = names.get(value)
+            if name is not None:
+                return name
+        return general(value)
+
+    return coerce
 
 
 def checked_object(return_type: GraphQLOutputType) -> GraphQLObjectType | None:
