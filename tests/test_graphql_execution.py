@@ -515,3 +515,52 @@ def test_enum_leaves_coerce_as_strawberry_does():
         for other in (next(iter(enum_type.values.values())).value, "NOT A VALUE", 7, None):
             assert _coerced(fast, other) == _coerced(enum_type.coerce_output_value, other)
     assert members > 20
+
+
+@strawberry.type
+class Counter:
+    value: int
+    label: str
+    ident: strawberry.ID
+
+
+# Ints at and past the 32-bit bounds, a bool and a float given to an Int; str and non-str
+# values of String and ID fields: the values the loop takes as they are, and their neighbours.
+COUNTERS = [
+    Counter(value=v, label=label, ident=ident)  # type: ignore[arg-type]
+    for v, label, ident in [
+        (0, "a", "x"),
+        (2**31 - 1, "b", "y"),
+        (2**31, "c", "z"),
+        (-(2**31), 7, 8),
+        (-(2**31) - 1, "d", "w"),
+        (True, "e", "v"),
+        (3.0, "f", "u"),
+        (3.5, "g", "t"),
+    ]
+]
+
+
+@strawberry.type
+class CounterQuery:
+    @strawberry.field
+    def counters(self) -> list[Counter | None]:
+        return list(COUNTERS)
+
+
+def test_int_and_text_leaves_taken_as_they_are_answer_as_graphql_core():
+    query = "{ counters { value label ident } }"
+    answers = []
+    for kwargs in ({}, {"execution_context_class": OmsExecutionContext}):
+        result = strawberry.Schema(query=CounterQuery, **kwargs).execute_sync(query)  # type: ignore[arg-type]
+        answers.append((result.data, sorted((e.message, e.path) for e in result.errors or [])))
+    assert answers[0] == answers[1]
+    data, errors = answers[1]
+    assert data["counters"][1] == {"value": 2**31 - 1, "label": "b", "ident": "y"}
+    assert data["counters"][3] == {"value": -(2**31), "label": "7", "ident": "8"}
+    assert data["counters"][5]["value"] == 1 and type(data["counters"][5]["value"]) is int
+    assert sorted(path for _, path in errors) == [
+        ["counters", 2, "value"],
+        ["counters", 4, "value"],
+        ["counters", 7, "value"],
+    ]

@@ -136,14 +136,19 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         try:
             for response_name, field_details_list, leaf, child in plan:
                 if leaf is not None:
-                    # The read is inlined, and a str of a String or ID field is its own
-                    # answer: ~1,100 of a page's ~1,800 leaves, a call each saved.
+                    # The read is inlined, and a str of a String or ID field, or a 32-bit
+                    # int of an Int field, is its own answer: ~1,300 of a page's ~1,800
+                    # leaves, a call or three each saved.
                     try:
                         value = leaf.read(source_value, leaf.name)
                     except Exception:
                         value = Undefined  # graphql-core's path reports it
                     else:
-                        if type(value) is not str or not leaf.text:
+                        kind = type(value)
+                        if not (
+                            (kind is str and leaf.text)
+                            or (kind is int and leaf.int and -2147483648 <= value <= 2147483647)
+                        ):
                             value = _leaf_value(leaf, value, is_awaitable, inert)
                     if value is not Undefined:
                         results[response_name] = value
@@ -268,16 +273,17 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         completed: list[Any] = []
         awaitable_indices: list[int] = []
         try:
-            if (
-                type(value) is not list
-                or self.get_stream_usage(field_details_list, path) is not None
-                or not all(
-                    item is not None
-                    and (type(item) in inert or _is_inert(item, is_awaitable, inert))
-                    and (check is None or check(item, None) is True)
-                    for item in value
-                )
-            ):
+            plain = type(value) is list and self.get_stream_usage(field_details_list, path) is None
+            if plain:
+                for item in value:  # a loop, not all(...): no generator resumed per item
+                    if (
+                        item is None
+                        or (type(item) not in inert and not _is_inert(item, is_awaitable, inert))
+                        or (check is not None and check(item, None) is not True)
+                    ):
+                        plain = False
+                        break
+            if not plain:
                 return self._complete_resolved(field, child.parent_type, field_details_list, path, value, None)
             plan = child.plan
             if plan is None:

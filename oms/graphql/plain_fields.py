@@ -17,7 +17,7 @@ from graphql import (
     GraphQLOutputType,
     GraphQLScalarType,
 )
-from graphql.type.scalars import serialize_id, serialize_string
+from graphql.type.scalars import serialize_id, serialize_int, serialize_string
 from strawberry.schema.schema_converter import CustomGraphQLEnumType
 from strawberry.types.field import StrawberryField
 
@@ -33,13 +33,15 @@ _TEXT_COERCIONS = (serialize_string, serialize_id)
 
 class Leaf:
     """How to answer a plain leaf field: read the attribute, coerce it (a str of a String
-    or ID field is its own coercion: ``text``)."""
+    or ID field is its own coercion: ``text``; so is an int within 32 bits of an Int
+    field: ``int``)."""
 
-    __slots__ = ("name", "read", "coerce", "nullable", "text")
+    __slots__ = ("name", "read", "coerce", "nullable", "text", "int")
 
     def __init__(self, name: str, read: Any, coerce: Any, nullable: bool) -> None:
         self.name, self.read, self.coerce, self.nullable = name, read, coerce, nullable
         self.text = coerce in _TEXT_COERCIONS
+        self.int = coerce is serialize_int
 
 
 def _basic_read(field: GraphQLField) -> tuple[Any, str] | None:
