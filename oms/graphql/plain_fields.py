@@ -83,8 +83,9 @@ def _coercion(field_type: GraphQLScalarType | GraphQLEnumType) -> Any:
     general = field_type.coerce_output_value
     if type(field_type) is not CustomGraphQLEnumType:
         return general
-    wrapped = field_type.wrapped_cls
+    wrapped: Any = field_type.wrapped_cls
     names: dict[Any, str] = {}
+    member: Any
     for member in wrapped:
         for name, value in field_type.values.items():
             if member.value == value.value:
