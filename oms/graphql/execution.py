@@ -136,19 +136,14 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         try:
             for response_name, field_details_list, leaf, child in plan:
                 if leaf is not None:
-                    # The read is inlined, and a str of a String or ID field, or a 32-bit
-                    # int of an Int field, is its own answer: ~1,300 of a page's ~1,800
-                    # leaves, a call or three each saved.
+                    # The read inlined; a value that is its own answer (``Leaf.own``) needs
+                    # no call: ~1,300 of a page's ~1,800 leaves.
                     try:
                         value = leaf.read(source_value, leaf.name)
                     except Exception:
                         value = Undefined  # graphql-core's path reports it
                     else:
-                        kind = type(value)
-                        if not (
-                            (kind is str and leaf.text)
-                            or (kind is int and leaf.int and -2147483648 <= value <= 2147483647)
-                        ):
+                        if type(value) is not leaf.own or (leaf.int and not -2147483648 <= value <= 2147483647):
                             value = _leaf_value(leaf, value, is_awaitable, inert)
                     if value is not Undefined:
                         results[response_name] = value

@@ -34,14 +34,15 @@ _TEXT_COERCIONS = (serialize_string, serialize_id)
 class Leaf:
     """How to answer a plain leaf field: read the attribute, coerce it (a str of a String
     or ID field is its own coercion: ``text``; so is an int within 32 bits of an Int
-    field: ``int``)."""
+    field: ``int``; ``own`` is that type, str or int, or None)."""
 
-    __slots__ = ("name", "read", "coerce", "nullable", "text", "int")
+    __slots__ = ("name", "read", "coerce", "nullable", "text", "int", "own")
 
     def __init__(self, name: str, read: Any, coerce: Any, nullable: bool) -> None:
         self.name, self.read, self.coerce, self.nullable = name, read, coerce, nullable
         self.text = coerce in _TEXT_COERCIONS
         self.int = coerce is serialize_int
+        self.own: type | None = str if self.text else int if self.int else None
 
 
 def _basic_read(field: GraphQLField) -> tuple[Any, str] | None:
