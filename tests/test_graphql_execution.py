@@ -12,7 +12,6 @@ from graphql.pyutils import Undefined
 from strawberry.extensions import SchemaExtension
 from strawberry.permission import BasePermission
 
-from oms.graphql import execution
 from oms.graphql.execution import OmsExecutionContext, use_lean_resolvers
 from oms.graphql.lean import answers_without_info
 from oms.graphql.plain_fields import plain_list
@@ -75,20 +74,21 @@ def test_same_answer_and_errors_as_graphql_core():
 
 
 def test_plain_leaves_take_the_short_path(monkeypatch):
-    taken = []
-    original = execution._leaf_value
+    long_way: list[Any] = []
+    original = OmsExecutionContext.execute_field
 
-    def counting(*args: Any) -> Any:
-        value = original(*args)
-        taken.append(value)
-        return value
+    def counting(self: Any, parent_type: Any, source: Any, details: Any, path: Any, position: Any) -> Any:
+        long_way.append(path.key)
+        return original(self, parent_type, source, details, path, position)
 
-    monkeypatch.setattr(execution, "_leaf_value", counting)
-    _answer(execution_context_class=OmsExecutionContext)
-    # name colour price count note broken of each item (shout has a resolver, __typename is
-    # graphql-core's); the two broken values go back to graphql-core's path (Undefined).
-    assert len(taken) == 3 * 6
-    assert sum(value is execution.Undefined for value in taken) == 2
+    monkeypatch.setattr(OmsExecutionContext, "execute_field", counting)
+    fast_data, _ = _answer(execution_context_class=OmsExecutionContext)
+    assert fast_data["items"][0]["name"] == "a"
+    # name colour price count note of each item, and the one good broken value, are answered
+    # in the loop; the root field, shout (a resolver) and __typename (graphql-core's) are not
+    # leaves read by attribute, and the two broken values go back to graphql-core's path,
+    # whose error ends their item (no __typename after it).
+    assert long_way == ["items", "shout", "__typename", "shout", "broken", "shout", "broken"]
 
 
 def test_a_resolve_hook_still_sees_every_field():
@@ -486,3 +486,81 @@ async def test_a_list_answered_without_the_info(monkeypatch):
     assert CALLED_WITH_INFO == ["empty"]
     # Cabinet.drawers (a plain attribute) and each drawer's parts took the list path.
     assert sorted(lists) == ["broken", "cabinet", "empty", "empty: with the Info", "full", "wrong"]
+
+
+def _coerced(coerce: Any, value: Any) -> Any:
+    try:
+        return coerce(value)
+    except Exception as error:  # the same refusal, whichever path
+        return type(error), str(error)
+
+
+def test_enum_leaves_coerce_as_strawberry_does():
+    from graphql import GraphQLEnumType
+
+    from oms.graphql.plain_fields import _coercion
+    from oms.graphql.schema import schema
+
+    enums = [
+        t for t in schema._schema.type_map.values() if isinstance(t, GraphQLEnumType) and hasattr(t, "wrapped_cls")
+    ]
+    assert len(enums) >= 5  # OrderStatus, PaymentStatus, LineStatus, ErrorCode, ...
+    members = 0
+    for enum_type in enums:
+        fast = _coercion(enum_type)
+        assert fast is not enum_type.coerce_output_value  # the memoised one is in use
+        for member in enum_type.wrapped_cls:
+            members += 1
+            assert fast(member) == enum_type.coerce_output_value(member)
+        for other in (next(iter(enum_type.values.values())).value, "NOT A VALUE", 7, None):
+            assert _coerced(fast, other) == _coerced(enum_type.coerce_output_value, other)
+    assert members > 20
+
+
+@strawberry.type
+class Counter:
+    value: int
+    label: str
+    ident: strawberry.ID
+
+
+# Ints at and past the 32-bit bounds, a bool and a float given to an Int; str and non-str
+# values of String and ID fields: the values the loop takes as they are, and their neighbours.
+COUNTERS = [
+    Counter(value=v, label=label, ident=ident)  # type: ignore[arg-type]
+    for v, label, ident in [
+        (0, "a", "x"),
+        (2**31 - 1, "b", "y"),
+        (2**31, "c", "z"),
+        (-(2**31), 7, 8),
+        (-(2**31) - 1, "d", "w"),
+        (True, "e", "v"),
+        (3.0, "f", "u"),
+        (3.5, "g", "t"),
+    ]
+]
+
+
+@strawberry.type
+class CounterQuery:
+    @strawberry.field
+    def counters(self) -> list[Counter | None]:
+        return list(COUNTERS)
+
+
+def test_int_and_text_leaves_taken_as_they_are_answer_as_graphql_core():
+    query = "{ counters { value label ident } }"
+    answers = []
+    for kwargs in ({}, {"execution_context_class": OmsExecutionContext}):
+        result = strawberry.Schema(query=CounterQuery, **kwargs).execute_sync(query)  # type: ignore[arg-type]
+        answers.append((result.data, sorted((e.message, e.path) for e in result.errors or [])))
+    assert answers[0] == answers[1]
+    data, errors = answers[1]
+    assert data["counters"][1] == {"value": 2**31 - 1, "label": "b", "ident": "y"}
+    assert data["counters"][3] == {"value": -(2**31), "label": "7", "ident": "8"}
+    assert data["counters"][5]["value"] == 1 and type(data["counters"][5]["value"]) is int
+    assert sorted(path for _, path in errors) == [
+        ["counters", 2, "value"],
+        ["counters", 4, "value"],
+        ["counters", 7, "value"],
+    ]

@@ -136,7 +136,15 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         try:
             for response_name, field_details_list, leaf, child in plan:
                 if leaf is not None:
-                    value = _leaf_value(leaf, source_value, is_awaitable, inert)
+                    # The read inlined; a value that is its own answer (``Leaf.own``) needs
+                    # no call: ~1,300 of a page's ~1,800 leaves.
+                    try:
+                        value = leaf.read(source_value, leaf.name)
+                    except Exception:
+                        value = Undefined  # graphql-core's path reports it
+                    else:
+                        if type(value) is not leaf.own or (leaf.int and not -2147483648 <= value <= 2147483647):
+                            value = _leaf_value(leaf, value, is_awaitable, inert)
                     if value is not Undefined:
                         results[response_name] = value
                         continue
@@ -224,20 +232,16 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         check = child.check
         if (
             value is None
-            or not _is_inert(value, self.is_awaitable, self._inert)
+            or (type(value) not in self._inert and not _is_inert(value, self.is_awaitable, self._inert))
             or (check is not None and check(value, None) is not True)
         ):
             return self._complete_resolved(field, child.parent_type, field_details_list, path, value, None)
         try:
             plan = child.plan
             if plan is None:
-                grouped_field_set, new_defer_usages, _ = self.collect_subfields(child.object_type, field_details_list)
-                plan = child.plan = False if new_defer_usages else self._plan(child.object_type, grouped_field_set)
+                plan = self._child_plan(child, field_details_list)
             if plan is False:
-                grouped_field_set, new_defer_usages, _ = self.collect_subfields(child.object_type, field_details_list)
-                completed = self.execute_collected_subfields(
-                    child.object_type, value, path, grouped_field_set, new_defer_usages, None
-                )
+                completed = self._complete_deferred(child, value, field_details_list, path)
             else:
                 completed = self._execute_plan(child.object_type, plan, value, path, None)
         except Exception as raw_error:
@@ -264,31 +268,26 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         completed: list[Any] = []
         awaitable_indices: list[int] = []
         try:
-            if (
-                type(value) is not list
-                or self.get_stream_usage(field_details_list, path) is not None
-                or not all(
-                    item is not None
-                    and (type(item) in inert or _is_inert(item, is_awaitable, inert))
-                    and (check is None or check(item, None) is True)
-                    for item in value
-                )
-            ):
+            plain = type(value) is list and self.get_stream_usage(field_details_list, path) is None
+            if plain:
+                for item in value:  # a loop, not all(...): no generator resumed per item
+                    if (
+                        item is None
+                        or (type(item) not in inert and not _is_inert(item, is_awaitable, inert))
+                        or (check is not None and check(item, None) is not True)
+                    ):
+                        plain = False
+                        break
+            if not plain:
                 return self._complete_resolved(field, child.parent_type, field_details_list, path, value, None)
             plan = child.plan
             if plan is None:
-                grouped_field_set, new_defer_usages, _ = self.collect_subfields(child.object_type, field_details_list)
-                plan = child.plan = False if new_defer_usages else self._plan(child.object_type, grouped_field_set)
+                plan = self._child_plan(child, field_details_list)
             for index, item in enumerate(value):
                 item_path = path.add_key(index, None)
                 try:
                     if plan is False:
-                        grouped_field_set, new_defer_usages, _ = self.collect_subfields(
-                            child.object_type, field_details_list
-                        )
-                        item_value = self.execute_collected_subfields(
-                            child.object_type, item, item_path, grouped_field_set, new_defer_usages, None
-                        )
+                        item_value = self._complete_deferred(child, item, field_details_list, item_path)
                     else:
                         item_value = self._execute_plan(child.object_type, plan, item, item_path, None)
                 except Exception as raw_error:
@@ -307,6 +306,20 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if not awaitable_indices:
             return completed
         return self._await_completed(_gather_items(completed, awaitable_indices), field.type, field_details_list, path)
+
+    def _child_plan(self, child: _Child, field_details_list: Any) -> Any:
+        """The plan of a child's sub-selection, made on its first use (``child.plan`` None) and
+        kept on the child for the request; False when the sub-selection has deferred parts."""
+        grouped_field_set, new_defer_usages, _ = self.collect_subfields(child.object_type, field_details_list)
+        plan = child.plan = False if new_defer_usages else self._plan(child.object_type, grouped_field_set)
+        return plan
+
+    def _complete_deferred(self, child: _Child, value: Any, field_details_list: Any, path: Path) -> Any:
+        """A child's object whose sub-selection has deferred parts: graphql-core's own way."""
+        grouped_field_set, new_defer_usages, _ = self.collect_subfields(child.object_type, field_details_list)
+        return self.execute_collected_subfields(
+            child.object_type, value, path, grouped_field_set, new_defer_usages, None
+        )
 
     def _complete_resolved(
         self,

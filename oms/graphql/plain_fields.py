@@ -17,7 +17,8 @@ from graphql import (
     GraphQLOutputType,
     GraphQLScalarType,
 )
-from graphql.type.scalars import serialize_id, serialize_string
+from graphql.type.scalars import serialize_id, serialize_int, serialize_string
+from strawberry.schema.schema_converter import CustomGraphQLEnumType
 from strawberry.types.field import StrawberryField
 
 # Attributes of a GraphQLField that keep what was found for it (fields are unhashable; the
@@ -32,13 +33,16 @@ _TEXT_COERCIONS = (serialize_string, serialize_id)
 
 class Leaf:
     """How to answer a plain leaf field: read the attribute, coerce it (a str of a String
-    or ID field is its own coercion: ``text``)."""
+    or ID field is its own coercion: ``text``; so is an int within 32 bits of an Int
+    field: ``int``; ``own`` is that type, str or int, or None)."""
 
-    __slots__ = ("name", "read", "coerce", "nullable", "text")
+    __slots__ = ("name", "read", "coerce", "nullable", "text", "int", "own")
 
     def __init__(self, name: str, read: Any, coerce: Any, nullable: bool) -> None:
         self.name, self.read, self.coerce, self.nullable = name, read, coerce, nullable
         self.text = coerce in _TEXT_COERCIONS
+        self.int = coerce is serialize_int
+        self.own: type | None = str if self.text else int if self.int else None
 
 
 def _basic_read(field: GraphQLField) -> tuple[Any, str] | None:
@@ -70,7 +74,33 @@ def plain_leaf(field: GraphQLField) -> Leaf | None:
     if not isinstance(field_type, GraphQLScalarType | GraphQLEnumType):
         return None
     read, name = basic
-    return Leaf(name, read, field_type.coerce_output_value, nullable)
+    return Leaf(name, read, _coercion(field_type), nullable)
+
+
+def _coercion(field_type: GraphQLScalarType | GraphQLEnumType) -> Any:
+    """The type's ``coerce_output_value``; for Strawberry's enum type, the same answers with
+    each member's name found once (Strawberry's looks through the values for each member:
+    ~4 property reads a field)."""
+    general = field_type.coerce_output_value
+    if type(field_type) is not CustomGraphQLEnumType:
+        return general
+    wrapped: Any = field_type.wrapped_cls
+    names: dict[Any, str] = {}
+    member: Any
+    for member in wrapped:
+        for name, value in field_type.values.items():
+            if member.value == value.value:
+                names[member] = name
+                break
+
+    def coerce(value: Any) -> Any:
+        if type(value) is wrapped:
+            name = names.get(value)
+            if name is not None:
+                return name
+        return general(value)
+
+    return coerce
 
 
 def checked_object(return_type: GraphQLOutputType) -> GraphQLObjectType | None:

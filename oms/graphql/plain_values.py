@@ -31,12 +31,9 @@ def is_inert(value: Any, is_awaitable: Any, inert: set[type]) -> bool:
     return True
 
 
-def leaf_value(leaf: Leaf, source: Any, is_awaitable: Any, inert: set[type]) -> Any:
-    """The completed value of a plain leaf field, or Undefined to take the usual path."""
-    try:
-        value = leaf.read(source, leaf.name)
-    except Exception:
-        return Undefined
+def leaf_value(leaf: Leaf, value: Any, is_awaitable: Any, inert: set[type]) -> Any:
+    """The completed value of a plain leaf field whose attribute read gave ``value``, or
+    Undefined to take the usual path."""
     if value is None:
         return None if leaf.nullable else Undefined
     if leaf.text and type(value) is str:

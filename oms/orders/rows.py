@@ -130,7 +130,12 @@ def models_from_rows(model: type[M], rows: Sequence[Any]) -> list[M]:
         values = list(row)
         for index, kind, field in conversions:
             value = values[index]
-            if value is not None or kind == _COMPLEX:
+            # _convert's commonest cases inlined (a call each saved: ~1,000 a page).
+            if kind == _DATETIME and use_tz and type(value) is dt.datetime and value.utcoffset() is not None:
+                values[index] = value.astimezone(zone)
+            elif kind == _ENUM and type(value) is str and value in field.enum_type._value2member_map_:
+                values[index] = field.enum_type._value2member_map_[value]
+            elif value is not None or kind == _COMPLEX:
                 values[index] = _convert(kind, field, value, use_tz, zone)
         instance = new(model)
         state = instance.__dict__
@@ -155,4 +160,3 @@ def _convert(kind: int, field: Any, value: Any, use_tz: bool, zone: Any) -> Any:
         member = field.enum_type._value2member_map_.get(value) if isinstance(value, str) else None
         return member if member is not None else field.to_python_value(value)
     return field.to_python_value(value)
-
