@@ -119,3 +119,37 @@ async def test_null_in_a_non_nullable_field_is_refused_as_by_the_model(oms_app):
         Order(**values)
     with pytest.raises(ValueError, match="email is non nullable"):
         placed._new(Order, values)
+
+
+async def test_values_of_another_type_are_converted_as_by_the_model(oms_app):
+    values = {**order_values(), "id": "7", "note": 42, "needs_review": 1, "number": 1007}
+    model = Order(**values)
+    made, row = placed._new(Order, values)
+    assert state(made) == state(model)
+    assert made.id == 7 and made.note == "42" and made.needs_review is True and made.number == "1007"
+    assert {k: v for k, v in row.items() if k not in TIMES} == {
+        k: v for k, v in model_row(model).items() if k not in TIMES
+    }
+
+
+async def test_a_plain_value_skips_the_fields_conversions_but_not_a_validator(oms_app, monkeypatch):
+    """Field's own to_python_value / to_db_value give back a str for a TextField
+    unchanged, so _new does not call them (issue 15); a validator still runs."""
+    values = {**order_values(), "note": "x"}
+    field = Order._meta.fields_map["note"]
+    calls: list[str] = []
+    monkeypatch.setattr(field, "to_python_value", lambda value: calls.append("python") or value, raising=False)
+    monkeypatch.setattr(field, "to_db_value", lambda value, instance: calls.append("db") or value, raising=False)
+    made, row = placed._new(Order, values)
+    assert calls == [] and made.note == "x" and row["note"] == "x"
+
+    monkeypatch.undo()
+    from tortoise.exceptions import ValidationError
+    from tortoise.validators import MaxLengthValidator
+
+    monkeypatch.setattr(field, "validators", [MaxLengthValidator(3)])
+    with pytest.raises(ValidationError, match="note"):
+        field.to_db_value("longer", Order)
+    with pytest.raises(ValidationError, match="note"):
+        placed._new(Order, {**values, "note": "longer"})
+    assert placed._new(Order, {**values, "note": "ok"})[1]["note"] == "ok"

@@ -122,23 +122,30 @@ def _new(model: type[ModelT], values: dict[str, Any], *, skip: str | None = None
             setattr(instance, name, values[name])  # the relation's property: its id and its cache
             by_relation.add(source)
     row: dict[str, Any] = {}
-    for name, column, field, is_json, default in columns:
+    for name, column, field, is_json, default, plain_python, plain_db in columns:
         if name in values:
             value = values[name]
             if value is None and not field.null:
                 raise ValueError(f"{name} is non nullable field, but null was passed")
-            value = field.to_python_value(value)
+            # Field.to_python_value returns None or a value of the field's type unchanged.
+            if not (plain_python and (value is None or isinstance(value, field.field_type))):
+                value = field.to_python_value(value)
         elif name in by_relation:
             value = getattr(instance, name)
         else:
             value = default()
         set_attribute(instance, name, value)
         if name != skip:
-            row[column] = value if is_json else field.to_db_value(value, instance)
+            if is_json or (
+                plain_db and not field.validators and (value is None or isinstance(value, field.field_type))
+            ):
+                row[column] = value  # Field.to_db_value without validators: the value itself
+            else:
+                row[column] = field.to_db_value(value, instance)
     return instance, row
 
 
-_Column = tuple[str, str, fields.Field, bool, Callable[[], Any]]
+_Column = tuple[str, str, fields.Field, bool, Callable[[], Any], bool, bool]
 _Columns = tuple[tuple[_Column, ...], tuple[tuple[str, str], ...]]
 _COLUMNS: dict[type[Model], tuple[object, _Columns]] = {}
 
@@ -149,8 +156,9 @@ def _pk_is_generated(model: type[Model]) -> bool:
 
 def _columns(model: type[Model]) -> _Columns:
     """(field name, column, field, is a JSON field, its default as ``Model.__init__`` gives
-    it) of the model's columns, and (relation, its id's field) of its foreign keys; made
-    again only when Tortoise's initialisation gave the model new metadata."""
+    it, its ``to_python_value`` is ``Field``'s, its ``to_db_value`` is ``Field``'s and it has
+    no validators) of the model's columns, and (relation, its id's field) of its foreign
+    keys; made again only when Tortoise's initialisation gave the model new metadata."""
     meta = model._meta
     cached = _COLUMNS.get(model)
     if cached is not None and cached[0] is meta.fields_map:
@@ -162,6 +170,7 @@ def _columns(model: type[Model]) -> _Columns:
             meta.fields_map[name],
             isinstance(meta.fields_map[name], fields.JSONField),
             _default(meta.fields_map[name]),
+            *_plain(meta.fields_map[name]),
         )
         for name, column in meta.fields_db_projection.items()
     )
@@ -169,6 +178,18 @@ def _columns(model: type[Model]) -> _Columns:
     result = (columns, relations)
     _COLUMNS[model] = (meta.fields_map, result)
     return result
+
+
+def _plain(field: fields.Field) -> tuple[bool, bool]:
+    """Whether the field converts with ``Field``'s own ``to_python_value`` (a value of its
+    type, or None, comes back unchanged) and ``to_db_value`` (the same when the field has
+    no validator to run): _new skips those calls for such values (issue 15: ~80 calls per
+    placement). Validators are looked at on each call, not here."""
+    kind = type(field)
+    return (
+        kind.to_python_value is fields.Field.to_python_value,
+        kind.to_db_value is fields.Field.to_db_value,
+    )
 
 
 def _default(field: fields.Field) -> Callable[[], Any]:
