@@ -58,7 +58,6 @@ from oms.graphql.staff import StaffMutation, StaffQuery, staff_node
 from oms.graphql.subscriptions import LiveSubscription
 from oms.graphql.taxes import TaxesMutation, TaxesQuery, tax_rate_node
 from oms.graphql.text import StorableStringLiterals
-from oms.graphql.variables import install as install_variable_plans
 from oms.graphql.webhooks import WebhooksMutation, WebhooksQuery, webhook_endpoint_node
 from oms.orders import access
 from oms.orders import models as order_models
@@ -424,8 +423,6 @@ def build_schema(settings: Settings | None = None, plugins: PluginHost | None = 
         execution_context_class=OmsExecutionContext,
     )
     built.documents = documents
-    # Operation variables by a plan per input type, graphql-core for the rest.
-    install_variable_plans()
     return built
 
 
