@@ -22,6 +22,7 @@ pytestmark = pytest.mark.skipif(test_database_url() is None, reason="PostgreSQL'
 class Recorder:
     def __init__(self):
         self.calls: list[list[tuple[str, str]]] = []
+        self.canceled: list[dict[str, int]] = []
 
     @hookimpl
     def oms_product_types(self):
@@ -33,6 +34,7 @@ class Recorder:
         await lock_fulfillable_order(order.id)
         await start_lines(lines)
         self.calls.append([(line.sku, line.name) for line in lines])
+        self.canceled.append({line.sku: line.quantity_canceled for line in lines})
 
 
 @pytest.fixture
@@ -83,6 +85,30 @@ async def test_the_order_is_locked_before_the_delivery(oms_app, recorder, paid):
     assert await deliver(paid.id, "gadget", plugins=oms_app.state.plugins) is False
     assert len(recorder.calls) == 1
     assert await OrderEvent.filter(order_id=paid.id, type="delivery.started").count() == 1
+
+
+async def test_units_canceled_under_the_order_lock_reach_the_plugin_canceled(oms_app, recorder, paid):
+    """The lines are read by the statement that waits for the order's lock: a cancellation
+    committed under that lock meanwhile is what the plugin sees (not the statement's
+    snapshot from before the wait), and the lines are not locked before the order."""
+    other = await _other_connection(oms_app)
+    try:
+        holder = other.transaction()
+        await holder.start()
+        await other.execute('SELECT 1 FROM "order" WHERE id = $1 FOR UPDATE', paid.id)
+        delivering = asyncio.create_task(deliver(paid.id, "gadget", plugins=oms_app.state.plugins))
+        await asyncio.sleep(0.5)
+        assert not delivering.done()  # waiting for the order
+        # The lines are not locked yet (NOWAIT raises otherwise).
+        await other.execute("SELECT 1 FROM order_line WHERE order_id = $1 FOR NO KEY UPDATE NOWAIT", paid.id)
+        await other.execute(
+            "UPDATE order_line SET quantity_canceled = 1 WHERE order_id = $1 AND sku = 'GADGET-B'", paid.id
+        )
+        await holder.commit()
+        assert await asyncio.wait_for(delivering, 10) is True
+    finally:
+        await other.close()
+    assert recorder.canceled == [{"GADGET-A": 0, "GADGET-B": 1}]
 
 
 async def test_two_runs_at_once_deliver_once(oms_app, recorder, paid):

@@ -2,7 +2,7 @@
 round trip on the worker's own connection (three on the pool), DONE in one, no lone
 statement wrapped in BEGIN/COMMIT, no savepoint to enqueue a mail, the mail an
 ``order.event`` job queues and the events handlers write (once committed) run in the same
-batch, and order.deliver's transaction in four round trips and the plugin's."""
+batch, and order.deliver's transaction in three round trips and the plugin's."""
 
 from __future__ import annotations
 
@@ -129,18 +129,20 @@ async def test_delivery_marked_in_the_events_statement(oms_app, place):
     marked = [s for s in flat if "UPDATE delivery SET status" in s]
     assert len(marked) == 1 and "INSERT INTO order_event" in marked[0]
     assert 'FROM "order" WHERE id = $1 FOR UPDATE' in marked[0]  # the order locked by it too
-    # The delivery's transaction: BEGIN, that statement, the lines, the plugin's UPDATE,
-    # COMMIT (the other jobs' statements run in between: run_jobs runs them concurrently).
+    # The lines locked and read by it, after the order and the Delivery.
+    assert "delivered_lines AS ( SELECT" in marked[0] and "FOR NO KEY UPDATE )" in marked[0]
+    assert not [s for s in flat if s.startswith("SELECT") and 'FROM "order_line"' in s]
+    # The delivery's transaction: BEGIN, that statement, the plugin's UPDATE, COMMIT (the
+    # other jobs' statements run in between: run_jobs runs them concurrently).
     assert flat.count("BEGIN;") == 1 and flat.count("COMMIT;") == 1
-    (lines,) = [i for i, s in enumerate(flat) if s.startswith("SELECT") and 'FROM "order_line"' in s]
     (started,) = [i for i, s in enumerate(flat) if s.startswith('UPDATE "order_line" SET "status"')]
-    assert flat.index("BEGIN;") < flat.index(marked[0]) < lines < started < flat.index("COMMIT;")
+    assert flat.index("BEGIN;") < flat.index(marked[0]) < started < flat.index("COMMIT;")
     assert {d.status for d in await Delivery.filter(order_id=order.id)} == {DeliveryStatus.DONE}
     assert [e.type for e in await OrderEvent.filter(order_id=order.id, type="delivery.started")] == ["delivery.started"]
     # A paid order's jobs (order.paid's event, the delivery, the mail, then the events of
-    # delivery.started and email.sent: 14 round trips with Worker.run's claim, 16 with the
+    # delivery.started and email.sent: 13 round trips with Worker.run's claim, 15 with the
     # pool's), the last empty claim (3) included.
-    assert len(flat) == 16 + 3, flat
+    assert len(flat) == 15 + 3, flat
 
 
 async def test_the_endpoints_read_along_the_event_are_those_the_orm_reads(oms_app, place):

@@ -87,30 +87,48 @@ def _started(plugins: PluginHost, product_type: str) -> str:
 @functools.cache
 def _lock_and_mark() -> tuple[str, str]:
     """The CTEs of :func:`_deliver_in_fewer_statements` and its columns (made once Tortoise
-    knows the models' columns)."""
-    columns = ", ".join(f'"{c}"' for c in Order._meta.fields_db_projection.values())
+    knows the models' columns): the order's, then the lines' prefixed ``line.``."""
+    columns = ", ".join(f'o."{c}"' for c in Order._meta.fields_db_projection.values())
+    line_columns = ", ".join(f'"{c}"' for c in OrderLine._meta.fields_db_projection.values())
+    prefixed = ", ".join(f'l."{c}" AS "line.{c}"' for c in OrderLine._meta.fields_db_projection.values())
+    order_columns = ", ".join(f'"{c}"' for c in Order._meta.fields_db_projection.values())
     before = f"""
-locked_order AS MATERIALIZED (SELECT {columns} FROM "order" WHERE id = :order_id FOR UPDATE),
+locked_order AS MATERIALIZED (SELECT {order_columns} FROM "order" WHERE id = :order_id FOR UPDATE),
 delivered AS (
     UPDATE delivery SET status = :done, completed_at = CAST(:now AS timestamptz), last_error = NULL
     WHERE order_id = :order_id AND product_type = :product_type AND status <> :done
       AND EXISTS (SELECT 1 FROM locked_order)
     RETURNING id
+),
+delivered_lines AS (
+    SELECT {line_columns} FROM order_line
+    WHERE order_id = :order_id AND product_type = :product_type AND EXISTS (SELECT 1 FROM delivered)
+    FOR NO KEY UPDATE
 )"""
-    return before, f"{columns}, (SELECT id FROM delivered) AS delivered_id"
+    return before, f"{columns}, (SELECT id FROM delivered) AS delivered_id, {prefixed}"
+
+
+# The lines after the order (one row each, the order's columns repeated; one row with the
+# lines' columns NULL when there are none or nothing is delivered).
+_LOCKED_SOURCE = 'locked_order o LEFT JOIN delivered_lines l ON true ORDER BY l."position"'
 
 
 async def _deliver_in_fewer_statements(order_id: int, product_type: str, *, plugins: PluginHost) -> bool:
     """:func:`deliver` on PostgreSQL when the owning plugin can deliver: BEGIN, one
-    statement that locks the order, marks the Delivery DONE unless it is already (the
-    UPDATE locks it, after the order: the order's lock is taken by a materialized CTE the
-    UPDATE waits for) and writes the ``delivery.started`` event only then, the lines read
-    (a statement of its own: it sees whatever a transaction that held the order's lock
-    before us committed), the plugin, COMMIT. Four round trips and the plugin's where six
-    were; the same rows written in the same order."""
+    statement, the plugin, COMMIT: three round trips and the plugin's where six were.
+
+    The statement locks the order (a materialized CTE every other part waits for), marks
+    the Delivery DONE unless it is already (the UPDATE locks it, after the order), writes
+    the ``delivery.started`` event only then, and locks and reads the lines of the type
+    (``FOR NO KEY UPDATE``, the lock the plugin's UPDATE of them takes anyway; after the
+    order and the Delivery, as every writer of lines locks the order first). A locked row
+    is returned in its latest committed version (READ COMMITTED re-reads a row changed
+    since the statement's snapshot), so the lines are those a transaction that held the
+    order's lock committed while this one waited for it (tests/test_deliver_locks.py).
+    Lines are only inserted with their order, so none can be missing from the snapshot."""
     before, columns = _lock_and_mark()
     async with in_transaction():
-        row, event = await record_event_if(
+        rows, event = await record_event_if(
             order_id,
             "delivery.started",
             _started(plugins, product_type),
@@ -119,14 +137,18 @@ async def _deliver_in_fewer_statements(order_id: int, product_type: str, *, plug
             before=before,
             gate="delivered",
             columns=columns,
-            source="locked_order",
+            source=_LOCKED_SOURCE,
             product_type=product_type,
             done=DeliveryStatus.DONE.value,
         )
-        if row is None or event is None:
+        if not rows or event is None:
             return False  # no such order, no Delivery, or delivered already
-        order = Order._init_from_db(**{c: row[c] for c in Order._meta.fields_db_projection.values()})
-        lines = await OrderLine.filter(order_id=order_id, product_type=product_type).order_by("position")
+        order = Order._init_from_db(**{c: rows[0][c] for c in Order._meta.fields_db_projection.values()})
+        lines = [
+            OrderLine._init_from_db(**{key[5:]: value for key, value in row.items() if key.startswith("line.")})
+            for row in rows
+            if row["line.id"] is not None
+        ]
         await plugins.call_owner("oms_deliver", product_type, order=order, lines=lines)
     return True
 

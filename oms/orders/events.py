@@ -190,14 +190,15 @@ async def record_event_if(
     columns: str,
     source: str,
     **params: Any,
-) -> tuple[dict[str, Any] | None, OrderEvent | None]:
+) -> tuple[list[dict[str, Any]], OrderEvent | None]:
     """PostgreSQL, one statement: the CTEs ``before`` (one of them named ``gate``), then the
     event and its job (written as :func:`record_event` writes them, live notification and
     adoption included) only when ``gate`` returned a row, then ``SELECT columns FROM
-    source``. ``params`` are the values of ``before``'s and ``columns``' parameters (``:now``
-    is the event's time). Returns the first row of the SELECT (None without one) and the
-    event, or None when none was written. For a change that may find nothing to do and
-    whose event must then not be written (oms.fulfillment.services.deliver)."""
+    source`` (``source`` may end with an ``ORDER BY``). ``params`` are the values of
+    ``before``'s and ``columns``' parameters (``:now`` is the event's time). Returns the
+    SELECT's rows and the event, or None when none was written. For a change that may find
+    nothing to do and whose event must then not be written
+    (oms.fulfillment.services.deliver)."""
     values = event_params(order_id, type, message, actor, data)
     in_sql = notifies_in_sql()
     notify = ""
@@ -214,14 +215,14 @@ async def record_event_if(
     rows = await sql.fetch(statement, **values)
     row = rows[0] if rows else None
     if row is None or row["new_event_id"] is None:
-        return row, None
+        return rows, None
     if here is not None:
         job_id, payload = row["new_job_id"], {"order_id": order_id, "event_id": row["new_event_id"], "type": type}
         adopt = here.adopt
         on_commit(lambda: adopt(job_id, ORDER_EVENT_JOB, payload, DEFAULT_MAX_ATTEMPTS))
     if not in_sql:
         await live.order_changed(order_id)
-    return row, saved_event(row["new_event_id"], order_id, type, message, actor, data, values["now"])
+    return rows, saved_event(row["new_event_id"], order_id, type, message, actor, data, values["now"])
 
 
 async def _record_in_one_statement(
