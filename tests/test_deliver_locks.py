@@ -59,7 +59,9 @@ async def _other_connection(oms_app) -> asyncpg.Connection:
     return await asyncpg.connect("postgresql://" + url.split("://", 1)[1].split("?", 1)[0])
 
 
-async def test_the_order_is_locked_before_the_delivery(oms_app, recorder, paid):
+async def _deliver_while_the_order_is_locked(oms_app, paid, under_the_lock) -> None:
+    """Another connection locks the order, the delivery starts and waits for it; then
+    ``under_the_lock(other)`` runs in that transaction, which commits; the delivery ends."""
     other = await _other_connection(oms_app)
     try:
         holder = other.transaction()
@@ -68,16 +70,23 @@ async def test_the_order_is_locked_before_the_delivery(oms_app, recorder, paid):
         delivering = asyncio.create_task(deliver(paid.id, "gadget", plugins=oms_app.state.plugins))
         await asyncio.sleep(0.5)
         assert not delivering.done()  # waiting for the order
+        await under_the_lock(other)
+        await holder.commit()
+        assert await asyncio.wait_for(delivering, 10) is True
+    finally:
+        await other.close()
+
+
+async def test_the_order_is_locked_before_the_delivery(oms_app, recorder, paid):
+    async def under_the_lock(other):
         # Meanwhile the Delivery row is not locked: a transaction holding the order's lock
         # may lock it (NOWAIT raises if the delivery had locked it first: a deadlock).
         row = await other.fetchrow("SELECT status FROM delivery WHERE order_id = $1 FOR UPDATE NOWAIT", paid.id)
         assert row["status"] == DeliveryStatus.PENDING.value
         # And the lines it hands to the plugin are those committed under the order's lock.
         await other.execute("UPDATE order_line SET name = 'renamed ' || sku WHERE order_id = $1", paid.id)
-        await holder.commit()
-        assert await asyncio.wait_for(delivering, 10) is True
-    finally:
-        await other.close()
+
+    await _deliver_while_the_order_is_locked(oms_app, paid, under_the_lock)
     assert recorder.calls == [[("GADGET-A", "renamed GADGET-A"), ("GADGET-B", "renamed GADGET-B")]]
     assert (await Delivery.get(order_id=paid.id)).status == DeliveryStatus.DONE
     assert await OrderEvent.filter(order_id=paid.id, type="delivery.started").count() == 1
@@ -91,23 +100,15 @@ async def test_units_canceled_under_the_order_lock_reach_the_plugin_canceled(oms
     """The lines are read by the statement that waits for the order's lock: a cancellation
     committed under that lock meanwhile is what the plugin sees (not the statement's
     snapshot from before the wait), and the lines are not locked before the order."""
-    other = await _other_connection(oms_app)
-    try:
-        holder = other.transaction()
-        await holder.start()
-        await other.execute('SELECT 1 FROM "order" WHERE id = $1 FOR UPDATE', paid.id)
-        delivering = asyncio.create_task(deliver(paid.id, "gadget", plugins=oms_app.state.plugins))
-        await asyncio.sleep(0.5)
-        assert not delivering.done()  # waiting for the order
+
+    async def under_the_lock(other):
         # The lines are not locked yet (NOWAIT raises otherwise).
         await other.execute("SELECT 1 FROM order_line WHERE order_id = $1 FOR NO KEY UPDATE NOWAIT", paid.id)
         await other.execute(
             "UPDATE order_line SET quantity_canceled = 1 WHERE order_id = $1 AND sku = 'GADGET-B'", paid.id
         )
-        await holder.commit()
-        assert await asyncio.wait_for(delivering, 10) is True
-    finally:
-        await other.close()
+
+    await _deliver_while_the_order_is_locked(oms_app, paid, under_the_lock)
     assert recorder.canceled == [{"GADGET-A": 0, "GADGET-B": 1}]
 
 
