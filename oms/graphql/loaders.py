@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, TypeVar
@@ -68,20 +67,86 @@ async def _available(keys: list[int]) -> list[int]:
     return [found.get(key, 0) for key in keys]
 
 
-@dataclasses.dataclass
+# The batch functions of the core loaders: made once, not per request (a request's loaders
+# then hold no closures of their own).
+_customers = one_each(lambda ids: Customer.filter(id__in=ids))
+_products = one_each(lambda ids: Product.filter(id__in=ids))
+_variants_by_product = many_each(lambda ids: Variant.filter(product_id__in=ids).order_by("id"), "product_id")
+_lines_by_order = many_each(lines_of_orders, "order_id")
+_events_by_order = many_each(lambda ids: OrderEvent.filter(order_id__in=ids).order_by("id"), "order_id")
+_payments_by_order = many_each(lambda ids: Payment.filter(order_id__in=ids).order_by("id"), "order_id")
+_fulfillments_by_order = many_each(lambda ids: Fulfillment.filter(order_id__in=ids).order_by("id"), "order_id")
+_lines_by_fulfillment = many_each(
+    lambda ids: FulfillmentLine.filter(fulfillment_id__in=ids).order_by("id"), "fulfillment_id"
+)
+_order_lines = one_each(lambda ids: OrderLine.filter(id__in=ids))
+
+
 class Loaders:
-    customer: DataLoader[int, Customer | None]
-    product: DataLoader[int, Product | None]
-    variants_by_product: DataLoader[int, list[Variant]]
-    lines_by_order: DataLoader[int, list[OrderLine]]
-    events_by_order: DataLoader[int, list[OrderEvent]]
-    available_by_variant: DataLoader[int, int]
-    payments_by_order: DataLoader[int, list[Payment]]
-    fulfillments_by_order: DataLoader[int, list[Fulfillment]]
-    lines_by_fulfillment: DataLoader[int, list[FulfillmentLine]]
-    order_line: DataLoader[int, OrderLine | None]
-    # Loaders made on demand by batched(), one per load function per request.
-    _batched: dict[Callable[..., Any], DataLoader[Any, Any]] = dataclasses.field(default_factory=dict)
+    """One request's (one operation's) DataLoaders, each made on first use.
+
+    :meth:`release` drops them all with what they cached: FreshLoaders calls it when the
+    operation ends, so a request's rows, futures and loaders are freed by reference counting
+    then, even if something else of the request (graphql-core's execution context, which
+    refers to itself) waits for the collector with the context that holds these."""
+
+    __slots__ = ("_made", "_batched")
+
+    def __init__(self) -> None:
+        # Name -> the DataLoader made for it this operation.
+        self._made: dict[str, DataLoader[Any, Any]] = {}
+        # Loaders made by batched(), one per load function per operation.
+        self._batched: dict[Callable[..., Any], DataLoader[Any, Any]] = {}
+
+    @classmethod
+    def create(cls) -> Loaders:
+        return cls()
+
+    def _loader(self, name: str, load: Callable[[list[Any]], Awaitable[list[Any]]]) -> DataLoader[Any, Any]:
+        loader = self._made.get(name)
+        if loader is None:
+            loader = self._made[name] = DataLoader(load)
+        return loader
+
+    @property
+    def customer(self) -> DataLoader[int, Customer | None]:
+        return self._loader("customer", _customers)
+
+    @property
+    def product(self) -> DataLoader[int, Product | None]:
+        return self._loader("product", _products)
+
+    @property
+    def variants_by_product(self) -> DataLoader[int, list[Variant]]:
+        return self._loader("variants_by_product", _variants_by_product)
+
+    @property
+    def lines_by_order(self) -> DataLoader[int, list[OrderLine]]:
+        return self._loader("lines_by_order", _lines_by_order)
+
+    @property
+    def events_by_order(self) -> DataLoader[int, list[OrderEvent]]:
+        return self._loader("events_by_order", _events_by_order)
+
+    @property
+    def available_by_variant(self) -> DataLoader[int, int]:
+        return self._loader("available_by_variant", _available)
+
+    @property
+    def payments_by_order(self) -> DataLoader[int, list[Payment]]:
+        return self._loader("payments_by_order", _payments_by_order)
+
+    @property
+    def fulfillments_by_order(self) -> DataLoader[int, list[Fulfillment]]:
+        return self._loader("fulfillments_by_order", _fulfillments_by_order)
+
+    @property
+    def lines_by_fulfillment(self) -> DataLoader[int, list[FulfillmentLine]]:
+        return self._loader("lines_by_fulfillment", _lines_by_fulfillment)
+
+    @property
+    def order_line(self) -> DataLoader[int, OrderLine | None]:
+        return self._loader("order_line", _order_lines)
 
     def batched(
         self, load: Callable[[list[Any]], Awaitable[list[Any]]], *, cache_key_fn: Callable[[Any], Any] | None = None
@@ -98,27 +163,7 @@ class Loaders:
             loader = self._batched[load] = DataLoader(load, cache_key_fn=cache_key_fn)
         return loader
 
-    @classmethod
-    def create(cls) -> Loaders:
-        return cls(
-            customer=DataLoader(one_each(lambda ids: Customer.filter(id__in=ids))),
-            product=DataLoader(one_each(lambda ids: Product.filter(id__in=ids))),
-            variants_by_product=DataLoader(
-                many_each(lambda ids: Variant.filter(product_id__in=ids).order_by("id"), "product_id")
-            ),
-            lines_by_order=DataLoader(many_each(lines_of_orders, "order_id")),
-            events_by_order=DataLoader(
-                many_each(lambda ids: OrderEvent.filter(order_id__in=ids).order_by("id"), "order_id")
-            ),
-            available_by_variant=DataLoader(_available),
-            payments_by_order=DataLoader(
-                many_each(lambda ids: Payment.filter(order_id__in=ids).order_by("id"), "order_id")
-            ),
-            fulfillments_by_order=DataLoader(
-                many_each(lambda ids: Fulfillment.filter(order_id__in=ids).order_by("id"), "order_id")
-            ),
-            lines_by_fulfillment=DataLoader(
-                many_each(lambda ids: FulfillmentLine.filter(fulfillment_id__in=ids).order_by("id"), "fulfillment_id")
-            ),
-            order_line=DataLoader(one_each(lambda ids: OrderLine.filter(id__in=ids))),
-        )
+    def release(self) -> None:
+        """Forget every loader made so far and what it cached; the next use makes new ones."""
+        self._made = {}
+        self._batched = {}
