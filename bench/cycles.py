@@ -294,8 +294,7 @@ async def bench(args: argparse.Namespace) -> None:
                         show_cycle(garbage, wanted)
                     del garbage
     finally:
-        if not args.keep:
-            await drop_database(args.database_url, args.db_name)
+        await drop_database(args.database_url, args.db_name)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -310,7 +309,6 @@ def main(argv: list[str] | None = None) -> int:
                         help="print a shortest cycle through one garbage object of TYPE (repeatable)")
     parser.add_argument("--cycles", action="store_true",
                         help="print each reference cycle of the last probe of each kind (its types, one loop)")
-    parser.add_argument("--keep", action="store_true", help="keep the database")
     asyncio.run(bench(parser.parse_args(argv)))
     return 0
 

@@ -8,12 +8,12 @@ unreachable, i.e. everything reference counting could not free."""
 
 from __future__ import annotations
 
-import gc
 from typing import Any
 
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
+from bench.cycles import probe
 from oms.accounts.models import Staff
 from oms.catalog.models import Variant
 from oms.graphql.loaders import Loaders
@@ -25,21 +25,11 @@ PRODUCT_PAGE = """query { product(slug: "mug") { name variants { sku quantityAva
 
 
 async def _left_in_cycles(request: Any) -> list[Any]:
-    gc.collect()
-    gc.garbage.clear()
-    gc.disable()
-    gc.set_debug(gc.DEBUG_SAVEALL)
-    try:
-        await request()
-        gc.collect()
-        # The context itself (its viewer's Staff row, its emptied Loaders) may still wait for
-        # the collector: graphql-core's execution context, which refers to it, refers to
-        # itself (graphql/execution/executor.py, ExecutionContext.async_helpers).
-        return [obj for obj in gc.garbage if isinstance(obj, (DataLoader, Model)) and not isinstance(obj, Staff)]
-    finally:
-        gc.set_debug(0)
-        gc.garbage.clear()
-        gc.enable()
+    # The context itself (its viewer's Staff row, its emptied Loaders) may still wait for
+    # the collector: graphql-core's execution context, which refers to it, refers to itself
+    # (graphql/execution/executor.py, ExecutionContext.async_helpers).
+    garbage = await probe(request)
+    return [obj for obj in garbage if isinstance(obj, (DataLoader, Model)) and not isinstance(obj, Staff)]
 
 
 async def test_no_loader_or_row_of_a_request_is_left_in_a_cycle(oms_app, oms_graphql, oms_accounts, catalog):

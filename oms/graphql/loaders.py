@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar, overload
 
 from strawberry.dataloader import DataLoader
 
@@ -18,6 +18,7 @@ from oms.orders.search import lines_of_orders
 from oms.payments.models import Payment
 
 K = TypeVar("K")
+V = TypeVar("V")
 
 
 def _by_key(rows: Iterable[Any], attr: str) -> dict[Any, Any]:
@@ -82,6 +83,27 @@ _lines_by_fulfillment = many_each(
 _order_lines = one_each(lambda ids: OrderLine.filter(id__in=ids))
 
 
+class _Made(Generic[K, V]):
+    """A :class:`Loaders` attribute: that operation's DataLoader for ``load``, made on first
+    use and then kept in the instance's ``__dict__`` (where later lookups find it first)."""
+
+    def __init__(self, load: Callable[[list[K]], Awaitable[list[V]]]):
+        self.load = load
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, loaders: None, owner: type) -> _Made[K, V]: ...
+    @overload
+    def __get__(self, loaders: Loaders, owner: type) -> DataLoader[K, V]: ...
+    def __get__(self, loaders: Loaders | None, owner: type) -> _Made[K, V] | DataLoader[K, V]:
+        if loaders is None:
+            return self
+        loader = loaders.__dict__[self.name] = DataLoader(self.load)
+        return loader
+
+
 class Loaders:
     """One request's (one operation's) DataLoaders, each made on first use.
 
@@ -90,63 +112,24 @@ class Loaders:
     then, even if something else of the request (graphql-core's execution context, which
     refers to itself) waits for the collector with the context that holds these."""
 
-    __slots__ = ("_made", "_batched")
+    customer = _Made[int, Customer | None](_customers)
+    product = _Made[int, Product | None](_products)
+    variants_by_product = _Made[int, list[Variant]](_variants_by_product)
+    lines_by_order = _Made[int, list[OrderLine]](_lines_by_order)
+    events_by_order = _Made[int, list[OrderEvent]](_events_by_order)
+    available_by_variant = _Made[int, int](_available)
+    payments_by_order = _Made[int, list[Payment]](_payments_by_order)
+    fulfillments_by_order = _Made[int, list[Fulfillment]](_fulfillments_by_order)
+    lines_by_fulfillment = _Made[int, list[FulfillmentLine]](_lines_by_fulfillment)
+    order_line = _Made[int, OrderLine | None](_order_lines)
 
     def __init__(self) -> None:
-        # Name -> the DataLoader made for it this operation.
-        self._made: dict[str, DataLoader[Any, Any]] = {}
         # Loaders made by batched(), one per load function per operation.
         self._batched: dict[Callable[..., Any], DataLoader[Any, Any]] = {}
 
     @classmethod
     def create(cls) -> Loaders:
         return cls()
-
-    def _loader(self, name: str, load: Callable[[list[Any]], Awaitable[list[Any]]]) -> DataLoader[Any, Any]:
-        loader = self._made.get(name)
-        if loader is None:
-            loader = self._made[name] = DataLoader(load)
-        return loader
-
-    @property
-    def customer(self) -> DataLoader[int, Customer | None]:
-        return self._loader("customer", _customers)
-
-    @property
-    def product(self) -> DataLoader[int, Product | None]:
-        return self._loader("product", _products)
-
-    @property
-    def variants_by_product(self) -> DataLoader[int, list[Variant]]:
-        return self._loader("variants_by_product", _variants_by_product)
-
-    @property
-    def lines_by_order(self) -> DataLoader[int, list[OrderLine]]:
-        return self._loader("lines_by_order", _lines_by_order)
-
-    @property
-    def events_by_order(self) -> DataLoader[int, list[OrderEvent]]:
-        return self._loader("events_by_order", _events_by_order)
-
-    @property
-    def available_by_variant(self) -> DataLoader[int, int]:
-        return self._loader("available_by_variant", _available)
-
-    @property
-    def payments_by_order(self) -> DataLoader[int, list[Payment]]:
-        return self._loader("payments_by_order", _payments_by_order)
-
-    @property
-    def fulfillments_by_order(self) -> DataLoader[int, list[Fulfillment]]:
-        return self._loader("fulfillments_by_order", _fulfillments_by_order)
-
-    @property
-    def lines_by_fulfillment(self) -> DataLoader[int, list[FulfillmentLine]]:
-        return self._loader("lines_by_fulfillment", _lines_by_fulfillment)
-
-    @property
-    def order_line(self) -> DataLoader[int, OrderLine | None]:
-        return self._loader("order_line", _order_lines)
 
     def batched(
         self, load: Callable[[list[Any]], Awaitable[list[Any]]], *, cache_key_fn: Callable[[Any], Any] | None = None
@@ -165,5 +148,5 @@ class Loaders:
 
     def release(self) -> None:
         """Forget every loader made so far and what it cached; the next use makes new ones."""
-        self._made = {}
+        self.__dict__.clear()
         self._batched = {}
