@@ -21,6 +21,7 @@ in each and how much RSS it gives back.
 
     .venv/bin/python bench/serve_memory.py                     # 8,000 requests each, ~15 min
     .venv/bin/python bench/serve_memory.py --requests 2000 --block 200 --warmup 400
+    .venv/bin/python bench/serve_memory.py --against /tmp/base   # another tree's oms, both tuned
 """
 
 from __future__ import annotations
@@ -73,10 +74,13 @@ def proc_memory(pid: int) -> tuple[float, float]:
 class MemorySide(OmsSide):
     """oms (server + worker) run through :func:`child` in ``mode``."""
 
-    def __init__(self, database_url: str, work: str, skus: list[str], mode: str):
+    def __init__(self, database_url: str, work: str, skus: list[str], mode: str,
+                 child: Path = CHILD, name: str | None = None):
         os.makedirs(work, exist_ok=True)
         super().__init__(database_url, work, skus)
-        self.name = self.mode = mode
+        self.mode = mode
+        self.name = name or mode
+        self.child = child
         self.slugs: list[str] = []
         self.done = 0
         self.latencies: dict[str, list[float]] = {kind: [] for kind in KINDS}
@@ -87,7 +91,7 @@ class MemorySide(OmsSide):
 
     def _command(self, *args: str) -> list[str]:
         kind = "server" if args[0] == "serve" else "worker"
-        return [sys.executable, str(CHILD), self.mode, self.report_path(kind), *args]
+        return [sys.executable, str(self.child), self.mode, self.report_path(kind), *args]
 
     async def start(self) -> None:
         await super().start()
@@ -150,7 +154,7 @@ class MemorySide(OmsSide):
             after = proc_memory(process.pid)[0]
             old = ", ".join(f"{name} {count}" for name, count in list(state["old types"].items())[:10])
             took = state["collect seconds"] * 1000
-            print(f"  {self.mode:7} {kind}: generations {state['generations']} before; a full collection "
+            print(f"  {self.name:7} {kind}: generations {state['generations']} before; a full collection "
                   f"({took:.0f} ms) freed {state['freed']} objects, {state['objects']} left; "
                   f"RSS {before:.1f} -> {after:.1f} MiB\n    oldest generation before it: {old}")
 
@@ -164,7 +168,7 @@ class MemorySide(OmsSide):
             if os.path.exists(path):
                 with open(path) as f:
                     return json.load(f)
-        raise RuntimeError(f"the {self.mode} {kind} wrote no collector report")
+        raise RuntimeError(f"the {self.name} {kind} wrote no collector report")
 
 
 def slope(points: list[tuple[float, float]]) -> float:
@@ -178,7 +182,7 @@ def slope(points: list[tuple[float, float]]) -> float:
 
 
 def print_row(side: MemorySide, row: dict) -> None:
-    parts = [f"{side.mode:7} {row['requests']:6}"]
+    parts = [f"{side.name:7} {row['requests']:6}"]
     for kind in ("server", "worker"):
         rss, hwm = row[kind]
         gc_state = row.get(kind + " gc")
@@ -199,13 +203,13 @@ def summary(sides: list[MemorySide], warmup: int) -> None:
         for kind in ("server", "worker"):
             points = [(row["requests"], row[kind][0]) for row in after]
             first, last = after[0][kind][0], after[-1][kind][0]
-            print(f"  {side.mode:7} {kind}: RSS {first:.1f} -> {last:.1f} MiB (HWM {after[-1][kind][1]:.1f}), "
+            print(f"  {side.name:7} {kind}: RSS {first:.1f} -> {last:.1f} MiB (HWM {after[-1][kind][1]:.1f}), "
                   f"{slope(points):+.3f} MiB/1k ({slope(points[:half + 1]):+.3f} / {slope(points[half:]):+.3f})")
     print("\nLatency after warm-up, ms (p50 / p99, count)")
     for side in sides:
         figures = "; ".join(f"{kind} {percentile(values, 50):.1f} / {percentile(values, 99):.1f} ({len(values)})"
                             for kind, values in side.latencies.items())
-        print(f"  {side.mode:7} {figures}")
+        print(f"  {side.name:7} {figures}")
     for side in sides:
         rows = [row for row in side.samples if row["requests"] >= warmup and "server gc" in row]
         if len(rows) < 2:
@@ -215,7 +219,7 @@ def summary(sides: list[MemorySide], warmup: int) -> None:
             grown = collections.Counter(last["types"])
             grown.subtract(first["types"])
             top = ", ".join(f"{name} {count:+}" for name, count in grown.most_common(8))
-            print(f"\n  {side.mode} {kind}: threshold {tuple(last['threshold'])}, frozen {last['frozen']}, "
+            print(f"\n  {side.name} {kind}: threshold {tuple(last['threshold'])}, frozen {last['frozen']}, "
                   f"collections {last['collections']}, tracked objects {first['objects']} -> {last['objects']}"
                   f"\n    grew most ({rows[0]['requests']} -> {rows[-1]['requests']} requests): {top}")
 
@@ -226,11 +230,17 @@ async def bench(args: argparse.Namespace) -> None:
     databases: list[str] = []
     try:
         skus = catalog_skus(args.products)
-        for mode in MODES:
+        # (name, mode, gc_child.py): tuned against default, or with --against, this tree's
+        # code against another tree's (e.g. a `git archive` of the base), both tuned.
+        runs = [(mode, mode, CHILD) for mode in MODES]
+        if args.against:
+            runs = [("before", "tuned", Path(args.against).resolve() / "bench" / "gc_child.py"),
+                    ("after", "tuned", CHILD)]
+        for name, mode, child in runs:
             databases.append(await create_postgres_database(args.database_url))
-            sides.append(MemorySide(databases[-1], os.path.join(work, mode), skus, mode))
+            sides.append(MemorySide(databases[-1], os.path.join(work, name), skus, mode, child, name))
         for side in sides:
-            print(f"starting {side.mode} (server + worker) ...", flush=True)
+            print(f"starting {side.name} (server + worker) ...", flush=True)
             await side.start()
         print(f"{time.strftime('%H:%M:%S', time.gmtime())} UTC, load {os.getloadavg()}", flush=True)
         for side in sides:
@@ -263,6 +273,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--minutes", type=float, default=60.0, help="no block starts after this (default 60)")
     parser.add_argument("--clients", type=int, default=4, help="closed-loop clients per block")
     parser.add_argument("--products", type=int, default=20)
+    parser.add_argument("--against", metavar="DIR",
+                        help="compare oms in DIR (\"before\") with this tree's (\"after\"), both tuned, "
+                             "instead of tuned against default")
     parser.add_argument("--no-objects", action="store_true", help="RSS only: no collector report per sample")
     args = parser.parse_args(argv)
     for signum in (signal.SIGTERM, signal.SIGINT):  # SIGTERM cleans up like Ctrl-C

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar, overload
 
 from strawberry.dataloader import DataLoader
 
@@ -19,6 +18,7 @@ from oms.orders.search import lines_of_orders
 from oms.payments.models import Payment
 
 K = TypeVar("K")
+V = TypeVar("V")
 
 
 def _by_key(rows: Iterable[Any], attr: str) -> dict[Any, Any]:
@@ -68,20 +68,68 @@ async def _available(keys: list[int]) -> list[int]:
     return [found.get(key, 0) for key in keys]
 
 
-@dataclasses.dataclass
+# The batch functions of the core loaders: made once, not per request (a request's loaders
+# then hold no closures of their own).
+_customers = one_each(lambda ids: Customer.filter(id__in=ids))
+_products = one_each(lambda ids: Product.filter(id__in=ids))
+_variants_by_product = many_each(lambda ids: Variant.filter(product_id__in=ids).order_by("id"), "product_id")
+_lines_by_order = many_each(lines_of_orders, "order_id")
+_events_by_order = many_each(lambda ids: OrderEvent.filter(order_id__in=ids).order_by("id"), "order_id")
+_payments_by_order = many_each(lambda ids: Payment.filter(order_id__in=ids).order_by("id"), "order_id")
+_fulfillments_by_order = many_each(lambda ids: Fulfillment.filter(order_id__in=ids).order_by("id"), "order_id")
+_lines_by_fulfillment = many_each(
+    lambda ids: FulfillmentLine.filter(fulfillment_id__in=ids).order_by("id"), "fulfillment_id"
+)
+_order_lines = one_each(lambda ids: OrderLine.filter(id__in=ids))
+
+
+class _Made(Generic[K, V]):
+    """A :class:`Loaders` attribute: that operation's DataLoader for ``load``, made on first
+    use and then kept in the instance's ``__dict__`` (where later lookups find it first)."""
+
+    def __init__(self, load: Callable[[list[K]], Awaitable[list[V]]]):
+        self.load = load
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, loaders: None, owner: type) -> _Made[K, V]: ...
+    @overload
+    def __get__(self, loaders: Loaders, owner: type) -> DataLoader[K, V]: ...
+    def __get__(self, loaders: Loaders | None, owner: type) -> _Made[K, V] | DataLoader[K, V]:
+        if loaders is None:
+            return self
+        loader = loaders.__dict__[self.name] = DataLoader(self.load)
+        return loader
+
+
 class Loaders:
-    customer: DataLoader[int, Customer | None]
-    product: DataLoader[int, Product | None]
-    variants_by_product: DataLoader[int, list[Variant]]
-    lines_by_order: DataLoader[int, list[OrderLine]]
-    events_by_order: DataLoader[int, list[OrderEvent]]
-    available_by_variant: DataLoader[int, int]
-    payments_by_order: DataLoader[int, list[Payment]]
-    fulfillments_by_order: DataLoader[int, list[Fulfillment]]
-    lines_by_fulfillment: DataLoader[int, list[FulfillmentLine]]
-    order_line: DataLoader[int, OrderLine | None]
-    # Loaders made on demand by batched(), one per load function per request.
-    _batched: dict[Callable[..., Any], DataLoader[Any, Any]] = dataclasses.field(default_factory=dict)
+    """One request's (one operation's) DataLoaders, each made on first use.
+
+    :meth:`release` drops them all with what they cached: FreshLoaders calls it when the
+    operation ends, so a request's rows, futures and loaders are freed by reference counting
+    then, even if something else of the request (graphql-core's execution context, which
+    refers to itself) waits for the collector with the context that holds these."""
+
+    customer = _Made[int, Customer | None](_customers)
+    product = _Made[int, Product | None](_products)
+    variants_by_product = _Made[int, list[Variant]](_variants_by_product)
+    lines_by_order = _Made[int, list[OrderLine]](_lines_by_order)
+    events_by_order = _Made[int, list[OrderEvent]](_events_by_order)
+    available_by_variant = _Made[int, int](_available)
+    payments_by_order = _Made[int, list[Payment]](_payments_by_order)
+    fulfillments_by_order = _Made[int, list[Fulfillment]](_fulfillments_by_order)
+    lines_by_fulfillment = _Made[int, list[FulfillmentLine]](_lines_by_fulfillment)
+    order_line = _Made[int, OrderLine | None](_order_lines)
+
+    def __init__(self) -> None:
+        # Loaders made by batched(), one per load function per operation.
+        self._batched: dict[Callable[..., Any], DataLoader[Any, Any]] = {}
+
+    @classmethod
+    def create(cls) -> Loaders:
+        return cls()
 
     def batched(
         self, load: Callable[[list[Any]], Awaitable[list[Any]]], *, cache_key_fn: Callable[[Any], Any] | None = None
@@ -98,27 +146,7 @@ class Loaders:
             loader = self._batched[load] = DataLoader(load, cache_key_fn=cache_key_fn)
         return loader
 
-    @classmethod
-    def create(cls) -> Loaders:
-        return cls(
-            customer=DataLoader(one_each(lambda ids: Customer.filter(id__in=ids))),
-            product=DataLoader(one_each(lambda ids: Product.filter(id__in=ids))),
-            variants_by_product=DataLoader(
-                many_each(lambda ids: Variant.filter(product_id__in=ids).order_by("id"), "product_id")
-            ),
-            lines_by_order=DataLoader(many_each(lines_of_orders, "order_id")),
-            events_by_order=DataLoader(
-                many_each(lambda ids: OrderEvent.filter(order_id__in=ids).order_by("id"), "order_id")
-            ),
-            available_by_variant=DataLoader(_available),
-            payments_by_order=DataLoader(
-                many_each(lambda ids: Payment.filter(order_id__in=ids).order_by("id"), "order_id")
-            ),
-            fulfillments_by_order=DataLoader(
-                many_each(lambda ids: Fulfillment.filter(order_id__in=ids).order_by("id"), "order_id")
-            ),
-            lines_by_fulfillment=DataLoader(
-                many_each(lambda ids: FulfillmentLine.filter(fulfillment_id__in=ids).order_by("id"), "fulfillment_id")
-            ),
-            order_line=DataLoader(one_each(lambda ids: OrderLine.filter(id__in=ids))),
-        )
+    def release(self) -> None:
+        """Forget every loader made so far and what it cached; the next use makes new ones."""
+        self.__dict__.clear()
+        self._batched = {}

@@ -349,17 +349,25 @@ def _mask(error: GraphQLError) -> bool:
 
 class FreshLoaders(SchemaExtension):
     """New DataLoaders for every operation: a websocket keeps one context for all its
-    operations, and cached rows must not outlive the operation that loaded them."""
+    operations, and cached rows must not outlive the operation that loaded them. When the
+    operation ends its loaders are released (with the rows and futures they cached), so that
+    reference counting frees them at once: the context itself may wait for the collector,
+    since graphql-core's execution context, which refers to it, is in a reference cycle."""
 
     def on_operation(self):
         context = self.execution_context.context
-        if isinstance(context, Context):
-            # A context's first operation keeps the loaders it was made with (an HTTP
-            # request's only one, usually): ~20 DataLoaders less to build per request.
-            if context.operations:
-                context.loaders = Loaders.create()
-            context.operations += 1
-        yield
+        if not isinstance(context, Context):
+            yield
+            return
+        # A context's first operation keeps the loaders it was made with (an HTTP
+        # request's only one, usually).
+        if context.operations:
+            context.loaders = Loaders.create()
+        context.operations += 1
+        try:
+            yield
+        finally:
+            context.loaders.release()
 
 
 def build_schema(settings: Settings | None = None, plugins: PluginHost | None = None) -> strawberry.Schema:
