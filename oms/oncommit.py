@@ -78,7 +78,7 @@ class AfterCommit(_Collecting):
     """Wraps a client's outermost transaction context: collects :func:`on_commit`
     callbacks while it is open and runs them after its commit."""
 
-    __slots__ = ()
+    __slots__ = ("_client",)
 
     async def __aenter__(self) -> Any:
         client = await self._enter()
@@ -87,6 +87,7 @@ class AfterCommit(_Collecting):
         # savepoint then collects its own callbacks.
         opened = client._in_transaction
         client._in_transaction = lambda: _Savepoint(opened())  # type: ignore[method-assign]
+        self._client = client
         return client
 
     async def __aexit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> None:
@@ -95,6 +96,10 @@ class AfterCommit(_Collecting):
             await self._inner.__aexit__(exc_type, exc_val, exc_tb)
         finally:
             _pending.reset(self._token)
+            # The lambda closes over the client's own bound method, a reference cycle only
+            # the collector would free: dropped, reference counting frees the client now.
+            del self._client._in_transaction
+            self._client = None
         if exc_type is None and callbacks:
             _run(callbacks)
 
