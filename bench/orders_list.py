@@ -31,13 +31,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import gc
 import io
 import os
 import pstats
+import resource
 import secrets
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,6 +83,61 @@ async def drop_database(base: str, name: str) -> None:
         await conn.close()
 
 
+class ServerClock:
+    """The ASGI app, timed: CPU seconds of this process spent inside each call of the app
+    (the server's share of a request; the in-process client's request building, gunzip and
+    JSON decoding happen outside it). ``calls`` lists them."""
+
+    def __init__(self, app: object) -> None:
+        self.app = app
+        self.calls: list[float] = []
+
+    async def __call__(self, scope: dict, receive: object, send: object) -> None:
+        cpu0 = time.process_time()
+        try:
+            await self.app(scope, receive, send)  # type: ignore[operator]
+        finally:
+            if scope["type"] == "http":
+                self.calls.append(time.process_time() - cpu0)
+
+
+class Usage:
+    """What the kernel and the collector say about a stretch of requests: user and system CPU,
+    voluntary and involuntary context switches, and the collector's passes and their time."""
+
+    def __init__(self) -> None:
+        self.gc_seconds = 0.0
+        self.gc_passes = [0, 0, 0]
+        self._gc_start = 0.0
+
+    def _on_gc(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._gc_start = time.process_time()
+        else:
+            self.gc_seconds += time.process_time() - self._gc_start
+            self.gc_passes[info["generation"]] += 1
+
+    def __enter__(self) -> Usage:
+        self.before = resource.getrusage(resource.RUSAGE_SELF)
+        gc.callbacks.append(self._on_gc)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        gc.callbacks.remove(self._on_gc)
+        self.after = resource.getrusage(resource.RUSAGE_SELF)
+
+    def report(self, requests: int) -> str:
+        per = 1000 / requests
+        b, a = self.before, self.after
+        user, system = (a.ru_utime - b.ru_utime) * per, (a.ru_stime - b.ru_stime) * per
+        return (
+            f"  per request: user {user:.1f} ms, system {system:.1f} ms, "
+            f"context switches {(a.ru_nvcsw - b.ru_nvcsw) / requests:.1f} voluntary "
+            f"{(a.ru_nivcsw - b.ru_nivcsw) / requests:.2f} involuntary; collector {self.gc_seconds * per:.2f} ms "
+            f"(passes by generation {self.gc_passes})"
+        )
+
+
 async def measure(
     http: httpx.AsyncClient, token: str, requests: int, first: int, query: str
 ) -> tuple[list[float], list[float]]:
@@ -113,6 +171,24 @@ async def profile(
         pstats.Stats(profiler, stream=out).sort_stats(key).print_stats(35)
         print(f"\n--- cProfile, {count} requests, by {key} ---")
         print(out.getvalue()[out.getvalue().find("ncalls") - 1 :].rstrip())
+
+
+async def cyclic_garbage(http: httpx.AsyncClient, token: str, count: int, first: int, query: str) -> None:
+    """What ``count`` requests leave for the collector (objects only a cycle keeps), by type:
+    the young collections' work that reference counting could have done."""
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        for _ in range(count):
+            await gql(http, query, {"first": first} if "$first" in query else None, token)
+        gc.collect()
+        kinds = Counter(type(o).__qualname__ for o in gc.garbage)
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    print(f"\ncyclic garbage per request ({count} requests): {sum(kinds.values()) / count:,.0f} objects")
+    for kind, n in kinds.most_common(15):
+        print(f"  {n / count:8.1f}  {kind}")
 
 
 async def bench(args: argparse.Namespace) -> None:
@@ -150,11 +226,14 @@ async def bench(args: argparse.Namespace) -> None:
                 token = await accounts.issue_token(Viewer(staff=staff), secret=settings.secret_key, ttl_seconds=3600)
                 if not args.default_gc:
                     tune_gc()  # as `oms serve` does once the app is built
-                transport = httpx.ASGITransport(app=app)
+                server = ServerClock(app)
+                transport = httpx.ASGITransport(app=server)  # type: ignore[arg-type]
                 async with httpx.AsyncClient(transport=transport, base_url="http://bench.test", timeout=60) as http:
                     query = QUERIES[args.query]
                     await measure(http, token, args.warmup, args.first, query)
-                    walls, cpus = await measure(http, token, args.requests, args.first, query)
+                    server.calls.clear()
+                    with Usage() as usage:
+                        walls, cpus = await measure(http, token, args.requests, args.first, query)
                     load = os.getloadavg()
                     print(
                         f"orders list ({args.query} query): {args.orders} orders seeded, first: {args.first}, "
@@ -166,7 +245,17 @@ async def bench(args: argparse.Namespace) -> None:
                         f"  CPU  p50 {percentile(cpus, 50):.1f} ms  p99 {percentile(cpus, 99):.1f} ms  "
                         f"mean {sum(cpus) / len(cpus) * 1000:.1f} ms per request"
                     )
+                    print(
+                        f"  server CPU (inside the app) p50 {percentile(server.calls, 50):.1f} ms  "
+                        f"p99 {percentile(server.calls, 99):.1f} ms  "
+                        f"mean {sum(server.calls) / len(server.calls) * 1000:.1f} ms"
+                    )
+                    print(usage.report(args.requests))
+                    blocks = [percentile(cpus[i : i + 50], 50) for i in range(0, len(cpus), 50)]
+                    print("  CPU p50 per 50 requests: " + " ".join(f"{b:.1f}" for b in blocks))
                     print(f"  load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+                    if args.garbage:
+                        await cyclic_garbage(http, token, args.garbage, args.first, query)
                     if args.profile:
                         await profile(http, token, args.profile, args.first, query, args.profile_dump)
     finally:
@@ -186,6 +275,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--profile", type=int, default=0, help="requests to run under cProfile afterwards")
     parser.add_argument("--profile-dump", help="write the cProfile stats to this file (pstats format)")
+    parser.add_argument("--garbage", type=int, default=0,
+                        help="requests after which to list the cyclic garbage they left, by type")
     parser.add_argument("--keep", action="store_true", help="keep the database")
     parser.add_argument("--default-gc", action="store_true",
                         help="keep Python's collector as it is (default: tuned as oms serve does, oms.serving.tune_gc)")

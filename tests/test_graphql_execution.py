@@ -4,6 +4,9 @@ do: values, nulls, errors, permission classes and resolve hooks of schema extens
 from __future__ import annotations
 
 import enum
+import gc
+import weakref
+from collections.abc import AsyncGenerator
 from decimal import Decimal
 from typing import Any
 
@@ -564,3 +567,46 @@ def test_int_and_text_leaves_taken_as_they_are_answer_as_graphql_core():
         ["counters", 4, "value"],
         ["counters", 7, "value"],
     ]
+
+
+class _Context:
+    """A request's context, to see when it is freed."""
+
+
+def _context_freed_without_the_collector(operation: str, **kwargs: Any) -> tuple[bool, Any]:
+    schema = strawberry.Schema(query=Query, execution_context_class=OmsExecutionContext, **kwargs)
+    gc.collect()
+    gc.disable()
+    try:
+        context = _Context()
+        freed = weakref.ref(context)
+        result = schema.execute_sync(operation, context_value=context)
+        del context
+        return freed() is None, result
+    finally:
+        gc.enable()
+
+
+def test_a_request_s_context_is_freed_by_reference_counting():
+    # graphql-core's context holds bound methods of itself (``async_helpers``): a cycle that kept
+    # the request's context, loaders and cached models alive until a collection; broken once the
+    # answer is built (OmsExecutionContext.build_response).
+    freed, result = _context_freed_without_the_collector("{ items { name shout colour } }")
+    assert freed
+    assert result.data["items"][0] == {"name": "a", "shout": "A", "colour": "RED"} and not result.errors
+    freed, result = _context_freed_without_the_collector("{ nope }")  # a validation error: never executed
+    assert freed and result.errors
+
+
+async def test_a_subscription_s_events_keep_their_context():
+    @strawberry.type
+    class Ticks:
+        @strawberry.subscription
+        async def tick(self, info: strawberry.Info) -> AsyncGenerator[str, None]:
+            for n in range(3):
+                yield f"{info.context['who']} {n}"
+
+    schema = strawberry.Schema(query=Query, subscription=Ticks, execution_context_class=OmsExecutionContext)
+    stream = await schema.subscribe("subscription { tick }", context_value={"who": "me"})
+    answers = [event.data async for event in stream]  # type: ignore[union-attr]
+    assert answers == [{"tick": "me 0"}, {"tick": "me 1"}, {"tick": "me 2"}]

@@ -35,7 +35,8 @@ Relied on, beyond graphql-core's documented API (pinned by the tests): the metho
 ``execute_fields``, ``execute_field``, ``complete_value``, ``collect_subfields``,
 ``execute_collected_subfields``, ``handle_field_error``, ``complete_awaitable_value``,
 ``complete_list_value``, ``complete_list_item_value``, ``complete_awaitable_list_item_value``,
-``get_stream_usage``, ``settle_in_background`` of its ExecutionContext (3.3); of
+``get_stream_usage``, ``settle_in_background``, ``build_response`` and the attribute
+``async_helpers`` (bound methods of the context) of its ExecutionContext (3.3); of
 Strawberry (0.341), the marker ``_is_default`` on a basic field's resolver, a resolver's
 ``wrapped_func`` and the qualified name of the type check it generates for types with
 interfaces.
@@ -46,7 +47,7 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from typing import Any
 
-from graphql import GraphQLField, GraphQLObjectType, GraphQLOutputType
+from graphql import ExecutionResult, GraphQLField, GraphQLObjectType, GraphQLOutputType
 from graphql.pyutils import Path, Undefined
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
@@ -81,6 +82,17 @@ class OmsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         # Types whose values are neither awaitable nor exceptions (found once per request;
         # both are properties of the type, but for generators, which are never added).
         self._inert: set[type] = set(_PLAIN_VALUES)
+
+    def build_response(self, data: Any) -> Any:
+        """graphql-core's answer; then, once an answer is whole (not incremental), the cycle
+        ``self.async_helpers`` -> its bound methods -> ``self`` is broken, so reference counting
+        frees this request's context, loaders and the models they cached as soon as the request
+        ends, instead of a young collection every few pages walking them (docs/performance.md,
+        "listcpu6"). A subscription's events run on copies of its context, each broken alone."""
+        response = super().build_response(data)
+        if type(response) is ExecutionResult:
+            self.__dict__.pop("async_helpers", None)
+        return response
 
     def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[tuple[str, Any, Any, Any]]:
         key = (parent_type, id(grouped_field_set))
