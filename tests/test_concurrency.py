@@ -296,3 +296,31 @@ async def test_concurrent_carts_with_the_same_variants_in_opposite_order_all_suc
     assert await shop.count("order") == orders
     assert await shop.stock("PAIR-A") == (1000, orders)
     assert await shop.stock("PAIR-B") == (1000, orders)
+
+
+async def test_concurrent_two_line_carts_sell_exactly_the_scarcer_stock(shop: Shop):
+    # Multi-line carts reserve all their lines in one statement on PostgreSQL: the scarcer
+    # variant decides, no unit of either is oversold, and a refused cart keeps nothing.
+    await shop.physical_product("DUO-A", 30)
+    await shop.physical_product("DUO-B", 20)
+    carts = 60
+
+    responses = await _all(
+        shop.place(
+            [("DUO-A", 1), ("DUO-B", 1)] if i % 2 else [("DUO-B", 1), ("DUO-A", 1)],
+            f"duo-{i}-{uuid.uuid4().hex}",
+            f"duo{i}@example.com",
+        )
+        for i in range(carts)
+    )
+
+    failed = [r for r in responses if r.get("errors")]
+    assert not failed, f"{len(failed)} top-level errors; server log:\n{shop.server.exceptions()}"
+    placed = [r for r in responses if r["data"]["placeOrder"]["order"]]
+    refused = [r for r in responses if not r["data"]["placeOrder"]["order"]]
+    assert len(placed) == 20
+    assert collections.Counter(code for r in refused for code in _codes(r)) == {"OUT_OF_STOCK": carts - 20}
+    assert await shop.stock("DUO-A") == (30, 20)
+    assert await shop.stock("DUO-B") == (20, 20)
+    assert await shop.count("order_line") == 40
+    await _assert_outbox_matches_orders(shop)

@@ -348,18 +348,17 @@ async def _reserve_stock(lines: list[PricedLine]) -> dict[int, int]:
     Variants are locked in id order, whatever the cart's order, so two carts holding the
     same variants can never deadlock on PostgreSQL.
     """
-    warehouses: dict[int, int] = {}
     tracked = [line for line in lines if inventory.tracks_stock(line.product_type, line.variant)]
-    for line in sorted(tracked, key=lambda tracked_line: (tracked_line.variant.id, tracked_line.index)):
-        warehouse_id = await inventory.reserve(line.variant.id, line.quantity)
+    tracked.sort(key=lambda tracked_line: (tracked_line.variant.id, tracked_line.index))
+    taken = await inventory.reserve_each([(line.variant.id, line.quantity) for line in tracked])
+    for line, warehouse_id in zip(tracked, taken, strict=True):
         if warehouse_id is None:
             raise DomainError.of(
                 ErrorCode.OUT_OF_STOCK,
                 f"Not enough {line.sku} in stock for {line.quantity}.",
                 ["lines", line.index, "quantity"],
             )
-        warehouses[line.index] = warehouse_id
-    return warehouses
+    return {line.index: cast(int, warehouse_id) for line, warehouse_id in zip(tracked, taken, strict=True)}
 
 
 def _line_name(variant) -> str:
