@@ -63,10 +63,10 @@ async def test_placement_sends_no_reset_one_reservation_statement_and_no_number_
     assert payload["userErrors"] == []
     flat = [" ".join(s.split()) for s in statements]
     assert not [s for s in flat if "pg_advisory_unlock_all" in s]
-    # The key (and the id), the variants, the zones with the tax rates, BEGIN, one
-    # reservation statement for every stock line, the order's one INSERT (lines, event,
-    # job, notification), COMMIT.
-    assert len(flat) == 7, flat
+    # The key (and the id) with the cart's variants, the zones with the tax rates, BEGIN,
+    # one reservation statement for every stock line, the order's one INSERT (lines,
+    # event, job, notification), COMMIT.
+    assert len(flat) == 6, flat
     assert not [s for s in flat if s.startswith('UPDATE "order"')]
     assert len([s for s in flat if "UPDATE stock SET reserved" in s]) == 1
     assert not [s for s in flat if s.startswith("SELECT s.id FROM stock")]

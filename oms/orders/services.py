@@ -28,7 +28,7 @@ from oms.orders.ending import cancel_order, end_unpaid_order, release_reservatio
 from oms.orders.inputs import PlaceOrderInput
 from oms.orders.models import Order, OrderLine
 from oms.orders.placed import insert_placed_order
-from oms.orders.pricing import PricedLine, Quote, quote_cart
+from oms.orders.pricing import PricedLine, Quote, cart_skus, quote_cart
 from oms.orders.recovery import request_order_link
 from oms.orders.status import OrderStatus
 from oms.orders.taxation import line_tax_fields, stored_tax_lines
@@ -161,7 +161,7 @@ async def _place(data: PlaceOrderInput, *, viewer: Viewer, plugins: PluginHost, 
     fingerprint = cart_fingerprint(dataclasses.replace(data, cart=cart), cart.email, viewer)
     key = scoped_idempotency_key(key, viewer, cart.email)
 
-    existing, order_id = await numbers.order_by_key_or_next_id(key)
+    existing, order_id, variants = await numbers.order_by_key_and_variants(key, cart_skus(cart, settings))
     if existing is not None:
         return await _replay(existing, fingerprint, viewer)
 
@@ -172,6 +172,7 @@ async def _place(data: PlaceOrderInput, *, viewer: Viewer, plugins: PluginHost, 
         for_placement=True,
         customer_id=viewer.customer.id if viewer.customer else None,
         billing_address=data.billing_address,
+        variants=variants,
     )
     errors = list(quote.errors)
     if cart.email is None:
