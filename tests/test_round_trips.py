@@ -100,14 +100,18 @@ async def test_placement_in_one_statement_stores_what_the_orm_stores(oms_app, om
         return int(payload["order"]["number"]) - 1000
 
     one_statement = await place()
-    real_lookup = numbers.order_by_key_or_next_id
+    real_lookup = numbers.order_by_key_and_variants
 
-    async def orm_path(key):  # no id taken ahead: the ORM's INSERT, UPDATE and bulk INSERT
-        existing, _ = await real_lookup(key)
-        return existing, None
+    looked_up = []
 
-    monkeypatch.setattr(services.numbers, "order_by_key_or_next_id", orm_path)
+    async def orm_path(key, skus):  # no id taken ahead: the ORM's INSERT, UPDATE and bulk INSERT
+        looked_up.append(key)
+        existing, _, variants = await real_lookup(key, skus)
+        return existing, None, variants
+
+    monkeypatch.setattr(services.numbers, "order_by_key_and_variants", orm_path)
     by_orm = await place()
+    assert len(looked_up) == 1  # placement took the ORM's path
 
     conn = connections.get("default")
 
