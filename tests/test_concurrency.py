@@ -272,6 +272,17 @@ async def test_20_concurrent_requests_with_one_idempotency_key_make_one_order(sh
     assert await shop.available("ONCE") == STOCK - 2
 
 
+async def _crossed_carts(shop: Shop, a: str, b: str, carts: int) -> list[Any]:
+    """``carts`` carts at once of one unit of ``a`` and of ``b``, every other one in the
+    opposite order, each with its own key and email."""
+    return await _all(
+        shop.place(
+            [(a, 1), (b, 1)] if i % 2 else [(b, 1), (a, 1)], f"{a}-{i}-{uuid.uuid4().hex}", f"{a.lower()}{i}@example.com"
+        )
+        for i in range(carts)
+    )
+
+
 async def test_concurrent_carts_with_the_same_variants_in_opposite_order_all_succeed(shop: Shop):
     # Two carts holding A and B in opposite order lock the two stock rows in opposite
     # order; the reservation must not deadlock (or must recover) rather than fail the order.
@@ -279,14 +290,7 @@ async def test_concurrent_carts_with_the_same_variants_in_opposite_order_all_suc
     await shop.physical_product("PAIR-B", 1000)
     orders = 60
 
-    responses = await _all(
-        shop.place(
-            [("PAIR-A", 1), ("PAIR-B", 1)] if i % 2 else [("PAIR-B", 1), ("PAIR-A", 1)],
-            f"pair-{i}",
-            f"pair{i}@example.com",
-        )
-        for i in range(orders)
-    )
+    responses = await _crossed_carts(shop, "PAIR-A", "PAIR-B", orders)
 
     failures = [r for r in responses if r.get("errors") or _codes(r)]
     assert not failures, (
@@ -296,3 +300,24 @@ async def test_concurrent_carts_with_the_same_variants_in_opposite_order_all_suc
     assert await shop.count("order") == orders
     assert await shop.stock("PAIR-A") == (1000, orders)
     assert await shop.stock("PAIR-B") == (1000, orders)
+
+
+async def test_concurrent_two_line_carts_sell_exactly_the_scarcer_stock(shop: Shop):
+    # Multi-line carts reserve all their lines in one statement on PostgreSQL: the scarcer
+    # variant decides, no unit of either is oversold, and a refused cart keeps nothing.
+    await shop.physical_product("DUO-A", 30)
+    await shop.physical_product("DUO-B", 20)
+    carts = 60
+
+    responses = await _crossed_carts(shop, "DUO-A", "DUO-B", carts)
+
+    failed = [r for r in responses if r.get("errors")]
+    assert not failed, f"{len(failed)} top-level errors; server log:\n{shop.server.exceptions()}"
+    placed = [r for r in responses if r["data"]["placeOrder"]["order"]]
+    refused = [r for r in responses if not r["data"]["placeOrder"]["order"]]
+    assert len(placed) == 20
+    assert collections.Counter(code for r in refused for code in _codes(r)) == {"OUT_OF_STOCK": carts - 20}
+    assert await shop.stock("DUO-A") == (30, 20)
+    assert await shop.stock("DUO-B") == (20, 20)
+    assert await shop.count("order_line") == 40
+    await _assert_outbox_matches_orders(shop)

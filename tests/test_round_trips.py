@@ -51,7 +51,7 @@ def sent() -> Iterator[list[str]]:
         conn_class.execute, conn_class._execute, conn_class.executemany = execute, _execute, executemany
 
 
-async def test_placement_sends_no_reset_one_update_per_stock_line_and_no_number_update(oms_app, oms_graphql):
+async def test_placement_sends_no_reset_one_reservation_statement_and_no_number_update(oms_app, oms_graphql):
     for sku in ("MUG", "CUP"):
         await make_product(oms_app, product_type="physical", sku=sku, attributes={"weight_grams": 300}, stock=5)
     variables = {"input": {
@@ -63,12 +63,12 @@ async def test_placement_sends_no_reset_one_update_per_stock_line_and_no_number_
     assert payload["userErrors"] == []
     flat = [" ".join(s.split()) for s in statements]
     assert not [s for s in flat if "pg_advisory_unlock_all" in s]
-    # Issue 15's target, 6 + 1 per stock line: the key (and the id), the variants, the
-    # zones with the tax rates, BEGIN, a reservation per line, the order's one INSERT
-    # (lines, event, job, notification), COMMIT.
-    assert len(flat) == 6 + 2, flat
+    # The key (and the id) with the cart's variants, the zones with the tax rates, BEGIN,
+    # one reservation statement for every stock line, the order's one INSERT (lines,
+    # event, job, notification), COMMIT.
+    assert len(flat) == 6, flat
     assert not [s for s in flat if s.startswith('UPDATE "order"')]
-    assert len([s for s in flat if s.startswith("UPDATE stock")]) == 2
+    assert len([s for s in flat if "UPDATE stock SET reserved" in s]) == 1
     assert not [s for s in flat if s.startswith("SELECT s.id FROM stock")]
     order = await Order.get(number=payload["order"]["number"])
     assert order.number == str(1000 + order.id)
@@ -100,14 +100,18 @@ async def test_placement_in_one_statement_stores_what_the_orm_stores(oms_app, om
         return int(payload["order"]["number"]) - 1000
 
     one_statement = await place()
-    real_lookup = numbers.order_by_key_or_next_id
+    real_lookup = numbers.order_by_key_and_variants
 
-    async def orm_path(key):  # no id taken ahead: the ORM's INSERT, UPDATE and bulk INSERT
-        existing, _ = await real_lookup(key)
-        return existing, None
+    looked_up = []
 
-    monkeypatch.setattr(services.numbers, "order_by_key_or_next_id", orm_path)
+    async def orm_path(key, skus):  # no id taken ahead: the ORM's INSERT, UPDATE and bulk INSERT
+        looked_up.append(key)
+        existing, _, variants = await real_lookup(key, skus)
+        return existing, None, variants
+
+    monkeypatch.setattr(services.numbers, "order_by_key_and_variants", orm_path)
     by_orm = await place()
+    assert len(looked_up) == 1  # placement took the ORM's path
 
     conn = connections.get("default")
 

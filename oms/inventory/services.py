@@ -54,6 +54,25 @@ WHERE id = ({_CANDIDATES.strip()} LIMIT 1 FOR UPDATE OF s) AND quantity - reserv
 RETURNING warehouse_id
 """
 
+# Several lines of distinct variants in one round trip on PostgreSQL (placement). Each line's
+# first candidate is locked as _RESERVE_FIRST locks it, one line after the other in the
+# order given (unnest keeps it; MATERIALIZED keeps the CTE from being folded into the
+# UPDATE's join, which could lock in another order); the UPDATE then takes the locked rows.
+# A line without a candidate gets no row back.
+_RESERVE_EACH = """
+WITH wanted AS MATERIALIZED (
+  SELECT line.number, line.n, (
+    SELECT s.id FROM stock s JOIN warehouse w ON w.id = s.warehouse_id
+    WHERE s.variant_id = line.variant AND s.quantity - s.reserved >= line.n
+    ORDER BY w.priority, w.id LIMIT 1 FOR UPDATE OF s
+  ) AS stock_id
+  FROM unnest(CAST(:variants AS integer[]), CAST(:quantities AS integer[])) WITH ORDINALITY AS line(variant, n, number)
+)
+UPDATE stock SET reserved = stock.reserved + wanted.n FROM wanted
+WHERE stock.id = wanted.stock_id AND stock.quantity - stock.reserved >= wanted.n
+RETURNING wanted.number, stock.warehouse_id
+"""
+
 
 def tracks_stock(product_type: ProductType | None, variant: Variant) -> bool:
     """The one rule of whether a variant's stock is tracked: its type tracks stock (a
@@ -102,6 +121,32 @@ async def reserve(variant_id: int, quantity: int) -> int | None:
         if taken:
             return taken[0]["warehouse_id"]
     return None
+
+
+async def reserve_each(wanted: Sequence[tuple[int, int]]) -> list[int | None]:
+    """Reserve ``(variant id, quantity)`` pairs one after the other, in the order given, by
+    ``reserve``'s rule; the warehouse of each, None for a pair no single warehouse can fill.
+
+    On a None the caller must roll its transaction back: the pairs after it may or may not
+    hold units (pair by pair stops at the first None). The caller gives the locking order
+    (placement: by variant id). On PostgreSQL, pairs of distinct variants take one round
+    trip in all; a variant twice goes pair by pair, each seeing what the one before took.
+    """
+    variants = [variant_id for variant_id, _ in wanted]
+    if (
+        len(wanted) > 1
+        and len(set(variants)) == len(variants)
+        and get_connection("default").capabilities.dialect == "postgres"
+    ):
+        rows = await sql.fetch(_RESERVE_EACH, variants=variants, quantities=[n for _, n in wanted])
+        taken = {row["number"]: row["warehouse_id"] for row in rows}
+        return [taken.get(number) for number in range(1, len(wanted) + 1)]
+    found: list[int | None] = []
+    for variant_id, quantity in wanted:
+        found.append(await reserve(variant_id, quantity))
+        if found[-1] is None:
+            break
+    return found + [None] * (len(wanted) - len(found))
 
 
 async def release(variant_id: int, warehouse_id: int, quantity: int) -> None:

@@ -95,8 +95,10 @@ async def quote_cart(
     email_field: list[str] | None = None,
     customer_id: int | None = None,
     billing_address: dict[str, Any] | None = None,
+    variants: dict[str, Variant] | None = None,
 ) -> Quote:
-    """Price ``cart``, collecting every problem in ``Quote.errors``.
+    """Price ``cart``, collecting every problem in ``Quote.errors``. ``variants``: those of
+    :func:`cart_skus`, when read ahead (placement reads them with its key), else read here.
 
     With ``for_placement`` the address and method become required and stock is not
     pre-checked (the reservation itself decides). The stages below run in this order and
@@ -109,7 +111,7 @@ async def quote_cart(
     errors = list(resolved.errors)
     email, email_errors = _check_email(cart, email_field)
     errors += email_errors
-    checked = await _validate_lines(resolved.lines, plugins, settings, renewal=cart.renewal)
+    checked = await _validate_lines(resolved.lines, plugins, settings, renewal=cart.renewal, variants=variants)
     errors += checked.errors
     if not for_placement:
         errors += await _check_stock(checked.priced)
@@ -262,12 +264,31 @@ def _check_email(cart: CartInput, email_field: list[str] | None) -> tuple[str | 
         return None, list(exc.errors)
 
 
+def cart_skus(cart: CartInput, settings: Settings) -> list[str] | None:
+    """The skus :func:`quote_cart` reads the variants of; None for a cart it refuses first
+    (too many lines)."""
+    if len(cart.lines) > settings.max_cart_lines:
+        return None
+    return _skus(_resolve_lines(cart, settings).lines)
+
+
+def _skus(lines: list[QuotedLine]) -> list[str]:
+    return sorted({line.sku for line in lines if line.sku})
+
+
 async def _validate_lines(
-    lines: list[QuotedLine], plugins: PluginHost, settings: Settings, *, renewal: bool = False
+    lines: list[QuotedLine],
+    plugins: PluginHost,
+    settings: Settings,
+    *,
+    renewal: bool = False,
+    variants: dict[str, Variant] | None = None,
 ) -> CheckedLines:
     """Each line's quantity and sku, then its options (the schema, then its plugin's
-    ``oms_validate_line``); the lines that passed come back priced."""
-    variants = await variants_by_sku(sorted({line.sku for line in lines if line.sku}))
+    ``oms_validate_line``); the lines that passed come back priced. ``variants``: those
+    of the lines' skus, when read ahead."""
+    if variants is None:
+        variants = await variants_by_sku(_skus(lines))
     errors: list[FieldError] = []
     priced: list[PricedLine] = []
     for line in lines:

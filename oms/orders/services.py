@@ -28,7 +28,7 @@ from oms.orders.ending import cancel_order, end_unpaid_order, release_reservatio
 from oms.orders.inputs import PlaceOrderInput
 from oms.orders.models import Order, OrderLine
 from oms.orders.placed import insert_placed_order
-from oms.orders.pricing import PricedLine, Quote, quote_cart
+from oms.orders.pricing import PricedLine, Quote, cart_skus, quote_cart
 from oms.orders.recovery import request_order_link
 from oms.orders.status import OrderStatus
 from oms.orders.taxation import line_tax_fields, stored_tax_lines
@@ -161,7 +161,7 @@ async def _place(data: PlaceOrderInput, *, viewer: Viewer, plugins: PluginHost, 
     fingerprint = cart_fingerprint(dataclasses.replace(data, cart=cart), cart.email, viewer)
     key = scoped_idempotency_key(key, viewer, cart.email)
 
-    existing, order_id = await numbers.order_by_key_or_next_id(key)
+    existing, order_id, variants = await numbers.order_by_key_and_variants(key, cart_skus(cart, settings))
     if existing is not None:
         return await _replay(existing, fingerprint, viewer)
 
@@ -172,6 +172,7 @@ async def _place(data: PlaceOrderInput, *, viewer: Viewer, plugins: PluginHost, 
         for_placement=True,
         customer_id=viewer.customer.id if viewer.customer else None,
         billing_address=data.billing_address,
+        variants=variants,
     )
     errors = list(quote.errors)
     if cart.email is None:
@@ -348,18 +349,17 @@ async def _reserve_stock(lines: list[PricedLine]) -> dict[int, int]:
     Variants are locked in id order, whatever the cart's order, so two carts holding the
     same variants can never deadlock on PostgreSQL.
     """
-    warehouses: dict[int, int] = {}
     tracked = [line for line in lines if inventory.tracks_stock(line.product_type, line.variant)]
-    for line in sorted(tracked, key=lambda tracked_line: (tracked_line.variant.id, tracked_line.index)):
-        warehouse_id = await inventory.reserve(line.variant.id, line.quantity)
+    tracked.sort(key=lambda tracked_line: (tracked_line.variant.id, tracked_line.index))
+    taken = await inventory.reserve_each([(line.variant.id, line.quantity) for line in tracked])
+    for line, warehouse_id in zip(tracked, taken, strict=True):
         if warehouse_id is None:
             raise DomainError.of(
                 ErrorCode.OUT_OF_STOCK,
                 f"Not enough {line.sku} in stock for {line.quantity}.",
                 ["lines", line.index, "quantity"],
             )
-        warehouses[line.index] = warehouse_id
-    return warehouses
+    return {line.index: cast(int, warehouse_id) for line, warehouse_id in zip(tracked, taken, strict=True)}
 
 
 def _line_name(variant) -> str:
