@@ -98,8 +98,8 @@ class AfterCommit(_Collecting):
             _pending.reset(self._token)
             # The lambda closes over the client's own bound method, a reference cycle only
             # the collector would free: dropped, reference counting frees the client now.
-            del self._client._in_transaction
-            self._client = None
+            client = self._client
+            del self._client, client._in_transaction
         if exc_type is None and callbacks:
             _run(callbacks)
 
