@@ -14,11 +14,12 @@ To test a plugin that is not installed, override ``oms_extra_plugins``.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import os
 import re
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -232,20 +233,46 @@ def hand_written_postgres_indexes() -> tuple[str, ...]:
     return POSTGRES_INDEXES + REPORT_INDEXES
 
 
+@pytest.fixture(scope="session")
+def oms_schema_templates() -> Iterator[Any]:
+    """The session's schema templates (:mod:`oms.testing_templates`), dropped at its end;
+    ``OMS_TEST_SCHEMA_TEMPLATES=0`` turns them off (each test's ``generate_schemas`` again)."""
+    from oms.testing_templates import SchemaTemplates
+
+    if os.environ.get("OMS_TEST_SCHEMA_TEMPLATES", "1") == "0":
+        yield None
+        return
+    templates = SchemaTemplates()
+    try:
+        yield templates
+    finally:
+        if templates.names():
+            asyncio.run(templates.drop_all())
+
+
 @pytest_asyncio.fixture
-async def oms_app(oms_settings, oms_extra_plugins):
-    """The app with its lifespan running on a fresh database (schema from the models)."""
+async def oms_app(oms_settings, oms_extra_plugins, oms_schema_templates):
+    """The app with its lifespan running on a fresh database (schema from the models).
+
+    The schema is copied from a template made once per session (and per set of model
+    modules) when the database is still empty; otherwise ``generate_schemas`` makes it."""
     from tortoise import Tortoise
 
     from oms.app import create_app
+    from oms.db import model_modules
+    from oms.plugins import plugin_model_modules
 
     app = create_app(oms_settings, extra_plugins=oms_extra_plugins)
+    # As the migrations make them: indexes no model can express.
+    extra = hand_written_postgres_indexes() if oms_settings.is_postgres else ()
+    copied = oms_schema_templates is not None and await oms_schema_templates.fill(
+        oms_settings, model_modules(plugin_model_modules(app.state.plugins)), extra
+    )
     async with app.router.lifespan_context(app):
-        await Tortoise.generate_schemas()
-        if oms_settings.is_postgres:
-            # As the migrations make them: indexes no model can express.
+        if not copied:
+            await Tortoise.generate_schemas()
             connection = Tortoise.get_connection("default")
-            for statement in hand_written_postgres_indexes():
+            for statement in extra:
                 await connection.execute_script(statement)
         yield app
 
