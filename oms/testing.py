@@ -131,17 +131,23 @@ def _with_database(url: str, name: str) -> str:
     return urlunsplit(parts._replace(path="/" + name))
 
 
+def new_postgres_database_url(base_url: str) -> str:
+    """The URL of a database next to ``base_url``'s with a new name (not created)."""
+    return _with_database(base_url, f"{test_database_prefix()}_{uuid.uuid4().hex[:16]}")
+
+
 async def create_postgres_database(base_url: str) -> str:
     """Create an empty database next to ``base_url``'s and return its URL."""
     import asyncpg
 
-    name = f"{test_database_prefix()}_{uuid.uuid4().hex[:16]}"
+    url = new_postgres_database_url(base_url)
+    name = urlsplit(url).path.lstrip("/")
     conn = await asyncpg.connect(base_url.replace("postgres://", "postgresql://", 1))
     try:
         await conn.execute(f'CREATE DATABASE "{name}"')
     finally:
         await conn.close()
-    return _with_database(base_url, name)
+    return url
 
 
 async def drop_postgres_database(base_url: str, url: str) -> None:
@@ -196,12 +202,17 @@ def oms_extra_plugins() -> Sequence[object]:
 
 
 @pytest_asyncio.fixture
-async def oms_database_url(tmp_path) -> AsyncIterator[str]:
+async def oms_database_url(tmp_path, oms_schema_templates) -> AsyncIterator[str]:
+    """A brand-new database: a SQLite file not written yet, or an empty PostgreSQL database
+    (dropped after the test) when ``OMS_TEST_DATABASE_URL`` is set."""
     base = test_database_url()
     if base is None:
         yield f"sqlite://{tmp_path / 'oms-test.sqlite3'}"
         return
-    url = await create_postgres_database(base)
+    if oms_schema_templates is None:
+        url = await create_postgres_database(base)
+    else:
+        url = await oms_schema_templates.empty_database(base)
     try:
         yield url
     finally:

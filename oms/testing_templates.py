@@ -14,7 +14,13 @@ falls back to ``generate_schemas``, as does a database that is no longer empty w
 ``oms_app`` starts (a fixture migrated it or wrote to it), or a PostgreSQL database that
 somebody else holds a connection to.
 
-The templates are dropped (PostgreSQL) or deleted (SQLite) when the session ends. On
+On PostgreSQL the copy is made under a new name and swapped in by two renames: dropping the
+empty database would cost ~1-3 s on a busy server (``DROP DATABASE`` waits for every
+backend), a rename nothing. The empty database swapped out, checked to be as ``CREATE
+DATABASE`` made it, is kept as a *spare* and handed out by the next ``oms_database_url``
+instead of a new one, so a test still costs one ``DROP DATABASE`` (its own, at its end).
+
+The templates and spares are dropped (PostgreSQL) or deleted (SQLite) when the session ends. On
 PostgreSQL a template is named like the test databases (``OMS_TEST_DATABASE_PREFIX``, a
 random suffix), so concurrent sessions on one server never share or drop each other's, and
 connections to it are refused once it is built (``ALLOW_CONNECTIONS false``): a database
@@ -32,8 +38,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-#: Set on the ``oms_app`` of a test whose database was copied from a template (tests read it).
-COPIED_FROM_TEMPLATE = "oms_schema_from_template"
+from oms.testing import _with_database, create_postgres_database, new_postgres_database_url, test_database_url
 
 
 def _asyncpg_url(url: str) -> str:
@@ -95,19 +100,31 @@ async def _generate_schema(settings: Any, model_modules: list[str], extra_statem
             await Tortoise.close_connections()
 
 
+def _own(column: str) -> str:
+    return f"{column} !~ '^pg_' AND {column} <> 'information_schema'"
+
+
+_NOT_EMPTY = f"""
+SELECT (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {_own("n.nspname")})
+     + (SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE {_own("n.nspname")})
+     + (SELECT count(*) FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE {_own("n.nspname")})
+     + (SELECT count(*) FROM pg_namespace WHERE {_own("nspname")} AND nspname <> 'public')
+     + (SELECT count(*) FROM pg_extension WHERE extname <> 'plpgsql')
+     + (SELECT count(*) FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase
+        WHERE d.datname = current_database())
+"""
+
+
 async def _postgres_is_empty(url: str) -> bool:
-    """No table, view, sequence or other relation outside the system schemas."""
+    """As ``CREATE DATABASE`` made it: no relation, function, type, schema, extension or
+    setting of its own."""
     import asyncpg
 
     conn = await asyncpg.connect(_asyncpg_url(url))
     try:
-        count = await conn.fetchval(
-            "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'"
-        )
+        return await conn.fetchval(_NOT_EMPTY) == 0
     finally:
         await conn.close()
-    return count == 0
 
 
 class SchemaTemplates:
@@ -116,6 +133,7 @@ class SchemaTemplates:
     def __init__(self) -> None:
         self._sqlite: dict[str, Path] = {}
         self._postgres: dict[str, tuple[str, str]] = {}  # key: (server URL, template database)
+        self._spares: list[tuple[str, str]] = []  # empty databases: (server URL, name)
         self._directory: Path | None = None
 
     async def fill(self, settings: Any, model_modules: list[str], extra_statements: tuple[str, ...]) -> bool:
@@ -151,52 +169,78 @@ class SchemaTemplates:
     async def _fill_postgres(
         self, key: str, settings: Any, model_modules: list[str], extra_statements: tuple[str, ...]
     ) -> bool:
+        """Swap the empty database for a copy of the template under its name: the copy is made
+        under a new name and the two are renamed (a ``DROP DATABASE`` costs ~1-3 s on a busy
+        server, a rename nothing). The empty one is kept, still empty, for the next
+        :meth:`empty_database`."""
         import asyncpg
 
-        from oms.testing import _with_database, create_postgres_database, test_database_url
-
         url = settings.database_url
-        # The server of this database, reached through the administration database.
-        server = _with_database(url, _database_name(test_database_url() or "") or "postgres")
+        server = self._server_of(url)
         if not await _postgres_is_empty(url):
             return False
         if key not in self._postgres:
-            template_url = await create_postgres_database(server)
+            template = await self._make_postgres_template(settings, model_modules, extra_statements)
+            self._postgres[key] = (server, template)
+        name, template = _database_name(url), self._postgres[key][1]
+        copy = _database_name(new_postgres_database_url(server))
+        admin = await asyncpg.connect(_asyncpg_url(server))
+        try:
+            await admin.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{template}"')
+            spare = _database_name(new_postgres_database_url(server))
             try:
-                await _generate_schema(
-                    dataclasses.replace(settings, database_url=template_url), model_modules, extra_statements
-                )
-            except BaseException:
-                await _drop_postgres(server, _database_name(template_url))
-                raise
-            self._postgres[key] = (server, _database_name(template_url))
+                await admin.execute(f'ALTER DATABASE "{name}" RENAME TO "{spare}"')
+            except asyncpg.ObjectInUseError:  # somebody holds a connection to it: leave it as it is
+                await admin.execute(f'DROP DATABASE "{copy}"')
+                return False
+            await admin.execute(f'ALTER DATABASE "{copy}" RENAME TO "{name}"')
+        finally:
+            await admin.close()
+        self._spares.append((server, spare))
+        return True
+
+    async def _make_postgres_template(
+        self, settings: Any, model_modules: list[str], extra_statements: tuple[str, ...]
+    ) -> str:
+        import asyncpg
+
+        server = self._server_of(settings.database_url)
+        template_url = await create_postgres_database(server)
+        name = _database_name(template_url)
+        try:
+            template_settings = dataclasses.replace(settings, database_url=template_url)
+            await _generate_schema(template_settings, model_modules, extra_statements)
             admin = await asyncpg.connect(_asyncpg_url(server))
             try:
                 # Nobody connects to it again (a copy needs it without connections).
-                await admin.execute(f'ALTER DATABASE "{self._postgres[key][1]}" WITH ALLOW_CONNECTIONS false')
+                await admin.execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false')
             finally:
                 await admin.close()
-        template = self._postgres[key][1]
-        name = _database_name(url)
-        admin = await asyncpg.connect(_asyncpg_url(server))
-        try:
-            try:
-                await admin.execute(f'DROP DATABASE "{name}"')
-            except asyncpg.ObjectInUseError:
-                return False  # somebody holds a connection to it: leave it as it is
-            try:
-                await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-            except asyncpg.PostgresError:
-                await admin.execute(f'CREATE DATABASE "{name}"')  # empty again, as it was
-                return False
-        finally:
-            await admin.close()
-        return True
+        except BaseException:
+            await _drop_postgres(server, name)
+            raise
+        return name
+
+    @staticmethod
+    def _server_of(url: str) -> str:
+        """``url``'s server, reached through the administration database."""
+        return _with_database(url, _database_name(test_database_url() or "") or "postgres")
+
+    async def empty_database(self, server: str) -> str:
+        """The URL of an empty database on ``server``: one a template copy replaced (still
+        as ``CREATE DATABASE`` made it, and never given to a test under this name), or a
+        new one."""
+        for index, (spare_server, name) in enumerate(self._spares):
+            if spare_server == self._server_of(server):
+                del self._spares[index]
+                return _with_database(server, name)
+        return await create_postgres_database(server)
 
     async def drop_all(self) -> None:
-        """Drop every template made in this session."""
-        templates, self._postgres = list(self._postgres.values()), {}
-        for server, name in templates:
+        """Drop every template and spare of this session."""
+        databases = [*self._postgres.values(), *self._spares]
+        self._postgres, self._spares = {}, []
+        for server, name in databases:
             await _drop_postgres(server, name)
         self._sqlite = {}
         if self._directory is not None:
@@ -206,6 +250,10 @@ class SchemaTemplates:
     def names(self) -> list[str]:
         """The PostgreSQL template databases, or SQLite template files, made so far."""
         return [name for _, name in self._postgres.values()] + [str(path) for path in self._sqlite.values()]
+
+    def spares(self) -> list[str]:
+        """The empty PostgreSQL databases kept for :meth:`empty_database`."""
+        return [name for _, name in self._spares]
 
 
 async def _drop_postgres(server: str, name: str) -> None:

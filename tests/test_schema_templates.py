@@ -190,24 +190,49 @@ async def test_templates_are_dropped_and_refuse_connections(oms_settings, tmp_pa
     ]
     try:
         for target in targets:
-            settings = dataclasses.replace(oms_settings, database_url=target)
-            assert await templates.fill(settings, modules, extra)
+            assert await templates.fill(dataclasses.replace(oms_settings, database_url=target), modules, extra)
             assert "order" in await _tables(target)
         [template] = templates.names()  # made once, copied twice
         if server:
             assert template.startswith(os.environ.get("OMS_TEST_DATABASE_PREFIX") or "oms_test")
             with pytest.raises(asyncpg.PostgresError, match="not currently accepting connections"):
                 await asyncpg.connect(_dsn(f"{server.rsplit('/', 1)[0]}/{template}"))
+        spares = templates.spares()
+        assert len(spares) == (2 if server else 0)  # the two empty databases swapped out
         await templates.drop_all()
-        assert templates.names() == []
+        assert templates.names() == [] and templates.spares() == []
         if server:
-            assert await _databases_like(template) == []
+            for name in [template, *spares]:
+                assert await _databases_like(name) == []
         else:
             assert not Path(template).exists()
     finally:
         await templates.drop_all()
         for target in targets if server else ():
             await drop_postgres_database(server, target)
+
+
+@pytest.mark.skipif(not POSTGRES, reason="spares: PostgreSQL databases swapped out for a copy")
+async def test_a_swapped_out_database_is_handed_out_empty_once(oms_settings):
+    templates = SchemaTemplates()
+    server = test_database_url() or ""
+    target = await templates.empty_database(server)  # no spare yet: a new one
+    given = [target]
+    try:
+        assert await _tables(target) == set()
+        settings = dataclasses.replace(oms_settings, database_url=target)
+        assert await templates.fill(settings, model_modules([]), hand_written_postgres_indexes())
+        [spare] = templates.spares()
+        given.append(await templates.empty_database(server))
+        assert given[1].rsplit("/", 1)[1] == spare and given[1] != target
+        assert await _tables(given[1]) == set() and "order" in await _tables(target)
+        assert templates.spares() == []
+        given.append(await templates.empty_database(server))  # no spare left: a new one
+        assert len(set(given)) == 3 and await _tables(given[2]) == set()
+    finally:
+        await templates.drop_all()
+        for url in given:
+            await drop_postgres_database(server, url)
 
 
 @pytest.mark.skipif(not POSTGRES, reason="the templates of a session on PostgreSQL")
