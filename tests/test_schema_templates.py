@@ -96,31 +96,52 @@ async def test_the_app_database_has_the_schema_generate_schemas_makes(oms_app, o
             await drop_postgres_database(test_database_url() or "", reference)
 
 
-@pytest.fixture
-async def filled_before_the_app(oms_database_url):
+_WRITES = {
+    "table": "CREATE TABLE kept_by_oms_app (id INTEGER PRIMARY KEY)",
+    "function": "CREATE FUNCTION kept_by_oms_app() RETURNS integer LANGUAGE sql AS 'SELECT 1'",
+    "schema": "CREATE SCHEMA kept_by_oms_app",
+}
+_FOUND = {
+    "function": "SELECT count(*) FROM pg_proc WHERE proname = 'kept_by_oms_app'",
+    "schema": "SELECT count(*) FROM pg_namespace WHERE nspname = 'kept_by_oms_app'",
+}
+
+
+@pytest.fixture(params=["table", "function", "schema"])
+async def filled_before_the_app(request, oms_database_url):
     """A fixture that writes to the test's database before ``oms_app`` starts."""
-    statement = "CREATE TABLE kept_by_oms_app (id INTEGER PRIMARY KEY)"
     if POSTGRES:
         conn = await asyncpg.connect(_dsn(oms_database_url))
         try:
-            await conn.execute(statement)
+            await conn.execute(_WRITES[request.param])
         finally:
             await conn.close()
-    else:
+    elif request.param == "table":
         con = sqlite3.connect(oms_database_url.removeprefix("sqlite://"))
         try:
-            con.execute(statement)
+            con.execute(_WRITES["table"])
             con.commit()
         finally:
             con.close()
+    else:
+        pytest.skip("SQLite has no functions or schemas in the file")
+    return request.param
 
 
 async def test_a_database_written_before_the_app_is_kept(filled_before_the_app, oms_app):
     """No copy over a database that is no longer empty: ``generate_schemas`` adds the
     missing tables, as it always did."""
-    tables = await _tables(oms_app.state.settings.database_url)
-    assert "kept_by_oms_app" in tables
+    url = oms_app.state.settings.database_url
+    tables = await _tables(url)
     assert {"order", "order_line", "product"} <= tables
+    if filled_before_the_app == "table":
+        assert "kept_by_oms_app" in tables
+        return
+    conn = await asyncpg.connect(_dsn(url))
+    try:
+        assert await conn.fetchval(_FOUND[filled_before_the_app]) == 1
+    finally:
+        await conn.close()
 
 
 _SCANS = '''
