@@ -9,7 +9,8 @@ use them directly::
 
 Each test gets a brand-new database: a temporary SQLite file, or a fresh PostgreSQL
 database when ``OMS_TEST_DATABASE_URL`` is set (created before and dropped after the test).
-To test a plugin that is not installed, override ``oms_extra_plugins``.
+``oms_app`` fills it from a schema template made once per session (oms.testing_templates)
+while it is still empty. To test a plugin that is not installed, override ``oms_extra_plugins``.
 """
 
 from __future__ import annotations
