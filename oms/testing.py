@@ -9,16 +9,18 @@ use them directly::
 
 Each test gets a brand-new database: a temporary SQLite file, or a fresh PostgreSQL
 database when ``OMS_TEST_DATABASE_URL`` is set (created before and dropped after the test).
-To test a plugin that is not installed, override ``oms_extra_plugins``.
+``oms_app`` fills it from a schema template made once per session (oms.testing_templates)
+while it is still empty. To test a plugin that is not installed, override ``oms_extra_plugins``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import os
 import re
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -130,17 +132,23 @@ def _with_database(url: str, name: str) -> str:
     return urlunsplit(parts._replace(path="/" + name))
 
 
+def new_postgres_database_url(base_url: str) -> str:
+    """The URL of a database next to ``base_url``'s with a new name (not created)."""
+    return _with_database(base_url, f"{test_database_prefix()}_{uuid.uuid4().hex[:16]}")
+
+
 async def create_postgres_database(base_url: str) -> str:
     """Create an empty database next to ``base_url``'s and return its URL."""
     import asyncpg
 
-    name = f"{test_database_prefix()}_{uuid.uuid4().hex[:16]}"
+    url = new_postgres_database_url(base_url)
+    name = urlsplit(url).path.lstrip("/")
     conn = await asyncpg.connect(base_url.replace("postgres://", "postgresql://", 1))
     try:
         await conn.execute(f'CREATE DATABASE "{name}"')
     finally:
         await conn.close()
-    return _with_database(base_url, name)
+    return url
 
 
 async def drop_postgres_database(base_url: str, url: str) -> None:
@@ -195,12 +203,17 @@ def oms_extra_plugins() -> Sequence[object]:
 
 
 @pytest_asyncio.fixture
-async def oms_database_url(tmp_path) -> AsyncIterator[str]:
+async def oms_database_url(tmp_path, oms_schema_templates) -> AsyncIterator[str]:
+    """A brand-new database: a SQLite file not written yet, or an empty PostgreSQL database
+    (dropped after the test) when ``OMS_TEST_DATABASE_URL`` is set."""
     base = test_database_url()
     if base is None:
         yield f"sqlite://{tmp_path / 'oms-test.sqlite3'}"
         return
-    url = await create_postgres_database(base)
+    if oms_schema_templates is None:
+        url = await create_postgres_database(base)
+    else:
+        url = await oms_schema_templates.empty_database(base)
     try:
         yield url
     finally:
@@ -232,20 +245,46 @@ def hand_written_postgres_indexes() -> tuple[str, ...]:
     return POSTGRES_INDEXES + REPORT_INDEXES
 
 
+@pytest.fixture(scope="session")
+def oms_schema_templates() -> Iterator[Any]:
+    """The session's schema templates (:mod:`oms.testing_templates`), dropped at its end;
+    ``OMS_TEST_SCHEMA_TEMPLATES=0`` turns them off (each test's ``generate_schemas`` again)."""
+    from oms.testing_templates import SchemaTemplates
+
+    if os.environ.get("OMS_TEST_SCHEMA_TEMPLATES", "1") == "0":
+        yield None
+        return
+    templates = SchemaTemplates()
+    try:
+        yield templates
+    finally:
+        if templates.names():
+            asyncio.run(templates.drop_all())
+
+
 @pytest_asyncio.fixture
-async def oms_app(oms_settings, oms_extra_plugins):
-    """The app with its lifespan running on a fresh database (schema from the models)."""
+async def oms_app(oms_settings, oms_extra_plugins, oms_schema_templates):
+    """The app with its lifespan running on a fresh database (schema from the models).
+
+    The schema is copied from a template made once per session (and per set of model
+    modules) when the database is still empty; otherwise ``generate_schemas`` makes it."""
     from tortoise import Tortoise
 
     from oms.app import create_app
+    from oms.db import model_modules
+    from oms.plugins import plugin_model_modules
 
     app = create_app(oms_settings, extra_plugins=oms_extra_plugins)
+    # As the migrations make them: indexes no model can express.
+    extra = hand_written_postgres_indexes() if oms_settings.is_postgres else ()
+    copied = oms_schema_templates is not None and await oms_schema_templates.fill(
+        oms_settings, model_modules(plugin_model_modules(app.state.plugins)), extra
+    )
     async with app.router.lifespan_context(app):
-        await Tortoise.generate_schemas()
-        if oms_settings.is_postgres:
-            # As the migrations make them: indexes no model can express.
+        if not copied:
+            await Tortoise.generate_schemas()
             connection = Tortoise.get_connection("default")
-            for statement in hand_written_postgres_indexes():
+            for statement in extra:
                 await connection.execute_script(statement)
         yield app
 
