@@ -109,8 +109,7 @@ class Loaders:
 
     :meth:`release` drops them all with what they cached: FreshLoaders calls it when the
     operation ends, so a request's rows, futures and loaders are freed by reference counting
-    then, even if something else of the request (graphql-core's execution context, which
-    refers to itself) waits for the collector with the context that holds these."""
+    then, even while the context that holds these lives on (a websocket's)."""
 
     customer = _Made[int, Customer | None](_customers)
     product = _Made[int, Product | None](_products)

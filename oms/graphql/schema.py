@@ -351,8 +351,9 @@ class FreshLoaders(SchemaExtension):
     """New DataLoaders for every operation: a websocket keeps one context for all its
     operations, and cached rows must not outlive the operation that loaded them. When the
     operation ends its loaders are released (with the rows and futures they cached), so that
-    reference counting frees them at once: the context itself may wait for the collector,
-    since graphql-core's execution context, which refers to it, is in a reference cycle."""
+    reference counting frees them at once, also while the context lives on (a websocket's,
+    or one something else still refers to; OmsExecutionContext.build_response breaks
+    graphql-core's own cycle through it)."""
 
     def on_operation(self):
         context = self.execution_context.context
